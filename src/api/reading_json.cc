@@ -1,0 +1,102 @@
+#include "api/reading_json.h"
+
+#include <simdjson.h>
+#include <strings.h>
+
+#include <cmath>
+#include <string>
+
+namespace telemetry::api {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
+                           text.front() == '\r')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+StatusOr<std::string> SensorIdFrom(const simdjson::dom::element& value) {
+  std::string sensor_id;
+  if (value.is_string()) {
+    sensor_id = std::string(value.get_string().value_unsafe());
+  } else if (value.is_int64()) {
+    sensor_id = std::to_string(value.get_int64().value_unsafe());
+  } else if (value.is_uint64()) {
+    sensor_id = std::to_string(value.get_uint64().value_unsafe());
+  } else {
+    return InvalidArgument("sensorID must be a string or an integer");
+  }
+  Status valid = ValidateSensorId(sensor_id);
+  if (!valid.ok()) return valid;
+  return sensor_id;
+}
+
+StatusOr<double> TemperatureFrom(const simdjson::dom::element& value) {
+  if (value.is_string()) return ParseTemperature(value.get_string().value_unsafe());
+  if (value.is_number()) {
+    double number = value.get_double().value_unsafe();
+    if (!std::isfinite(number)) return InvalidArgument("temperature must be a finite number");
+    return number;
+  }
+  return InvalidArgument("temperature must be a number or a string holding one");
+}
+
+StatusOr<TimeNs> TimeFrom(const simdjson::dom::element& value) {
+  if (value.is_string()) return ParseTime(value.get_string().value_unsafe());
+  if (value.is_int64()) return ParseTime(std::to_string(value.get_int64().value_unsafe()));
+  if (value.is_number()) {
+    // A JSON number with a fraction arrives as a double: exact to about a microsecond for present-day epochs.
+    // Clients that need nanoseconds send the time as a string.
+    double seconds = value.get_double().value_unsafe();
+    if (!(std::fabs(seconds) < 9.2e9)) return InvalidArgument("time is outside the representable range");
+    return static_cast<TimeNs>(std::llround(seconds * 1e9));
+  }
+  return InvalidArgument("time must be a string or a number of epoch seconds");
+}
+
+}  // namespace
+
+StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element document;
+  if (auto error = parser.parse(body.data(), body.size()).get(document)) {
+    return InvalidArgument(std::string("the body is not valid JSON: ") + simdjson::error_message(error));
+  }
+  simdjson::dom::object object;
+  if (document.get_object().get(object)) return InvalidArgument("the body must be a JSON object");
+
+  Reading reading;
+  simdjson::dom::element field;
+  if (object["sensorID"].get(field)) return InvalidArgument("sensorID is missing");
+  StatusOr<std::string> sensor_id = SensorIdFrom(field);
+  if (!sensor_id.ok()) return sensor_id.status();
+  reading.sensor_id = std::move(sensor_id).value();
+
+  if (object["temperature"].get(field) || field.is_null()) return InvalidArgument("temperature is missing");
+  StatusOr<double> temperature = TemperatureFrom(field);
+  if (!temperature.ok()) return temperature.status();
+  reading.value = *temperature;
+
+  if (object["time"].get(field) || field.is_null()) {
+    reading.time = now;
+  } else {
+    StatusOr<TimeNs> time = TimeFrom(field);
+    if (!time.ok()) return time.status();
+    reading.time = *time;
+  }
+  return reading;
+}
+
+bool IsJsonContentType(std::optional<std::string_view> content_type) {
+  if (!content_type) return true;
+  std::string_view media_type = Trim(content_type->substr(0, content_type->find(';')));
+  return media_type.empty() ||
+         (media_type.size() == 16 && strncasecmp(media_type.data(), "application/json", 16) == 0);
+}
+
+}  // namespace telemetry::api

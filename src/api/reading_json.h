@@ -1,0 +1,24 @@
+// Readings in the original service's JSON shape:
+//   {"sensorID":"107","temperature":"12","time":"2021-10-04 09:00:00"}
+// sensorID: a string or an integer; temperature: a number or a string holding one; time: optional (the receive
+// time when missing or null), a string in any form ParseTime() accepts or a number of epoch seconds.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/reading.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace telemetry::api {
+
+// Parses and validates one reading. `now` is used when the reading has no time. kInvalidArgument with a message
+// naming the field for anything that is not a valid reading, including a body that is not a JSON object.
+StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now);
+
+// True when a Content-Type header value (or its absence) announces JSON: absent, or "application/json" with any
+// parameters.
+bool IsJsonContentType(std::optional<std::string_view> content_type);
+
+}  // namespace telemetry::api

@@ -1,0 +1,74 @@
+#include "api/seed_api.h"
+
+#include "api/error_response.h"
+#include "api/reading_json.h"
+#include "core/json_writer.h"
+
+namespace telemetry::api {
+namespace {
+
+// Flask's default for a handler that returns a string.
+constexpr const char* kFlaskText = "text/html; charset=utf-8";
+
+http::Response FlaskText(std::string body) { return http::Response{200, kFlaskText, std::move(body), {}}; }
+
+http::Response UnsupportedMediaType(std::string_view content_type) {
+  return http::ErrorResponse(415, "unsupported_media_type",
+                             "Content-Type \"" + std::string(content_type.substr(0, 100)) +
+                                 "\" is not supported; send Content-Type: application/json");
+}
+
+void PutTemperature(Store& store, const Clock& clock, http::Request&& request, http::Responder respond) {
+  if (auto content_type = request.Header("Content-Type"); !IsJsonContentType(content_type)) {
+    return respond(UnsupportedMediaType(*content_type));
+  }
+  StatusOr<Reading> reading = ParseReadingJson(request.body, clock());
+  if (!reading.ok()) return respond(StatusResponse(reading.status()));
+  Reading stored = *reading;
+  std::vector<Reading> batch;
+  batch.push_back(std::move(reading).value());
+  store.Write(std::move(batch), [respond = std::move(respond), stored = std::move(stored)](
+                                    Status status, std::vector<WriteOutcome> outcomes) {
+    if (!status.ok()) return respond(StatusResponse(status));
+    respond(WriteOutcomeResponse(stored, outcomes.front()));
+  });
+}
+
+void GetStats(Store& store, http::Responder respond) {
+  store.Stats(StatsQuery{}, [respond = std::move(respond)](StatusOr<Aggregate> stats) {
+    if (!stats.ok()) return respond(StatusResponse(stats.status()));
+    if (stats->count == 0) return respond(FlaskText("No data inserted yet!"));
+    JsonWriter json;
+    json.BeginObject()
+        .Key("Average")
+        .Number(RoundHalfEven(*stats->Mean()))
+        .Key("Maximum")
+        .Number(stats->max)
+        .Key("Minimum")
+        .Number(stats->min)
+        .EndObject();
+    respond(http::JsonResponse(json.Take()));
+  });
+}
+
+}  // namespace
+
+http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome) {
+  if (outcome != WriteOutcome::kConflict) return FlaskText("Ok");
+  return http::ErrorResponse(409, "conflict",
+                             "sensor \"" + reading.sensor_id + "\" already has another temperature at " +
+                                 FormatRfc3339(reading.time) + "; the first value is kept");
+}
+
+void AddSeedApi(http::Router& router, Store& store, Clock clock) {
+  router.Add("GET", "/api", [](http::Request&&, http::Responder respond) {
+    respond(http::JsonResponse(R"({"message":"Hello!"})"));
+  });
+  router.Add("PUT", "/api/temperature", [&store, clock](http::Request&& request, http::Responder respond) {
+    PutTemperature(store, clock, std::move(request), std::move(respond));
+  });
+  router.Add("GET", "/api/stats",
+             [&store](http::Request&&, http::Responder respond) { GetStats(store, std::move(respond)); });
+}
+
+}  // namespace telemetry::api

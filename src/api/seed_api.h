@@ -1,0 +1,21 @@
+// The original service's contract, kept exactly so that its clients do not notice the switch:
+//   GET /api               -> 200 {"message":"Hello!"}            (the load balancer's health check)
+//   PUT /api/temperature   -> 200 Ok                               (text, as Flask answered)
+//   GET /api/stats         -> 200 {"Average":A,"Maximum":M,"Minimum":m}, or the text "No data inserted yet!"
+// with the original's bugs fixed: validation (400/415), (sensorID, time) identity (409 on conflicting retries),
+// server time when none is sent, exact statistics at any size.
+#pragma once
+
+#include "core/clock.h"
+#include "http/router.h"
+#include "storage/store.h"
+
+namespace telemetry::api {
+
+// REQUIRES: store outlives the router's use.
+void AddSeedApi(http::Router& router, Store& store, Clock clock);
+
+// The body of a reading write's answer for one outcome: 200 "Ok" for stored or duplicate, 409 for a conflict.
+http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome);
+
+}  // namespace telemetry::api

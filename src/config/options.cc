@@ -1,0 +1,101 @@
+#include "config/options.h"
+
+#include <CLI/CLI.hpp>
+#include <thread>
+
+namespace telemetry {
+namespace {
+
+// "HOST:PORT", "[v6]:PORT" or ":PORT" (all interfaces).
+bool ParseListen(const std::string& text, http::ServerOptions& server) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  unsigned long number = std::stoul(port);
+  if (number > 65535) return false;
+  server.host = host.empty() ? "0.0.0.0" : host;
+  server.port = static_cast<std::uint16_t>(number);
+  return true;
+}
+
+}  // namespace
+
+std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
+  Options options;
+  options.server.threads = std::max(1u, std::thread::hardware_concurrency());
+
+  CLI::App app("telemetryd: a telemetry service for temperature readings", "telemetryd");
+  app.set_version_flag("--version", std::string("telemetryd ") + TELEMETRY_VERSION);
+  app.get_formatter()->column_width(34);
+
+  std::string listen = "0.0.0.0:8080";
+  app.add_option("--listen", listen, "Address and port to serve HTTP on, HOST:PORT (port 0: any free port)")
+      ->envname("TELEMETRY_LISTEN")
+      ->capture_default_str();
+  app.add_option("--storage", options.storage, "Where readings are stored: sqlite (embedded)")
+      ->envname("TELEMETRY_STORAGE")
+      ->check(CLI::IsMember({"sqlite"}))
+      ->capture_default_str();
+  app.add_option("--data-dir", options.sqlite.data_dir, "Folder of the embedded store, created if missing")
+      ->envname("TELEMETRY_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--threads", options.server.threads, "HTTP I/O threads (default: one per core)")
+      ->envname("TELEMETRY_THREADS")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", options.server.body_limit, "Largest request body accepted (413 beyond)")
+      ->envname("TELEMETRY_MAX_BODY_BYTES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+      ->capture_default_str();
+  std::int64_t idle_seconds = options.server.idle_timeout.count();
+  app.add_option("--idle-timeout", idle_seconds, "Seconds a keep-alive connection may stay idle")
+      ->envname("TELEMETRY_IDLE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  std::int64_t request_seconds = options.server.request_timeout.count();
+  app.add_option("--request-timeout", request_seconds, "Seconds a request may take to arrive whole")
+      ->envname("TELEMETRY_REQUEST_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  double drain_seconds = 0;
+  app.add_option("--drain-seconds", drain_seconds,
+                 "On SIGTERM, seconds to keep serving with /readyz at 503 before closing the listener")
+      ->envname("TELEMETRY_DRAIN_SECONDS")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
+  double grace_seconds = 10;
+  app.add_option("--shutdown-grace", grace_seconds, "On SIGTERM, seconds requests under way may take to finish")
+      ->envname("TELEMETRY_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
+  std::int64_t commit_ms = options.sqlite.commit_interval.count();
+  app.add_option("--commit-interval-ms", commit_ms,
+                 "Milliseconds between commits of the log into SQLite (durability never waits for it)")
+      ->envname("TELEMETRY_COMMIT_INTERVAL_MS")
+      ->check(CLI::Range(1, 60000))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& version) {
+    return ExitNow{0, version.what()};
+  } catch (const CLI::Success&) {  // --help
+    return ExitNow{0, app.help()};
+  } catch (const CLI::ParseError& error) {
+    return ExitNow{2, std::string("telemetryd: ") + error.what() + " (see --help)"};
+  }
+  if (!ParseListen(listen, options.server)) {
+    return ExitNow{2, "telemetryd: --listen must be HOST:PORT with a port from 0 to 65535, got \"" + listen + "\""};
+  }
+  options.server.idle_timeout = std::chrono::seconds(idle_seconds);
+  options.server.request_timeout = std::chrono::seconds(request_seconds);
+  options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));
+  options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
+  options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
+  return options;
+}
+
+}  // namespace telemetry

@@ -1,0 +1,49 @@
+// Rollups: per-series aggregates over fixed time buckets, from which any range's statistics are assembled at a
+// cost bounded by the number of buckets touched, never by the number of readings in the range.
+//
+// A series is one sensor, or all sensors together. Each stored reading is added to one bucket per level (the minute,
+// the hour and the UTC day that contain it) and to the series' all-time total. PlanRange() splits [from, to) into
+// the coarsest whole buckets that fit, plus at most two raw spans shorter than a minute at its edges:
+//
+//   [09:59:30, 12:00:10)  ->  raw [09:59:30, 10:00:00), hours [10:00, 12:00), raw [12:00:00, 12:00:10)
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "core/time.h"
+
+namespace telemetry {
+
+// Bucket widths, finest first; each divides the next.
+inline constexpr std::array<TimeNs, 3> kRollupWidths = {60 * kNanosPerSecond, 3600 * kNanosPerSecond,
+                                                        86400 * kNanosPerSecond};
+inline constexpr int kRollupLevels = static_cast<int>(kRollupWidths.size());
+// The level whose single bucket (start 0) holds the series' all-time total.
+inline constexpr int kTotalLevel = kRollupLevels;
+
+// A half-open time span [from, to).
+struct TimeSpan {
+  TimeNs from = 0;
+  TimeNs to = 0;
+  friend bool operator==(const TimeSpan&, const TimeSpan&) = default;
+};
+
+// Buckets of one level whose start lies in [first_start, end_start).
+struct BucketSpan {
+  int level = 0;
+  TimeNs first_start = 0;
+  TimeNs end_start = 0;
+  friend bool operator==(const BucketSpan&, const BucketSpan&) = default;
+};
+
+struct RangePlan {
+  bool whole_series = false;    // the range is everything: read the total bucket only
+  std::vector<TimeSpan> raw;    // spans to aggregate from raw readings (at most two, each under a minute)
+  std::vector<BucketSpan> buckets;
+};
+
+// REQUIRES: from <= to. kMinTime/kMaxTime stand for an open end.
+RangePlan PlanRange(TimeNs from, TimeNs to);
+
+}  // namespace telemetry

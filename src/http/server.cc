@@ -1,0 +1,107 @@
+#include "http/server.h"
+
+#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "http/session.h"
+#include "http/session_registry.h"
+
+namespace telemetry::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct Server::Impl {
+  Impl(const ServerOptions& options, const Router& router) : options(options), router(router) {
+    for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+      loops.push_back(std::make_unique<net::io_context>(1));
+      guards.emplace_back(loops.back()->get_executor());
+    }
+    acceptor.emplace(*loops.front());
+    retry_timer.emplace(*loops.front());
+  }
+
+  void Accept() {
+    net::io_context& target = *loops[next_loop++ % loops.size()];
+    acceptor->async_accept(target, [this](boost::system::error_code error, tcp::socket socket) {
+      if (error == net::error::operation_aborted || !acceptor->is_open()) return;
+      if (error) {
+        // Out of file descriptors or similar: pause instead of spinning, then go on accepting.
+        std::fprintf(stderr, "telemetryd: accept failed: %s\n", error.message().c_str());
+        retry_timer->expires_after(std::chrono::milliseconds(100));
+        retry_timer->async_wait([this](boost::system::error_code) { Accept(); });
+        return;
+      }
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session>(std::move(socket), router, options, registry)->Start();
+      Accept();
+    });
+  }
+
+  const ServerOptions options;
+  const Router& router;
+  SessionRegistry registry;  // outlives the loops: sessions they still hold unregister on destruction
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> retry_timer;
+  std::size_t next_loop = 0;
+  std::vector<std::thread> threads;
+  bool stopped = false;
+};
+
+Server::Server(const ServerOptions& options, const Router& router) : impl_(std::make_unique<Impl>(options, router)) {
+  boost::system::error_code error;
+  auto address = net::ip::make_address(options.host, error);
+  if (error) throw std::runtime_error("invalid listen address \"" + options.host + "\"");
+  tcp::endpoint endpoint(address, options.port);
+  auto& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(net::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(net::socket_base::max_listen_connections, error);
+  if (error) {
+    throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                             error.message());
+  }
+}
+
+Server::~Server() { Stop(std::chrono::milliseconds(0)); }
+
+std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
+
+void Server::Start() {
+  net::post(*impl_->loops.front(), [impl = impl_.get()] { impl->Accept(); });
+  for (auto& loop : impl_->loops) {
+    impl_->threads.emplace_back([&loop] { loop->run(); });
+  }
+}
+
+void Server::Stop(std::chrono::milliseconds grace) {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  net::post(*impl_->loops.front(), [impl = impl_.get()] {
+    boost::system::error_code ignored;
+    impl->acceptor->close(ignored);
+    impl->retry_timer->cancel();
+  });
+  for (auto& session : impl_->registry.Live()) session->PostShutdown();
+  impl_->registry.WaitUntilEmpty(deadline);
+  for (auto& loop : impl_->loops) loop->stop();
+  for (auto& thread : impl_->threads) {
+    if (thread.joinable()) thread.join();
+  }
+}
+
+}  // namespace telemetry::http

@@ -1,0 +1,63 @@
+// Thin RAII wrappers over the SQLite C API: a connection and its prepared statements. Not thread-safe: each
+// connection belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace telemetry {
+
+class SqliteStatement {
+ public:
+  SqliteStatement() = default;
+  SqliteStatement(sqlite3* db, std::string_view sql);  // throws std::runtime_error on a syntax error
+  ~SqliteStatement();
+  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+
+  // Bind parameters, 1-based as in SQL. Text is copied.
+  SqliteStatement& Bind(int index, std::int64_t value);
+  SqliteStatement& Bind(int index, double value);
+  SqliteStatement& Bind(int index, std::string_view value);
+
+  // Advances to the next row: true when a row is available, false when done. Throws std::runtime_error on an error.
+  bool Step();
+  // Resets for the next execution, clearing bindings.
+  void Reset();
+  // Step() to completion, then Reset().
+  void Run();
+
+  std::int64_t ColumnInt(int index) const;
+  double ColumnDouble(int index) const;
+  // Valid until the next Step() or Reset().
+  std::string_view ColumnText(int index) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteDatabase {
+ public:
+  // Opens (creating if missing) the database file. Throws std::runtime_error on failure.
+  explicit SqliteDatabase(const std::string& path);
+  ~SqliteDatabase();
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  // Runs one or more statements that return no rows. Throws std::runtime_error on failure.
+  void Execute(std::string_view sql);
+  SqliteStatement Prepare(std::string_view sql) { return SqliteStatement(db_, sql); }
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int Changes() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace telemetry

@@ -1,0 +1,539 @@
+#include "storage/sqlite_store.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "core/rollup.h"
+#include "storage/readings_log.h"
+#include "storage/sqlite_db.h"
+
+namespace telemetry {
+namespace {
+
+// Series 0 aggregates every sensor; sensors are numbered from 1.
+constexpr std::int64_t kAllSensors = 0;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sensors(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS readings(
+  sensor_id INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY(sensor_id, time_ns)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readings_by_time ON readings(time_ns);
+CREATE TABLE IF NOT EXISTS rollups(
+  series INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  sum_error REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  PRIMARY KEY(series, level, bucket)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_position(
+  id INTEGER PRIMARY KEY CHECK (id = 0),
+  segment INTEGER NOT NULL,
+  offset INTEGER NOT NULL);
+)sql";
+
+struct RollupKey {
+  std::int64_t series;
+  int level;
+  TimeNs bucket;
+  friend bool operator==(const RollupKey&, const RollupKey&) = default;
+};
+
+struct RollupKeyHash {
+  std::size_t operator()(const RollupKey& key) const {
+    std::uint64_t h = static_cast<std::uint64_t>(key.bucket) * 0x9E3779B97F4A7C15ull;
+    h ^= static_cast<std::uint64_t>(key.series) * 0xC2B2AE3D27D4EB4Full + static_cast<std::uint64_t>(key.level);
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+// Aggregate changes not yet written to the rollups table.
+using RollupDeltas = std::unordered_map<RollupKey, Aggregate, RollupKeyHash>;
+
+void AddToRollups(RollupDeltas& deltas, std::int64_t series, TimeNs time, double value) {
+  for (int level = 0; level < kRollupLevels; ++level) {
+    deltas[{series, level, FloorTo(time, kRollupWidths[level])}].Add(value);
+  }
+  deltas[{series, kTotalLevel, 0}].Add(value);
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteStoreOptions& options)
+      : options_(options),
+        db_(options.data_dir + "/telemetry.db") {}
+
+  ~SqliteStore() override { Close(); }
+
+  // Prepares the database, replays the log and starts the threads. Throws std::runtime_error on failure.
+  void Start();
+
+  void Write(std::vector<Reading> readings, WriteCallback done) override;
+  void Stats(StatsQuery query, StatsCallback done) override;
+  void Close() override;
+
+ private:
+  struct WriteJob {
+    std::vector<Reading> readings;
+    WriteCallback done;
+  };
+  struct StatsJob {
+    StatsQuery query;
+    StatsCallback done;
+  };
+  using Job = std::variant<WriteJob, StatsJob>;
+
+  // Callbacks to run once the log is durable up to the end of `segment` as it was when queued.
+  struct SyncJob {
+    std::shared_ptr<LogSegment> segment;
+    std::vector<std::function<void()>> acks;
+  };
+
+  void PrepareStatements();
+  void WriterLoop();
+  void SyncerLoop();
+  void ProcessWrites(std::vector<WriteJob>& jobs);
+  // Inserts one reading; on kStored, adds it to `deltas` and `total`.
+  WriteOutcome Apply(const Reading& reading, RollupDeltas& deltas, Aggregate& total,
+                     std::vector<std::string>& new_sensors);
+  void AnswerStats(StatsJob& job);
+  Aggregate QueryStats(const StatsQuery& query);
+  std::int64_t SensorId(const std::string& name, std::vector<std::string>& new_sensors);
+  void FlushRollups();
+  void Commit();
+  void CheckpointAndRotateLog();
+
+  const SqliteStoreOptions options_;
+
+  // Owned by the writer thread (and by Start()/Close() before and after it runs).
+  SqliteDatabase db_;
+  std::unique_ptr<ReadingsLog> log_;
+  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, upsert_rollup_,
+      sum_rollups_, raw_of_sensor_, raw_of_all_, save_position_;
+  std::unordered_map<std::string, std::int64_t> sensor_ids_;
+  RollupDeltas unflushed_;  // applied to readings in the open transaction, not yet to the rollups table
+  std::size_t uncommitted_readings_ = 0;
+  std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;                 // GUARDED_BY(queue_mu_)
+  std::size_t queued_readings_ = 0;       // GUARDED_BY(queue_mu_)
+  bool closing_ = false;                  // GUARDED_BY(queue_mu_)
+
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<SyncJob> sync_queue_;        // GUARDED_BY(sync_mu_)
+  bool writer_done_ = false;              // GUARDED_BY(sync_mu_)
+
+  std::mutex total_mu_;
+  Aggregate total_;                       // GUARDED_BY(total_mu_): every reading applied so far
+
+  std::once_flag close_once_;
+  std::thread writer_, syncer_;
+};
+
+void SqliteStore::PrepareStatements() {
+  insert_reading_ = db_.Prepare(
+      "INSERT INTO readings(sensor_id, time_ns, value) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING");
+  select_value_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
+  insert_sensor_ = db_.Prepare("INSERT INTO sensors(name) VALUES(?1) RETURNING id");
+  select_rollup_ = db_.Prepare(
+      "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
+  upsert_rollup_ = db_.Prepare(
+      "INSERT OR REPLACE INTO rollups(series, level, bucket, count, sum, sum_error, min, max) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  sum_rollups_ = db_.Prepare(
+      "SELECT count, sum, sum_error, min, max FROM rollups "
+      "WHERE series = ?1 AND level = ?2 AND bucket >= ?3 AND bucket < ?4");
+  raw_of_sensor_ = db_.Prepare(
+      "SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
+  raw_of_all_ = db_.Prepare("SELECT value FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
+  save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
+}
+
+void SqliteStore::Start() {
+  db_.Execute("PRAGMA journal_mode = WAL");
+  // The readings log carries durability; SQLite only has to be consistent after a crash, which WAL + NORMAL is.
+  db_.Execute("PRAGMA synchronous = NORMAL");
+  db_.Execute("PRAGMA cache_size = -65536");  // KiB: 64 MiB
+  db_.Execute(kSchema);
+  PrepareStatements();
+
+  SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
+  while (sensors.Step()) sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
+
+  LogPosition applied;
+  SqliteStatement position = db_.Prepare("SELECT segment, offset FROM log_position WHERE id = 0");
+  if (position.Step()) {
+    applied = {static_cast<std::uint64_t>(position.ColumnInt(0)), static_cast<std::uint64_t>(position.ColumnInt(1))};
+  }
+  position.Reset();
+
+  auto log = ReadingsLog::Open(options_.data_dir + "/log");
+  if (!log.ok()) throw std::runtime_error(log.status().message());
+  log_ = std::move(log).value();
+
+  db_.Execute("BEGIN");
+  Aggregate replayed;
+  std::vector<std::string> new_sensors;
+  Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
+    Apply(reading, unflushed_, replayed, new_sensors);
+  });
+  if (!replay.ok()) throw std::runtime_error(replay.message());
+  Commit();
+  if (replayed.count > 0) {
+    std::fprintf(stderr, "telemetryd: replayed %lld readings from the log\n", static_cast<long long>(replayed.count));
+  }
+  CheckpointAndRotateLog();
+
+  select_rollup_.Bind(1, kAllSensors).Bind(2, std::int64_t{kTotalLevel}).Bind(3, std::int64_t{0});
+  if (select_rollup_.Step()) {
+    total_ = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
+                       select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
+  }
+  select_rollup_.Reset();
+
+  db_.Execute("BEGIN");
+  writer_ = std::thread([this] { WriterLoop(); });
+  syncer_ = std::thread([this] { SyncerLoop(); });
+}
+
+void SqliteStore::Write(std::vector<Reading> readings, WriteCallback done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closing_) {
+      done(Status(StatusCode::kUnavailable, "the store is shutting down"), {});
+      return;
+    }
+    if (queued_readings_ + readings.size() > options_.max_queued_readings) {
+      done(Status(StatusCode::kUnavailable, "too many readings are waiting to be stored; retry shortly"), {});
+      return;
+    }
+    queued_readings_ += readings.size();
+    queue_.push_back(WriteJob{std::move(readings), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
+  if (!query.sensor_id && query.from == kMinTime && query.to == kMaxTime) {
+    // The grand total is kept in memory: answer at once, without a trip through the writer's queue.
+    Aggregate total;
+    {
+      std::lock_guard lock(total_mu_);
+      total = total_;
+    }
+    done(total);
+    return;
+  }
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closing_) {
+      done(Status(StatusCode::kUnavailable, "the store is shutting down"));
+      return;
+    }
+    queue_.push_back(StatsJob{std::move(query), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void SqliteStore::Close() {
+  std::call_once(close_once_, [this] {
+    {
+      std::lock_guard lock(queue_mu_);
+      closing_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(sync_mu_);
+      writer_done_ = true;
+    }
+    sync_cv_.notify_all();
+    if (syncer_.joinable()) syncer_.join();
+  });
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<WriteJob> writes;
+  std::vector<StatsJob> reads;
+  for (;;) {
+    bool closing;
+    {
+      std::unique_lock lock(queue_mu_);
+      auto ready = [this] { return !queue_.empty() || closing_; };
+      if (uncommitted_readings_ > 0) {
+        queue_cv_.wait_until(lock, last_commit_ + options_.commit_interval, ready);
+      } else {
+        queue_cv_.wait(lock, ready);
+      }
+      std::size_t taken = 0;
+      while (!queue_.empty() && (taken == 0 || taken < options_.max_round_readings)) {
+        if (auto* write = std::get_if<WriteJob>(&queue_.front())) {
+          taken += write->readings.size();
+          queued_readings_ -= write->readings.size();
+          writes.push_back(std::move(*write));
+        } else {
+          reads.push_back(std::move(std::get<StatsJob>(queue_.front())));
+        }
+        queue_.pop_front();
+      }
+      closing = closing_ && queue_.empty();
+    }
+    if (!writes.empty()) ProcessWrites(writes);
+    // Reads run after the round's writes, so each sees everything that was queued before it.
+    for (StatsJob& read : reads) AnswerStats(read);
+    writes.clear();
+    reads.clear();
+
+    try {
+      if (closing) {
+        Commit();
+        CheckpointAndRotateLog();
+        return;
+      }
+      if (uncommitted_readings_ > 0 && std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval) {
+        Commit();
+        if (log_->end().offset >= options_.log_segment_bytes) CheckpointAndRotateLog();
+        db_.Execute("BEGIN");
+      }
+    } catch (const std::exception& error) {
+      // Readings already acknowledged are safe in the log; without SQLite they cannot be applied, so stop loudly
+      // and let the next start replay them.
+      std::fprintf(stderr, "telemetryd: fatal: cannot commit to SQLite: %s\n", error.what());
+      std::abort();
+    }
+  }
+}
+
+void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
+  RollupDeltas round_deltas;
+  Aggregate round_total;
+  std::vector<std::string> new_sensors;
+  std::vector<std::vector<WriteOutcome>> outcomes(jobs.size());
+  Status status;
+  try {
+    db_.Execute("SAVEPOINT round");
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      outcomes[i].reserve(jobs[i].readings.size());
+      for (const Reading& reading : jobs[i].readings) {
+        WriteOutcome outcome = Apply(reading, round_deltas, round_total, new_sensors);
+        if (outcome == WriteOutcome::kStored) log_->Append(reading);
+        outcomes[i].push_back(outcome);
+      }
+    }
+    status = log_->Write();
+  } catch (const std::exception& error) {
+    log_->DiscardBuffered();
+    status = Status(StatusCode::kInternal, std::string("storing readings failed: ") + error.what());
+  }
+
+  if (status.ok()) {
+    db_.Execute("RELEASE round");
+    for (const auto& [key, delta] : round_deltas) unflushed_[key].Merge(delta);
+    uncommitted_readings_ += static_cast<std::size_t>(round_total.count);
+    std::lock_guard lock(total_mu_);
+    total_.Merge(round_total);
+  } else {
+    std::fprintf(stderr, "telemetryd: %s\n", status.message().c_str());
+    db_.Execute("ROLLBACK TO round; RELEASE round");
+    for (const std::string& name : new_sensors) sensor_ids_.erase(name);
+  }
+
+  SyncJob sync{log_->current(), {}};
+  sync.acks.reserve(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (status.ok()) {
+      sync.acks.push_back([done = std::move(jobs[i].done), outcome = std::move(outcomes[i])]() mutable {
+        done(Status::Ok(), std::move(outcome));
+      });
+    } else {
+      sync.acks.push_back([done = std::move(jobs[i].done), status] { done(status, {}); });
+    }
+  }
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_queue_.push_back(std::move(sync));
+  }
+  sync_cv_.notify_one();
+}
+
+WriteOutcome SqliteStore::Apply(const Reading& reading, RollupDeltas& deltas, Aggregate& total,
+                                std::vector<std::string>& new_sensors) {
+  std::int64_t sensor = SensorId(reading.sensor_id, new_sensors);
+  insert_reading_.Bind(1, sensor).Bind(2, reading.time).Bind(3, reading.value);
+  insert_reading_.Run();
+  if (db_.Changes() == 0) {
+    select_value_.Bind(1, sensor).Bind(2, reading.time);
+    double stored = select_value_.Step() ? select_value_.ColumnDouble(0) : reading.value;
+    select_value_.Reset();
+    return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+  }
+  AddToRollups(deltas, sensor, reading.time, reading.value);
+  AddToRollups(deltas, kAllSensors, reading.time, reading.value);
+  total.Add(reading.value);
+  return WriteOutcome::kStored;
+}
+
+std::int64_t SqliteStore::SensorId(const std::string& name, std::vector<std::string>& new_sensors) {
+  auto found = sensor_ids_.find(name);
+  if (found != sensor_ids_.end()) return found->second;
+  insert_sensor_.Bind(1, name);
+  if (!insert_sensor_.Step()) throw std::runtime_error("inserting a sensor returned no id");
+  std::int64_t id = insert_sensor_.ColumnInt(0);
+  insert_sensor_.Reset();
+  sensor_ids_.emplace(name, id);
+  new_sensors.push_back(name);
+  return id;
+}
+
+void SqliteStore::AnswerStats(StatsJob& job) {
+  StatusOr<Aggregate> result = Status(StatusCode::kInternal, "");
+  try {
+    FlushRollups();
+    result = QueryStats(job.query);
+  } catch (const std::exception& error) {
+    result = Status(StatusCode::kInternal, std::string("reading statistics failed: ") + error.what());
+  }
+  job.done(std::move(result));
+}
+
+Aggregate SqliteStore::QueryStats(const StatsQuery& query) {
+  std::int64_t series = kAllSensors;
+  if (query.sensor_id) {
+    auto found = sensor_ids_.find(*query.sensor_id);
+    if (found == sensor_ids_.end()) return Aggregate{};
+    series = found->second;
+  }
+  RangePlan plan = PlanRange(query.from, query.to);
+  if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
+
+  Aggregate result;
+  for (const BucketSpan& span : plan.buckets) {
+    sum_rollups_.Bind(1, series).Bind(2, std::int64_t{span.level}).Bind(3, span.first_start).Bind(4, span.end_start);
+    while (sum_rollups_.Step()) {
+      result.Merge(Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
+                             sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
+    }
+    sum_rollups_.Reset();
+  }
+  for (const TimeSpan& span : plan.raw) {
+    SqliteStatement& raw = query.sensor_id ? raw_of_sensor_ : raw_of_all_;
+    int first = 1;
+    if (query.sensor_id) raw.Bind(first++, series);
+    raw.Bind(first, span.from).Bind(first + 1, span.to);
+    while (raw.Step()) result.Add(raw.ColumnDouble(0));
+    raw.Reset();
+  }
+  return result;
+}
+
+void SqliteStore::FlushRollups() {
+  for (const auto& [key, delta] : unflushed_) {
+    select_rollup_.Bind(1, key.series).Bind(2, std::int64_t{key.level}).Bind(3, key.bucket);
+    Aggregate merged;
+    if (select_rollup_.Step()) {
+      merged = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
+                         select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
+    }
+    select_rollup_.Reset();
+    merged.Merge(delta);
+    upsert_rollup_.Bind(1, key.series)
+        .Bind(2, std::int64_t{key.level})
+        .Bind(3, key.bucket)
+        .Bind(4, merged.count)
+        .Bind(5, merged.sum)
+        .Bind(6, merged.sum_error)
+        .Bind(7, merged.min)
+        .Bind(8, merged.max);
+    upsert_rollup_.Run();
+  }
+  unflushed_.clear();
+}
+
+// REQUIRES: a transaction is open. Leaves none open.
+void SqliteStore::Commit() {
+  FlushRollups();
+  LogPosition end = log_->end();
+  save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));
+  save_position_.Run();
+  db_.Execute("COMMIT");
+  uncommitted_readings_ = 0;
+  last_commit_ = std::chrono::steady_clock::now();
+}
+
+// REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
+// applied so far are no longer needed.
+void SqliteStore::CheckpointAndRotateLog() {
+  SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  bool complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
+  checkpoint.Reset();
+  std::uint64_t applied_segment = log_->current()->id();
+  Status rotated = log_->Rotate();
+  if (!rotated.ok()) throw std::runtime_error(rotated.message());
+  if (complete) log_->DeleteSegmentsBefore(applied_segment + 1);
+}
+
+void SqliteStore::SyncerLoop() {
+  std::vector<SyncJob> jobs;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [this] { return !sync_queue_.empty() || writer_done_; });
+      if (sync_queue_.empty()) return;
+      while (!sync_queue_.empty()) {
+        jobs.push_back(std::move(sync_queue_.front()));
+        sync_queue_.pop_front();
+      }
+    }
+    const LogSegment* synced = nullptr;
+    for (const SyncJob& job : jobs) {
+      if (job.segment.get() == synced) continue;
+      Status status = job.segment->Sync();
+      if (!status.ok()) {
+        // After a failed fsync the kernel may have dropped the dirty pages: nothing written since the last good
+        // sync can be trusted, so stop now (as PostgreSQL does) and let the next start replay what is on disk.
+        std::fprintf(stderr, "telemetryd: fatal: %s\n", status.message().c_str());
+        std::abort();
+      }
+      synced = job.segment.get();
+    }
+    for (SyncJob& job : jobs) {
+      for (auto& ack : job.acks) ack();
+    }
+    jobs.clear();
+  }
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
+  try {
+    std::filesystem::create_directories(options.data_dir);
+    auto store = std::make_unique<SqliteStore>(options);
+    store->Start();
+    return std::unique_ptr<Store>(std::move(store));
+  } catch (const std::exception& error) {
+    return Status(StatusCode::kInternal, std::string("cannot open the store in ") + options.data_dir + ": " +
+                                             error.what());
+  }
+}
+
+}  // namespace telemetry

@@ -1,0 +1,45 @@
+// SqliteStore: the embedded store. One data directory holds a SQLite database (readings, sensors, rollups) and the
+// readings log (see readings_log.h).
+//
+// How a write becomes durable (group commit):
+//   1. Write() queues the readings; the writer thread takes every queued write at once (a "round").
+//   2. It inserts them into SQLite inside an open transaction, which decides stored / duplicate / conflict,
+//      and appends the stored ones to the readings log with one write().
+//   3. The syncer thread fdatasync()s the log once for all rounds queued meanwhile, then runs the callbacks, while
+//      the writer already works on the next round.
+//   4. Every commit_interval the writer commits the SQLite transaction (synchronous=NORMAL: no fsync), recording
+//      how far into the log it reaches; on start the log is replayed from there, so kill -9 at any moment loses no
+//      acknowledged reading and leaves every aggregate exact.
+// Aggregates are kept up to date in the same transaction as the readings (see core/rollup.h), so statistics never
+// scan readings.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace telemetry {
+
+struct SqliteStoreOptions {
+  // Folder for the database and the log; created if missing.
+  std::string data_dir = "./data";
+  // How often readings applied to SQLite are committed there. Longer: fewer commits, a longer replay after a crash.
+  std::chrono::milliseconds commit_interval{200};
+  // Most readings one round takes from the queue (a round is one SQLite savepoint and one log write).
+  std::size_t max_round_readings = 16384;
+  // Readings waiting for the writer beyond which Write() fails fast with kUnavailable instead of queueing.
+  std::size_t max_queued_readings = 1 << 20;
+  // Log size after which SQLite is checkpointed and a new log segment begins.
+  std::uint64_t log_segment_bytes = 64 << 20;
+};
+
+// Opens the store, replaying the log. kInternal with a clear message when the folder, the database or the log
+// cannot be used.
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options);
+
+}  // namespace telemetry

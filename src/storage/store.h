@@ -1,0 +1,66 @@
+// The storage interface: where readings go and where statistics come from.
+//
+// Two implementations: SqliteStore (embedded, the default) and a remote one (DynamoDB). Every call completes
+// asynchronously: it returns at once and calls its callback exactly once, later, on a thread owned by the store,
+// never on the caller's thread. Callbacks must be quick and must not call back into the store synchronously
+// while holding locks the store could need; handing the result to another executor is the expected use.
+//
+// All methods are thread-safe.
+//
+//   store.Write({reading}, [](Status s, std::vector<WriteOutcome> outcomes) { ... });
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/aggregate.h"
+#include "core/reading.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace telemetry {
+
+enum class WriteOutcome {
+  kStored,     // new reading, now durable and counted in every statistic
+  kDuplicate,  // the identical reading was already stored: nothing changed (a client's retry)
+  kConflict,   // another value is stored under the same (sensor_id, time): nothing changed, the first value kept
+};
+
+// On OK, one outcome per reading, in the order given; every kStored reading is durable (on disk, surviving a
+// crash of the process or the machine) before the callback runs. On an error, no outcomes, and none of the
+// readings is counted in any statistic; the error says how to react:
+//   kUnavailable: the store is closing or overloaded; retry later.
+//   kInternal:    the store failed (e.g. a disk error); the reading may or may not be stored, and a retry of the
+//                 same reading is safe (it becomes kStored or kDuplicate).
+using WriteCallback = std::function<void(Status, std::vector<WriteOutcome>)>;
+
+struct StatsQuery {
+  std::optional<std::string> sensor_id;  // all sensors when empty
+  TimeNs from = kMinTime;                // inclusive; kMinTime: no lower bound
+  TimeNs to = kMaxTime;                  // exclusive; kMaxTime: no upper bound
+};
+
+// On OK, the exact aggregate of the matching readings (count 0 when none match, including an unknown sensor).
+// kUnavailable when the store is closing.
+using StatsCallback = std::function<void(StatusOr<Aggregate>)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores readings. A reading repeated within one call is treated as if sent twice in sequence.
+  // REQUIRES: every reading passed validation (ValidateSensorId, a finite value).
+  virtual void Write(std::vector<Reading> readings, WriteCallback done) = 0;
+
+  // Statistics over the readings in [query.from, query.to) of one sensor or all. Reflects every write whose
+  // callback has run, and may reflect writes still in progress.
+  virtual void Stats(StatsQuery query, StatsCallback done) = 0;
+
+  // Finishes all calls already made, makes everything durable and releases the store's threads and files. Calls
+  // made after Close() fail with kUnavailable. Blocks; idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace telemetry
