@@ -59,6 +59,11 @@ Status Invalid(std::string_view text, std::string_view why) {
 
 // seconds * 1e9 + nanos, or nothing when that leaves the int64 range.
 bool CombineNanos(std::int64_t seconds, std::int64_t nanos, TimeNs* out) {
+  // Borrow a second so that instants just above the lower limit do not overflow on the way.
+  if (seconds < 0 && nanos > 0) {
+    seconds += 1;
+    nanos -= kNanosPerSecond;
+  }
   TimeNs scaled;
   if (__builtin_mul_overflow(seconds, kNanosPerSecond, &scaled)) return false;
   return !__builtin_add_overflow(scaled, nanos, out);
@@ -155,8 +160,12 @@ StatusOr<TimeNs> ParseTime(std::string_view text) {
 
 std::string FormatRfc3339(TimeNs time) {
   using namespace std::chrono;
-  TimeNs seconds = FloorTo(time, kNanosPerSecond) / kNanosPerSecond;
-  std::int64_t nanos = time - seconds * kNanosPerSecond;
+  TimeNs seconds = time / kNanosPerSecond;
+  std::int64_t nanos = time % kNanosPerSecond;
+  if (nanos < 0) {
+    seconds -= 1;
+    nanos += kNanosPerSecond;
+  }
   std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
   std::int64_t second_of_day = seconds - days * 86400;
   year_month_day date{sys_days{std::chrono::days{days}}};

@@ -1,0 +1,135 @@
+// HTTP that holds up: keep-alive, pipelining, limits, malformed input, and a graceful stop.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include "http_client.h"
+#include "server_process.h"
+#include "temp_dir.h"
+
+namespace telemetry {
+namespace {
+
+using testing::HttpClient;
+using testing::HttpResponse;
+using testing::ServerProcess;
+using testing::TempDir;
+
+class HttpBehaviourTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  ServerProcess server_{{"--data-dir", dir_.path(), "--max-body-bytes", "4096"}};
+};
+
+TEST_F(HttpBehaviourTest, KeepsTheConnectionAlive) {
+  HttpClient client(server_.port());
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(client.Get("/api").status, 200);
+}
+
+TEST_F(HttpBehaviourTest, AnswersPipelinedRequestsInOrder) {
+  HttpClient client(server_.port());
+  std::string body = R"({"sensorID":"p","temperature":"1","time":"2021-10-04 09:00:00"})";
+  client.SendRaw("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "PUT /api/temperature HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n" + body +
+                 "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /api HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().body, "No data inserted yet!");
+  EXPECT_EQ(client.ReadResponse().body, "Ok");
+  EXPECT_EQ(client.ReadResponse().status, 404);
+  EXPECT_EQ(client.ReadResponse().body, R"({"message":"Hello!"})");
+}
+
+TEST_F(HttpBehaviourTest, UnknownPathsAndMethodsAreJsonErrors) {
+  HttpClient client(server_.port());
+  HttpResponse missing = client.Get("/api/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/json");
+  HttpResponse wrong = client.Request("POST", "/api/stats", "{}");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD");
+  EXPECT_NE(wrong.body.find("method_not_allowed"), std::string::npos);
+  HttpResponse head = client.Request("HEAD", "/api");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), "20");
+  EXPECT_EQ(client.Get("/api").status, 200);  // the HEAD answer carried no body to confuse the next one
+}
+
+TEST_F(HttpBehaviourTest, ABodyOverTheLimitIs413) {
+  HttpClient client(server_.port());
+  std::string big = R"({"sensorID":"1","temperature":"1","pad":")" + std::string(5000, 'x') + "\"}";
+  HttpResponse response = client.Put("/api/temperature", big);
+  EXPECT_EQ(response.status, 413);
+  EXPECT_NE(response.body.find("body_too_large"), std::string::npos);
+  HttpClient other(server_.port());
+  EXPECT_EQ(other.Get("/api/stats").body, "No data inserted yet!");
+}
+
+TEST_F(HttpBehaviourTest, HeadersOverTheLimitAre431) {
+  HttpClient client(server_.port());
+  client.SendRaw("GET /api HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'y') + "\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().status, 431);
+}
+
+TEST_F(HttpBehaviourTest, AMalformedRequestGets400AndOthersAreStillServed) {
+  HttpClient bad(server_.port());
+  HttpClient good(server_.port());
+  bad.SendRaw("THIS IS NOT HTTP\r\n\r\n");
+  HttpResponse response = bad.ReadResponse();
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(response.body.find("malformed"), std::string::npos);
+  EXPECT_TRUE(bad.ServerClosed(5000));
+  EXPECT_EQ(good.Get("/api").status, 200);
+  HttpClient bad_length(server_.port());
+  bad_length.SendRaw("PUT /api/temperature HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  EXPECT_EQ(bad_length.ReadResponse().status, 400);
+  EXPECT_EQ(good.Get("/api").status, 200);
+}
+
+TEST_F(HttpBehaviourTest, HealthEndpointsAnswerWhileServing) {
+  HttpClient client(server_.port());
+  EXPECT_EQ(client.Get("/healthz").status, 200);
+  EXPECT_EQ(client.Get("/readyz").status, 200);
+}
+
+TEST_F(HttpBehaviourTest, AnHttp10RequestIsAnsweredAndClosed) {
+  HttpClient client(server_.port());
+  client.SendRaw("GET /api HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().status, 200);
+  EXPECT_TRUE(client.ServerClosed(5000));
+}
+
+TEST(GracefulStop, ReadinessFailsFirstThenTheServerFinishesAndExitsZero) {
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--drain-seconds", "2"});
+  HttpClient client(server.port());
+  ASSERT_EQ(client.Put("/api/temperature", R"({"sensorID":"1","temperature":"1","time":"2021-10-04 09:00:00"})").status,
+            200);
+  server.Signal(SIGTERM);
+  // Readiness turns 503 at once while the rest of the API keeps serving during the drain delay.
+  int readiness = 200;
+  for (int attempt = 0; attempt < 1000 && readiness == 200; ++attempt) readiness = client.Get("/readyz").status;
+  EXPECT_EQ(readiness, 503);
+  EXPECT_EQ(client.Get("/api").status, 200);
+  EXPECT_EQ(client.Get("/healthz").status, 200);
+  EXPECT_EQ(client.Put("/api/temperature", R"({"sensorID":"1","temperature":"2","time":"2021-10-04 09:00:01"})").status,
+            200);
+  EXPECT_EQ(server.Wait(15000), 0) << server.Stderr();
+
+  ServerProcess again({"--data-dir", dir.path()});
+  HttpClient after(again.port());
+  EXPECT_EQ(after.Get("/api/v1/stats").body, R"({"count":2,"sum":3,"mean":1.5,"min":1,"max":2})");
+}
+
+TEST(GracefulStop, SigintStopsPromptlyWithIdleConnectionsOpen) {
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path()});
+  HttpClient idle(server.port());
+  EXPECT_EQ(idle.Get("/api").status, 200);
+  server.Signal(SIGINT);
+  EXPECT_EQ(server.Wait(5000), 0) << server.Stderr();
+  EXPECT_TRUE(idle.ServerClosed(5000));
+}
+
+}  // namespace
+}  // namespace telemetry

@@ -1,0 +1,76 @@
+// /api/v1/stats is exact for any range: compared against a brute-force computation over the same readings.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "http_client.h"
+#include "server_process.h"
+#include "temp_dir.h"
+
+namespace telemetry {
+namespace {
+
+using testing::HttpClient;
+using testing::JsonField;
+using testing::ServerProcess;
+using testing::TempDir;
+
+struct Sent {
+  std::string sensor;
+  long long time_ms;  // milliseconds since the epoch
+  long long value;
+};
+
+std::string EpochSeconds(long long ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%s%lld.%03lld", ms < 0 ? "-" : "", std::llabs(ms) / 1000, std::llabs(ms) % 1000);
+  return text;
+}
+
+TEST(RangeStats, MatchBruteForceOverRandomRanges) {
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path()});
+  HttpClient client(server.port());
+  std::mt19937_64 random(7);
+  const long long base_ms = 1'633'338'000'000;  // 2021-10-04 09:00:00 UTC
+  const long long span_ms = 3LL * 86'400'000;   // three days, so minute, hour and day buckets all take part
+  std::uniform_int_distribution<long long> when(0, span_ms), value(-50, 50);
+  std::vector<Sent> sent;
+  for (int i = 0; i < 1500; ++i) {
+    Sent reading{"s" + std::to_string(i % 3), base_ms + when(random), value(random)};
+    std::string body = R"({"sensorID":")" + reading.sensor + R"(","temperature":)" + std::to_string(reading.value) +
+                       R"(,"time":")" + EpochSeconds(reading.time_ms) + R"("})";
+    int status = client.Put("/api/temperature", body).status;
+    ASSERT_TRUE(status == 200 || status == 409) << body;
+    if (status == 200 && std::none_of(sent.begin(), sent.end(), [&](const Sent& s) {
+          return s.sensor == reading.sensor && s.time_ms == reading.time_ms;
+        })) {
+      sent.push_back(reading);
+    }
+  }
+  std::uniform_int_distribution<long long> edge(-3'600'000, span_ms + 3'600'000);
+  for (int q = 0; q < 200; ++q) {
+    long long a = base_ms + edge(random), b = base_ms + edge(random);
+    if (q % 3 == 0) a -= a % 60'000;  // some ranges start on a minute boundary
+    long long from = std::min(a, b), to = std::max(a, b);
+    std::string sensor = q % 2 ? "s" + std::to_string(q % 3) : "";
+    long long count = 0, sum = 0, min = 1000, max = -1000;
+    for (const Sent& s : sent) {
+      if (s.time_ms < from || s.time_ms >= to || (!sensor.empty() && s.sensor != sensor)) continue;
+      ++count;
+      sum += s.value;
+      min = std::min(min, s.value);
+      max = std::max(max, s.value);
+    }
+    std::string target = "/api/v1/stats?from=" + EpochSeconds(from) + "&to=" + EpochSeconds(to) +
+                         (sensor.empty() ? "" : "&sensorID=" + sensor);
+    std::string body = client.Get(target).body;
+    ASSERT_EQ(JsonField(body, "count"), std::to_string(count)) << target << " -> " << body;
+    EXPECT_EQ(JsonField(body, "sum"), std::to_string(sum)) << target;
+    EXPECT_EQ(JsonField(body, "min"), count ? std::to_string(min) : "null") << target;
+    EXPECT_EQ(JsonField(body, "max"), count ? std::to_string(max) : "null") << target;
+  }
+}
+
+}  // namespace
+}  // namespace telemetry

@@ -1,0 +1,34 @@
+#include "core/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace telemetry {
+namespace {
+
+TEST(JsonWriter, WritesNestedObjectsAndArrays) {
+  JsonWriter json;
+  json.BeginObject().Key("a").Int(1).Key("b").BeginArray().Number(1.5).Null().String("x").EndArray();
+  json.Key("c").BeginObject().EndObject().EndObject();
+  EXPECT_EQ(json.str(), R"({"a":1,"b":[1.5,null,"x"],"c":{}})");
+}
+
+TEST(JsonWriter, PrintsIntegralDoublesWithoutAFraction) {
+  EXPECT_EQ(FormatNumber(12.0), "12");
+  EXPECT_EQ(FormatNumber(-0.5), "-0.5");
+  EXPECT_EQ(FormatNumber(0.1), "0.1");
+  EXPECT_EQ(FormatNumber(1e300), "1e+300");
+  JsonWriter json;
+  json.BeginArray().Number(std::nan("")).Number(std::optional<double>()).EndArray();
+  EXPECT_EQ(json.str(), "[null,null]");
+}
+
+TEST(JsonWriter, EscapesStrings) {
+  std::string out;
+  AppendJsonString(out, "a\"b\\c\n\x01");
+  EXPECT_EQ(out, R"("a\"b\\c\n\u0001")");
+}
+
+}  // namespace
+}  // namespace telemetry

@@ -1,0 +1,68 @@
+#include "api/reading_json.h"
+
+#include <gtest/gtest.h>
+
+namespace telemetry::api {
+namespace {
+
+constexpr TimeNs kNow = 1'700'000'000LL * kNanosPerSecond;
+constexpr TimeNs kOriginalExample = 1633338000LL * kNanosPerSecond;
+
+TEST(ParseReadingJson, ReadsTheOriginalShape) {
+  auto reading = ParseReadingJson(R"({"sensorID":"107","temperature":"12","time":"2021-10-04 09:00:00"})", kNow);
+  ASSERT_TRUE(reading.ok()) << reading.status().message();
+  EXPECT_EQ(*reading, (Reading{"107", kOriginalExample, 12.0}));
+}
+
+TEST(ParseReadingJson, AcceptsNumbersWhereTheOriginalSentStrings) {
+  auto reading = ParseReadingJson(R"({"sensorID":107,"temperature":-3.25,"time":1633338000.5})", kNow);
+  ASSERT_TRUE(reading.ok()) << reading.status().message();
+  EXPECT_EQ(*reading, (Reading{"107", kOriginalExample + 500'000'000, -3.25}));
+}
+
+TEST(ParseReadingJson, UsesTheReceiveTimeWhenTimeIsMissingOrNull) {
+  EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1})", kNow)->time, kNow);
+  EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1,"time":null})", kNow)->time, kNow);
+}
+
+TEST(ParseReadingJson, NamesTheFieldAtFault) {
+  struct Case {
+    const char* body;
+    const char* mentions;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {R"({"temperature":"12"})", "sensorID"},
+           {R"({"sensorID":"","temperature":"12"})", "sensorID"},
+           {R"({"sensorID":1.5,"temperature":"12"})", "sensorID"},
+           {R"({"sensorID":true,"temperature":"12"})", "sensorID"},
+           {R"({"sensorID":"1"})", "temperature"},
+           {R"({"sensorID":"1","temperature":"abc"})", "temperature"},
+           {R"({"sensorID":"1","temperature":"NaN"})", "temperature"},
+           {R"({"sensorID":"1","temperature":[1]})", "temperature"},
+           {R"({"sensorID":"1","temperature":1,"time":"2021-02-30 00:00:00"})", "time"},
+           {R"({"sensorID":"1","temperature":1,"time":true})", "time"},
+           {R"({"sensorID":"1","temperature":1,"time":1e300})", "time"},
+           {R"([1,2])", "object"},
+           {R"({"sensorID":"1","temperature":1)", "JSON"},
+           {"", "JSON"},
+           {R"({"sensorID":"1","temperature":1e999})", "JSON"},
+       }) {
+    auto reading = ParseReadingJson(c.body, kNow);
+    ASSERT_FALSE(reading.ok()) << c.body;
+    EXPECT_EQ(reading.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(reading.status().message().find(c.mentions), std::string::npos)
+        << c.body << " -> " << reading.status().message();
+  }
+}
+
+TEST(IsJsonContentType, AcceptsJsonAndAbsence) {
+  EXPECT_TRUE(IsJsonContentType(std::nullopt));
+  EXPECT_TRUE(IsJsonContentType("application/json"));
+  EXPECT_TRUE(IsJsonContentType("Application/JSON; charset=utf-8"));
+  EXPECT_FALSE(IsJsonContentType("text/plain"));
+  EXPECT_FALSE(IsJsonContentType("application/x-www-form-urlencoded"));
+  EXPECT_FALSE(IsJsonContentType("application/jsonx"));
+}
+
+}  // namespace
+}  // namespace telemetry::api

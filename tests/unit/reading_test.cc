@@ -1,0 +1,41 @@
+#include "core/reading.h"
+
+#include <gtest/gtest.h>
+
+namespace telemetry {
+namespace {
+
+TEST(ValidateSensorId, AcceptsOrdinaryIds) {
+  EXPECT_TRUE(ValidateSensorId("107").ok());
+  EXPECT_TRUE(ValidateSensorId("boiler room/2 — ünïcode").ok());
+  EXPECT_TRUE(ValidateSensorId(std::string(kMaxSensorIdBytes, 'x')).ok());
+}
+
+TEST(ValidateSensorId, RejectsEmptyLongAndControlCharacters) {
+  EXPECT_EQ(ValidateSensorId("").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateSensorId(std::string(kMaxSensorIdBytes + 1, 'x')).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateSensorId("a\nb").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateSensorId(std::string("a\0b", 3)).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateSensorId("a\x7f").code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(ValidateSensorId("").message().find("sensorID"), std::string::npos);
+}
+
+TEST(ParseTemperature, AcceptsDecimalNumbers) {
+  EXPECT_EQ(*ParseTemperature("12"), 12.0);
+  EXPECT_EQ(*ParseTemperature("-3.5"), -3.5);
+  EXPECT_EQ(*ParseTemperature("1e2"), 100.0);
+}
+
+TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
+  for (std::string_view bad : {"", "abc", "12abc", " 12", "12 ", "+12", "nan", "NaN", "inf", "-Infinity", "1e400",
+                               "0x10"}) {
+    StatusOr<double> value = ParseTemperature(bad);
+    EXPECT_FALSE(value.ok()) << "accepted \"" << bad << "\"";
+    if (!value.ok()) {
+      EXPECT_NE(value.status().message().find("temperature"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace telemetry

@@ -1,0 +1,106 @@
+#include "storage/readings_log.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/crc32c.h"
+#include "temp_dir.h"
+
+namespace telemetry {
+namespace {
+
+std::vector<Reading> ReplayAll(const std::string& dir, LogPosition from = {}) {
+  auto log = ReadingsLog::Open(dir);
+  EXPECT_TRUE(log.ok());
+  std::vector<Reading> seen;
+  Status replayed = (*log)->Replay(from, [&](const Reading& reading, LogPosition) { seen.push_back(reading); });
+  EXPECT_TRUE(replayed.ok()) << replayed.message();
+  return seen;
+}
+
+std::vector<std::filesystem::path> Segments(const std::string& dir) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+TEST(Crc32c, MatchesTheStandardCheckValue) { EXPECT_EQ(Crc32c("123456789", 9), 0xE3069283u); }
+
+TEST(ReadingsLog, ReplaysWhatWasWritten) {
+  testing::TempDir dir;
+  std::vector<Reading> written{{"107", 1, 12.5}, {"a much longer sensor name", -5, -3}};
+  {
+    auto log = ReadingsLog::Open(dir.path());
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    for (const Reading& reading : written) (*log)->Append(reading);
+    ASSERT_TRUE((*log)->Write().ok());
+    ASSERT_TRUE((*log)->current()->Sync().ok());
+  }
+  EXPECT_EQ(ReplayAll(dir.path()), written);
+}
+
+TEST(ReadingsLog, ReplayStartsAtTheGivenPosition) {
+  testing::TempDir dir;
+  LogPosition after_first;
+  {
+    auto log = ReadingsLog::Open(dir.path());
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    (*log)->Append({"1", 1, 1});
+    ASSERT_TRUE((*log)->Write().ok());
+    after_first = (*log)->end();
+    (*log)->Append({"2", 2, 2});
+    ASSERT_TRUE((*log)->Write().ok());
+  }
+  EXPECT_EQ(ReplayAll(dir.path(), after_first), (std::vector<Reading>{{"2", 2, 2}}));
+}
+
+TEST(ReadingsLog, CutsATornTailAndKeepsAppendingAfterIt) {
+  testing::TempDir dir;
+  {
+    auto log = ReadingsLog::Open(dir.path());
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    (*log)->Append({"1", 1, 1});
+    ASSERT_TRUE((*log)->Write().ok());
+  }
+  auto segment = Segments(dir.path()).back();
+  auto intact_size = std::filesystem::file_size(segment);
+  std::ofstream(segment, std::ios::app | std::ios::binary) << std::string("\x10\x20\x30\x40\x50\x60", 6);
+
+  EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}}));
+  EXPECT_EQ(std::filesystem::file_size(segment), intact_size);
+  {
+    auto log = ReadingsLog::Open(dir.path());
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    (*log)->Append({"2", 2, 2});
+    ASSERT_TRUE((*log)->Write().ok());
+  }
+  EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}, {"2", 2, 2}}));
+}
+
+TEST(ReadingsLog, RefusesCorruptionBeforeTheTail) {
+  testing::TempDir dir;
+  {
+    auto log = ReadingsLog::Open(dir.path());
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    (*log)->Append({"1", 1, 1});
+    ASSERT_TRUE((*log)->Write().ok());
+    ASSERT_TRUE((*log)->Rotate().ok());
+    (*log)->Append({"2", 2, 2});
+    ASSERT_TRUE((*log)->Write().ok());
+  }
+  auto first = Segments(dir.path()).front();
+  std::fstream file(first, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(10);
+  file.put('\x7f');
+  file.close();
+  auto log = ReadingsLog::Open(dir.path());
+  Status replayed = (*log)->Replay({}, [](const Reading&, LogPosition) {});
+  EXPECT_EQ(replayed.code(), StatusCode::kInternal);
+  EXPECT_NE(replayed.message().find("corrupt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace telemetry
