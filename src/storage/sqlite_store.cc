@@ -109,12 +109,14 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void SyncerLoop();
   void ProcessWrites(std::vector<WriteJob>& jobs);
-  // Inserts one reading; on kStored, adds it to `deltas` and `total`.
-  WriteOutcome Apply(const Reading& reading, RollupDeltas& deltas, Aggregate& total,
-                     std::vector<std::string>& new_sensors);
+  // Inserts one reading into the open transaction; when it is new, adds it to the unflushed rollups.
+  WriteOutcome Apply(const Reading& reading);
+  // Brings SQLite up to date with the log and reloads what memory caches of SQLite (sensor ids, the total).
+  // REQUIRES: no transaction is open. Leaves one open.
+  void CatchUpWithLog();
   void AnswerStats(StatsJob& job);
   Aggregate QueryStats(const StatsQuery& query);
-  std::int64_t SensorId(const std::string& name, std::vector<std::string>& new_sensors);
+  std::int64_t SensorId(const std::string& name);
   void FlushRollups();
   void Commit();
   void CheckpointAndRotateLog();
@@ -151,14 +153,22 @@ class SqliteStore final : public Store {
 
 void SqliteStore::PrepareStatements() {
   insert_reading_ = db_.Prepare(
-      "INSERT INTO readings(sensor_id, time_ns, value) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING");
+      // OR IGNORE (not ON CONFLICT DO NOTHING) so that no statement can abort, which spares SQLite a statement
+      // journal, a copy of every page touched, per insert.
+      "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value) VALUES(?1, ?2, ?3)");
   select_value_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
   insert_sensor_ = db_.Prepare("INSERT INTO sensors(name) VALUES(?1) RETURNING id");
   select_rollup_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
+  // Merges a delta into a bucket in one statement. The sum_error update is Aggregate::Merge's compensated
+  // addition (CompensatedAdd) written in SQL; on the right of SET, column names are the row's old values.
   upsert_rollup_ = db_.Prepare(
-      "INSERT OR REPLACE INTO rollups(series, level, bucket, count, sum, sum_error, min, max) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
+      "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
+      "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
+      "min = min(min, excluded.min), max = max(max, excluded.max)");
   sum_rollups_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups "
       "WHERE series = ?1 AND level = ?2 AND bucket >= ?3 AND bucket < ?4");
@@ -173,9 +183,22 @@ void SqliteStore::Start() {
   // The readings log carries durability; SQLite only has to be consistent after a crash, which WAL + NORMAL is.
   db_.Execute("PRAGMA synchronous = NORMAL");
   db_.Execute("PRAGMA cache_size = -65536");  // KiB: 64 MiB
+  // Checkpoints run when the log rotates (see CheckpointAndRotateLog), not in the middle of a round.
+  db_.Execute("PRAGMA wal_autocheckpoint = 0");
+  db_.Execute("PRAGMA temp_store = MEMORY");
   db_.Execute(kSchema);
   PrepareStatements();
 
+  auto log = ReadingsLog::Open(options_.data_dir + "/log");
+  if (!log.ok()) throw std::runtime_error(log.status().message());
+  log_ = std::move(log).value();
+  CatchUpWithLog();
+  writer_ = std::thread([this] { WriterLoop(); });
+  syncer_ = std::thread([this] { SyncerLoop(); });
+}
+
+void SqliteStore::CatchUpWithLog() {
+  sensor_ids_.clear();
   SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
   while (sensors.Step()) sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
 
@@ -186,33 +209,32 @@ void SqliteStore::Start() {
   }
   position.Reset();
 
-  auto log = ReadingsLog::Open(options_.data_dir + "/log");
-  if (!log.ok()) throw std::runtime_error(log.status().message());
-  log_ = std::move(log).value();
-
   db_.Execute("BEGIN");
-  Aggregate replayed;
-  std::vector<std::string> new_sensors;
+  unflushed_.clear();
+  std::int64_t replayed = 0;
   Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
-    Apply(reading, unflushed_, replayed, new_sensors);
+    Apply(reading);
+    ++replayed;
   });
   if (!replay.ok()) throw std::runtime_error(replay.message());
   Commit();
-  if (replayed.count > 0) {
-    std::fprintf(stderr, "telemetryd: replayed %lld readings from the log\n", static_cast<long long>(replayed.count));
+  if (replayed > 0) {
+    std::fprintf(stderr, "telemetryd: applied %lld readings from the log\n", static_cast<long long>(replayed));
   }
   CheckpointAndRotateLog();
 
+  Aggregate total;
   select_rollup_.Bind(1, kAllSensors).Bind(2, std::int64_t{kTotalLevel}).Bind(3, std::int64_t{0});
   if (select_rollup_.Step()) {
-    total_ = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
-                       select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
+    total = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
+                      select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
   }
   select_rollup_.Reset();
-
+  {
+    std::lock_guard lock(total_mu_);
+    total_ = total;
+  }
   db_.Execute("BEGIN");
-  writer_ = std::thread([this] { WriterLoop(); });
-  syncer_ = std::thread([this] { SyncerLoop(); });
 }
 
 void SqliteStore::Write(std::vector<Reading> readings, WriteCallback done) {
@@ -324,18 +346,18 @@ void SqliteStore::WriterLoop() {
 }
 
 void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
-  RollupDeltas round_deltas;
   Aggregate round_total;
-  std::vector<std::string> new_sensors;
   std::vector<std::vector<WriteOutcome>> outcomes(jobs.size());
   Status status;
   try {
-    db_.Execute("SAVEPOINT round");
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       outcomes[i].reserve(jobs[i].readings.size());
       for (const Reading& reading : jobs[i].readings) {
-        WriteOutcome outcome = Apply(reading, round_deltas, round_total, new_sensors);
-        if (outcome == WriteOutcome::kStored) log_->Append(reading);
+        WriteOutcome outcome = Apply(reading);
+        if (outcome == WriteOutcome::kStored) {
+          log_->Append(reading);
+          round_total.Add(reading.value);
+        }
         outcomes[i].push_back(outcome);
       }
     }
@@ -346,15 +368,21 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   }
 
   if (status.ok()) {
-    db_.Execute("RELEASE round");
-    for (const auto& [key, delta] : round_deltas) unflushed_[key].Merge(delta);
     uncommitted_readings_ += static_cast<std::size_t>(round_total.count);
     std::lock_guard lock(total_mu_);
     total_.Merge(round_total);
   } else {
+    // SQLite's open transaction holds this round's readings, the log does not. The log is the truth: drop the
+    // transaction and rebuild from the log, as after a crash. (No per-round savepoint: it would cost a copy of
+    // every page each round touches.)
     std::fprintf(stderr, "telemetryd: %s\n", status.message().c_str());
-    db_.Execute("ROLLBACK TO round; RELEASE round");
-    for (const std::string& name : new_sensors) sensor_ids_.erase(name);
+    try {
+      db_.Execute("ROLLBACK");
+      CatchUpWithLog();
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "telemetryd: fatal: cannot recover from the log: %s\n", error.what());
+      std::abort();
+    }
   }
 
   SyncJob sync{log_->current(), {}};
@@ -375,9 +403,8 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   sync_cv_.notify_one();
 }
 
-WriteOutcome SqliteStore::Apply(const Reading& reading, RollupDeltas& deltas, Aggregate& total,
-                                std::vector<std::string>& new_sensors) {
-  std::int64_t sensor = SensorId(reading.sensor_id, new_sensors);
+WriteOutcome SqliteStore::Apply(const Reading& reading) {
+  std::int64_t sensor = SensorId(reading.sensor_id);
   insert_reading_.Bind(1, sensor).Bind(2, reading.time).Bind(3, reading.value);
   insert_reading_.Run();
   if (db_.Changes() == 0) {
@@ -386,13 +413,12 @@ WriteOutcome SqliteStore::Apply(const Reading& reading, RollupDeltas& deltas, Ag
     select_value_.Reset();
     return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
   }
-  AddToRollups(deltas, sensor, reading.time, reading.value);
-  AddToRollups(deltas, kAllSensors, reading.time, reading.value);
-  total.Add(reading.value);
+  AddToRollups(unflushed_, sensor, reading.time, reading.value);
+  AddToRollups(unflushed_, kAllSensors, reading.time, reading.value);
   return WriteOutcome::kStored;
 }
 
-std::int64_t SqliteStore::SensorId(const std::string& name, std::vector<std::string>& new_sensors) {
+std::int64_t SqliteStore::SensorId(const std::string& name) {
   auto found = sensor_ids_.find(name);
   if (found != sensor_ids_.end()) return found->second;
   insert_sensor_.Bind(1, name);
@@ -400,7 +426,6 @@ std::int64_t SqliteStore::SensorId(const std::string& name, std::vector<std::str
   std::int64_t id = insert_sensor_.ColumnInt(0);
   insert_sensor_.Reset();
   sensor_ids_.emplace(name, id);
-  new_sensors.push_back(name);
   return id;
 }
 
@@ -446,15 +471,7 @@ Aggregate SqliteStore::QueryStats(const StatsQuery& query) {
 }
 
 void SqliteStore::FlushRollups() {
-  for (const auto& [key, delta] : unflushed_) {
-    select_rollup_.Bind(1, key.series).Bind(2, std::int64_t{key.level}).Bind(3, key.bucket);
-    Aggregate merged;
-    if (select_rollup_.Step()) {
-      merged = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
-                         select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
-    }
-    select_rollup_.Reset();
-    merged.Merge(delta);
+  for (const auto& [key, merged] : unflushed_) {
     upsert_rollup_.Bind(1, key.series)
         .Bind(2, std::int64_t{key.level})
         .Bind(3, key.bucket)
