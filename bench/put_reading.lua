@@ -1,6 +1,7 @@
 -- wrk script: PUT the original payload with a fresh (sensorID, time) for every request.
--- Each wrk thread writes its own sensors ("t<thread>-s<n>", 100 per thread) and walks time forward one second per
--- request, so no two requests of a run share a key. BENCH_EPOCH (env) moves the start, so runs do not collide.
+-- Each wrk thread plays a fleet of 100 sensors ("t<thread>-s<n>") that together send 1,000 readings per second of
+-- their clock: every request carries the next millisecond, so no two requests of a run share a key, and each sensor
+-- reports ten times a second. BENCH_EPOCH (env, epoch seconds) moves the start so that runs do not collide.
 -- thread_id is a global that setup() gives each thread's own Lua state.
 local counter = 0
 local threads = {}
@@ -14,7 +15,8 @@ end
 function request()
   counter = counter + 1
   local sensor = string.format("t%d-s%d", thread_id, counter % 100)
-  local body = string.format('{"sensorID":"%s","temperature":"%d","time":%d}', sensor, counter % 40, epoch + counter)
+  local time = string.format("%d.%03d", epoch + math.floor(counter / 1000), counter % 1000)
+  local body = string.format('{"sensorID":"%s","temperature":"%d","time":%s}', sensor, counter % 40, time)
   return wrk.format("PUT", "/api/temperature", {["Content-Type"] = "application/json"}, body)
 end
 

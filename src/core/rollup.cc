@@ -2,14 +2,14 @@
 
 namespace telemetry {
 
-RangePlan PlanRange(TimeNs from, TimeNs to) {
+RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level) {
   RangePlan plan;
   if (from == kMinTime && to == kMaxTime) {
     plan.whole_series = true;
     return plan;
   }
-  TimeNs inner_from = CeilTo(from, kRollupWidths[0]);
-  TimeNs inner_to = FloorTo(to, kRollupWidths[0]);
+  TimeNs inner_from = CeilTo(from, kRollupWidths[finest_level]);
+  TimeNs inner_to = FloorTo(to, kRollupWidths[finest_level]);
   if (inner_from >= inner_to) {
     if (from < to) plan.raw.push_back({from, to});
     return plan;
@@ -18,7 +18,7 @@ RangePlan PlanRange(TimeNs from, TimeNs to) {
   if (inner_to < to) plan.raw.push_back({inner_to, to});
 
   // Peel off the finer buckets at both edges, moving inwards to coarser levels while whole coarser buckets fit.
-  for (int level = 0; level < kRollupLevels; ++level) {
+  for (int level = finest_level; level < kRollupLevels; ++level) {
     bool coarsest = level + 1 == kRollupLevels;
     TimeNs next_from = coarsest ? inner_from : CeilTo(inner_from, kRollupWidths[level + 1]);
     TimeNs next_to = coarsest ? inner_from : FloorTo(inner_to, kRollupWidths[level + 1]);

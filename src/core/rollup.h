@@ -1,9 +1,10 @@
 // Rollups: per-series aggregates over fixed time buckets, from which any range's statistics are assembled at a
 // cost bounded by the number of buckets touched, never by the number of readings in the range.
 //
-// A series is one sensor, or all sensors together. Each stored reading is added to one bucket per level (the minute,
-// the hour and the UTC day that contain it) and to the series' all-time total. PlanRange() splits [from, to) into
-// the coarsest whole buckets that fit, plus at most two raw spans shorter than a minute at its edges:
+// A series is one sensor, or all sensors together. Each stored reading is added to one bucket per level (the second
+// (all sensors only), the minute, the hour and the UTC day that contain it) and to the series' all-time total.
+// PlanRange() splits [from, to) into the coarsest whole buckets that fit, plus at most two raw spans shorter than
+// the finest bucket at its edges:
 //
 //   [09:59:30, 12:00:10)  ->  raw [09:59:30, 10:00:00), hours [10:00, 12:00), raw [12:00:00, 12:00:10)
 #pragma once
@@ -16,9 +17,13 @@
 namespace telemetry {
 
 // Bucket widths, finest first; each divides the next.
-inline constexpr std::array<TimeNs, 3> kRollupWidths = {60 * kNanosPerSecond, 3600 * kNanosPerSecond,
-                                                        86400 * kNanosPerSecond};
+inline constexpr std::array<TimeNs, 4> kRollupWidths = {kNanosPerSecond, 60 * kNanosPerSecond,
+                                                        3600 * kNanosPerSecond, 86400 * kNanosPerSecond};
 inline constexpr int kRollupLevels = static_cast<int>(kRollupWidths.size());
+// The finest level kept per sensor. The all-sensors series also keeps seconds: its raw edges would otherwise hold
+// every sensor's readings of up to a minute, while a second of them costs one bucket write per second of writes.
+inline constexpr int kFinestSensorLevel = 1;
+inline constexpr int kFinestAllSensorsLevel = 0;
 // The level whose single bucket (start 0) holds the series' all-time total.
 inline constexpr int kTotalLevel = kRollupLevels;
 
@@ -39,11 +44,12 @@ struct BucketSpan {
 
 struct RangePlan {
   bool whole_series = false;    // the range is everything: read the total bucket only
-  std::vector<TimeSpan> raw;    // spans to aggregate from raw readings (at most two, each under a minute)
+  std::vector<TimeSpan> raw;    // spans to aggregate from raw readings (at most two, each under one finest bucket)
   std::vector<BucketSpan> buckets;
 };
 
-// REQUIRES: from <= to. kMinTime/kMaxTime stand for an open end.
-RangePlan PlanRange(TimeNs from, TimeNs to);
+// The plan for a series whose finest level is `finest_level`.
+// REQUIRES: from <= to; 0 <= finest_level < kRollupLevels. kMinTime/kMaxTime stand for an open end.
+RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level);
 
 }  // namespace telemetry

@@ -66,8 +66,10 @@ struct RollupKeyHash {
 // Aggregate changes not yet written to the rollups table.
 using RollupDeltas = std::unordered_map<RollupKey, Aggregate, RollupKeyHash>;
 
+int FinestLevel(std::int64_t series) { return series == kAllSensors ? kFinestAllSensorsLevel : kFinestSensorLevel; }
+
 void AddToRollups(RollupDeltas& deltas, std::int64_t series, TimeNs time, double value) {
-  for (int level = 0; level < kRollupLevels; ++level) {
+  for (int level = FinestLevel(series); level < kRollupLevels; ++level) {
     deltas[{series, level, FloorTo(time, kRollupWidths[level])}].Add(value);
   }
   deltas[{series, kTotalLevel, 0}].Add(value);
@@ -447,7 +449,7 @@ Aggregate SqliteStore::QueryStats(const StatsQuery& query) {
     if (found == sensor_ids_.end()) return Aggregate{};
     series = found->second;
   }
-  RangePlan plan = PlanRange(query.from, query.to);
+  RangePlan plan = PlanRange(query.from, query.to, FinestLevel(series));
   if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
 
   Aggregate result;

@@ -12,8 +12,8 @@ constexpr TimeNs kHour = 60 * kMinute;
 constexpr TimeNs kDay = 24 * kHour;
 
 // Every instant in [from, to) must be covered exactly once by the plan's raw spans and buckets.
-void ExpectExactCover(TimeNs from, TimeNs to) {
-  RangePlan plan = PlanRange(from, to);
+void ExpectExactCover(TimeNs from, TimeNs to, int finest_level = kFinestSensorLevel) {
+  RangePlan plan = PlanRange(from, to, finest_level);
   std::vector<TimeSpan> pieces = plan.raw;
   for (const BucketSpan& span : plan.buckets) {
     EXPECT_EQ(span.first_start % kRollupWidths[span.level], 0);
@@ -28,30 +28,40 @@ void ExpectExactCover(TimeNs from, TimeNs to) {
     covered = piece.to;
   }
   EXPECT_EQ(covered, from == to ? from : to);
-  for (const TimeSpan& raw : plan.raw) EXPECT_LT(raw.to - raw.from, kMinute);
+  for (const TimeSpan& raw : plan.raw) EXPECT_LT(raw.to - raw.from, kRollupWidths[finest_level]);
 }
 
 TEST(PlanRange, EverythingIsTheTotal) {
-  RangePlan plan = PlanRange(kMinTime, kMaxTime);
+  RangePlan plan = PlanRange(kMinTime, kMaxTime, kFinestSensorLevel);
   EXPECT_TRUE(plan.whole_series);
 }
 
 TEST(PlanRange, UsesTheCoarsestBucketsThatFit) {
   TimeNs day = 19000 * kDay;
-  RangePlan plan = PlanRange(day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond, day + 12 * kHour + 10);
+  RangePlan plan =
+      PlanRange(day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond, day + 12 * kHour + 10, kFinestSensorLevel);
   EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond,
                                               day + 9 * kHour + 59 * kMinute},
                                              {day + 12 * kHour, day + 12 * kHour + 10}}));
   ASSERT_EQ(plan.buckets.size(), 2u);
-  EXPECT_EQ(plan.buckets[0], (BucketSpan{0, day + 9 * kHour + 59 * kMinute, day + 10 * kHour}) );
-  EXPECT_EQ(plan.buckets[1], (BucketSpan{1, day + 10 * kHour, day + 12 * kHour}));
+  EXPECT_EQ(plan.buckets[0], (BucketSpan{1, day + 9 * kHour + 59 * kMinute, day + 10 * kHour}));
+  EXPECT_EQ(plan.buckets[1], (BucketSpan{2, day + 10 * kHour, day + 12 * kHour}));
 }
 
 TEST(PlanRange, ASubMinuteRangeIsReadRaw) {
-  RangePlan plan = PlanRange(10, 20);
+  RangePlan plan = PlanRange(10, 20, kFinestSensorLevel);
   EXPECT_TRUE(plan.buckets.empty());
   EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{10, 20}}));
-  EXPECT_TRUE(PlanRange(10, 10).raw.empty());
+  EXPECT_TRUE(PlanRange(10, 10, kFinestSensorLevel).raw.empty());
+}
+
+TEST(PlanRange, AllSensorsUseSecondsSoTheirRawEdgesAreUnderASecond) {
+  RangePlan plan = PlanRange(kNanosPerSecond / 2, 150 * kNanosPerSecond + 7, kFinestAllSensorsLevel);
+  EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{kNanosPerSecond / 2, kNanosPerSecond},
+                                             {150 * kNanosPerSecond, 150 * kNanosPerSecond + 7}}));
+  EXPECT_EQ(plan.buckets, (std::vector<BucketSpan>{{0, kNanosPerSecond, kMinute},
+                                                   {0, 2 * kMinute, 150 * kNanosPerSecond},
+                                                   {1, kMinute, 2 * kMinute}}));
 }
 
 TEST(PlanRange, CoversRandomRangesExactly) {
@@ -61,12 +71,12 @@ TEST(PlanRange, CoversRandomRangesExactly) {
     TimeNs a = offset(random) - 200 * kDay, b = offset(random) - 200 * kDay;
     if (i % 4 == 0) a = FloorTo(a, kHour);
     if (i % 5 == 0) b = FloorTo(b, kMinute);
-    ExpectExactCover(std::min(a, b), std::max(a, b));
+    ExpectExactCover(std::min(a, b), std::max(a, b), i % 2 ? kFinestSensorLevel : kFinestAllSensorsLevel);
   }
 }
 
 TEST(PlanRange, BoundsTheWorkByTheLengthOfTheRangeNotItsReadings) {
-  RangePlan plan = PlanRange(7, 3650 * kDay + 7);  // ten years
+  RangePlan plan = PlanRange(7, 3650 * kDay + 7, kFinestAllSensorsLevel);  // ten years
   EXPECT_LE(plan.raw.size(), 2u);
   EXPECT_LE(plan.buckets.size(), 2u * (kRollupLevels - 1) + 1);
   ExpectExactCover(kMinTime, 5);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Statistics latency over a large store: fills a data directory with READINGS readings (default 10 million, 1,000
+# sensors, one reading per sensor per minute: about a week) through telemetry_load, then measures with wrk
+#   GET /api                 the reference: a constant answer, no storage
+#   GET /api/stats           the original's statistics over everything
+#   GET /api/v1/stats        random ranges with millisecond edges, half for one sensor, half for all sensors
+# and prints p50/p99 of each and the p99 ratios to GET /api.
+#   bench/stats_latency.sh            READINGS=1000000 DURATION=10s CONNECTIONS=16 DATA_DIR=... (kept if given)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+readings=${READINGS:-10000000}
+sensors=1000
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-16}
+start=1600000000
+step_ms=60000
+
+scripts/setup.sh wrk
+scripts/build.sh --target telemetryd --target telemetry_load >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${TELEMETRYD_PID:-}" ] && kill "$TELEMETRYD_PID" 2>/dev/null && wait "$TELEMETRYD_PID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+data_dir=${DATA_DIR:-$work/data}
+if [ ! -f "$data_dir/telemetry.db" ]; then
+  build/telemetry_load --data-dir "$data_dir" --readings "$readings" --sensors "$sensors" --batch 5000 \
+    --start "$start" --step-ms "$step_ms"
+fi
+start_telemetryd "$work/telemetryd.log" --data-dir "$data_dir"
+end=$((start + readings / sensors * step_ms / 1000))
+
+# wrk --latency prints "99%  1.23ms"; this turns the 50% and 99% lines into microseconds.
+percentiles() {
+  awk '$1 == "50%" || $1 == "99%" {
+         v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
+         us = (unit == "us") ? v : (unit == "ms") ? v * 1000 : v * 1000000;
+         printf "%s %.0f\n", $1, us }'
+}
+
+echo "store: $readings readings, $sensors sensors, $(du -sh "$data_dir" | cut -f1); wrk -t1 -c$connections -d$duration"
+declare -A p99
+# run NAME URL [more wrk arguments]
+run() {
+  local name=$1 target=$2
+  shift 2
+  local out p50
+  out=$(wrk -t1 -c"$connections" -d"$duration" --latency "$@" "$target" 2>"$work/errors.log")
+  if [ -s "$work/errors.log" ]; then head -3 "$work/errors.log" >&2; exit 1; fi
+  p50=$(echo "$out" | percentiles | awk '$1 == "50%" {print $2}')
+  p99[$name]=$(echo "$out" | percentiles | awk '$1 == "99%" {print $2}')
+  printf "%-26s %9s req/s   p50 %6s us   p99 %6s us\n" "$name" "$(echo "$out" | wrk_rate)" "$p50" "${p99[$name]}"
+}
+base="http://127.0.0.1:$TELEMETRYD_PORT"
+export BENCH_FROM=$start BENCH_TO=$end BENCH_SENSORS=$sensors
+run "GET /api" "$base/api"
+run "GET /api/stats" "$base/api/stats"
+run "GET /api/v1/stats ranges" "$base" -s bench/range_stats.lua
+for name in "GET /api/stats" "GET /api/v1/stats ranges"; do
+  awk -v n="$name" -v a="${p99[$name]}" -v b="${p99[GET /api]}" 'BEGIN {printf "p99 %s / GET /api: %.2f\n", n, a / b}'
+done
