@@ -70,9 +70,10 @@ std::string_view SqliteStatement::ColumnText(int index) const {
               : std::string_view();
 }
 
-SqliteDatabase::SqliteDatabase(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode) {
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw std::runtime_error("sqlite: cannot open " + path + ": " + message);
@@ -92,5 +93,7 @@ void SqliteDatabase::Execute(std::string_view sql) {
 }
 
 int SqliteDatabase::Changes() const { return sqlite3_changes(db_); }
+
+void SqliteDatabase::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
 }  // namespace telemetry

@@ -44,8 +44,10 @@ class SqliteStatement {
 
 class SqliteDatabase {
  public:
-  // Opens (creating if missing) the database file. Throws std::runtime_error on failure.
-  explicit SqliteDatabase(const std::string& path);
+  enum class Mode { kReadWrite, kReadOnly };
+
+  // Opens the database file; kReadWrite creates it if missing. Throws std::runtime_error on failure.
+  explicit SqliteDatabase(const std::string& path, Mode mode = Mode::kReadWrite);
   ~SqliteDatabase();
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
@@ -55,6 +57,8 @@ class SqliteDatabase {
   SqliteStatement Prepare(std::string_view sql) { return SqliteStatement(db_, sql); }
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int Changes() const;
+  // How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  void SetBusyTimeout(int milliseconds);
 
  private:
   sqlite3* db_ = nullptr;

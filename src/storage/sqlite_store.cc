@@ -1,5 +1,6 @@
 #include "storage/sqlite_store.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -9,44 +10,16 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include "core/rollup.h"
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
+#include "storage/sqlite_schema.h"
+#include "storage/sqlite_stats_reader.h"
 
 namespace telemetry {
 namespace {
-
-// Series 0 aggregates every sensor; sensors are numbered from 1.
-constexpr std::int64_t kAllSensors = 0;
-
-constexpr std::string_view kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS sensors(
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS readings(
-  sensor_id INTEGER NOT NULL,
-  time_ns INTEGER NOT NULL,
-  value REAL NOT NULL,
-  PRIMARY KEY(sensor_id, time_ns)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS readings_by_time ON readings(time_ns);
-CREATE TABLE IF NOT EXISTS rollups(
-  series INTEGER NOT NULL,
-  level INTEGER NOT NULL,
-  bucket INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  sum REAL NOT NULL,
-  sum_error REAL NOT NULL,
-  min REAL NOT NULL,
-  max REAL NOT NULL,
-  PRIMARY KEY(series, level, bucket)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS log_position(
-  id INTEGER PRIMARY KEY CHECK (id = 0),
-  segment INTEGER NOT NULL,
-  offset INTEGER NOT NULL);
-)sql";
 
 struct RollupKey {
   std::int64_t series;
@@ -65,8 +38,6 @@ struct RollupKeyHash {
 
 // Aggregate changes not yet written to the rollups table.
 using RollupDeltas = std::unordered_map<RollupKey, Aggregate, RollupKeyHash>;
-
-int FinestLevel(std::int64_t series) { return series == kAllSensors ? kFinestAllSensorsLevel : kFinestSensorLevel; }
 
 void AddToRollups(RollupDeltas& deltas, std::int64_t series, TimeNs time, double value) {
   for (int level = FinestLevel(series); level < kRollupLevels; ++level) {
@@ -99,7 +70,6 @@ class SqliteStore final : public Store {
     StatsQuery query;
     StatsCallback done;
   };
-  using Job = std::variant<WriteJob, StatsJob>;
 
   // Callbacks to run once the log is durable up to the end of `segment` as it was when queued.
   struct SyncJob {
@@ -116,10 +86,14 @@ class SqliteStore final : public Store {
   // Brings SQLite up to date with the log and reloads what memory caches of SQLite (sensor ids, the total).
   // REQUIRES: no transaction is open. Leaves one open.
   void CatchUpWithLog();
-  void AnswerStats(StatsJob& job);
-  Aggregate QueryStats(const StatsQuery& query);
+  // Hands reads to the reader threads; REQUIRES: everything applied when they were asked is committed.
+  void EnqueueReads(std::vector<StatsJob> reads);
+  void ReaderLoop(SqliteStatsReader& reader);
   std::int64_t SensorId(const std::string& name);
   void FlushRollups();
+  bool HasUncommitted() const {
+    return applied_rounds_.load(std::memory_order_relaxed) > committed_rounds_.load(std::memory_order_relaxed);
+  }
   void Commit();
   void CheckpointAndRotateLog();
 
@@ -128,16 +102,20 @@ class SqliteStore final : public Store {
   // Owned by the writer thread (and by Start()/Close() before and after it runs).
   SqliteDatabase db_;
   std::unique_ptr<ReadingsLog> log_;
-  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, upsert_rollup_,
-      sum_rollups_, raw_of_sensor_, raw_of_all_, save_position_;
+  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, upsert_rollup_, save_position_;
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
   RollupDeltas unflushed_;  // applied to readings in the open transaction, not yet to the rollups table
-  std::size_t uncommitted_readings_ = 0;
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
+
+  // Rounds applied to the open transaction, and how many of them are committed: a read waits until every round
+  // applied before it was asked is committed, so it sees every write already acknowledged.
+  std::atomic<std::uint64_t> applied_rounds_{0};
+  std::atomic<std::uint64_t> committed_rounds_{0};
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Job> queue_;                 // GUARDED_BY(queue_mu_)
+  std::deque<WriteJob> queue_;            // GUARDED_BY(queue_mu_)
+  std::vector<StatsJob> awaiting_commit_;  // GUARDED_BY(queue_mu_)
   std::size_t queued_readings_ = 0;       // GUARDED_BY(queue_mu_)
   bool closing_ = false;                  // GUARDED_BY(queue_mu_)
 
@@ -149,8 +127,14 @@ class SqliteStore final : public Store {
   std::mutex total_mu_;
   Aggregate total_;                       // GUARDED_BY(total_mu_): every reading applied so far
 
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+  std::deque<StatsJob> read_queue_;       // GUARDED_BY(read_mu_)
+  bool writer_stopped_ = false;           // GUARDED_BY(read_mu_)
+
   std::once_flag close_once_;
   std::thread writer_, syncer_;
+  std::vector<std::thread> readers_;
 };
 
 void SqliteStore::PrepareStatements() {
@@ -171,12 +155,6 @@ void SqliteStore::PrepareStatements() {
       "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
       "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
       "min = min(min, excluded.min), max = max(max, excluded.max)");
-  sum_rollups_ = db_.Prepare(
-      "SELECT count, sum, sum_error, min, max FROM rollups "
-      "WHERE series = ?1 AND level = ?2 AND bucket >= ?3 AND bucket < ?4");
-  raw_of_sensor_ = db_.Prepare(
-      "SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
-  raw_of_all_ = db_.Prepare("SELECT value FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
 }
 
@@ -188,13 +166,21 @@ void SqliteStore::Start() {
   // Checkpoints run when the log rotates (see CheckpointAndRotateLog), not in the middle of a round.
   db_.Execute("PRAGMA wal_autocheckpoint = 0");
   db_.Execute("PRAGMA temp_store = MEMORY");
-  db_.Execute(kSchema);
+  db_.Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
+  // A checkpoint waits for the stats readers (which are quick) instead of failing.
+  db_.SetBusyTimeout(10000);
+  db_.Execute(kSqliteSchema);
   PrepareStatements();
 
   auto log = ReadingsLog::Open(options_.data_dir + "/log");
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
+  for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
+    readers_.emplace_back([this, reader = std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db")] {
+      ReaderLoop(*reader);
+    });
+  }
   writer_ = std::thread([this] { WriterLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
 }
@@ -267,15 +253,55 @@ void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
     done(total);
     return;
   }
+  std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
+  if (committed_rounds_.load(std::memory_order_acquire) >= asked_after) {
+    std::vector<StatsJob> read;
+    read.push_back(StatsJob{std::move(query), std::move(done)});
+    EnqueueReads(std::move(read));
+    return;
+  }
   {
     std::lock_guard lock(queue_mu_);
     if (closing_) {
       done(Status(StatusCode::kUnavailable, "the store is shutting down"));
       return;
     }
-    queue_.push_back(StatsJob{std::move(query), std::move(done)});
+    awaiting_commit_.push_back(StatsJob{std::move(query), std::move(done)});
   }
   queue_cv_.notify_one();
+}
+
+void SqliteStore::EnqueueReads(std::vector<StatsJob> reads) {
+  if (reads.empty()) return;
+  {
+    std::lock_guard lock(read_mu_);
+    if (!writer_stopped_) {
+      for (StatsJob& read : reads) read_queue_.push_back(std::move(read));
+      reads.clear();
+    }
+  }
+  read_cv_.notify_all();
+  for (StatsJob& read : reads) read.done(Status(StatusCode::kUnavailable, "the store is shutting down"));
+}
+
+void SqliteStore::ReaderLoop(SqliteStatsReader& reader) {
+  for (;;) {
+    StatsJob job;
+    {
+      std::unique_lock lock(read_mu_);
+      read_cv_.wait(lock, [this] { return !read_queue_.empty() || writer_stopped_; });
+      if (read_queue_.empty()) return;
+      job = std::move(read_queue_.front());
+      read_queue_.pop_front();
+    }
+    StatusOr<Aggregate> result = Status(StatusCode::kInternal, "");
+    try {
+      result = reader.Query(job.query);
+    } catch (const std::exception& error) {
+      result = Status(StatusCode::kInternal, std::string("reading statistics failed: ") + error.what());
+    }
+    job.done(std::move(result));
+  }
 }
 
 void SqliteStore::Close() {
@@ -292,6 +318,12 @@ void SqliteStore::Close() {
     }
     sync_cv_.notify_all();
     if (syncer_.joinable()) syncer_.join();
+    {
+      std::lock_guard lock(read_mu_);
+      writer_stopped_ = true;
+    }
+    read_cv_.notify_all();
+    for (auto& reader : readers_) reader.join();
   });
 }
 
@@ -302,41 +334,31 @@ void SqliteStore::WriterLoop() {
     bool closing;
     {
       std::unique_lock lock(queue_mu_);
-      auto ready = [this] { return !queue_.empty() || closing_; };
-      if (uncommitted_readings_ > 0) {
+      auto ready = [this] { return !queue_.empty() || !awaiting_commit_.empty() || closing_; };
+      if (HasUncommitted()) {
         queue_cv_.wait_until(lock, last_commit_ + options_.commit_interval, ready);
       } else {
         queue_cv_.wait(lock, ready);
       }
       std::size_t taken = 0;
       while (!queue_.empty() && (taken == 0 || taken < options_.max_round_readings)) {
-        if (auto* write = std::get_if<WriteJob>(&queue_.front())) {
-          taken += write->readings.size();
-          queued_readings_ -= write->readings.size();
-          writes.push_back(std::move(*write));
-        } else {
-          reads.push_back(std::move(std::get<StatsJob>(queue_.front())));
-        }
+        taken += queue_.front().readings.size();
+        queued_readings_ -= queue_.front().readings.size();
+        writes.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      reads.swap(awaiting_commit_);
       closing = closing_ && queue_.empty();
     }
     if (!writes.empty()) ProcessWrites(writes);
-    // Reads run after the round's writes, so each sees everything that was queued before it.
-    for (StatsJob& read : reads) AnswerStats(read);
     writes.clear();
-    reads.clear();
 
     try {
-      if (closing) {
+      bool commit_due = std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval;
+      if (closing || (HasUncommitted() && (commit_due || !reads.empty()))) {
         Commit();
-        CheckpointAndRotateLog();
-        return;
-      }
-      if (uncommitted_readings_ > 0 && std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval) {
-        Commit();
-        if (log_->end().offset >= options_.log_segment_bytes) CheckpointAndRotateLog();
-        db_.Execute("BEGIN");
+        if (closing || log_->end().offset >= options_.log_segment_bytes) CheckpointAndRotateLog();
+        if (!closing) db_.Execute("BEGIN");
       }
     } catch (const std::exception& error) {
       // Readings already acknowledged are safe in the log; without SQLite they cannot be applied, so stop loudly
@@ -344,6 +366,8 @@ void SqliteStore::WriterLoop() {
       std::fprintf(stderr, "telemetryd: fatal: cannot commit to SQLite: %s\n", error.what());
       std::abort();
     }
+    EnqueueReads(std::exchange(reads, {}));
+    if (closing) return;
   }
 }
 
@@ -370,7 +394,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   }
 
   if (status.ok()) {
-    uncommitted_readings_ += static_cast<std::size_t>(round_total.count);
+    if (round_total.count > 0) applied_rounds_.fetch_add(1, std::memory_order_release);
     std::lock_guard lock(total_mu_);
     total_.Merge(round_total);
   } else {
@@ -431,47 +455,6 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   return id;
 }
 
-void SqliteStore::AnswerStats(StatsJob& job) {
-  StatusOr<Aggregate> result = Status(StatusCode::kInternal, "");
-  try {
-    FlushRollups();
-    result = QueryStats(job.query);
-  } catch (const std::exception& error) {
-    result = Status(StatusCode::kInternal, std::string("reading statistics failed: ") + error.what());
-  }
-  job.done(std::move(result));
-}
-
-Aggregate SqliteStore::QueryStats(const StatsQuery& query) {
-  std::int64_t series = kAllSensors;
-  if (query.sensor_id) {
-    auto found = sensor_ids_.find(*query.sensor_id);
-    if (found == sensor_ids_.end()) return Aggregate{};
-    series = found->second;
-  }
-  RangePlan plan = PlanRange(query.from, query.to, FinestLevel(series));
-  if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
-
-  Aggregate result;
-  for (const BucketSpan& span : plan.buckets) {
-    sum_rollups_.Bind(1, series).Bind(2, std::int64_t{span.level}).Bind(3, span.first_start).Bind(4, span.end_start);
-    while (sum_rollups_.Step()) {
-      result.Merge(Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
-                             sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
-    }
-    sum_rollups_.Reset();
-  }
-  for (const TimeSpan& span : plan.raw) {
-    SqliteStatement& raw = query.sensor_id ? raw_of_sensor_ : raw_of_all_;
-    int first = 1;
-    if (query.sensor_id) raw.Bind(first++, series);
-    raw.Bind(first, span.from).Bind(first + 1, span.to);
-    while (raw.Step()) result.Add(raw.ColumnDouble(0));
-    raw.Reset();
-  }
-  return result;
-}
-
 void SqliteStore::FlushRollups() {
   for (const auto& [key, merged] : unflushed_) {
     upsert_rollup_.Bind(1, key.series)
@@ -494,7 +477,7 @@ void SqliteStore::Commit() {
   save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));
   save_position_.Run();
   db_.Execute("COMMIT");
-  uncommitted_readings_ = 0;
+  committed_rounds_.store(applied_rounds_.load(std::memory_order_relaxed), std::memory_order_release);
   last_commit_ = std::chrono::steady_clock::now();
 }
 

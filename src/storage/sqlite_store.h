@@ -11,7 +11,9 @@
 //      how far into the log it reaches; on start the log is replayed from there, so kill -9 at any moment loses no
 //      acknowledged reading and leaves every aggregate exact.
 // Aggregates are kept up to date in the same transaction as the readings (see core/rollup.h), so statistics never
-// scan readings.
+// scan readings. Statistics are read by their own threads from committed snapshots; a query asked while
+// acknowledged readings are still uncommitted makes the writer commit first, so every read sees every write
+// acknowledged before it was asked.
 #pragma once
 
 #include <chrono>
@@ -34,6 +36,8 @@ struct SqliteStoreOptions {
   std::size_t max_round_readings = 16384;
   // Readings waiting for the writer beyond which Write() fails fast with kUnavailable instead of queueing.
   std::size_t max_queued_readings = 1 << 20;
+  // Threads answering statistics queries, each with its own read-only connection.
+  unsigned stats_readers = 2;
   // Log size after which SQLite is checkpointed and a new log segment begins.
   std::uint64_t log_segment_bytes = 64 << 20;
 };

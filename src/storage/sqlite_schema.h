@@ -1,0 +1,48 @@
+// The embedded store's SQLite schema, shared by its writer and its stats readers. docs/data-model.md explains it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/rollup.h"
+
+namespace telemetry {
+
+// Series 0 aggregates every sensor; sensors are numbered from 1.
+inline constexpr std::int64_t kAllSensors = 0;
+
+inline int FinestLevel(std::int64_t series) {
+  return series == kAllSensors ? kFinestAllSensorsLevel : kFinestSensorLevel;
+}
+
+inline constexpr std::string_view kSqliteSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sensors(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS readings(
+  sensor_id INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY(sensor_id, time_ns)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readings_by_time ON readings(time_ns);
+CREATE TABLE IF NOT EXISTS rollups(
+  series INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  sum_error REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  PRIMARY KEY(series, level, bucket)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_position(
+  id INTEGER PRIMARY KEY CHECK (id = 0),
+  segment INTEGER NOT NULL,
+  offset INTEGER NOT NULL);
+)sql";
+
+// SQLite maps the database file into memory up to this size: reads of a large store then cost no system call and
+// share the operating system's page cache between connections.
+inline constexpr std::int64_t kSqliteMmapBytes = std::int64_t{1} << 31;
+
+}  // namespace telemetry

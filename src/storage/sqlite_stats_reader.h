@@ -1,0 +1,27 @@
+// Answers statistics queries from a read-only connection to the embedded store's database, from rollups and, at a
+// range's edges, raw readings (see core/rollup.h). Not thread-safe: one reader per thread.
+#pragma once
+
+#include <string>
+
+#include "core/aggregate.h"
+#include "storage/sqlite_db.h"
+#include "storage/store.h"
+
+namespace telemetry {
+
+class SqliteStatsReader {
+ public:
+  // Opens `database_path` read-only. Throws std::runtime_error when it cannot.
+  explicit SqliteStatsReader(const std::string& database_path);
+
+  // The exact aggregate of the readings matching `query` in the latest committed state, read in one snapshot.
+  // Throws std::runtime_error on a database error.
+  Aggregate Query(const StatsQuery& query);
+
+ private:
+  SqliteDatabase db_;
+  SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, raw_of_all_;
+};
+
+}  // namespace telemetry
