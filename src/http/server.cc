@@ -20,19 +20,41 @@ namespace telemetry::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// How often each loop looks for connections past their deadline; timeouts are whole seconds.
+constexpr std::chrono::milliseconds kSweepInterval{500};
+
+// One I/O thread's event loop and the sessions that live on it.
+struct Loop {
+  net::io_context context{1};
+  net::executor_work_guard<net::io_context::executor_type> guard{context.get_executor()};
+  net::steady_timer sweeper{context};
+  SessionSet sessions;
+
+  void Sweep() {
+    sweeper.expires_after(kSweepInterval);
+    sweeper.async_wait([this](boost::system::error_code error) {
+      if (error) return;
+      auto now = std::chrono::steady_clock::now();
+      sessions.ForEach([now](Session& session) { session.CloseIfExpired(now); });
+      Sweep();
+    });
+  }
+};
+
+}  // namespace
+
 struct Server::Impl {
   Impl(const ServerOptions& options, const Router& router) : options(options), router(router) {
-    for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
-      loops.push_back(std::make_unique<net::io_context>(1));
-      guards.emplace_back(loops.back()->get_executor());
-    }
-    acceptor.emplace(*loops.front());
-    retry_timer.emplace(*loops.front());
+    for (unsigned i = 0; i < std::max(1u, options.threads); ++i) loops.push_back(std::make_unique<Loop>());
+    acceptor.emplace(loops.front()->context);
+    retry_timer.emplace(loops.front()->context);
   }
 
   void Accept() {
-    net::io_context& target = *loops[next_loop++ % loops.size()];
-    acceptor->async_accept(target, [this](boost::system::error_code error, tcp::socket socket) {
+    Loop& target = *loops[next_loop++ % loops.size()];
+    acceptor->async_accept(target.context, [this, &target](boost::system::error_code error, tcp::socket socket) {
       if (error == net::error::operation_aborted || !acceptor->is_open()) return;
       if (error) {
         // Out of file descriptors or similar: pause instead of spinning, then go on accepting.
@@ -43,20 +65,23 @@ struct Server::Impl {
       }
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), router, options, registry)->Start();
+      // The session belongs to the target loop: start it there.
+      net::post(target.context, [this, &target, socket = std::move(socket)]() mutable {
+        std::make_shared<Session>(std::move(socket), router, options, target.sessions, counter)->Start();
+      });
       Accept();
     });
   }
 
   const ServerOptions options;
   const Router& router;
-  SessionRegistry registry;  // outlives the loops: sessions they still hold unregister on destruction
-  std::vector<std::unique_ptr<net::io_context>> loops;
-  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  SessionCounter counter;  // outlives the loops: sessions they still hold count down on destruction
+  std::vector<std::unique_ptr<Loop>> loops;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> retry_timer;
   std::size_t next_loop = 0;
   std::vector<std::thread> threads;
+  bool started = false;
   bool stopped = false;
 };
 
@@ -81,9 +106,11 @@ Server::~Server() { Stop(std::chrono::milliseconds(0)); }
 std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
 void Server::Start() {
-  net::post(*impl_->loops.front(), [impl = impl_.get()] { impl->Accept(); });
+  impl_->started = true;
+  net::post(impl_->loops.front()->context, [impl = impl_.get()] { impl->Accept(); });
   for (auto& loop : impl_->loops) {
-    impl_->threads.emplace_back([&loop] { loop->run(); });
+    loop->Sweep();
+    impl_->threads.emplace_back([&loop] { loop->context.run(); });
   }
 }
 
@@ -91,14 +118,16 @@ void Server::Stop(std::chrono::milliseconds grace) {
   if (impl_->stopped) return;
   impl_->stopped = true;
   auto deadline = std::chrono::steady_clock::now() + grace;
-  net::post(*impl_->loops.front(), [impl = impl_.get()] {
+  net::post(impl_->loops.front()->context, [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor->close(ignored);
     impl->retry_timer->cancel();
   });
-  for (auto& session : impl_->registry.Live()) session->PostShutdown();
-  impl_->registry.WaitUntilEmpty(deadline);
-  for (auto& loop : impl_->loops) loop->stop();
+  for (auto& loop : impl_->loops) {
+    net::post(loop->context, [&loop] { loop->sessions.ForEach([](Session& session) { session.Shutdown(); }); });
+  }
+  if (impl_->started) impl_->counter.WaitUntilNone(deadline);
+  for (auto& loop : impl_->loops) loop->context.stop();
   for (auto& thread : impl_->threads) {
     if (thread.joinable()) thread.join();
   }

@@ -1,12 +1,8 @@
 #include "http/session.h"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
-
-#include "http/session_registry.h"
 
 namespace telemetry::http {
 
@@ -15,59 +11,60 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
 Session::Session(net::ip::tcp::socket socket, const Router& router, const ServerOptions& options,
-                 SessionRegistry& registry)
-    : stream_(std::move(socket)), router_(router), options_(options), registry_(registry) {}
-
-Session::~Session() { registry_.Remove(this); }
-
-void Session::Start() {
-  registry_.Add(this, weak_from_this());
-  ReadNext();
+                 SessionSet& loop_sessions, SessionCounter& counter)
+    : socket_(std::move(socket)), router_(router), options_(options), loop_sessions_(loop_sessions),
+      counter_(counter) {
+  counter_.Opened();
 }
 
-void Session::PostShutdown() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+Session::~Session() {
+  // Normally Close() already did this on the loop's thread; here only when the server is torn down with the
+  // connection still open (the loops have stopped by then).
+  if (!closed_) {
+    loop_sessions_.Remove(this);
+    counter_.Closed();
+  }
+}
+
+void Session::Start() {
+  loop_sessions_.Add(this);
+  ReadNext();
 }
 
 void Session::Shutdown() {
   if (read_closed_) return;
   read_closed_ = true;
-  bool idle = buffer_.size() == 0 && (!parser_ || !parser_->got_some());
-  if (reading_ && idle) {
-    stream_.socket().cancel();  // the pending read ends with operation_aborted
-  } else if (!reading_ && exchanges_.empty()) {
-    Close();
+  if (reading_ && !request_started_ && buffer_.size() == 0 && !(parser_ && parser_->got_some())) {
+    socket_.cancel();  // an idle wait for the next request: it ends with operation_aborted
+  } else {
+    CloseIfDone();
   }
+}
+
+void Session::CloseIfExpired(Clock::time_point now) {
+  if (reading_ && !request_started_ && (buffer_.size() > 0 || (parser_ && parser_->got_some()))) {
+    // The first bytes of a request arrived since the last sweep: from now on the request timeout applies.
+    request_started_ = true;
+    deadline_ = now + options_.request_timeout;
+  }
+  if (now >= deadline_) Close();
 }
 
 void Session::ReadNext() {
   if (read_closed_ || reading_ || exchanges_.size() >= options_.pipeline_limit) return;
   reading_ = true;
+  request_started_ = buffer_.size() > 0;
+  deadline_ = Clock::now() + (request_started_ ? options_.request_timeout : options_.idle_timeout);
   parser_.emplace();
   parser_->body_limit(options_.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
-  if (buffer_.size() > 0) {
-    ReadHeader();
-    return;
-  }
-  // Between requests the idle timeout applies; from a request's first byte on, the request timeout.
-  stream_.expires_after(options_.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code error, std::size_t n) {
-    self->buffer_.commit(n);
-    if (error) return self->OnReadError(error);
-    self->ReadHeader();
-  });
-}
-
-void Session::ReadHeader() {
-  stream_.expires_after(options_.request_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+  bhttp::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
     const auto& header = self->parser_->get();
     auto expect = header.find(bhttp::field::expect);
     if (expect != header.end() && beast::iequals(expect->value(), "100-continue") && !self->parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      net::async_write(self->stream_, net::buffer(kContinue), [self](beast::error_code write_error, std::size_t) {
+      net::async_write(self->socket_, net::buffer(kContinue), [self](beast::error_code write_error, std::size_t) {
         if (write_error) return self->OnReadError(write_error);
         self->ReadBody();
       });
@@ -78,7 +75,7 @@ void Session::ReadHeader() {
 }
 
 void Session::ReadBody() {
-  bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+  bhttp::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
     self->OnRequest();
   });
@@ -95,19 +92,18 @@ void Session::OnReadError(beast::error_code error) {
                                                                        std::to_string(options_.header_limit) + " bytes"));
   }
   if (error.category() == beast::error_code(bhttp::error::end_of_stream).category() &&
-      error != bhttp::error::end_of_stream &&
-      error != bhttp::error::partial_message) {
+      error != bhttp::error::end_of_stream && error != bhttp::error::partial_message) {
     return RespondAndClose(ErrorResponse(400, "malformed_request", "malformed HTTP request: " + error.message()));
   }
-  // End of stream, timeout, reset or shutdown: nothing more to read. Answers under way are still written.
+  // End of stream, reset, timeout or shutdown: nothing more to read. Answers under way are still written.
   read_closed_ = true;
-  if (exchanges_.empty() && !writing_) Close();
+  CloseIfDone();
 }
 
 void Session::RespondAndClose(Response response) {
   read_closed_ = true;
-  exchanges_.push_back(Exchange{std::move(response), 11, false, false});
-  WriteNext();
+  exchanges_.push_back(Exchange{std::move(response), Framing{11, false, false}});
+  WriteReady();
 }
 
 void Session::OnRequest() {
@@ -128,12 +124,13 @@ void Session::OnRequest() {
   request.body = std::move(beast_request.body());
 
   std::uint64_t sequence = first_sequence_ + exchanges_.size();
-  exchanges_.push_back(Exchange{std::nullopt, beast_request.version(), beast_request.keep_alive(),
-                                beast_request.method() == bhttp::verb::head});
-  if (!beast_request.keep_alive()) read_closed_ = true;
+  bool keep_alive = beast_request.keep_alive();
+  exchanges_.push_back(
+      Exchange{std::nullopt, Framing{beast_request.version(), keep_alive, beast_request.method() == bhttp::verb::head}});
+  if (!keep_alive) read_closed_ = true;
 
   Responder respond = [self = shared_from_this(), sequence](Response response) {
-    auto executor = self->stream_.get_executor();
+    auto executor = self->socket_.get_executor();
     net::dispatch(executor, [self = std::move(self), sequence, response = std::move(response)]() mutable {
       self->Complete(sequence, std::move(response));
     });
@@ -143,46 +140,54 @@ void Session::OnRequest() {
 }
 
 void Session::Complete(std::uint64_t sequence, Response response) {
+  if (closed_) return;
   exchanges_[sequence - first_sequence_].response = std::move(response);
-  WriteNext();
+  WriteReady();
 }
 
-void Session::WriteNext() {
-  if (writing_ || exchanges_.empty() || !exchanges_.front().response) return;
-  Exchange& exchange = exchanges_.front();
-  Response& response = *exchange.response;
-  bool keep_alive = exchange.keep_alive && !(read_closed_ && exchanges_.size() == 1 && !reading_);
-
-  out_.emplace(static_cast<bhttp::status>(response.status), exchange.version);
-  out_->set(bhttp::field::server, "telemetryd");
-  out_->set(bhttp::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) out_->set(name, value);
-  out_->keep_alive(keep_alive);
-  out_->body() = std::move(response.body);
-  out_->prepare_payload();
-  if (exchange.head) out_->body().clear();  // Content-Length still tells the size a GET would have
-
-  writing_ = true;
-  if (!reading_) stream_.expires_after(options_.request_timeout);
-  bhttp::async_write(stream_, *out_, [self = shared_from_this(), keep_alive](beast::error_code error, std::size_t) {
-    self->writing_ = false;
-    self->out_.reset();
-    self->exchanges_.pop_front();
-    ++self->first_sequence_;
+void Session::WriteReady() {
+  if (writing_count_ > 0 || closed_) return;
+  out_.clear();
+  for (Exchange& exchange : exchanges_) {
+    if (!exchange.response) break;
+    ++writing_count_;
+    // The last answer before the connection closes says so.
+    bool last = read_closed_ && !reading_ && writing_count_ == exchanges_.size();
+    if (last) exchange.framing.keep_alive = false;
+    AppendResponseBytes(out_, *exchange.response, exchange.framing);
+    if (!exchange.framing.keep_alive) break;
+  }
+  if (writing_count_ == 0) return;
+  if (!reading_) deadline_ = Clock::now() + options_.request_timeout;  // the client must take its answers
+  net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](beast::error_code error, std::size_t) {
+    bool keep_alive = self->exchanges_[self->writing_count_ - 1].framing.keep_alive;
+    for (; self->writing_count_ > 0; --self->writing_count_) {
+      self->exchanges_.pop_front();
+      ++self->first_sequence_;
+    }
     if (error || !keep_alive) {
       self->read_closed_ = true;
       return self->Close();
     }
-    self->WriteNext();
+    self->WriteReady();
     self->ReadNext();
-    if (self->read_closed_ && !self->reading_ && self->exchanges_.empty()) self->Close();
+    self->CloseIfDone();
   });
 }
 
+void Session::CloseIfDone() {
+  if (read_closed_ && !reading_ && exchanges_.empty() && writing_count_ == 0) Close();
+}
+
 void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
   beast::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-  stream_.close();
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
+  // Unregister here, on the loop's thread: the last reference to the session may go on a storage thread.
+  loop_sessions_.Remove(this);
+  counter_.Closed();
 }
 
 }  // namespace telemetry::http

@@ -1,50 +1,56 @@
-// The set of open sessions, shared by all I/O threads, so that the server can shut them down and wait for them.
+// Bookkeeping of open sessions. Each I/O loop has a SessionSet of its own sessions, touched only on that loop's
+// thread (no lock); the server has one SessionCounter for all, so that Stop() can wait for them to close.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
-#include <memory>
+#include <cstddef>
 #include <mutex>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace telemetry::http {
 
 class Session;
 
-class SessionRegistry {
+// Not thread-safe: use on the owning loop's thread only.
+class SessionSet {
  public:
-  void Add(Session* session, std::weak_ptr<Session> handle) {
-    std::lock_guard lock(mu_);
-    sessions_.emplace(session, std::move(handle));
+  void Add(Session* session) { sessions_.insert(session); }
+  void Remove(Session* session) { sessions_.erase(session); }
+  // Calls fn(Session&) for each session. fn may close sessions (which removes them from the set): it runs over a
+  // copy. Closing destroys no session synchronously (its pending operations hold it), so the pointers stay valid.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    std::vector<Session*> copy(sessions_.begin(), sessions_.end());
+    for (Session* session : copy) fn(*session);
   }
 
-  void Remove(Session* session) {
-    std::lock_guard lock(mu_);
-    sessions_.erase(session);
-    if (sessions_.empty()) empty_cv_.notify_all();
-  }
+ private:
+  std::unordered_set<Session*> sessions_;
+};
 
-  // The sessions still open.
-  std::vector<std::shared_ptr<Session>> Live() {
+// Thread-safe.
+class SessionCounter {
+ public:
+  void Opened() {
     std::lock_guard lock(mu_);
-    std::vector<std::shared_ptr<Session>> live;
-    for (auto& [unused, handle] : sessions_) {
-      if (auto session = handle.lock()) live.push_back(std::move(session));
-    }
-    return live;
+    ++open_;
   }
-
-  // True when every session has closed before `deadline`.
-  bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) {
+  void Closed() {
+    std::lock_guard lock(mu_);
+    if (--open_ == 0) none_open_.notify_all();
+  }
+  // True when no session is open, waiting until `deadline` for the last ones to close.
+  bool WaitUntilNone(std::chrono::steady_clock::time_point deadline) {
     std::unique_lock lock(mu_);
-    return empty_cv_.wait_until(lock, deadline, [this] { return sessions_.empty(); });
+    return none_open_.wait_until(lock, deadline, [this] { return open_ == 0; });
   }
 
  private:
   std::mutex mu_;
-  std::condition_variable empty_cv_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // GUARDED_BY(mu_)
+  std::condition_variable none_open_;
+  std::size_t open_ = 0;  // GUARDED_BY(mu_)
 };
 
 }  // namespace telemetry::http
