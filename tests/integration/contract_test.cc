@@ -31,6 +31,7 @@ TEST_F(ContractTest, HealthCheckSaysHello) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"message":"Hello!"})");
   EXPECT_EQ(response.Header("content-type"), "application/json");
+  EXPECT_NE(response.Header("date").find(" GMT"), std::string::npos);
 }
 
 TEST_F(ContractTest, StatsWithoutDataSayNoDataInsertedYet) {

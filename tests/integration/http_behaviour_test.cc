@@ -99,6 +99,30 @@ TEST_F(HttpBehaviourTest, AnHttp10RequestIsAnsweredAndClosed) {
   EXPECT_TRUE(client.ServerClosed(5000));
 }
 
+TEST(Timeouts, ATrickledRequestIsCutOffAtTheRequestTimeout) {
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--request-timeout", "1", "--idle-timeout", "30"});
+  HttpClient slow(server.port());
+  slow.SendRaw("GET /api HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(slow.ServerClosed(10000));
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(5));  // the idle timeout (30 s) did not apply
+  HttpClient other(server.port());
+  EXPECT_EQ(other.Get("/api").status, 200);
+}
+
+TEST(Timeouts, AnIdleKeepAliveConnectionIsClosedAtTheIdleTimeout) {
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--idle-timeout", "1"});
+  HttpClient idle(server.port());
+  EXPECT_EQ(idle.Get("/api").status, 200);
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(idle.ServerClosed(10000));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+}
+
 TEST(GracefulStop, ReadinessFailsFirstThenTheServerFinishesAndExitsZero) {
   TempDir dir;
   ServerProcess server({"--data-dir", dir.path(), "--drain-seconds", "2"});
