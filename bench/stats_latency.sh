@@ -4,7 +4,8 @@
 #   GET /api                 the reference: a constant answer, no storage
 #   GET /api/stats           the original's statistics over everything
 #   GET /api/v1/stats        random ranges with millisecond edges, half for one sensor, half for all sensors
-# and prints p50/p99 of each and the p99 ratios to GET /api, after one unmeasured pass over random ranges.
+# with 1 connection (latency alone) and with CONNECTIONS (default 16: latency under load), and prints p50/p99 of
+# each and the p99 ratios to GET /api, after one unmeasured pass over random ranges.
 #   bench/stats_latency.sh            READINGS=1000000 DURATION=10s CONNECTIONS=16 DATA_DIR=... (kept if given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,26 +42,31 @@ percentiles() {
          printf "%s %.0f\n", $1, us }'
 }
 
-echo "store: $readings readings, $sensors sensors, $(du -sh "$data_dir" | cut -f1); wrk -t1 -c$connections -d$duration"
-declare -A p99
-# run NAME URL [more wrk arguments]
-run() {
-  local name=$1 target=$2
-  shift 2
-  local out p50
-  out=$(wrk -t1 -c"$connections" -d"$duration" --latency "$@" "$target" 2>"$work/errors.log")
-  if [ -s "$work/errors.log" ]; then head -3 "$work/errors.log" >&2; exit 1; fi
-  p50=$(echo "$out" | percentiles | awk '$1 == "50%" {print $2}')
-  p99[$name]=$(echo "$out" | percentiles | awk '$1 == "99%" {print $2}')
-  printf "%-26s %9s req/s   p50 %6s us   p99 %6s us\n" "$name" "$(echo "$out" | wrk_rate)" "$p50" "${p99[$name]}"
-}
+echo "store: $readings readings, $sensors sensors, $(du -sh "$data_dir" | cut -f1); wrk -t1 -d$duration"
 base="http://127.0.0.1:$TELEMETRYD_PORT"
 export BENCH_FROM=$start BENCH_TO=$end BENCH_SENSORS=$sensors
 # One unmeasured pass first: the store was just opened, and a dashboard's store is warm.
 wrk -t1 -c"$connections" -d"$duration" -s bench/range_stats.lua "$base" >/dev/null 2>&1
-run "GET /api" "$base/api"
-run "GET /api/stats" "$base/api/stats"
-run "GET /api/v1/stats ranges" "$base" -s bench/range_stats.lua
-for name in "GET /api/stats" "GET /api/v1/stats ranges"; do
-  awk -v n="$name" -v a="${p99[$name]}" -v b="${p99[GET /api]}" 'BEGIN {printf "p99 %s / GET /api: %.2f\n", n, a / b}'
+
+declare -A p99
+# run CONNECTIONS NAME URL [more wrk arguments]
+run() {
+  local c=$1 name=$2 target=$3
+  shift 3
+  local out p50
+  out=$(wrk -t1 -c"$c" -d"$duration" --latency "$@" "$target" 2>"$work/errors.log")
+  if [ -s "$work/errors.log" ]; then head -3 "$work/errors.log" >&2; exit 1; fi
+  p50=$(echo "$out" | percentiles | awk '$1 == "50%" {print $2}')
+  p99[$name]=$(echo "$out" | percentiles | awk '$1 == "99%" {print $2}')
+  printf "c=%-3s %-24s %9s req/s   p50 %6s us   p99 %6s us\n" "$c" "$name" "$(echo "$out" | wrk_rate)" "$p50" \
+    "${p99[$name]}"
+}
+for c in 1 "$connections"; do
+  run "$c" "GET /api" "$base/api"
+  run "$c" "GET /api/stats" "$base/api/stats"
+  run "$c" "GET /api/v1/stats ranges" "$base" -s bench/range_stats.lua
+  for name in "GET /api/stats" "GET /api/v1/stats ranges"; do
+    awk -v c="$c" -v n="$name" -v a="${p99[$name]}" -v b="${p99[GET /api]}" \
+      'BEGIN {printf "c=%-3s p99 %s / GET /api: %.2f\n", c, n, a / b}'
+  done
 done
