@@ -176,11 +176,12 @@ void SqliteStore::Start() {
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
+  // Open every reader before starting any thread, so that a failure leaves no thread behind.
+  std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
-    readers_.emplace_back([this, reader = std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db")] {
-      ReaderLoop(*reader);
-    });
+    readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
+  for (auto& reader : readers) readers_.emplace_back([this, reader] { ReaderLoop(*reader); });
   writer_ = std::thread([this] { WriterLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
 }

@@ -1,9 +1,9 @@
 // The storage interface: where readings go and where statistics come from.
 //
-// Two implementations: SqliteStore (embedded, the default) and a remote one (DynamoDB). Every call completes
-// asynchronously: it returns at once and calls its callback exactly once, later, on a thread owned by the store,
-// never on the caller's thread. Callbacks must be quick and must not call back into the store synchronously
-// while holding locks the store could need; handing the result to another executor is the expected use.
+// Two implementations: SqliteStore (embedded, the default) and a remote one (DynamoDB). Every call is
+// asynchronous and never blocks on I/O: it calls its callback exactly once, either before returning (an answer
+// known at once, such as a rejection or an in-memory total) or later on a thread owned by the store. Callbacks must
+// be quick and must not block; handing the result to another executor is the expected use.
 //
 // All methods are thread-safe.
 //
