@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Quick start, part two: installs what is missing, builds everything (warnings are errors) and runs the whole test
-# suite: unit tests and integration tests that start the real telemetryd on loopback ports.
+# suite: unit tests and integration tests that start the real telemetryd on loopback ports. Then the same suite
+# again under AddressSanitizer + UndefinedBehaviorSanitizer and under ThreadSanitizer (a sanitizer report from the
+# server fails the test that started it). TELEMETRY_SANITIZERS="" skips those passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
-cd build
-ctest --output-on-failure -j "$(nproc)" --timeout 600
+(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 600)
+
+for sanitizers in ${TELEMETRY_SANITIZERS-address,undefined thread}; do
+  dir="build-${sanitizers//,/-}"
+  echo "== tests under -fsanitize=$sanitizers"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON \
+    -DTELEMETRY_SANITIZE="$sanitizers" >/dev/null
+  cmake --build "$dir" -j "$(nproc)" >/dev/null
+  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout 600)
+done

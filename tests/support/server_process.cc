@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <regex>
 #include <stdexcept>
@@ -87,11 +89,21 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
 }
 
 ServerProcess::~ServerProcess() {
+  // Stop it the way an orchestrator does, so that every test also checks a clean shutdown (and, in sanitizer
+  // builds, that nothing leaked).
+  if (exit_code_ < 0) {
+    ::kill(pid_, SIGTERM);
+    if (Wait(15000) != 0) ADD_FAILURE() << "telemetryd did not stop cleanly on SIGTERM:\n" << Stderr();
+  }
   if (exit_code_ < 0) {
     ::kill(pid_, SIGKILL);
     Wait();
   }
   if (reader_.joinable()) reader_.join();
+  std::string output = Stderr();
+  for (const char* report : {"AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "runtime error:"}) {
+    if (output.find(report) != std::string::npos) ADD_FAILURE() << "telemetryd reported a problem:\n" << output;
+  }
 }
 
 void ServerProcess::Signal(int signal_number) { ::kill(pid_, signal_number); }
