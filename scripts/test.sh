@@ -12,8 +12,9 @@ TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
 for sanitizers in ${TELEMETRY_SANITIZERS-address,undefined thread}; do
   dir="build-${sanitizers//,/-}"
   echo "== tests under -fsanitize=$sanitizers"
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON \
+  # Warnings stay warnings here: instrumented code makes g++ report false maybe-uninitialized in Boost's headers.
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DTELEMETRY_WERROR=OFF \
     -DTELEMETRY_SANITIZE="$sanitizers" >/dev/null
-  cmake --build "$dir" -j "$(nproc)" >/dev/null
+  cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1 || { tail -50 "$dir/build.log"; exit 1; }
   (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout 600)
 done
