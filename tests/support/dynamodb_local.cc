@@ -1,0 +1,86 @@
+#include "dynamodb_local.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+namespace telemetry::testing {
+namespace {
+
+// A port nothing listens on now: bind port 0, read what the kernel chose, release it.
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("no free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool Accepts(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
+}
+
+}  // namespace
+
+DynamoDbLocal::DynamoDbLocal() {
+  std::string dir = TELEMETRY_DYNAMODB_LOCAL_DIR;
+  if (!std::filesystem::exists(dir + "/DynamoDBLocal.jar")) {
+    throw std::runtime_error("DynamoDB Local is not in " + dir + ": run scripts/fetch_dynamodb_local.sh");
+  }
+  port_ = FreePort();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test binary that crashed
+    if (::chdir(dir.c_str()) != 0) ::_exit(127);
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    std::string port = std::to_string(port_);
+    ::execlp("java", "java", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory",
+             "-sharedDb", "-port", port.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Ready when it accepts connections; give up if it exits or takes a minute.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!Accepts(port_)) {
+    int status;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) throw std::runtime_error("DynamoDB Local exited at start");
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("DynamoDB Local did not start");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+DynamoDbLocal::~DynamoDbLocal() {
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+}
+
+DynamoDbLocal& SharedDynamoDbLocal() {
+  static DynamoDbLocal instance;
+  return instance;
+}
+
+}  // namespace telemetry::testing
