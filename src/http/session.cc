@@ -62,7 +62,12 @@ void Session::ReadNext() {
     if (error) return self->OnReadError(error);
     const auto& header = self->parser_->get();
     auto expect = header.find(bhttp::field::expect);
-    if (expect != header.end() && beast::iequals(expect->value(), "100-continue") && !self->parser_->is_done()) {
+    // "100 Continue" only when nothing else is owed or being written: an interim answer must not overtake the
+    // final answers to earlier pipelined requests, nor interleave with a write. Otherwise the client sends the
+    // body after its own short wait, which RFC 9110 allows.
+    bool nothing_owed = self->exchanges_.empty() && self->writing_count_ == 0;
+    if (nothing_owed && expect != header.end() && beast::iequals(expect->value(), "100-continue") &&
+        !self->parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       net::async_write(self->socket_, net::buffer(kContinue), [self](beast::error_code write_error, std::size_t) {
         if (write_error) return self->OnReadError(write_error);

@@ -40,6 +40,18 @@ TEST_F(HttpBehaviourTest, AnswersPipelinedRequestsInOrder) {
   EXPECT_EQ(client.ReadResponse().body, R"({"message":"Hello!"})");
 }
 
+TEST_F(HttpBehaviourTest, AnswersExpect100ContinueBeforeTheBody) {
+  HttpClient client(server_.port());
+  std::string body = R"({"sensorID":"e","temperature":"1","time":"2021-10-04 09:00:00"})";
+  client.SendRaw("PUT /api/temperature HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().status, 100);
+  client.SendRaw(body);
+  HttpResponse response = client.ReadResponse();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "Ok");
+}
+
 TEST_F(HttpBehaviourTest, UnknownPathsAndMethodsAreJsonErrors) {
   HttpClient client(server_.port());
   HttpResponse missing = client.Get("/api/nothing");
