@@ -48,6 +48,14 @@ struct RangePlan {
   std::vector<BucketSpan> buckets;
 };
 
+// Calls fn(level, bucket_start) for every bucket a reading at `time` belongs to: one per level from
+// `finest_level` up, then the total (kTotalLevel, start 0).
+template <typename Fn>
+void ForEachBucket(TimeNs time, int finest_level, Fn fn) {
+  for (int level = finest_level; level < kRollupLevels; ++level) fn(level, FloorTo(time, kRollupWidths[level]));
+  fn(kTotalLevel, TimeNs{0});
+}
+
 // The plan for a series whose finest level is `finest_level`.
 // REQUIRES: from <= to; 0 <= finest_level < kRollupLevels. kMinTime/kMaxTime stand for an open end.
 RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level);

@@ -40,10 +40,7 @@ struct RollupKeyHash {
 using RollupDeltas = std::unordered_map<RollupKey, Aggregate, RollupKeyHash>;
 
 void AddToRollups(RollupDeltas& deltas, std::int64_t series, TimeNs time, double value) {
-  for (int level = FinestLevel(series); level < kRollupLevels; ++level) {
-    deltas[{series, level, FloorTo(time, kRollupWidths[level])}].Add(value);
-  }
-  deltas[{series, kTotalLevel, 0}].Add(value);
+  ForEachBucket(time, FinestLevel(series), [&](int level, TimeNs bucket) { deltas[{series, level, bucket}].Add(value); });
 }
 
 class SqliteStore final : public Store {
