@@ -26,6 +26,7 @@ class JsonWriter {
   JsonWriter& Number(double value);
   JsonWriter& Number(std::optional<double> value) { return value ? Number(*value) : Null(); }
   JsonWriter& Int(std::int64_t value);
+  JsonWriter& Bool(bool value);
   JsonWriter& Null();
 
   const std::string& str() const { return out_; }

@@ -1,3 +1,5 @@
+// What only the embedded store does: reopening a data directory and replaying its log. The Store contract itself is
+// tested against both stores in tests/integration/store_contract_test.cc.
 #include "storage/sqlite_store.h"
 
 #include <gtest/gtest.h>
@@ -38,43 +40,6 @@ Aggregate StatsOf(Store& store, StatsQuery query = {}) {
   return done.get_future().get();
 }
 
-TEST(SqliteStore, StoresDetectsDuplicatesAndConflicts) {
-  testing::TempDir dir;
-  auto store = Open(dir.path());
-  EXPECT_EQ(WriteAll(*store, {{"a", 1, 10}, {"b", 1, 20}, {"a", 1, 10}, {"a", 1, 11}}),
-            (std::vector<WriteOutcome>{WriteOutcome::kStored, WriteOutcome::kStored, WriteOutcome::kDuplicate,
-                                       WriteOutcome::kConflict}));
-  Aggregate total = StatsOf(*store);
-  EXPECT_EQ(total.count, 2);
-  EXPECT_EQ(total.Sum(), 30);
-  EXPECT_EQ(StatsOf(*store, {"a", kMinTime, kMaxTime}).max, 10);  // the first value kept
-}
-
-TEST(SqliteStore, AnswersRangesFromRollupsAndRawEdges) {
-  testing::TempDir dir;
-  auto store = Open(dir.path());
-  std::vector<Reading> readings;
-  for (int i = 0; i < 600; ++i) readings.push_back({i % 2 ? "odd" : "even", i * 7 * kNanosPerSecond + 3, double(i)});
-  WriteAll(*store, readings);
-  for (auto [from, to] : {std::pair<TimeNs, TimeNs>{0, 10 * kMinute}, {5, 61 * kMinute + 5}, {kMinute, 2 * kMinute},
-                          {kMinTime, 30 * kMinute}, {17 * kNanosPerSecond, kMaxTime}}) {
-    for (std::optional<std::string> sensor : {std::optional<std::string>(), std::optional<std::string>("odd")}) {
-      Aggregate expected;
-      for (const Reading& r : readings) {
-        if (r.time >= from && r.time < to && (!sensor || r.sensor_id == *sensor)) expected.Add(r.value);
-      }
-      Aggregate actual = StatsOf(*store, {sensor, from, to});
-      EXPECT_EQ(actual.count, expected.count) << from << ".." << to;
-      EXPECT_EQ(actual.Sum(), expected.Sum());
-      if (expected.count) {
-        EXPECT_EQ(actual.min, expected.min);
-        EXPECT_EQ(actual.max, expected.max);
-      }
-    }
-  }
-  EXPECT_EQ(StatsOf(*store, {"nobody", kMinTime, kMaxTime}).count, 0);
-}
-
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   testing::TempDir dir;
   {
@@ -107,15 +72,6 @@ TEST(SqliteStore, ReplaysReadingsThatOnlyReachedTheLog) {
   EXPECT_EQ(StatsOf(*store).count, 3);
   EXPECT_EQ(StatsOf(*store, {"a", kMinTime, kMaxTime}).Sum(), 40);
   EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, kMinute}).count, 2);
-}
-
-TEST(SqliteStore, FailsWritesAfterClose) {
-  testing::TempDir dir;
-  auto store = Open(dir.path());
-  store->Close();
-  Status status;
-  store->Write({{"a", 1, 1}}, [&](Status s, std::vector<WriteOutcome>) { status = s; });
-  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -1,0 +1,572 @@
+#include "storage/dynamodb_store.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "core/json_writer.h"
+#include "core/rollup.h"
+#include "storage/dynamodb_schema.h"
+
+namespace telemetry {
+namespace {
+
+constexpr std::size_t kMaxTransactionActions = 100;  // DynamoDB's limit
+constexpr std::size_t kMaxBatchGetKeys = 100;        // DynamoDB's limit
+constexpr std::string_view kAllSensors = "*";
+
+// ---- Keys (docs/dynamodb.md) ----
+
+struct ItemKey {
+  std::string pk;
+  std::string sk;
+  friend auto operator<=>(const ItemKey&, const ItemKey&) = default;
+};
+
+ItemKey ReadingKey(const std::string& sensor, TimeNs time) { return {"R#" + sensor, EncodeSortTime(time)}; }
+
+ItemKey ReadingByTimeKey(const std::string& sensor, TimeNs time, int shard) {
+  return {"T#" + EncodeSortTime(FloorTo(time, kNanosPerSecond)) + "#" + std::to_string(shard),
+          EncodeSortTime(time) + "#" + sensor};
+}
+
+// The series name goes last: a sensor id may contain '#'.
+std::string BucketPartition(int level, int shard, std::string_view series) {
+  return "A#" + std::to_string(level) + "#" + std::to_string(shard) + "#" + std::string(series);
+}
+
+ItemKey BucketKey(int level, int shard, std::string_view series, TimeNs bucket) {
+  return {BucketPartition(level, shard, series), EncodeSortTime(bucket)};
+}
+
+// ---- DynamoDB JSON ----
+
+void WriteKey(JsonWriter& json, const ItemKey& key) {
+  json.BeginObject();
+  json.Key(kPartitionKey).BeginObject().Key("S").String(key.pk).EndObject();
+  json.Key(kSortKey).BeginObject().Key("S").String(key.sk).EndObject();
+  json.EndObject();
+}
+
+void WriteNumber(JsonWriter& json, double value) {
+  json.BeginObject().Key("N").String(FormatNumber(value)).EndObject();
+}
+
+void WriteNumber(JsonWriter& json, std::int64_t value) {
+  json.BeginObject().Key("N").String(std::to_string(value)).EndObject();
+}
+
+void WriteString(JsonWriter& json, std::string_view value) { json.BeginObject().Key("S").String(value).EndObject(); }
+
+std::optional<double> NumberOf(simdjson::dom::element item, std::string_view attribute) {
+  std::string_view text;
+  if (item[attribute]["N"].get(text)) return std::nullopt;
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string StringOf(simdjson::dom::element item, std::string_view attribute) {
+  std::string_view text;
+  if (item[attribute]["S"].get(text)) return "";
+  return std::string(text);
+}
+
+std::string RandomToken() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  char text[33];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return text;
+}
+
+int RandomShard(int shards) {
+  thread_local std::mt19937 generator{std::random_device{}()};
+  return std::uniform_int_distribution<int>(0, shards - 1)(generator);
+}
+
+struct StoredBucket {
+  Aggregate aggregate;
+  std::int64_t version = 0;  // 0: no item yet
+};
+
+Aggregate AggregateOf(simdjson::dom::element item) {
+  Aggregate aggregate;
+  aggregate.count = static_cast<std::int64_t>(NumberOf(item, "c").value_or(0));
+  aggregate.sum = NumberOf(item, "s").value_or(0);
+  aggregate.sum_error = NumberOf(item, "e").value_or(0);
+  aggregate.min = NumberOf(item, "mn").value_or(aggregate.min);
+  aggregate.max = NumberOf(item, "mx").value_or(aggregate.max);
+  return aggregate;
+}
+
+class DynamoDbStore final : public Store {
+ public:
+  DynamoDbStore(aws::DynamoDbClient& client, const DynamoDbStoreOptions& options)
+      : client_(client), options_(options) {
+    for (unsigned i = 0; i < std::max(1u, options_.writer_threads); ++i) {
+      writers_.emplace_back([this] { WriterLoop(); });
+    }
+    for (unsigned i = 0; i < std::max(1u, options_.reader_threads); ++i) {
+      readers_.emplace_back([this] { ReaderLoop(); });
+    }
+  }
+
+  ~DynamoDbStore() override { Close(); }
+
+  void Write(std::vector<Reading> readings, WriteCallback done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return done(Status(StatusCode::kUnavailable, "the store is shutting down"), {});
+      if (queued_readings_ + readings.size() > options_.max_queued_readings) {
+        return done(Status(StatusCode::kUnavailable, "too many readings are waiting to be stored; retry shortly"),
+                    {});
+      }
+      queued_readings_ += readings.size();
+      writes_.push_back(WriteJob{std::move(readings), std::move(done)});
+    }
+    writes_cv_.notify_one();
+  }
+
+  void Stats(StatsQuery query, StatsCallback done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return done(Status(StatusCode::kUnavailable, "the store is shutting down"));
+      reads_.push_back(ReadJob{std::move(query), std::move(done)});
+    }
+    reads_cv_.notify_one();
+  }
+
+  void Close() override {
+    std::call_once(close_once_, [this] {
+      {
+        std::lock_guard lock(mu_);
+        closing_ = true;
+      }
+      writes_cv_.notify_all();
+      reads_cv_.notify_all();
+      for (auto& thread : writers_) thread.join();
+      for (auto& thread : readers_) thread.join();
+    });
+  }
+
+ private:
+  struct WriteJob {
+    std::vector<Reading> readings;
+    WriteCallback done;
+  };
+  struct ReadJob {
+    StatsQuery query;
+    StatsCallback done;
+  };
+  // One reading of a group, and where its outcome goes.
+  struct Entry {
+    const Reading* reading;
+    std::optional<WriteOutcome> outcome;
+  };
+
+  aws::DynamoDbResponse CallAndWait(const std::string& operation, std::string body) {
+    std::promise<aws::DynamoDbResponse> answer;
+    client_.Call(operation, std::move(body), [&](aws::DynamoDbResponse response) {
+      answer.set_value(std::move(response));
+    });
+    return answer.get_future().get();
+  }
+
+  static Status FailureOf(const aws::DynamoDbResponse& response) {
+    std::string what = "DynamoDB " + response.error_type + ": " + response.error_message;
+    return Status(response.throttled() || response.http_status == 0 || response.http_status >= 500
+                      ? StatusCode::kUnavailable
+                      : StatusCode::kInternal,
+                  what);
+  }
+
+  // ---- Writing ----
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<WriteJob> jobs;
+      {
+        std::unique_lock lock(mu_);
+        writes_cv_.wait(lock, [this] { return !writes_.empty() || closing_; });
+        if (writes_.empty()) return;
+        // A group: whole jobs while their readings could still fit one transaction.
+        std::size_t readings = 0;
+        while (!writes_.empty() && (jobs.empty() || readings + writes_.front().readings.size() <= kMaxTransactionActions / 2)) {
+          readings += writes_.front().readings.size();
+          queued_readings_ -= writes_.front().readings.size();
+          jobs.push_back(std::move(writes_.front()));
+          writes_.pop_front();
+        }
+      }
+      std::vector<Entry> entries;
+      for (const WriteJob& job : jobs) {
+        for (const Reading& reading : job.readings) entries.push_back({&reading, std::nullopt});
+      }
+      Status status = StoreGroup(entries);
+      std::size_t next = 0;
+      for (WriteJob& job : jobs) {
+        if (!status.ok()) {
+          job.done(status, {});
+          continue;
+        }
+        std::vector<WriteOutcome> outcomes;
+        for (std::size_t i = 0; i < job.readings.size(); ++i) outcomes.push_back(*entries[next++].outcome);
+        job.done(Status::Ok(), std::move(outcomes));
+      }
+    }
+  }
+
+  // Decides every entry's outcome, committing the new readings in as few transactions as fit.
+  Status StoreGroup(std::vector<Entry>& entries) {
+    // A key repeated within the group waits for the next pass, where it meets its twin as an existing reading.
+    for (;;) {
+      std::vector<Entry*> pass;
+      std::set<ItemKey> keys;
+      for (Entry& entry : entries) {
+        if (entry.outcome) continue;
+        if (keys.insert(ReadingKey(entry.reading->sensor_id, entry.reading->time)).second) pass.push_back(&entry);
+      }
+      if (pass.empty()) return Status::Ok();
+      // Split the pass into transactions of at most 100 actions.
+      std::size_t start = 0;
+      while (start < pass.size()) {
+        std::size_t end = start;
+        std::set<ItemKey> buckets;
+        while (end < pass.size()) {
+          std::set<ItemKey> with = buckets;
+          AddBuckets(*pass[end]->reading, 0, with);
+          if (end > start && 2 * (end - start + 1) + with.size() > kMaxTransactionActions) break;
+          buckets = std::move(with);
+          ++end;
+        }
+        std::vector<Entry*> chunk(pass.begin() + start, pass.begin() + end);
+        Status committed = CommitChunk(chunk);
+        if (!committed.ok()) return committed;
+        start = end;
+      }
+    }
+  }
+
+  // The buckets a reading touches, with the all-sensors ones in `shard`.
+  void AddBuckets(const Reading& reading, int shard, std::set<ItemKey>& out) const {
+    ForEachBucket(reading.time, kFinestSensorLevel,
+                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, 0, reading.sensor_id, bucket)); });
+    ForEachBucket(reading.time, kFinestAllSensorsLevel,
+                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, shard, kAllSensors, bucket)); });
+  }
+
+  // Commits the readings of `chunk` that are new and gives every entry its outcome, or fails.
+  Status CommitChunk(std::vector<Entry*> chunk) {
+    for (int rebuild = 0; rebuild < options_.max_rebuilds && !chunk.empty(); ++rebuild) {
+      int shard = RandomShard(options_.all_sensor_shards);
+      std::map<ItemKey, Aggregate> deltas;
+      for (Entry* entry : chunk) {
+        const Reading& reading = *entry->reading;
+        ForEachBucket(reading.time, kFinestSensorLevel, [&](int level, TimeNs bucket) {
+          deltas[BucketKey(level, 0, reading.sensor_id, bucket)].Add(reading.value);
+        });
+        ForEachBucket(reading.time, kFinestAllSensorsLevel, [&](int level, TimeNs bucket) {
+          deltas[BucketKey(level, shard, kAllSensors, bucket)].Add(reading.value);
+        });
+      }
+      std::vector<ItemKey> bucket_keys;
+      for (const auto& [key, unused] : deltas) bucket_keys.push_back(key);
+      StatusOr<std::map<ItemKey, StoredBucket>> stored = ReadBuckets(bucket_keys);
+      if (!stored.ok()) return stored.status();
+
+      aws::DynamoDbResponse answer = CallAndWait("TransactWriteItems", TransactionBody(chunk, deltas, shard, *stored));
+      if (answer.ok()) {
+        for (Entry* entry : chunk) entry->outcome = WriteOutcome::kStored;
+        return Status::Ok();
+      }
+      if (answer.error_type != "TransactionCanceledException") return FailureOf(answer);
+      // Which readings already exist? Their puts come first, two actions per reading (the reading, its twin).
+      std::vector<std::string> reasons = CancellationCodes(answer.body);
+      std::vector<Entry*> existing, remaining;
+      for (std::size_t i = 0; i < chunk.size(); ++i) {
+        bool exists = 2 * i < reasons.size() && reasons[2 * i] == "ConditionalCheckFailed";
+        (exists ? existing : remaining).push_back(chunk[i]);
+      }
+      Status resolved = ResolveExisting(existing);
+      if (!resolved.ok()) return resolved;
+      // The rest goes again, with fresh bucket versions: another writer won a race, or DynamoDB asked to back off.
+      chunk = std::move(remaining);
+      if (existing.empty()) BackOff(rebuild);
+    }
+    if (chunk.empty()) return Status::Ok();
+    return Status(StatusCode::kUnavailable, "too many concurrent writers raced for the same aggregates; retry");
+  }
+
+  std::string TransactionBody(const std::vector<Entry*>& chunk, const std::map<ItemKey, Aggregate>& deltas,
+                              int shard, const std::map<ItemKey, StoredBucket>& stored) const {
+    JsonWriter json;
+    json.BeginObject().Key("ClientRequestToken").String(RandomToken()).Key("TransactItems").BeginArray();
+    for (const Entry* entry : chunk) {
+      const Reading& reading = *entry->reading;
+      ItemKey key = ReadingKey(reading.sensor_id, reading.time);
+      json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
+      json.Key(kPartitionKey);
+      WriteString(json, key.pk);
+      json.Key(kSortKey);
+      WriteString(json, key.sk);
+      json.Key("v");
+      WriteNumber(json, reading.value);
+      json.EndObject().Key("ConditionExpression").String("attribute_not_exists(#pk)");
+      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).EndObject();
+      json.EndObject().EndObject();
+
+      ItemKey twin = ReadingByTimeKey(reading.sensor_id, reading.time, shard);
+      json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
+      json.Key(kPartitionKey);
+      WriteString(json, twin.pk);
+      json.Key(kSortKey);
+      WriteString(json, twin.sk);
+      json.Key("v");
+      WriteNumber(json, reading.value);
+      json.EndObject().EndObject().EndObject();
+    }
+    for (const auto& [key, delta] : deltas) {
+      auto found = stored.find(key);
+      StoredBucket before = found == stored.end() ? StoredBucket{} : found->second;
+      Aggregate after = before.aggregate;
+      after.Merge(delta);
+      json.BeginObject().Key("Update").BeginObject().Key("TableName").String(options_.table).Key("Key");
+      WriteKey(json, key);
+      json.Key("UpdateExpression").String("SET #c = :c, #s = :s, #e = :e, #mn = :mn, #mx = :mx, #ver = :ver");
+      json.Key("ConditionExpression").String(before.version == 0 ? "attribute_not_exists(#pk)" : "#ver = :old");
+      // DynamoDB refuses names an expression does not use: #pk only where the condition needs it.
+      json.Key("ExpressionAttributeNames").BeginObject();
+      for (auto [alias, name] : {std::pair{"#c", "c"}, {"#s", "s"}, {"#e", "e"}, {"#mn", "mn"}, {"#mx", "mx"},
+                                 {"#ver", "ver"}}) {
+        json.Key(alias).String(name);
+      }
+      if (before.version == 0) json.Key("#pk").String(kPartitionKey);
+      json.EndObject().Key("ExpressionAttributeValues").BeginObject();
+      json.Key(":c");
+      WriteNumber(json, after.count);
+      json.Key(":s");
+      WriteNumber(json, after.sum);
+      json.Key(":e");
+      WriteNumber(json, after.sum_error);
+      json.Key(":mn");
+      WriteNumber(json, after.min);
+      json.Key(":mx");
+      WriteNumber(json, after.max);
+      json.Key(":ver");
+      WriteNumber(json, before.version + 1);
+      if (before.version != 0) {
+        json.Key(":old");
+        WriteNumber(json, before.version);
+      }
+      json.EndObject().EndObject().EndObject();
+    }
+    json.EndArray().EndObject();
+    return json.Take();
+  }
+
+  // Full jitter, growing to ~1 s: this is a store thread, not an I/O thread.
+  static void BackOff(int rebuild) {
+    thread_local std::mt19937 generator{std::random_device{}()};
+    int ceiling_ms = 2 << std::min(rebuild, 9);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, ceiling_ms)(generator)));
+  }
+
+  static std::vector<std::string> CancellationCodes(const std::string& body) {
+    std::vector<std::string> codes;
+    simdjson::dom::parser parser;
+    simdjson::dom::array reasons;
+    if (parser.parse(body)["CancellationReasons"].get(reasons)) return codes;
+    for (auto reason : reasons) {
+      std::string_view code;
+      codes.emplace_back(reason["Code"].get(code) ? "" : std::string(code));
+    }
+    return codes;
+  }
+
+  // Entries whose reading exists already: a duplicate when the stored value is the same, else a conflict.
+  Status ResolveExisting(const std::vector<Entry*>& existing) {
+    if (existing.empty()) return Status::Ok();
+    std::vector<ItemKey> keys;
+    for (const Entry* entry : existing) keys.push_back(ReadingKey(entry->reading->sensor_id, entry->reading->time));
+    StatusOr<std::map<ItemKey, double>> values = ReadValues(keys);
+    if (!values.ok()) return values.status();
+    for (std::size_t i = 0; i < existing.size(); ++i) {
+      auto found = values->find(keys[i]);
+      if (found == values->end()) continue;  // gone meanwhile? Impossible (nothing deletes); retried if so.
+      existing[i]->outcome =
+          found->second == existing[i]->reading->value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+    }
+    return Status::Ok();
+  }
+
+  // Consistent reads of `keys` (any number), calling fn(key, item) for each item found.
+  template <typename Fn>
+  Status BatchGet(const std::vector<ItemKey>& keys, Fn fn) {
+    for (std::size_t start = 0; start < keys.size(); start += kMaxBatchGetKeys) {
+      std::vector<ItemKey> pending(keys.begin() + start, keys.begin() + std::min(keys.size(), start + kMaxBatchGetKeys));
+      for (int round = 0; !pending.empty(); ++round) {
+        JsonWriter json;
+        json.BeginObject().Key("RequestItems").BeginObject().Key(options_.table).BeginObject().Key("Keys").BeginArray();
+        for (const ItemKey& key : pending) WriteKey(json, key);
+        json.EndArray().Key("ConsistentRead").Bool(true).EndObject().EndObject().EndObject();
+        aws::DynamoDbResponse answer = CallAndWait("BatchGetItem", json.Take());
+        if (!answer.ok()) return FailureOf(answer);
+        simdjson::dom::parser parser;
+        simdjson::dom::element document;
+        if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "BatchGetItem: bad JSON");
+        simdjson::dom::array items;
+        if (!document["Responses"][options_.table].get(items)) {
+          for (auto item : items) fn(ItemKey{StringOf(item, kPartitionKey), StringOf(item, kSortKey)}, item);
+        }
+        // Keys DynamoDB did not get to (throttling, size) are asked again.
+        std::vector<ItemKey> unprocessed;
+        simdjson::dom::array left;
+        if (!document["UnprocessedKeys"][options_.table]["Keys"].get(left)) {
+          for (auto key : left) unprocessed.push_back({StringOf(key, kPartitionKey), StringOf(key, kSortKey)});
+        }
+        if (!unprocessed.empty() && round >= 20) {
+          return Status(StatusCode::kUnavailable, "DynamoDB keeps leaving keys unprocessed (throttling)");
+        }
+        if (!unprocessed.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(round, 8)));
+        pending = std::move(unprocessed);
+      }
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::map<ItemKey, StoredBucket>> ReadBuckets(const std::vector<ItemKey>& keys) {
+    std::map<ItemKey, StoredBucket> buckets;
+    Status status = BatchGet(keys, [&](ItemKey key, simdjson::dom::element item) {
+      buckets[std::move(key)] = StoredBucket{AggregateOf(item), static_cast<std::int64_t>(NumberOf(item, "ver").value_or(0))};
+    });
+    if (!status.ok()) return status;
+    return buckets;
+  }
+
+  StatusOr<std::map<ItemKey, double>> ReadValues(const std::vector<ItemKey>& keys) {
+    std::map<ItemKey, double> values;
+    Status status = BatchGet(keys, [&](ItemKey key, simdjson::dom::element item) {
+      if (auto value = NumberOf(item, "v")) values[std::move(key)] = *value;
+    });
+    if (!status.ok()) return status;
+    return values;
+  }
+
+  // ---- Reading ----
+
+  void ReaderLoop() {
+    for (;;) {
+      ReadJob job;
+      {
+        std::unique_lock lock(mu_);
+        reads_cv_.wait(lock, [this] { return !reads_.empty() || closing_; });
+        if (reads_.empty()) return;
+        job = std::move(reads_.front());
+        reads_.pop_front();
+      }
+      job.done(Query(job.query));
+    }
+  }
+
+  StatusOr<Aggregate> Query(const StatsQuery& query) {
+    std::string series = query.sensor_id ? *query.sensor_id : std::string(kAllSensors);
+    int shards = query.sensor_id ? 1 : options_.all_sensor_shards;
+    RangePlan plan = PlanRange(query.from, query.to, query.sensor_id ? kFinestSensorLevel : kFinestAllSensorsLevel);
+    if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
+    Aggregate result;
+    for (const BucketSpan& span : plan.buckets) {
+      for (int shard = 0; shard < shards; ++shard) {
+        Status status = QueryRange(BucketPartition(span.level, shard, series), EncodeSortTime(span.first_start),
+                                   EncodeSortTime(span.end_start - 1),
+                                   [&](simdjson::dom::element item) { result.Merge(AggregateOf(item)); });
+        if (!status.ok()) return status;
+      }
+    }
+    for (const TimeSpan& span : plan.raw) {
+      auto add_value = [&](simdjson::dom::element item) {
+        if (auto value = NumberOf(item, "v")) result.Add(*value);
+      };
+      Status status;
+      if (query.sensor_id) {
+        status = QueryRange("R#" + series, EncodeSortTime(span.from), EncodeSortTime(span.to - 1), add_value);
+      } else {
+        // A raw span of all sensors lies within one second: its by-time items, every shard. '$' sorts right
+        // after the '#' that follows the time, so the upper bound takes in every sensor at span.to - 1.
+        for (int shard = 0; shard < shards && status.ok(); ++shard) {
+          ItemKey first = ReadingByTimeKey("", span.from, shard);
+          status = QueryRange(first.pk, EncodeSortTime(span.from), EncodeSortTime(span.to - 1) + "$", add_value);
+        }
+      }
+      if (!status.ok()) return status;
+    }
+    return result;
+  }
+
+  // Calls fn(item) for every item of partition `pk` with sk in [low, high], following pagination.
+  template <typename Fn>
+  Status QueryRange(const std::string& pk, const std::string& low, const std::string& high, Fn fn) {
+    std::string start_key;
+    do {
+      JsonWriter json;
+      json.BeginObject().Key("TableName").String(options_.table);
+      json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
+      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).Key("#sk").String(kSortKey);
+      json.EndObject().Key("ExpressionAttributeValues").BeginObject();
+      json.Key(":pk");
+      WriteString(json, pk);
+      json.Key(":low");
+      WriteString(json, low);
+      json.Key(":high");
+      WriteString(json, high);
+      json.EndObject().Key("ConsistentRead").Bool(true).EndObject();
+      std::string body = json.Take();
+      // LastEvaluatedKey goes back as it came: spliced in as raw JSON.
+      if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
+      aws::DynamoDbResponse answer = CallAndWait("Query", std::move(body));
+      if (!answer.ok()) return FailureOf(answer);
+      simdjson::dom::parser parser;
+      simdjson::dom::element document;
+      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
+      simdjson::dom::array items;
+      if (!document["Items"].get(items)) {
+        for (auto item : items) fn(item);
+      }
+      simdjson::dom::element last;
+      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
+    } while (!start_key.empty());
+    return Status::Ok();
+  }
+
+  aws::DynamoDbClient& client_;
+  const DynamoDbStoreOptions options_;
+
+  std::mutex mu_;
+  // One condition per kind of waiter: a notify_one must wake a thread that can take the work.
+  std::condition_variable writes_cv_, reads_cv_;
+  std::deque<WriteJob> writes_;      // GUARDED_BY(mu_)
+  std::deque<ReadJob> reads_;        // GUARDED_BY(mu_)
+  std::size_t queued_readings_ = 0;  // GUARDED_BY(mu_)
+  bool closing_ = false;             // GUARDED_BY(mu_)
+
+  std::once_flag close_once_;
+  std::vector<std::thread> writers_, readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenDynamoDbStore(aws::DynamoDbClient& client, const DynamoDbStoreOptions& options) {
+  return std::make_unique<DynamoDbStore>(client, options);
+}
+
+}  // namespace telemetry

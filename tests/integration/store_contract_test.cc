@@ -1,0 +1,204 @@
+// The Store contract, run against both implementations: the embedded SQLite store (real files) and the DynamoDB
+// store (AWS's DynamoDB Local). Whatever one promises, the other keeps.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <random>
+#include <thread>
+
+#include "aws/curl_transport.h"
+#include "dynamodb_local.h"
+#include "fault_injecting_transport.h"
+#include "storage/dynamodb_schema.h"
+#include "storage/dynamodb_store.h"
+#include "storage/sqlite_store.h"
+#include "temp_dir.h"
+
+namespace telemetry {
+namespace {
+
+constexpr TimeNs kMinute = 60 * kNanosPerSecond;
+
+std::vector<WriteOutcome> WriteAll(Store& store, std::vector<Reading> readings) {
+  std::promise<std::vector<WriteOutcome>> done;
+  store.Write(std::move(readings), [&](Status status, std::vector<WriteOutcome> outcomes) {
+    EXPECT_TRUE(status.ok()) << status.message();
+    done.set_value(std::move(outcomes));
+  });
+  return done.get_future().get();
+}
+
+Aggregate StatsOf(Store& store, StatsQuery query = {}) {
+  std::promise<Aggregate> done;
+  store.Stats(std::move(query), [&](StatusOr<Aggregate> stats) {
+    EXPECT_TRUE(stats.ok()) << stats.status().message();
+    done.set_value(stats.ok() ? *stats : Aggregate{});
+  });
+  return done.get_future().get();
+}
+
+// Opens stores of one kind; every Open() of one backend instance sees the same data.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::unique_ptr<Store> Open() = 0;
+};
+
+class SqliteBackend final : public Backend {
+ public:
+  std::unique_ptr<Store> Open() override {
+    SqliteStoreOptions options;
+    options.data_dir = dir_.path();
+    return std::move(OpenSqliteStore(options)).value();
+  }
+
+ private:
+  testing::TempDir dir_;
+};
+
+class DynamoDbBackend final : public Backend {
+ public:
+  DynamoDbBackend() {
+    static std::atomic<int> tables{0};
+    table_ = "contract_" + std::to_string(::getpid()) + "_" + std::to_string(tables++);
+    options_.endpoint = testing::SharedDynamoDbLocal().endpoint();
+    options_.base_backoff = std::chrono::milliseconds(1);
+    options_.max_backoff = std::chrono::milliseconds(20);
+    client_ = std::make_unique<aws::DynamoDbClient>(faults_, credentials_, options_);
+    Status ready = EnsureDynamoDbTable(*client_, table_, true);
+    EXPECT_TRUE(ready.ok()) << ready.message();
+  }
+  std::unique_ptr<Store> Open() override {
+    DynamoDbStoreOptions options;
+    options.table = table_;
+    options.all_sensor_shards = 4;
+    return OpenDynamoDbStore(*client_, options);
+  }
+  testing::FaultInjectingTransport& faults() { return faults_; }
+
+ private:
+  aws::CurlTransport curl_;
+  testing::FaultInjectingTransport faults_{curl_};
+  aws::StaticCredentialsProvider credentials_{aws::Credentials{"AKIDLOCAL", "local-secret", ""}};
+  aws::DynamoDbClientOptions options_;
+  std::string table_;
+  std::unique_ptr<aws::DynamoDbClient> client_;
+};
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  StoreContractTest() {
+    if (GetParam() == "sqlite") {
+      backend_ = std::make_unique<SqliteBackend>();
+    } else {
+      backend_ = std::make_unique<DynamoDbBackend>();
+    }
+  }
+  std::unique_ptr<Backend> backend_;
+};
+
+TEST_P(StoreContractTest, StoresDetectsDuplicatesAndConflicts) {
+  auto store = backend_->Open();
+  EXPECT_EQ(WriteAll(*store, {{"a", 1, 10}, {"b", 1, 20}, {"a", 1, 10}, {"a", 1, 11}}),
+            (std::vector<WriteOutcome>{WriteOutcome::kStored, WriteOutcome::kStored, WriteOutcome::kDuplicate,
+                                       WriteOutcome::kConflict}));
+  EXPECT_EQ(WriteAll(*store, {{"a", 1, 12.5}}), (std::vector<WriteOutcome>{WriteOutcome::kConflict}));
+  EXPECT_EQ(WriteAll(*store, {{"b", 1, 20}}), (std::vector<WriteOutcome>{WriteOutcome::kDuplicate}));
+  Aggregate total = StatsOf(*store);
+  EXPECT_EQ(total.count, 2);
+  EXPECT_EQ(total.Sum(), 30);
+  EXPECT_EQ(StatsOf(*store, {"a", kMinTime, kMaxTime}).max, 10);  // the first value kept
+  EXPECT_EQ(StatsOf(*store, {"nobody", kMinTime, kMaxTime}).count, 0);
+}
+
+TEST_P(StoreContractTest, AnswersAnyRangeExactly) {
+  auto store = backend_->Open();
+  std::vector<Reading> readings;
+  for (int i = 0; i < 300; ++i) {
+    readings.push_back({i % 3 ? "odd" : "even", i * 37 * kNanosPerSecond / 3 + 7, double(i % 50) - 12.5});
+  }
+  for (std::size_t start = 0; start < readings.size(); start += 40) {
+    WriteAll(*store, std::vector<Reading>(readings.begin() + start,
+                                          readings.begin() + std::min(readings.size(), start + 40)));
+  }
+  std::mt19937_64 random(3);
+  std::uniform_int_distribution<TimeNs> when(-kMinute, 65 * kMinute);
+  for (int q = 0; q < 40; ++q) {
+    TimeNs a = when(random), b = when(random);
+    StatsQuery query{q % 2 ? std::optional<std::string>("odd") : std::nullopt, std::min(a, b), std::max(a, b)};
+    if (q == 0) query = {};
+    Aggregate expected;
+    for (const Reading& r : readings) {
+      if (r.time >= query.from && r.time < query.to && (!query.sensor_id || r.sensor_id == *query.sensor_id)) {
+        expected.Add(r.value);
+      }
+    }
+    Aggregate actual = StatsOf(*store, query);
+    ASSERT_EQ(actual.count, expected.count) << query.from << ".." << query.to;
+    EXPECT_DOUBLE_EQ(actual.Sum(), expected.Sum());
+    if (expected.count) {
+      EXPECT_EQ(actual.min, expected.min);
+      EXPECT_EQ(actual.max, expected.max);
+    }
+  }
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersKeepEveryAggregateExact) {
+  if (GetParam() == "sqlite") GTEST_SKIP() << "one SQLite store per data directory: a single writer by design";
+  // Two store instances on one table, as two telemetryd processes would be; some readings go to both.
+  auto first = backend_->Open();
+  auto second = backend_->Open();
+  constexpr int kPerWriter = 120;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      Store& store = w % 2 ? *second : *first;
+      for (int i = 0; i < kPerWriter; i += 6) {
+        std::vector<Reading> batch;
+        for (int j = i; j < i + 6; ++j) {
+          // Writers 0/1 and 2/3 send the same readings: every reading is sent twice, to different instances.
+          batch.push_back({"s" + std::to_string(j % 5), (w / 2) * kMinute * 100 + j * kNanosPerSecond, double(j)});
+        }
+        WriteAll(store, batch);
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  Aggregate total = StatsOf(*first);
+  EXPECT_EQ(total.count, 2 * kPerWriter);
+  EXPECT_EQ(total.Sum(), 2.0 * (kPerWriter * (kPerWriter - 1) / 2));
+  EXPECT_EQ(total.min, 0);
+  EXPECT_EQ(total.max, kPerWriter - 1);
+  EXPECT_EQ(StatsOf(*second).count, 2 * kPerWriter);
+}
+
+TEST_P(StoreContractTest, LostAnswersAndThrottlingNeitherLoseNorDoubleCount) {
+  if (GetParam() == "sqlite") GTEST_SKIP() << "faults between telemetryd and DynamoDB only";
+  auto* dynamodb = static_cast<DynamoDbBackend*>(backend_.get());
+  auto store = backend_->Open();
+  using Fault = testing::FaultInjectingTransport::Fault;
+  for (int i = 0; i < 30; ++i) {
+    // Every third call: its answer is lost after DynamoDB applied it, or DynamoDB throttles, or fails with 500.
+    dynamodb->faults().Script({i % 3 == 0 ? Fault::kLoseAnswer : i % 3 == 1 ? Fault::kThrottle : Fault::kServerError});
+    auto outcome = WriteAll(*store, {{"f", i * kNanosPerSecond, double(i)}});
+    EXPECT_EQ(outcome, (std::vector<WriteOutcome>{WriteOutcome::kStored})) << i;
+  }
+  Aggregate total = StatsOf(*store);
+  EXPECT_EQ(total.count, 30);
+  EXPECT_EQ(total.Sum(), 435);
+}
+
+TEST_P(StoreContractTest, FailsWritesAfterClose) {
+  auto store = backend_->Open();
+  store->Close();
+  Status status;
+  store->Write({{"a", 1, 1}}, [&](Status s, std::vector<WriteOutcome>) { status = s; });
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("sqlite", "dynamodb"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace telemetry
