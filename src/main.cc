@@ -8,10 +8,15 @@
 #include "api/health_api.h"
 #include "api/seed_api.h"
 #include "api/stats_api.h"
+#include "aws/credentials_chain.h"
+#include "aws/curl_transport.h"
+#include "aws/dynamodb_client.h"
 #include "config/options.h"
 #include "core/clock.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "storage/dynamodb_schema.h"
+#include "storage/dynamodb_store.h"
 #include "storage/sqlite_store.h"
 
 namespace {
@@ -26,6 +31,37 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
+// The configured store with whatever it stands on; members are destroyed in reverse: the store first.
+struct OpenedStore {
+  std::unique_ptr<telemetry::aws::CurlTransport> transport;
+  std::unique_ptr<telemetry::aws::CredentialsProvider> credentials;
+  std::unique_ptr<telemetry::aws::DynamoDbClient> client;
+  std::unique_ptr<telemetry::Store> store;
+};
+
+// The store --storage names, or the one line that says why it cannot be had (and the exit code).
+std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options& options) {
+  using namespace telemetry;
+  OpenedStore opened;
+  if (options.storage == "sqlite") {
+    auto store = OpenSqliteStore(options.sqlite);
+    if (!store.ok()) return ExitNow{1, "telemetryd: " + store.status().message()};
+    opened.store = std::move(store).value();
+    return opened;
+  }
+  opened.transport = std::make_unique<aws::CurlTransport>();
+  auto credentials = aws::MakeDefaultCredentialsProvider(*opened.transport, aws::ProcessEnvironment);
+  if (!credentials.ok()) return ExitNow{2, "telemetryd: " + credentials.status().message()};
+  opened.credentials = std::move(credentials).value();
+  opened.client = std::make_unique<aws::DynamoDbClient>(*opened.transport, *opened.credentials, options.dynamodb);
+  Status table = EnsureDynamoDbTable(*opened.client, options.dynamodb_store.table, options.create_table);
+  if (!table.ok()) {
+    return ExitNow{table.code() == StatusCode::kInvalidArgument ? 2 : 1, "telemetryd: " + table.message()};
+  }
+  opened.store = OpenDynamoDbStore(*opened.client, options.dynamodb_store);
+  return opened;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,16 +74,17 @@ int main(int argc, char** argv) {
   const Options& options = std::get<Options>(parsed);
   sigset_t stop_signals = BlockStopSignals();
 
-  auto store = OpenSqliteStore(options.sqlite);
-  if (!store.ok()) {
-    std::fprintf(stderr, "telemetryd: %s\n", store.status().message().c_str());
-    return 1;
+  auto opened = OpenStore(options);
+  if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
+    std::fprintf(stderr, "%s\n", exit_now->message.c_str());
+    return exit_now->code;
   }
+  Store& store = *std::get<OpenedStore>(opened).store;
 
   std::atomic<bool> ready{true};
   http::Router router;
-  api::AddSeedApi(router, **store, SystemNow);
-  api::AddStatsApi(router, **store);
+  api::AddSeedApi(router, store, SystemNow);
+  api::AddStatsApi(router, store);
   api::AddHealthApi(router, ready);
 
   std::unique_ptr<http::Server> server;
@@ -58,8 +95,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   server->Start();
-  std::fprintf(stderr, "telemetryd: listening on %s:%u (storage: %s in %s)\n", options.server.host.c_str(),
-               static_cast<unsigned>(server->port()), options.storage.c_str(), options.sqlite.data_dir.c_str());
+  std::string where = options.storage == "sqlite" ? options.sqlite.data_dir
+                                                  : "table " + options.dynamodb_store.table + " at " +
+                                                        std::get<OpenedStore>(opened).client->endpoint();
+  std::fprintf(stderr, "telemetryd: listening on %s:%u (storage: %s, %s)\n", options.server.host.c_str(),
+               static_cast<unsigned>(server->port()), options.storage.c_str(), where.c_str());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -67,7 +107,7 @@ int main(int argc, char** argv) {
   ready = false;
   std::this_thread::sleep_for(options.drain_delay);  // the load balancer's time to see /readyz fail
   server->Stop(options.shutdown_grace);
-  (*store)->Close();
+  store.Close();
   server.reset();
   std::fprintf(stderr, "telemetryd: stopped\n");
   return 0;

@@ -1,6 +1,7 @@
 #include "config/options.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <thread>
 
 namespace telemetry {
@@ -35,10 +36,20 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   app.add_option("--listen", listen, "Address and port to serve HTTP on, HOST:PORT (port 0: any free port)")
       ->envname("TELEMETRY_LISTEN")
       ->capture_default_str();
-  app.add_option("--storage", options.storage, "Where readings are stored: sqlite (embedded)")
+  app.add_option("--storage", options.storage, "Where readings are stored: sqlite (embedded) or dynamodb")
       ->envname("TELEMETRY_STORAGE")
-      ->check(CLI::IsMember({"sqlite"}))
+      ->check(CLI::IsMember({"sqlite", "dynamodb"}))
       ->capture_default_str();
+  app.add_option("--table", options.dynamodb_store.table, "DynamoDB table (--storage dynamodb)")
+      ->envname("TABLE_NAME");
+  std::string region;
+  app.add_option("--region", region, "AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)");
+  std::string endpoint;
+  app.add_option("--dynamodb-endpoint", endpoint,
+                 "DynamoDB endpoint URL, e.g. for DynamoDB Local (default: AWS_ENDPOINT_URL_DYNAMODB, then "
+                 "AWS_ENDPOINT_URL, then the region's)");
+  app.add_flag("--create-table", options.create_table, "Create the DynamoDB table when it is missing")
+      ->envname("TELEMETRY_CREATE_TABLE");
   app.add_option("--data-dir", options.sqlite.data_dir, "Folder of the embedded store, created if missing")
       ->envname("TELEMETRY_DATA_DIR")
       ->capture_default_str();
@@ -95,6 +106,26 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));
   options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
+
+  // The AWS settings fall back as the AWS SDKs do: the most specific variable first.
+  auto first_set = [](std::initializer_list<const char*> names) -> std::string {
+    for (const char* name : names) {
+      if (const char* value = std::getenv(name); value && *value) return value;
+    }
+    return "";
+  };
+  if (region.empty()) region = first_set({"AWS_REGION", "AWS_DEFAULT_REGION"});
+  if (endpoint.empty()) endpoint = first_set({"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"});
+  if (options.storage == "dynamodb") {
+    if (options.dynamodb_store.table.empty()) {
+      return ExitNow{2, "telemetryd: --storage dynamodb needs a table: set TABLE_NAME or --table"};
+    }
+    if (region.empty() && endpoint.empty()) {
+      return ExitNow{2, "telemetryd: --storage dynamodb needs a region: set AWS_REGION or --region"};
+    }
+  }
+  options.dynamodb.region = region.empty() ? "us-east-1" : region;
+  options.dynamodb.endpoint = endpoint;
   return options;
 }
 

@@ -5,7 +5,9 @@
 #include <string>
 #include <variant>
 
+#include "aws/dynamodb_client.h"
 #include "http/server.h"
+#include "storage/dynamodb_store.h"
 #include "storage/sqlite_store.h"
 
 namespace telemetry {
@@ -14,6 +16,12 @@ struct Options {
   http::ServerOptions server;  // --listen, --threads and the HTTP limits
   std::string storage = "sqlite";  // --storage
   SqliteStoreOptions sqlite;       // --data-dir and the group commit settings
+  // --storage dynamodb: --table (TABLE_NAME), --region (AWS_REGION, AWS_DEFAULT_REGION), --dynamodb-endpoint
+  // (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL); credentials come from the standard AWS chain.
+  aws::DynamoDbClientOptions dynamodb;
+  DynamoDbStoreOptions dynamodb_store;
+  // Create the table (on-demand billing) when it is missing, for local development.
+  bool create_table = false;
   // After SIGTERM/SIGINT, how long /readyz answers 503 while requests are still served, so a load balancer
   // notices and stops sending traffic before the listener closes.
   std::chrono::milliseconds drain_delay{0};
@@ -28,7 +36,8 @@ struct ExitNow {
   std::string message;  // for stdout when code is 0, stderr otherwise
 };
 
-// Parses flags; each flag falls back to its TELEMETRY_* environment variable, then to its default.
+// Parses flags; each flag falls back to its environment variable (TELEMETRY_*, or the AWS SDKs' names for the
+// AWS settings), then to its default.
 std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv);
 
 }  // namespace telemetry

@@ -24,6 +24,8 @@ pid_t Spawn(const std::vector<std::string>& args, int output_fd) {
   argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
+    // Never let a test server look for EC2 instance metadata: that address is off this machine.
+    ::setenv("AWS_EC2_METADATA_DISABLED", "true", 0);
     ::dup2(output_fd, STDERR_FILENO);
     ::dup2(output_fd, STDOUT_FILENO);
     ::execv(path.c_str(), argv.data());
