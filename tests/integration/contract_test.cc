@@ -4,6 +4,7 @@
 #include "http_client.h"
 #include "server_process.h"
 #include "temp_dir.h"
+#include "test_backend.h"
 
 namespace telemetry {
 namespace {
@@ -19,14 +20,15 @@ std::string Reading(const std::string& sensor, const std::string& temperature, c
   return R"({"sensorID":")" + sensor + R"(","temperature":)" + temperature + R"(,"time":")" + time + R"("})";
 }
 
-class ContractTest : public ::testing::Test {
+// Runs against each store: the contract does not depend on where readings live.
+class ContractTest : public ::testing::TestWithParam<std::string> {
  protected:
-  TempDir dir_;
-  ServerProcess server_{{"--data-dir", dir_.path()}};
+  testing::TestBackend backend_{GetParam()};
+  ServerProcess server_{backend_.Args()};
   HttpClient client_{server_.port()};
 };
 
-TEST_F(ContractTest, HealthCheckSaysHello) {
+TEST_P(ContractTest, HealthCheckSaysHello) {
   HttpResponse response = client_.Get("/api");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"message":"Hello!"})");
@@ -34,13 +36,13 @@ TEST_F(ContractTest, HealthCheckSaysHello) {
   EXPECT_NE(response.Header("date").find(" GMT"), std::string::npos);
 }
 
-TEST_F(ContractTest, StatsWithoutDataSayNoDataInsertedYet) {
+TEST_P(ContractTest, StatsWithoutDataSayNoDataInsertedYet) {
   HttpResponse response = client_.Get("/api/stats");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "No data inserted yet!");
 }
 
-TEST_F(ContractTest, OriginalPutThenStats) {
+TEST_P(ContractTest, OriginalPutThenStats) {
   HttpResponse put = client_.Put("/api/temperature", kOriginalPayload);
   EXPECT_EQ(put.status, 200);
   EXPECT_EQ(put.body, "Ok");
@@ -50,14 +52,14 @@ TEST_F(ContractTest, OriginalPutThenStats) {
   EXPECT_EQ(stats.Header("content-type"), "application/json");
 }
 
-TEST_F(ContractTest, AverageRoundsHalfToEven) {
+TEST_P(ContractTest, AverageRoundsHalfToEven) {
   // mean 2.5 -> 2
   for (int i = 1; i <= 4; ++i) {
     ASSERT_EQ(client_.Put("/api/temperature", Reading("s", std::to_string(i), "2021-10-04 09:00:0" + std::to_string(i))).status, 200);
   }
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":2,"Maximum":4,"Minimum":1})");
-  TempDir other;
-  ServerProcess second({"--data-dir", other.path()});
+  testing::TestBackend other(GetParam());
+  ServerProcess second(other.Args());
   HttpClient client(second.port());
   for (auto [value, second_of_minute] : {std::pair{"3", "1"}, std::pair{"4", "2"}}) {
     ASSERT_EQ(client.Put("/api/temperature", Reading("s", value, std::string("2021-10-04 09:00:0") + second_of_minute)).status, 200);
@@ -65,20 +67,20 @@ TEST_F(ContractTest, AverageRoundsHalfToEven) {
   EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":4,"Maximum":4,"Minimum":3})");  // mean 3.5 -> 4
 }
 
-TEST_F(ContractTest, MaximumAndMinimumKeepFractions) {
+TEST_P(ContractTest, MaximumAndMinimumKeepFractions) {
   ASSERT_EQ(client_.Put("/api/temperature", Reading("a", "12.5", "2021-10-04 09:00:00")).status, 200);
   ASSERT_EQ(client_.Put("/api/temperature", Reading("a", "-3.25", "2021-10-04 09:00:01")).status, 200);
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":5,"Maximum":12.5,"Minimum":-3.25})");
 }
 
-TEST_F(ContractTest, JsonNumbersAreAcceptedAsWellAsStrings) {
+TEST_P(ContractTest, JsonNumbersAreAcceptedAsWellAsStrings) {
   EXPECT_EQ(client_.Put("/api/temperature", R"({"sensorID":107,"temperature":12,"time":1633338000})").status, 200);
   // The same reading in the original's string form is the same (sensorID, time): a retry.
   EXPECT_EQ(client_.Put("/api/temperature", kOriginalPayload).status, 200);
   EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":1,"sum":12,"mean":12,"min":12,"max":12})");
 }
 
-TEST_F(ContractTest, MissingTimeMeansTheServersReceiveTime) {
+TEST_P(ContractTest, MissingTimeMeansTheServersReceiveTime) {
   auto before = std::chrono::system_clock::now();
   ASSERT_EQ(client_.Put("/api/temperature", R"({"sensorID":"a","temperature":"5"})").status, 200);
   auto after = std::chrono::system_clock::now();
@@ -87,13 +89,13 @@ TEST_F(ContractTest, MissingTimeMeansTheServersReceiveTime) {
   EXPECT_EQ(client_.Get("/api/v1/stats?sensorID=a&" + window).body, R"({"count":1,"sum":5,"mean":5,"min":5,"max":5})");
 }
 
-TEST_F(ContractTest, TwoSensorsAtTheSameInstantAreBothKept) {
+TEST_P(ContractTest, TwoSensorsAtTheSameInstantAreBothKept) {
   EXPECT_EQ(client_.Put("/api/temperature", Reading("1", "10", "2021-10-04 09:00:00")).status, 200);
   EXPECT_EQ(client_.Put("/api/temperature", Reading("2", "20", "2021-10-04 09:00:00")).status, 200);
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":15,"Maximum":20,"Minimum":10})");
 }
 
-TEST_F(ContractTest, AnIdenticalRetryIsCountedOnce) {
+TEST_P(ContractTest, AnIdenticalRetryIsCountedOnce) {
   EXPECT_EQ(client_.Put("/api/temperature", kOriginalPayload).status, 200);
   HttpResponse retry = client_.Put("/api/temperature", kOriginalPayload);
   EXPECT_EQ(retry.status, 200);
@@ -101,7 +103,7 @@ TEST_F(ContractTest, AnIdenticalRetryIsCountedOnce) {
   EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":1,"sum":12,"mean":12,"min":12,"max":12})");
 }
 
-TEST_F(ContractTest, AnotherValueForTheSameSensorAndTimeIsAConflict) {
+TEST_P(ContractTest, AnotherValueForTheSameSensorAndTimeIsAConflict) {
   EXPECT_EQ(client_.Put("/api/temperature", kOriginalPayload).status, 200);
   HttpResponse conflict = client_.Put("/api/temperature", Reading("107", "13", "2021-10-04T09:00:00Z"));
   EXPECT_EQ(conflict.status, 409);
@@ -109,7 +111,7 @@ TEST_F(ContractTest, AnotherValueForTheSameSensorAndTimeIsAConflict) {
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":12,"Maximum":12,"Minimum":12})");
 }
 
-TEST_F(ContractTest, InvalidReadingsAreRejectedAndNeverPoisonTheStats) {
+TEST_P(ContractTest, InvalidReadingsAreRejectedAndNeverPoisonTheStats) {
   ASSERT_EQ(client_.Put("/api/temperature", kOriginalPayload).status, 200);
   struct Case {
     std::string body;
@@ -144,7 +146,7 @@ TEST_F(ContractTest, InvalidReadingsAreRejectedAndNeverPoisonTheStats) {
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":12,"Maximum":12,"Minimum":12})");
 }
 
-TEST_F(ContractTest, ANonJsonContentTypeIs415) {
+TEST_P(ContractTest, ANonJsonContentTypeIs415) {
   HttpResponse response = client_.Request("PUT", "/api/temperature", kOriginalPayload,
                                           {{"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(response.status, 415);
@@ -152,7 +154,7 @@ TEST_F(ContractTest, ANonJsonContentTypeIs415) {
   EXPECT_EQ(client_.Get("/api/stats").body, "No data inserted yet!");
 }
 
-TEST_F(ContractTest, RangeStatsValidateTheirParameters) {
+TEST_P(ContractTest, RangeStatsValidateTheirParameters) {
   EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":0,"sum":0,"mean":null,"min":null,"max":null})");
   for (std::string query : {"?from=abc", "?to=2021-13-01", "?from=10&to=5", "?sensor=107", "?sensorID="}) {
     HttpResponse response = client_.Get("/api/v1/stats" + query);
@@ -161,9 +163,12 @@ TEST_F(ContractTest, RangeStatsValidateTheirParameters) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, ContractTest, ::testing::ValuesIn(testing::kBackends));
+
 TEST(Configuration, InvalidOptionsExitWithCode2AndOneLine) {
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"--listen", "nope"}, {"--threads", "0"}, {"--storage", "postgres"}, {"--no-such-flag"}}) {
+           {"--listen", "nope"}, {"--threads", "0"}, {"--storage", "postgres"}, {"--no-such-flag"},
+           {"--storage", "dynamodb"}}) {  // no table
     std::string output;
     EXPECT_EQ(testing::RunTelemetryd(args, &output), 2) << args[0];
     EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;

@@ -10,13 +10,13 @@
 #include "http_client.h"
 #include "server_process.h"
 #include "temp_dir.h"
+#include "test_backend.h"
 
 namespace telemetry {
 namespace {
 
 using testing::HttpClient;
 using testing::ServerProcess;
-using testing::TempDir;
 
 constexpr long long kStart = 1633338000;  // 2021-10-04 09:00:00 UTC
 
@@ -25,16 +25,20 @@ std::string ReadingAt(const std::string& sensor, long long second, long long val
          std::to_string(kStart + second) + "}";
 }
 
-TEST(Durability, ReadingsSurviveARestart) {
-  TempDir dir;
+class Durability : public ::testing::TestWithParam<std::string> {
+ protected:
+  testing::TestBackend backend_{GetParam()};
+};
+
+TEST_P(Durability, ReadingsSurviveARestart) {
   {
-    ServerProcess server({"--data-dir", dir.path()});
+    ServerProcess server(backend_.Args());
     HttpClient client(server.port());
     for (int i = 0; i < 100; ++i) ASSERT_EQ(client.Put("/api/temperature", ReadingAt("r", i, i)).status, 200);
     server.Signal(SIGTERM);
     ASSERT_EQ(server.Wait(), 0);
   }
-  ServerProcess server({"--data-dir", dir.path()});
+  ServerProcess server(backend_.Args());
   HttpClient client(server.port());
   EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":50,"Maximum":99,"Minimum":0})");  // mean 49.5 -> 50
   EXPECT_EQ(client.Get("/api/v1/stats?sensorID=r&from=" + std::to_string(kStart + 10) + "&to=" +
@@ -43,14 +47,15 @@ TEST(Durability, ReadingsSurviveARestart) {
             R"({"count":10,"sum":145,"mean":14.5,"min":10,"max":19})");
 }
 
-TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
+TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
   constexpr int kWriters = 8;
   constexpr int kMaxPerWriter = 3000;   // bounds the load in count
   constexpr int kKillAfterAcks = 3000;  // across all writers
-  TempDir dir;
   std::vector<int> acked(kWriters, 0);
   {
-    ServerProcess server({"--data-dir", dir.path(), "--commit-interval-ms", "50"});
+    std::vector<std::string> args = backend_.Args();
+    args.insert(args.end(), {"--commit-interval-ms", "50"});
+    ServerProcess server(args);
     std::mutex mu;
     std::condition_variable enough;
     int total_acked = 0;
@@ -79,7 +84,7 @@ TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
     for (auto& writer : writers) writer.join();
   }
 
-  ServerProcess server({"--data-dir", dir.path()});
+  ServerProcess server(backend_.Args());
   HttpClient client(server.port());
   long long stored_total = 0;
   for (int w = 0; w < kWriters; ++w) {
@@ -107,6 +112,8 @@ TEST(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
   std::string total = client.Get("/api/v1/stats").body;
   EXPECT_EQ(testing::JsonField(total, "count"), std::to_string(stored_total)) << total;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Durability, ::testing::ValuesIn(testing::kBackends));
 
 }  // namespace
 }  // namespace telemetry

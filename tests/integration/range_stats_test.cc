@@ -6,6 +6,7 @@
 #include "http_client.h"
 #include "server_process.h"
 #include "temp_dir.h"
+#include "test_backend.h"
 
 namespace telemetry {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 using testing::HttpClient;
 using testing::JsonField;
 using testing::ServerProcess;
-using testing::TempDir;
 
 struct Sent {
   std::string sensor;
@@ -27,9 +27,11 @@ std::string EpochSeconds(long long ms) {
   return text;
 }
 
-TEST(RangeStats, MatchBruteForceOverRandomRanges) {
-  TempDir dir;
-  ServerProcess server({"--data-dir", dir.path()});
+class RangeStats : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RangeStats, MatchBruteForceOverRandomRanges) {
+  testing::TestBackend backend(GetParam());
+  ServerProcess server(backend.Args());
   HttpClient client(server.port());
   std::mt19937_64 random(7);
   const long long base_ms = 1'633'338'000'000;  // 2021-10-04 09:00:00 UTC
@@ -71,6 +73,8 @@ TEST(RangeStats, MatchBruteForceOverRandomRanges) {
     EXPECT_EQ(JsonField(body, "max"), count ? std::to_string(max) : "null") << target;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RangeStats, ::testing::ValuesIn(testing::kBackends));
 
 }  // namespace
 }  // namespace telemetry
