@@ -50,7 +50,8 @@ TEST_P(Durability, ReadingsSurviveARestart) {
 TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
   constexpr int kWriters = 8;
   constexpr int kMaxPerWriter = 3000;   // bounds the load in count
-  constexpr int kKillAfterAcks = 3000;  // across all writers
+  // Across all writers. DynamoDB Local commits far fewer transactions per second than SQLite: fewer there.
+  const int kKillAfterAcks = GetParam() == "dynamodb" ? 400 : 3000;
   std::vector<int> acked(kWriters, 0);
   {
     std::vector<std::string> args = backend_.Args();
