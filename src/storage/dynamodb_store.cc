@@ -312,29 +312,26 @@ class DynamoDbStore final : public Store {
                               int shard, const std::map<ItemKey, StoredBucket>& stored) const {
     JsonWriter json;
     json.BeginObject().Key("ClientRequestToken").String(RandomToken()).Key("TransactItems").BeginArray();
-    for (const Entry* entry : chunk) {
-      const Reading& reading = *entry->reading;
-      ItemKey key = ReadingKey(reading.sensor_id, reading.time);
+    // The reading's put is conditional: if it exists, the whole transaction is cancelled, its twin's put too.
+    auto put = [&](const ItemKey& key, double value, bool only_if_new) {
       json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
       json.Key(kPartitionKey);
       WriteString(json, key.pk);
       json.Key(kSortKey);
       WriteString(json, key.sk);
       json.Key("v");
-      WriteNumber(json, reading.value);
-      json.EndObject().Key("ConditionExpression").String("attribute_not_exists(#pk)");
-      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).EndObject();
+      WriteNumber(json, value);
+      json.EndObject();
+      if (only_if_new) {
+        json.Key("ConditionExpression").String("attribute_not_exists(#pk)");
+        json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).EndObject();
+      }
       json.EndObject().EndObject();
-
-      ItemKey twin = ReadingByTimeKey(reading.sensor_id, reading.time, shard);
-      json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
-      json.Key(kPartitionKey);
-      WriteString(json, twin.pk);
-      json.Key(kSortKey);
-      WriteString(json, twin.sk);
-      json.Key("v");
-      WriteNumber(json, reading.value);
-      json.EndObject().EndObject().EndObject();
+    };
+    for (const Entry* entry : chunk) {
+      const Reading& reading = *entry->reading;
+      put(ReadingKey(reading.sensor_id, reading.time), reading.value, true);
+      put(ReadingByTimeKey(reading.sensor_id, reading.time, shard), reading.value, false);
     }
     for (const auto& [key, delta] : deltas) {
       auto found = stored.find(key);

@@ -13,6 +13,7 @@
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
 #include "storage/sqlite_store.h"
+#include "store_calls.h"
 #include "temp_dir.h"
 
 namespace telemetry {
@@ -20,23 +21,8 @@ namespace {
 
 constexpr TimeNs kMinute = 60 * kNanosPerSecond;
 
-std::vector<WriteOutcome> WriteAll(Store& store, std::vector<Reading> readings) {
-  std::promise<std::vector<WriteOutcome>> done;
-  store.Write(std::move(readings), [&](Status status, std::vector<WriteOutcome> outcomes) {
-    EXPECT_TRUE(status.ok()) << status.message();
-    done.set_value(std::move(outcomes));
-  });
-  return done.get_future().get();
-}
-
-Aggregate StatsOf(Store& store, StatsQuery query = {}) {
-  std::promise<Aggregate> done;
-  store.Stats(std::move(query), [&](StatusOr<Aggregate> stats) {
-    EXPECT_TRUE(stats.ok()) << stats.status().message();
-    done.set_value(stats.ok() ? *stats : Aggregate{});
-  });
-  return done.get_future().get();
-}
+using testing::StatsOf;
+using testing::WriteAll;
 
 // Opens stores of one kind; every Open() of one backend instance sees the same data.
 class Backend {

@@ -7,6 +7,7 @@
 #include <future>
 
 #include "storage/readings_log.h"
+#include "store_calls.h"
 #include "temp_dir.h"
 
 namespace telemetry {
@@ -22,23 +23,8 @@ std::unique_ptr<Store> Open(const std::string& dir) {
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
-std::vector<WriteOutcome> WriteAll(Store& store, std::vector<Reading> readings) {
-  std::promise<std::vector<WriteOutcome>> done;
-  store.Write(std::move(readings), [&](Status status, std::vector<WriteOutcome> outcomes) {
-    EXPECT_TRUE(status.ok()) << status.message();
-    done.set_value(std::move(outcomes));
-  });
-  return done.get_future().get();
-}
-
-Aggregate StatsOf(Store& store, StatsQuery query = {}) {
-  std::promise<Aggregate> done;
-  store.Stats(std::move(query), [&](StatusOr<Aggregate> stats) {
-    EXPECT_TRUE(stats.ok()) << stats.status().message();
-    done.set_value(stats.ok() ? *stats : Aggregate{});
-  });
-  return done.get_future().get();
-}
+using testing::StatsOf;
+using testing::WriteAll;
 
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   testing::TempDir dir;
