@@ -20,9 +20,12 @@ aws::DynamoDbResponse CallAndWait(aws::DynamoDbClient& client, const std::string
   return answer.get_future().get();
 }
 
+// DynamoDB refusing the request (a bad table name, no permission) is a configuration problem; no answer, throttling
+// or a server error is DynamoDB being unavailable.
 Status Unreachable(const std::string& table, const aws::DynamoDbResponse& response) {
-  return Status(StatusCode::kUnavailable, "DynamoDB table " + table + ": " + response.error_type + ": " +
-                                              response.error_message);
+  bool refused = response.http_status >= 400 && response.http_status < 500 && !response.throttled();
+  return Status(refused ? StatusCode::kInvalidArgument : StatusCode::kUnavailable,
+                "DynamoDB table " + table + ": " + response.error_type + ": " + response.error_message);
 }
 
 // "" when the description's key schema is pk (S, HASH) + sk (S, RANGE); otherwise what differs.

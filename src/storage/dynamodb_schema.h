@@ -21,8 +21,9 @@ std::string EncodeSortTime(TimeNs time);
 StatusOr<TimeNs> DecodeSortTime(std::string_view text);
 
 // Checks that `table` exists with the key schema above. When it is missing and `create` is set, creates it
-// (on-demand billing) and waits until it is active. Otherwise a missing or mis-shaped table is kInvalidArgument
-// with a message naming what is wrong; DynamoDB being unreachable is kUnavailable.
+// (on-demand billing) and waits until it is active. Otherwise a missing or mis-shaped table, or a request DynamoDB
+// refuses (a bad name, no permission), is kInvalidArgument with a message naming what is wrong; DynamoDB being
+// unreachable or throttling is kUnavailable.
 // Blocking: for start-up.
 Status EnsureDynamoDbTable(aws::DynamoDbClient& client, const std::string& table, bool create);
 

@@ -46,6 +46,12 @@ TEST_F(DynamoDbSchemaTest, AMisShapedTableIsRefusedNamingTheProblem) {
   EXPECT_NE(wrong.message().find("(time, )"), std::string::npos) << wrong.message();
 }
 
+TEST_F(DynamoDbSchemaTest, ATableNameDynamoDbRefusesIsAConfigurationError) {
+  Status refused = EnsureDynamoDbTable(client_, "t1", true);  // names have at least 3 characters
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("ValidationException"), std::string::npos) << refused.message();
+}
+
 TEST(DynamoDbUnreachable, IsUnavailableNotInvalid) {
   aws::CurlTransport transport;
   aws::StaticCredentialsProvider credentials{aws::Credentials{"AKID", "secret", ""}};
