@@ -1,7 +1,7 @@
 // telemetry_load: fills a data directory with synthetic readings through the store itself (no HTTP), and reports
 // the store's ingest rate. Used to prepare large stores for benchmarks and to measure the storage layer alone.
 //
-//   telemetry_load --data-dir /tmp/ten-million --readings 10000000 --sensors 1000 --batch 5000
+//   telemetry_load --data-dir ./ten-million --readings 10000000 --sensors 1000 --batch 5000
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
