@@ -20,8 +20,4 @@ function request()
   return wrk.format("PUT", "/api/temperature", {["Content-Type"] = "application/json"}, body)
 end
 
-function response(status, headers, body)
-  if status ~= 200 then
-    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
-  end
-end
+dofile("bench/expect_200.lua")

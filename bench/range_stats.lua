@@ -18,8 +18,4 @@ function request()
   return wrk.format("GET", path)
 end
 
-function response(status, headers, body)
-  if status ~= 200 then
-    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
-  end
-end
+dofile("bench/expect_200.lua")
