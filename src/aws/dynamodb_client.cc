@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <future>
 
 namespace telemetry::aws {
 namespace {
@@ -125,6 +126,12 @@ void DynamoDbClient::Call(std::string operation, std::string body, std::function
   attempt->body = std::move(body);
   attempt->done = std::move(done);
   Send(std::move(attempt));
+}
+
+DynamoDbResponse DynamoDbClient::CallAndWait(std::string operation, std::string body) {
+  std::promise<DynamoDbResponse> answer;
+  Call(std::move(operation), std::move(body), [&](DynamoDbResponse response) { answer.set_value(std::move(response)); });
+  return answer.get_future().get();
 }
 
 void DynamoDbClient::Send(std::shared_ptr<Attempt> attempt) {

@@ -70,6 +70,8 @@ class DynamoDbClient {
   // Calls `operation` (e.g. "PutItem") with the JSON `body`; `done` runs once with the final answer, on a
   // transport or retry thread. Thread-safe.
   void Call(std::string operation, std::string body, std::function<void(DynamoDbResponse)> done);
+  // Call() that waits for the answer. Blocks: for start-up and the stores' own threads, never an I/O thread.
+  DynamoDbResponse CallAndWait(std::string operation, std::string body);
 
   const std::string& endpoint() const { return endpoint_; }
 

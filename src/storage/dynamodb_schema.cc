@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <cstdio>
-#include <future>
 #include <thread>
 
 #include "core/json_writer.h"
@@ -13,12 +12,6 @@ namespace telemetry {
 namespace {
 
 constexpr std::uint64_t kSignFlip = std::uint64_t{1} << 63;
-
-aws::DynamoDbResponse CallAndWait(aws::DynamoDbClient& client, const std::string& operation, std::string body) {
-  std::promise<aws::DynamoDbResponse> answer;
-  client.Call(operation, std::move(body), [&](aws::DynamoDbResponse response) { answer.set_value(std::move(response)); });
-  return answer.get_future().get();
-}
 
 // DynamoDB refusing the request (a bad table name, no permission) is a configuration problem; no answer, throttling
 // or a server error is DynamoDB being unavailable.
@@ -101,17 +94,17 @@ Status EnsureDynamoDbTable(aws::DynamoDbClient& client, const std::string& table
   JsonWriter describe;
   describe.BeginObject().Key("TableName").String(table).EndObject();
   std::string describe_body = describe.Take();
-  aws::DynamoDbResponse described = CallAndWait(client, "DescribeTable", describe_body);
+  aws::DynamoDbResponse described = client.CallAndWait("DescribeTable", describe_body);
   if (described.error_type == "ResourceNotFoundException") {
     if (!create) {
       return InvalidArgument("DynamoDB table " + table + " does not exist in " + client.endpoint() +
                              " (create it with deploy/terraform, or start once with --create-table)");
     }
-    aws::DynamoDbResponse created = CallAndWait(client, "CreateTable", CreateTableBody(table));
+    aws::DynamoDbResponse created = client.CallAndWait("CreateTable", CreateTableBody(table));
     if (!created.ok() && created.error_type != "ResourceInUseException") return Unreachable(table, created);
     // A new table is CREATING for a few seconds on AWS (at once on DynamoDB Local).
     for (int poll = 0; poll < 300; ++poll) {
-      described = CallAndWait(client, "DescribeTable", describe_body);
+      described = client.CallAndWait("DescribeTable", describe_body);
       if (!described.ok() || TableStatus(described.body) == "ACTIVE") break;
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }

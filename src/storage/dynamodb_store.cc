@@ -5,7 +5,6 @@
 #include <charconv>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <map>
 #include <mutex>
 #include <random>
@@ -175,14 +174,6 @@ class DynamoDbStore final : public Store {
     std::optional<WriteOutcome> outcome;
   };
 
-  aws::DynamoDbResponse CallAndWait(const std::string& operation, std::string body) {
-    std::promise<aws::DynamoDbResponse> answer;
-    client_.Call(operation, std::move(body), [&](aws::DynamoDbResponse response) {
-      answer.set_value(std::move(response));
-    });
-    return answer.get_future().get();
-  }
-
   static Status FailureOf(const aws::DynamoDbResponse& response) {
     std::string what = "DynamoDB " + response.error_type + ": " + response.error_message;
     return Status(response.throttled() || response.http_status == 0 || response.http_status >= 500
@@ -285,7 +276,8 @@ class DynamoDbStore final : public Store {
       StatusOr<std::map<ItemKey, StoredBucket>> stored = ReadBuckets(bucket_keys);
       if (!stored.ok()) return stored.status();
 
-      aws::DynamoDbResponse answer = CallAndWait("TransactWriteItems", TransactionBody(chunk, deltas, shard, *stored));
+      aws::DynamoDbResponse answer =
+          client_.CallAndWait("TransactWriteItems", TransactionBody(chunk, deltas, shard, *stored));
       if (answer.ok()) {
         for (Entry* entry : chunk) entry->outcome = WriteOutcome::kStored;
         return Status::Ok();
@@ -417,7 +409,7 @@ class DynamoDbStore final : public Store {
         json.BeginObject().Key("RequestItems").BeginObject().Key(options_.table).BeginObject().Key("Keys").BeginArray();
         for (const ItemKey& key : pending) WriteKey(json, key);
         json.EndArray().Key("ConsistentRead").Bool(true).EndObject().EndObject().EndObject();
-        aws::DynamoDbResponse answer = CallAndWait("BatchGetItem", json.Take());
+        aws::DynamoDbResponse answer = client_.CallAndWait("BatchGetItem", json.Take());
         if (!answer.ok()) return FailureOf(answer);
         simdjson::dom::parser parser;
         simdjson::dom::element document;
@@ -530,7 +522,7 @@ class DynamoDbStore final : public Store {
       std::string body = json.Take();
       // LastEvaluatedKey goes back as it came: spliced in as raw JSON.
       if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
-      aws::DynamoDbResponse answer = CallAndWait("Query", std::move(body));
+      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(body));
       if (!answer.ok()) return FailureOf(answer);
       simdjson::dom::parser parser;
       simdjson::dom::element document;
