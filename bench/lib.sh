@@ -56,3 +56,36 @@ wrk_rate() { awk '/^Requests\/sec:/ {print $2}'; }
 
 # The median of numbers given one per line on stdin.
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# Starts AWS's DynamoDB Local (in memory) on a free loopback port: start_dynamodb_local LOGFILE.
+# Sets DYNAMODB_PID and DYNAMODB_PORT once it answers; exports the fake credentials it accepts.
+start_dynamodb_local() {
+  local log=$1 dir
+  dir=$(scripts/fetch_dynamodb_local.sh)
+  DYNAMODB_PORT=$(free_port)
+  (cd "$dir" && exec java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar -inMemory -sharedDb \
+    -port "$DYNAMODB_PORT") >"$log" 2>&1 &
+  DYNAMODB_PID=$!
+  export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$DYNAMODB_PORT") 2>/dev/null && return
+    kill -0 "$DYNAMODB_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "bench: DynamoDB Local did not start" >&2
+  return 1
+}
+
+# Stops telemetryd with SIGTERM and waits for it to exit.
+stop_telemetryd() {
+  kill "$TELEMETRYD_PID" 2>/dev/null && wait "$TELEMETRYD_PID" 2>/dev/null || true
+  TELEMETRYD_PID=
+}
+
+# wrk --latency prints "99%  1.23ms"; this turns the 50% and 99% lines into "50% <microseconds>".
+percentiles() {
+  awk '$1 == "50%" || $1 == "99%" {
+         v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
+         us = (unit == "us") ? v : (unit == "ms") ? v * 1000 : v * 1000000;
+         printf "%s %.0f\n", $1, us }'
+}

@@ -34,14 +34,6 @@ fi
 start_telemetryd "$work/telemetryd.log" --data-dir "$data_dir"
 end=$((start + readings / sensors * step_ms / 1000))
 
-# wrk --latency prints "99%  1.23ms"; this turns the 50% and 99% lines into microseconds.
-percentiles() {
-  awk '$1 == "50%" || $1 == "99%" {
-         v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v);
-         us = (unit == "us") ? v : (unit == "ms") ? v * 1000 : v * 1000000;
-         printf "%s %.0f\n", $1, us }'
-}
-
 echo "store: $readings readings, $sensors sensors, $(du -sh "$data_dir" | cut -f1); wrk -t1 -d$duration"
 base="http://127.0.0.1:$TELEMETRYD_PORT"
 export BENCH_FROM=$start BENCH_TO=$end BENCH_SENSORS=$sensors

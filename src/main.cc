@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
   server->Stop(options.shutdown_grace);
   store.Close();
   server.reset();
+  if (auto& client = std::get<OpenedStore>(opened).client) {
+    std::fprintf(stderr, "telemetryd: DynamoDB requests sent: %llu (retries: %llu)\n",
+                 static_cast<unsigned long long>(client->requests_sent()),
+                 static_cast<unsigned long long>(client->retries_sent()));
+  }
   std::fprintf(stderr, "telemetryd: stopped\n");
   return 0;
 }

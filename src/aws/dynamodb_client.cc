@@ -154,6 +154,8 @@ void DynamoDbClient::Send(std::shared_ptr<Attempt> attempt) {
                            {"X-Amz-Target", "DynamoDB_20120810." + attempt->operation}},
                           attempt->body};
   Sign(request, *credentials, SigningScope{options_.region, "dynamodb"}, clock_());
+  requests_sent_.fetch_add(1, std::memory_order_relaxed);
+  if (attempt->attempts > 1) retries_sent_.fetch_add(1, std::memory_order_relaxed);
   HttpCall call{"POST", endpoint_ + "/", std::move(request.headers), attempt->body, options_.attempt_timeout};
   transport_.Send(std::move(call), [this, attempt](HttpResult result) { OnAnswer(attempt, std::move(result)); });
 }

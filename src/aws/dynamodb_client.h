@@ -9,7 +9,9 @@
 //   client.Call("DescribeTable", R"({"TableName":"readings"})", [](DynamoDbResponse r) { ... });
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <functional>
@@ -75,6 +77,10 @@ class DynamoDbClient {
 
   const std::string& endpoint() const { return endpoint_; }
 
+  // HTTP requests sent to DynamoDB so far, retries included; and of those, the retries.
+  std::uint64_t requests_sent() const { return requests_sent_.load(std::memory_order_relaxed); }
+  std::uint64_t retries_sent() const { return retries_sent_.load(std::memory_order_relaxed); }
+
  private:
   struct Attempt;
   void Send(std::shared_ptr<Attempt> attempt);
@@ -94,6 +100,7 @@ class DynamoDbClient {
   int calls_under_way_ = 0;  // GUARDED_BY(mu_)
   bool closing_ = false;     // GUARDED_BY(mu_)
   DelayQueue retries_;
+  std::atomic<std::uint64_t> requests_sent_{0}, retries_sent_{0};
 };
 
 }  // namespace telemetry::aws
