@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "core/json_writer.h"
@@ -21,6 +22,8 @@ namespace {
 
 constexpr std::size_t kMaxTransactionActions = 100;  // DynamoDB's limit
 constexpr std::size_t kMaxBatchGetKeys = 100;        // DynamoDB's limit
+// How far down the queue a writer looks for jobs whose sensors no other writer holds.
+constexpr std::size_t kMaxJobsScanned = 1024;
 constexpr std::string_view kAllSensors = "*";
 
 // ---- Keys (docs/dynamodb.md) ----
@@ -109,12 +112,43 @@ Aggregate AggregateOf(simdjson::dom::element item) {
   return aggregate;
 }
 
+// Bucket items as this instance last saw them, so that most commits need not read them first. A stale entry
+// costs one cancelled transaction, whose cancellation reasons carry the item as it is (ALL_OLD).
+class BucketCache {
+ public:
+  std::optional<StoredBucket> Find(const ItemKey& key) {
+    std::lock_guard lock(mu_);
+    auto found = buckets_.find(key);
+    if (found == buckets_.end()) return std::nullopt;
+    return found->second;
+  }
+  void Set(const ItemKey& key, const StoredBucket& bucket) {
+    std::lock_guard lock(mu_);
+    // Bounded by forgetting everything now and then: a miss only costs a read.
+    if (buckets_.size() >= kMaxEntries) buckets_.clear();
+    buckets_[key] = bucket;
+  }
+  void Erase(const ItemKey& key) {
+    std::lock_guard lock(mu_);
+    buckets_.erase(key);
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 1 << 18;
+  std::mutex mu_;
+  std::map<ItemKey, StoredBucket> buckets_;  // GUARDED_BY(mu_)
+};
+
 class DynamoDbStore final : public Store {
  public:
   DynamoDbStore(aws::DynamoDbClient& client, const DynamoDbStoreOptions& options)
       : client_(client), options_(options) {
+    // Each writer owns an all-sensors shard, so that this instance's writers never race each other for those
+    // buckets; the random offset keeps other instances' writers off the same shards where there are enough.
+    int offset = RandomShard(options_.all_sensor_shards);
     for (unsigned i = 0; i < std::max(1u, options_.writer_threads); ++i) {
-      writers_.emplace_back([this] { WriterLoop(); });
+      int shard = static_cast<int>((offset + i) % options_.all_sensor_shards);
+      writers_.emplace_back([this, shard] { WriterLoop(shard); });
     }
     for (unsigned i = 0; i < std::max(1u, options_.reader_threads); ++i) {
       readers_.emplace_back([this] { ReaderLoop(); });
@@ -184,27 +218,16 @@ class DynamoDbStore final : public Store {
 
   // ---- Writing ----
 
-  void WriterLoop() {
+  void WriterLoop(int shard) {
     for (;;) {
-      std::vector<WriteJob> jobs;
-      {
-        std::unique_lock lock(mu_);
-        writes_cv_.wait(lock, [this] { return !writes_.empty() || closing_; });
-        if (writes_.empty()) return;
-        // A group: whole jobs while their readings could still fit one transaction.
-        std::size_t readings = 0;
-        while (!writes_.empty() && (jobs.empty() || readings + writes_.front().readings.size() <= kMaxTransactionActions / 2)) {
-          readings += writes_.front().readings.size();
-          queued_readings_ -= writes_.front().readings.size();
-          jobs.push_back(std::move(writes_.front()));
-          writes_.pop_front();
-        }
-      }
+      std::vector<WriteJob> jobs = TakeGroup(shard);
+      if (jobs.empty()) return;
       std::vector<Entry> entries;
       for (const WriteJob& job : jobs) {
         for (const Reading& reading : job.readings) entries.push_back({&reading, std::nullopt});
       }
-      Status status = StoreGroup(entries);
+      Status status = StoreGroup(entries, shard);
+      ReleaseSensors(jobs);
       std::size_t next = 0;
       for (WriteJob& job : jobs) {
         if (!status.ok()) {
@@ -218,8 +241,56 @@ class DynamoDbStore final : public Store {
     }
   }
 
+  // Waits for queued writes and takes a group of them for one transaction: jobs, in queue order, whose sensors no
+  // other writer holds (their buckets would race) while their actions fit in one transaction (the first job
+  // always: a larger one is split). Marks their sensors as held. Empty when the store is closing and drained.
+  std::vector<WriteJob> TakeGroup(int shard) {
+    std::vector<WriteJob> jobs;
+    std::unique_lock lock(mu_);
+    for (;;) {
+      std::set<ItemKey> buckets;
+      std::set<std::string> sensors;
+      std::size_t puts = 0;
+      std::size_t scanned = 0;
+      for (auto job = writes_.begin(); job != writes_.end() && scanned < kMaxJobsScanned; ++scanned) {
+        bool held = false;
+        for (const Reading& reading : job->readings) {
+          held = held || (sensors_held_.contains(reading.sensor_id) && !sensors.contains(reading.sensor_id));
+        }
+        if (held) {
+          ++job;
+          continue;
+        }
+        std::set<ItemKey> with = buckets;
+        for (const Reading& reading : job->readings) AddBuckets(reading, shard, with);
+        std::size_t with_puts = puts + 2 * job->readings.size();
+        if (!jobs.empty() && with_puts + with.size() > kMaxTransactionActions) break;
+        buckets = std::move(with);
+        puts = with_puts;
+        for (const Reading& reading : job->readings) sensors.insert(reading.sensor_id);
+        queued_readings_ -= job->readings.size();
+        jobs.push_back(std::move(*job));
+        job = writes_.erase(job);
+      }
+      sensors_held_.insert(sensors.begin(), sensors.end());
+      if (!jobs.empty() || (closing_ && writes_.empty())) return jobs;
+      writes_cv_.wait(lock);
+    }
+  }
+
+  void ReleaseSensors(const std::vector<WriteJob>& jobs) {
+    {
+      std::lock_guard lock(mu_);
+      for (const WriteJob& job : jobs) {
+        for (const Reading& reading : job.readings) sensors_held_.erase(reading.sensor_id);
+      }
+    }
+    // Jobs waiting for these sensors may go now, to whichever writer is free.
+    writes_cv_.notify_all();
+  }
+
   // Decides every entry's outcome, committing the new readings in as few transactions as fit.
-  Status StoreGroup(std::vector<Entry>& entries) {
+  Status StoreGroup(std::vector<Entry>& entries, int shard) {
     // A key repeated within the group waits for the next pass, where it meets its twin as an existing reading.
     for (;;) {
       std::vector<Entry*> pass;
@@ -236,13 +307,13 @@ class DynamoDbStore final : public Store {
         std::set<ItemKey> buckets;
         while (end < pass.size()) {
           std::set<ItemKey> with = buckets;
-          AddBuckets(*pass[end]->reading, 0, with);
+          AddBuckets(*pass[end]->reading, shard, with);
           if (end > start && 2 * (end - start + 1) + with.size() > kMaxTransactionActions) break;
           buckets = std::move(with);
           ++end;
         }
         std::vector<Entry*> chunk(pass.begin() + start, pass.begin() + end);
-        Status committed = CommitChunk(chunk);
+        Status committed = CommitChunk(chunk, shard);
         if (!committed.ok()) return committed;
         start = end;
       }
@@ -250,17 +321,48 @@ class DynamoDbStore final : public Store {
   }
 
   // The buckets a reading touches, with the all-sensors ones in `shard`.
-  void AddBuckets(const Reading& reading, int shard, std::set<ItemKey>& out) const {
+  static void AddBuckets(const Reading& reading, int shard, std::set<ItemKey>& out) {
     ForEachBucket(reading.time, kFinestSensorLevel,
                   [&](int level, TimeNs bucket) { out.insert(BucketKey(level, 0, reading.sensor_id, bucket)); });
     ForEachBucket(reading.time, kFinestAllSensorsLevel,
                   [&](int level, TimeNs bucket) { out.insert(BucketKey(level, shard, kAllSensors, bucket)); });
   }
 
+  // The buckets as they are before this commit: from the cache, else read. A short-lived bucket (second, minute)
+  // this instance has not seen is almost always new: taken as absent without a read (if wrong, the commit is
+  // cancelled and its reason carries the item).
+  StatusOr<std::map<ItemKey, StoredBucket>> BucketsBefore(const std::map<ItemKey, Aggregate>& deltas) {
+    std::map<ItemKey, StoredBucket> before;
+    std::vector<ItemKey> to_read;
+    for (const auto& [key, unused] : deltas) {
+      if (auto cached = cache_.Find(key)) {
+        before[key] = *cached;
+      } else if (!IsShortLived(key)) {
+        to_read.push_back(key);
+      }
+    }
+    if (to_read.empty()) return before;
+    StatusOr<std::map<ItemKey, StoredBucket>> read = ReadBuckets(to_read);
+    if (!read.ok()) return read.status();
+    for (const ItemKey& key : to_read) {
+      auto found = read->find(key);
+      StoredBucket bucket = found == read->end() ? StoredBucket{} : found->second;
+      cache_.Set(key, bucket);
+      before[key] = bucket;
+    }
+    return before;
+  }
+
+  static bool IsShortLived(const ItemKey& key) {
+    for (int level = 0; kRollupWidths[level] < 3600 * kNanosPerSecond; ++level) {
+      if (key.pk.starts_with("A#" + std::to_string(level) + "#")) return true;
+    }
+    return false;
+  }
+
   // Commits the readings of `chunk` that are new and gives every entry its outcome, or fails.
-  Status CommitChunk(std::vector<Entry*> chunk) {
+  Status CommitChunk(std::vector<Entry*> chunk, int shard) {
     for (int rebuild = 0; rebuild < options_.max_rebuilds && !chunk.empty(); ++rebuild) {
-      int shard = RandomShard(options_.all_sensor_shards);
       std::map<ItemKey, Aggregate> deltas;
       for (Entry* entry : chunk) {
         const Reading& reading = *entry->reading;
@@ -271,40 +373,72 @@ class DynamoDbStore final : public Store {
           deltas[BucketKey(level, shard, kAllSensors, bucket)].Add(reading.value);
         });
       }
-      std::vector<ItemKey> bucket_keys;
-      for (const auto& [key, unused] : deltas) bucket_keys.push_back(key);
-      StatusOr<std::map<ItemKey, StoredBucket>> stored = ReadBuckets(bucket_keys);
-      if (!stored.ok()) return stored.status();
+      StatusOr<std::map<ItemKey, StoredBucket>> before = BucketsBefore(deltas);
+      if (!before.ok()) return before.status();
+      std::map<ItemKey, StoredBucket> after;
+      for (const auto& [key, delta] : deltas) {
+        auto& bucket = after[key] = before->contains(key) ? before->at(key) : StoredBucket{};
+        bucket.aggregate.Merge(delta);
+        ++bucket.version;
+      }
 
-      aws::DynamoDbResponse answer =
-          client_.CallAndWait("TransactWriteItems", TransactionBody(chunk, deltas, shard, *stored));
+      aws::DynamoDbResponse answer = client_.CallAndWait("TransactWriteItems", TransactionBody(chunk, shard, after));
       if (answer.ok()) {
+        for (const auto& [key, bucket] : after) cache_.Set(key, bucket);
         for (Entry* entry : chunk) entry->outcome = WriteOutcome::kStored;
         return Status::Ok();
       }
-      if (answer.error_type != "TransactionCanceledException") return FailureOf(answer);
-      // Which readings already exist? Their puts come first, two actions per reading (the reading, its twin).
-      std::vector<std::string> reasons = CancellationCodes(answer.body);
+      if (answer.error_type != "TransactionCanceledException") {
+        // Maybe applied, maybe not: what this instance knows of these buckets is no longer sure.
+        for (const auto& [key, unused] : after) cache_.Erase(key);
+        return FailureOf(answer);
+      }
+      // One reason per action: the reading puts first (two per reading: the reading, its twin), then the buckets
+      // in key order. A failed condition comes with the item as it is.
+      std::vector<CancellationReason> reasons = CancellationReasons(answer.body);
+      bool raced = false;  // anything but a failed condition (a conflicting transaction, throttling): back off
       std::vector<Entry*> existing, remaining;
       for (std::size_t i = 0; i < chunk.size(); ++i) {
-        bool exists = 2 * i < reasons.size() && reasons[2 * i] == "ConditionalCheckFailed";
-        (exists ? existing : remaining).push_back(chunk[i]);
+        const CancellationReason* reason = 2 * i < reasons.size() ? &reasons[2 * i] : nullptr;
+        if (reason == nullptr || reason->code != "ConditionalCheckFailed") {
+          remaining.push_back(chunk[i]);
+        } else if (reason->value) {
+          chunk[i]->outcome =
+              *reason->value == chunk[i]->reading->value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+        } else {
+          existing.push_back(chunk[i]);
+        }
+      }
+      std::size_t index = 2 * chunk.size();
+      for (const auto& [key, unused] : after) {
+        const CancellationReason* reason = index < reasons.size() ? &reasons[index] : nullptr;
+        ++index;
+        if (reason != nullptr && reason->code == "ConditionalCheckFailed" && reason->bucket) {
+          cache_.Set(key, *reason->bucket);
+        } else if (reason == nullptr || reason->code != "None") {
+          cache_.Erase(key);
+        }
+      }
+      for (const CancellationReason& reason : reasons) {
+        raced = raced || (reason.code != "None" && reason.code != "ConditionalCheckFailed");
       }
       Status resolved = ResolveExisting(existing);
       if (!resolved.ok()) return resolved;
-      // The rest goes again, with fresh bucket versions: another writer won a race, or DynamoDB asked to back off.
+      // The rest goes again, with the buckets as they are now.
       chunk = std::move(remaining);
-      if (existing.empty()) BackOff(rebuild);
+      if (raced) BackOff(rebuild);
     }
     if (chunk.empty()) return Status::Ok();
     return Status(StatusCode::kUnavailable, "too many concurrent writers raced for the same aggregates; retry");
   }
 
-  std::string TransactionBody(const std::vector<Entry*>& chunk, const std::map<ItemKey, Aggregate>& deltas,
-                              int shard, const std::map<ItemKey, StoredBucket>& stored) const {
+  // `after`: every bucket the chunk touches, as the transaction leaves it (its version one past the expected).
+  std::string TransactionBody(const std::vector<Entry*>& chunk, int shard,
+                              const std::map<ItemKey, StoredBucket>& after) const {
     JsonWriter json;
     json.BeginObject().Key("ClientRequestToken").String(RandomToken()).Key("TransactItems").BeginArray();
-    // The reading's put is conditional: if it exists, the whole transaction is cancelled, its twin's put too.
+    // The reading's put is conditional: if it exists, the whole transaction is cancelled, its twin's put too, and
+    // the reason carries the stored value (duplicate or conflict, without another read).
     auto put = [&](const ItemKey& key, double value, bool only_if_new) {
       json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
       json.Key(kPartitionKey);
@@ -317,6 +451,7 @@ class DynamoDbStore final : public Store {
       if (only_if_new) {
         json.Key("ConditionExpression").String("attribute_not_exists(#pk)");
         json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).EndObject();
+        json.Key("ReturnValuesOnConditionCheckFailure").String("ALL_OLD");
       }
       json.EndObject().EndObject();
     };
@@ -325,40 +460,39 @@ class DynamoDbStore final : public Store {
       put(ReadingKey(reading.sensor_id, reading.time), reading.value, true);
       put(ReadingByTimeKey(reading.sensor_id, reading.time, shard), reading.value, false);
     }
-    for (const auto& [key, delta] : deltas) {
-      auto found = stored.find(key);
-      StoredBucket before = found == stored.end() ? StoredBucket{} : found->second;
-      Aggregate after = before.aggregate;
-      after.Merge(delta);
+    for (const auto& [key, bucket] : after) {
+      std::int64_t old_version = bucket.version - 1;
+      const Aggregate& aggregate = bucket.aggregate;
       json.BeginObject().Key("Update").BeginObject().Key("TableName").String(options_.table).Key("Key");
       WriteKey(json, key);
       json.Key("UpdateExpression").String("SET #c = :c, #s = :s, #e = :e, #mn = :mn, #mx = :mx, #ver = :ver");
-      json.Key("ConditionExpression").String(before.version == 0 ? "attribute_not_exists(#pk)" : "#ver = :old");
+      json.Key("ConditionExpression").String(old_version == 0 ? "attribute_not_exists(#pk)" : "#ver = :old");
       // DynamoDB refuses names an expression does not use: #pk only where the condition needs it.
       json.Key("ExpressionAttributeNames").BeginObject();
       for (auto [alias, name] : {std::pair{"#c", "c"}, {"#s", "s"}, {"#e", "e"}, {"#mn", "mn"}, {"#mx", "mx"},
                                  {"#ver", "ver"}}) {
         json.Key(alias).String(name);
       }
-      if (before.version == 0) json.Key("#pk").String(kPartitionKey);
+      if (old_version == 0) json.Key("#pk").String(kPartitionKey);
       json.EndObject().Key("ExpressionAttributeValues").BeginObject();
       json.Key(":c");
-      WriteNumber(json, after.count);
+      WriteNumber(json, aggregate.count);
       json.Key(":s");
-      WriteNumber(json, after.sum);
+      WriteNumber(json, aggregate.sum);
       json.Key(":e");
-      WriteNumber(json, after.sum_error);
+      WriteNumber(json, aggregate.sum_error);
       json.Key(":mn");
-      WriteNumber(json, after.min);
+      WriteNumber(json, aggregate.min);
       json.Key(":mx");
-      WriteNumber(json, after.max);
+      WriteNumber(json, aggregate.max);
       json.Key(":ver");
-      WriteNumber(json, before.version + 1);
-      if (before.version != 0) {
+      WriteNumber(json, bucket.version);
+      if (old_version != 0) {
         json.Key(":old");
-        WriteNumber(json, before.version);
+        WriteNumber(json, old_version);
       }
-      json.EndObject().EndObject().EndObject();
+      json.EndObject().Key("ReturnValuesOnConditionCheckFailure").String("ALL_OLD");
+      json.EndObject().EndObject();
     }
     json.EndArray().EndObject();
     return json.Take();
@@ -371,16 +505,29 @@ class DynamoDbStore final : public Store {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, ceiling_ms)(generator)));
   }
 
-  static std::vector<std::string> CancellationCodes(const std::string& body) {
-    std::vector<std::string> codes;
+  struct CancellationReason {
+    std::string code;                    // "None" for an action that did not fail
+    std::optional<double> value;         // a reading's stored value, when its put's condition failed
+    std::optional<StoredBucket> bucket;  // a bucket as it is, when its update's condition failed
+  };
+
+  static std::vector<CancellationReason> CancellationReasons(const std::string& body) {
+    std::vector<CancellationReason> out;
     simdjson::dom::parser parser;
     simdjson::dom::array reasons;
-    if (parser.parse(body)["CancellationReasons"].get(reasons)) return codes;
+    if (parser.parse(body)["CancellationReasons"].get(reasons)) return out;
     for (auto reason : reasons) {
+      CancellationReason& parsed = out.emplace_back();
       std::string_view code;
-      codes.emplace_back(reason["Code"].get(code) ? "" : std::string(code));
+      if (!reason["Code"].get(code)) parsed.code = std::string(code);
+      simdjson::dom::element item;
+      if (reason["Item"].get(item)) continue;
+      parsed.value = NumberOf(item, "v");
+      if (auto version = NumberOf(item, "ver")) {
+        parsed.bucket = StoredBucket{AggregateOf(item), static_cast<std::int64_t>(*version)};
+      }
     }
-    return codes;
+    return out;
   }
 
   // Entries whose reading exists already: a duplicate when the stored value is the same, else a conflict.
@@ -546,10 +693,13 @@ class DynamoDbStore final : public Store {
   std::deque<WriteJob> writes_;      // GUARDED_BY(mu_)
   std::deque<ReadJob> reads_;        // GUARDED_BY(mu_)
   std::size_t queued_readings_ = 0;  // GUARDED_BY(mu_)
+  // Sensors in a group a writer is committing: their buckets are that writer's until it is done.
+  std::unordered_set<std::string> sensors_held_;  // GUARDED_BY(mu_)
   bool closing_ = false;             // GUARDED_BY(mu_)
 
   std::once_flag close_once_;
   std::vector<std::thread> writers_, readers_;
+  BucketCache cache_;
 };
 
 }  // namespace
