@@ -48,6 +48,12 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   app.add_option("--dynamodb-endpoint", endpoint,
                  "DynamoDB endpoint URL, e.g. for DynamoDB Local (default: AWS_ENDPOINT_URL_DYNAMODB, then "
                  "AWS_ENDPOINT_URL, then the region's)");
+  app.add_option("--dynamodb-max-attempts", options.dynamodb.max_attempts,
+                 "Attempts per DynamoDB request while it throttles or fails, the first included; past them the "
+                 "client gets 503 with Retry-After")
+      ->envname("TELEMETRY_DYNAMODB_MAX_ATTEMPTS")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   app.add_flag("--create-table", options.create_table, "Create the DynamoDB table when it is missing")
       ->envname("TELEMETRY_CREATE_TABLE");
   app.add_option("--data-dir", options.sqlite.data_dir, "Folder of the embedded store, created if missing")

@@ -24,7 +24,9 @@ constexpr std::size_t kMaxTransactionActions = 100;  // DynamoDB's limit
 constexpr std::size_t kMaxBatchGetKeys = 100;        // DynamoDB's limit
 // How far down the queue a writer looks for jobs whose sensors no other writer holds.
 constexpr std::size_t kMaxJobsScanned = 1024;
+// Series names in bucket keys: "*" for all sensors, "=<id>" for one, so that no sensor id names the former.
 constexpr std::string_view kAllSensors = "*";
+std::string SensorSeries(std::string_view sensor_id) { return "=" + std::string(sensor_id); }
 
 // ---- Keys (docs/dynamodb.md) ----
 
@@ -48,6 +50,13 @@ std::string BucketPartition(int level, int shard, std::string_view series) {
 
 ItemKey BucketKey(int level, int shard, std::string_view series, TimeNs bucket) {
   return {BucketPartition(level, shard, series), EncodeSortTime(bucket)};
+}
+
+// REQUIRES: a key from BucketKey ("A#<level>#<shard>#<series>").
+bool IsAllSensorsBucket(const ItemKey& key) {
+  std::size_t level_end = key.pk.find('#', 2);
+  std::size_t shard_end = key.pk.find('#', level_end + 1);
+  return key.pk.compare(shard_end + 1, std::string::npos, kAllSensors) == 0;
 }
 
 // ---- DynamoDB JSON ----
@@ -218,7 +227,7 @@ class DynamoDbStore final : public Store {
 
   // ---- Writing ----
 
-  void WriterLoop(int shard) {
+  void WriterLoop(int shard) {  // by value: the writer's own, moved on lost races
     for (;;) {
       std::vector<WriteJob> jobs = TakeGroup(shard);
       if (jobs.empty()) return;
@@ -290,7 +299,8 @@ class DynamoDbStore final : public Store {
   }
 
   // Decides every entry's outcome, committing the new readings in as few transactions as fit.
-  Status StoreGroup(std::vector<Entry>& entries, int shard) {
+  // `shard`: the writer's all-sensors shard, which CommitChunk may move.
+  Status StoreGroup(std::vector<Entry>& entries, int& shard) {
     // A key repeated within the group waits for the next pass, where it meets its twin as an existing reading.
     for (;;) {
       std::vector<Entry*> pass;
@@ -323,7 +333,7 @@ class DynamoDbStore final : public Store {
   // The buckets a reading touches, with the all-sensors ones in `shard`.
   static void AddBuckets(const Reading& reading, int shard, std::set<ItemKey>& out) {
     ForEachBucket(reading.time, kFinestSensorLevel,
-                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, 0, reading.sensor_id, bucket)); });
+                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, 0, SensorSeries(reading.sensor_id), bucket)); });
     ForEachBucket(reading.time, kFinestAllSensorsLevel,
                   [&](int level, TimeNs bucket) { out.insert(BucketKey(level, shard, kAllSensors, bucket)); });
   }
@@ -360,14 +370,16 @@ class DynamoDbStore final : public Store {
     return false;
   }
 
-  // Commits the readings of `chunk` that are new and gives every entry its outcome, or fails.
-  Status CommitChunk(std::vector<Entry*> chunk, int shard) {
+  // Commits the readings of `chunk` that are new and gives every entry its outcome, or fails. Losing a race for
+  // an all-sensors bucket means another instance writes the same shard: the writer moves to another, at random,
+  // so that instances spread over the shards instead of taking turns on one.
+  Status CommitChunk(std::vector<Entry*> chunk, int& shard) {
     for (int rebuild = 0; rebuild < options_.max_rebuilds && !chunk.empty(); ++rebuild) {
       std::map<ItemKey, Aggregate> deltas;
       for (Entry* entry : chunk) {
         const Reading& reading = *entry->reading;
         ForEachBucket(reading.time, kFinestSensorLevel, [&](int level, TimeNs bucket) {
-          deltas[BucketKey(level, 0, reading.sensor_id, bucket)].Add(reading.value);
+          deltas[BucketKey(level, 0, SensorSeries(reading.sensor_id), bucket)].Add(reading.value);
         });
         ForEachBucket(reading.time, kFinestAllSensorsLevel, [&](int level, TimeNs bucket) {
           deltas[BucketKey(level, shard, kAllSensors, bucket)].Add(reading.value);
@@ -410,11 +422,13 @@ class DynamoDbStore final : public Store {
         }
       }
       std::size_t index = 2 * chunk.size();
+      bool lost_shard = false;
       for (const auto& [key, unused] : after) {
         const CancellationReason* reason = index < reasons.size() ? &reasons[index] : nullptr;
         ++index;
         if (reason != nullptr && reason->code == "ConditionalCheckFailed" && reason->bucket) {
           cache_.Set(key, *reason->bucket);
+          lost_shard = lost_shard || IsAllSensorsBucket(key);
         } else if (reason == nullptr || reason->code != "None") {
           cache_.Erase(key);
         }
@@ -422,11 +436,13 @@ class DynamoDbStore final : public Store {
       for (const CancellationReason& reason : reasons) {
         raced = raced || (reason.code != "None" && reason.code != "ConditionalCheckFailed");
       }
+      if (lost_shard) shard = RandomShard(options_.all_sensor_shards);
       Status resolved = ResolveExisting(existing);
       if (!resolved.ok()) return resolved;
-      // The rest goes again, with the buckets as they are now.
+      // The rest goes again, with the buckets as they are now; after a few lost races, not at once (the winner
+      // may be writing the same sensor in a loop).
       chunk = std::move(remaining);
-      if (raced) BackOff(rebuild);
+      if (raced || rebuild >= 2) BackOff(rebuild);
     }
     if (chunk.empty()) return Status::Ok();
     return Status(StatusCode::kUnavailable, "too many concurrent writers raced for the same aggregates; retry");
@@ -616,7 +632,7 @@ class DynamoDbStore final : public Store {
   }
 
   StatusOr<Aggregate> Query(const StatsQuery& query) {
-    std::string series = query.sensor_id ? *query.sensor_id : std::string(kAllSensors);
+    std::string series = query.sensor_id ? SensorSeries(*query.sensor_id) : std::string(kAllSensors);
     int shards = query.sensor_id ? 1 : options_.all_sensor_shards;
     RangePlan plan = PlanRange(query.from, query.to, query.sensor_id ? kFinestSensorLevel : kFinestAllSensorsLevel);
     if (plan.whole_series) {
@@ -638,7 +654,7 @@ class DynamoDbStore final : public Store {
     }
     for (const TimeSpan& span : plan.raw) {
       if (query.sensor_id) {
-        ranges.push_back({"R#" + series, EncodeSortTime(span.from), EncodeSortTime(span.to - 1), true});
+        ranges.push_back({ReadingKey(*query.sensor_id, 0).pk, EncodeSortTime(span.from), EncodeSortTime(span.to - 1), true});
         continue;
       }
       // A raw span of all sensors lies within one second: its by-time items, every shard. '$' sorts right after

@@ -95,6 +95,17 @@ TEST_P(ContractTest, TwoSensorsAtTheSameInstantAreBothKept) {
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":15,"Maximum":20,"Minimum":10})");
 }
 
+// Sensor ids are opaque: none may stand for "all sensors" or another series in the store's keys.
+TEST_P(ContractTest, SensorIdsThatLookLikeKeySyntaxAreJustSensors) {
+  for (const char* sensor : {"*", "#", "=*", "a#0#*", "R#x"}) {
+    EXPECT_EQ(client_.Put("/api/temperature", Reading(sensor, "10", "2021-10-04 09:00:00")).status, 200) << sensor;
+  }
+  EXPECT_EQ(client_.Put("/api/temperature", Reading("x", "20", "2021-10-04 09:00:00")).status, 200);
+  EXPECT_EQ(client_.Get("/api/v1/stats?sensorID=%2A").body, R"({"count":1,"sum":10,"mean":10,"min":10,"max":10})");
+  EXPECT_EQ(client_.Get("/api/v1/stats?sensorID=x").body, R"({"count":1,"sum":20,"mean":20,"min":20,"max":20})");
+  EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":6,"sum":70,"mean":11.666666666666666,"min":10,"max":20})");
+}
+
 TEST_P(ContractTest, AnIdenticalRetryIsCountedOnce) {
   EXPECT_EQ(client_.Put("/api/temperature", kOriginalPayload).status, 200);
   HttpResponse retry = client_.Put("/api/temperature", kOriginalPayload);
