@@ -5,7 +5,7 @@
 # server fails the test that started it). TELEMETRY_SANITIZERS="" skips those passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh influxdb-client python3-influxdb  # real InfluxDB clients the tests write with
 scripts/fetch_dynamodb_local.sh >/dev/null
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 600)

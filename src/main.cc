@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "api/batch_api.h"
 #include "api/health_api.h"
+#include "api/influx_api.h"
 #include "api/seed_api.h"
 #include "api/stats_api.h"
 #include "aws/credentials_chain.h"
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
   http::Router router;
   api::AddSeedApi(router, store, SystemNow);
   api::AddStatsApi(router, store);
+  api::AddBatchApi(router, store, SystemNow, options.ingest);
+  api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);
 
   std::unique_ptr<http::Server> server;

@@ -61,14 +61,11 @@ StatusOr<TimeNs> TimeFrom(const simdjson::dom::element& value) {
 
 }  // namespace
 
-StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element document;
-  if (auto error = parser.parse(body.data(), body.size()).get(document)) {
-    return InvalidArgument(std::string("the body is not valid JSON: ") + simdjson::error_message(error));
-  }
+namespace {
+
+StatusOr<Reading> ReadingFrom(simdjson::dom::element document, TimeNs now) {
   simdjson::dom::object object;
-  if (document.get_object().get(object)) return InvalidArgument("the body must be a JSON object");
+  if (document.get_object().get(object)) return InvalidArgument("a reading must be a JSON object");
 
   Reading reading;
   simdjson::dom::element field;
@@ -90,6 +87,61 @@ StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
     reading.time = *time;
   }
   return reading;
+}
+
+void AddItem(ReadingBatch& batch, std::size_t index, StatusOr<Reading> reading) {
+  if (!reading.ok()) {
+    batch.rejected.emplace_back(index, reading.status());
+    return;
+  }
+  batch.readings.push_back(std::move(reading).value());
+  batch.indexes.push_back(index);
+}
+
+}  // namespace
+
+StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element document;
+  if (auto error = parser.parse(body.data(), body.size()).get(document)) {
+    return InvalidArgument(std::string("the body is not valid JSON: ") + simdjson::error_message(error));
+  }
+  if (!document.is_object()) return InvalidArgument("the body must be a JSON object");
+  return ReadingFrom(document, now);
+}
+
+StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, TimeNs now, std::size_t max_readings) {
+  ReadingBatch batch;
+  auto too_many = [&] {
+    return Status(StatusCode::kResourceExhausted,
+                  "a batch holds at most " + std::to_string(max_readings) + " readings; split it");
+  };
+  if (!ndjson) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element document;
+    if (auto error = parser.parse(body.data(), body.size()).get(document)) {
+      return InvalidArgument(std::string("the body is not valid JSON: ") + simdjson::error_message(error));
+    }
+    simdjson::dom::array items;
+    if (document.get_array().get(items)) {
+      return InvalidArgument("the body must be a JSON array of readings (or NDJSON with Content-Type "
+                             "application/x-ndjson)");
+    }
+    if (items.size() > max_readings) return too_many();
+    std::size_t index = 0;
+    for (simdjson::dom::element item : items) AddItem(batch, index++, ReadingFrom(item, now));
+    return batch;
+  }
+  std::size_t index = 0;
+  while (!body.empty()) {
+    std::size_t end = body.find('\n');
+    std::string_view line = Trim(body.substr(0, end));
+    body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
+    if (line.empty()) continue;
+    if (index == max_readings) return too_many();
+    AddItem(batch, index++, ParseReadingJson(line, now));
+  }
+  return batch;
 }
 
 bool IsJsonContentType(std::optional<std::string_view> content_type) {

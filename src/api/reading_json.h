@@ -4,8 +4,11 @@
 // time when missing or null), a string in any form ParseTime() accepts or a number of epoch seconds.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/reading.h"
 #include "core/status.h"
@@ -16,6 +19,17 @@ namespace telemetry::api {
 // Parses and validates one reading. `now` is used when the reading has no time. kInvalidArgument with a message
 // naming the field for anything that is not a valid reading, including a body that is not a JSON object.
 StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now);
+
+// A batch of readings: a JSON array of reading objects, or NDJSON (one object per line; blank lines skipped).
+struct ReadingBatch {
+  std::vector<Reading> readings;                    // the valid ones, in order
+  std::vector<std::size_t> indexes;                 // each valid reading's index in the batch (0-based)
+  std::vector<std::pair<std::size_t, Status>> rejected;  // index and why, for the invalid ones
+};
+
+// kInvalidArgument when a JSON body is not an array of items (in NDJSON, a line that does not parse is one rejected
+// item); kResourceExhausted past `max_readings` items.
+StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, TimeNs now, std::size_t max_readings);
 
 // True when a Content-Type header value (or its absence) announces JSON: absent, or "application/json" with any
 // parameters.

@@ -63,6 +63,19 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_THREADS")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+  app.add_option("--max-batch-readings", options.ingest.max_batch_readings,
+                 "Most readings (or line-protocol points) in one batch write (413 beyond)")
+      ->envname("TELEMETRY_MAX_BATCH_READINGS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  app.add_option("--max-decoded-body-bytes", options.ingest.max_decoded_bytes,
+                 "Largest batch body once gzip is undone (413 beyond)")
+      ->envname("TELEMETRY_MAX_DECODED_BODY_BYTES")
+      ->capture_default_str();
+  app.add_option("--influx-measurement", options.ingest.influx_measurement,
+                 "The InfluxDB line-protocol measurement that holds readings")
+      ->envname("TELEMETRY_INFLUX_MEASUREMENT")
+      ->capture_default_str();
   app.add_option("--max-body-bytes", options.server.body_limit, "Largest request body accepted (413 beyond)")
       ->envname("TELEMETRY_MAX_BODY_BYTES")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))

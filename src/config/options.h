@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "aws/dynamodb_client.h"
+#include "api/ingest_options.h"
 #include "http/server.h"
 #include "storage/dynamodb_store.h"
 #include "storage/sqlite_store.h"
@@ -14,6 +15,7 @@ namespace telemetry {
 
 struct Options {
   http::ServerOptions server;  // --listen, --threads and the HTTP limits
+  api::IngestOptions ingest;   // batch and line-protocol limits, the InfluxDB measurement
   std::string storage = "sqlite";  // --storage
   SqliteStoreOptions sqlite;       // --data-dir and the group commit settings
   // --storage dynamodb: --table (TABLE_NAME), --region (AWS_REGION, AWS_DEFAULT_REGION), --dynamodb-endpoint

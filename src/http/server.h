@@ -22,7 +22,7 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port, see Server::port()
   unsigned threads = 1;       // I/O threads
   // Largest request body accepted; larger ones get a 413.
-  std::size_t body_limit = 1 << 20;
+  std::size_t body_limit = 16 << 20;
   // Largest request line plus headers accepted; larger ones get a 431.
   std::size_t header_limit = 16 << 10;
   // A keep-alive connection with no request under way is closed after this long.

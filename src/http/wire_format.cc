@@ -54,10 +54,14 @@ void AppendResponseBytes(std::string& out, const Response& response, const Frami
   out += ReasonPhrase(response.status);
   out += "\r\nDate: ";
   out += CurrentHttpDate();
-  out += "\r\nServer: telemetryd\r\nContent-Type: ";
-  out += response.content_type;
-  out += "\r\nContent-Length: ";
-  out += std::to_string(response.body.size());
+  out += "\r\nServer: telemetryd";
+  // 204 and 304 have no body, and RFC 9110 forbids a Content-Length on a 204.
+  if (response.status != 204 && response.status != 304) {
+    out += "\r\nContent-Type: ";
+    out += response.content_type;
+    out += "\r\nContent-Length: ";
+    out += std::to_string(response.body.size());
+  }
   if (framing.version == 10 && framing.keep_alive) out += "\r\nConnection: keep-alive";
   if (framing.version != 10 && !framing.keep_alive) out += "\r\nConnection: close";
   for (const auto& [name, value] : response.headers) {
@@ -67,7 +71,7 @@ void AppendResponseBytes(std::string& out, const Response& response, const Frami
     out += value;
   }
   out += "\r\n\r\n";
-  if (!framing.head) out += response.body;
+  if (!framing.head && response.status != 204 && response.status != 304) out += response.body;
 }
 
 }  // namespace telemetry::http

@@ -1,0 +1,83 @@
+#include "api/batch_api.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "api/error_response.h"
+#include "api/reading_json.h"
+#include "core/json_writer.h"
+#include "http/content_encoding.h"
+
+namespace telemetry::api {
+namespace {
+
+// NDJSON under any of its registered names; JSON (or none) otherwise; nullopt for anything else.
+std::optional<bool> IsNdjson(std::optional<std::string_view> content_type) {
+  if (IsJsonContentType(content_type)) return false;
+  std::string_view media_type = content_type->substr(0, content_type->find(';'));
+  while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
+  for (std::string_view name : {"application/x-ndjson", "application/ndjson", "application/jsonlines"}) {
+    if (media_type.size() == name.size() && strncasecmp(media_type.data(), name.data(), name.size()) == 0) {
+      return true;
+    }
+  }
+  return std::nullopt;
+}
+
+void PostReadings(Store& store, const Clock& clock, const IngestOptions& options, http::Request&& request,
+                  http::Responder respond) {
+  std::optional<bool> ndjson = IsNdjson(request.Header("Content-Type"));
+  if (!ndjson) {
+    return respond(http::ErrorResponse(415, "unsupported_media_type",
+                                       "send Content-Type: application/json (an array of readings) or "
+                                       "application/x-ndjson (one reading per line)"));
+  }
+  if (auto error = http::DecodeContentEncoding(request, options.max_decoded_bytes)) {
+    return respond(http::ErrorResponse(error->status, error->status == 413 ? "too_large" : "bad_encoding",
+                                       error->message));
+  }
+  StatusOr<ReadingBatch> parsed = ParseReadingBatch(request.body, *ndjson, clock(), options.max_batch_readings);
+  if (!parsed.ok()) return respond(StatusResponse(parsed.status()));
+  auto batch = std::make_shared<ReadingBatch>(std::move(parsed).value());
+  std::vector<Reading> readings = batch->readings;
+  store.Write(std::move(readings), [batch, respond = std::move(respond)](Status status,
+                                                                          std::vector<WriteOutcome> outcomes) {
+    if (!status.ok()) return respond(StatusResponse(status));
+    std::size_t stored = 0, duplicates = 0;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      if (outcomes[i] == WriteOutcome::kStored) ++stored;
+      if (outcomes[i] == WriteOutcome::kDuplicate) ++duplicates;
+      if (outcomes[i] == WriteOutcome::kConflict) {
+        const Reading& reading = batch->readings[i];
+        batch->rejected.emplace_back(batch->indexes[i],
+                                     Status(StatusCode::kAlreadyExists,
+                                            "sensor \"" + reading.sensor_id + "\" already has another temperature at " +
+                                                FormatRfc3339(reading.time) + "; the first value is kept"));
+      }
+    }
+    std::sort(batch->rejected.begin(), batch->rejected.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    JsonWriter json;
+    json.BeginObject().Key("stored").Int(static_cast<std::int64_t>(stored));
+    json.Key("duplicates").Int(static_cast<std::int64_t>(duplicates)).Key("rejected").BeginArray();
+    for (const auto& [index, why] : batch->rejected) {
+      json.BeginObject().Key("index").Int(static_cast<std::int64_t>(index));
+      json.Key("code").String(why.code() == StatusCode::kAlreadyExists ? "conflict" : "invalid_argument");
+      json.Key("message").String(why.message()).EndObject();
+    }
+    json.EndArray().EndObject();
+    respond(http::JsonResponse(json.Take(), batch->rejected.empty() ? 200 : 400));
+  });
+}
+
+}  // namespace
+
+void AddBatchApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options) {
+  router.Add("POST", "/api/v1/readings", [&store, clock, &options](http::Request&& request, http::Responder respond) {
+    PostReadings(store, clock, options, std::move(request), std::move(respond));
+  });
+}
+
+}  // namespace telemetry::api

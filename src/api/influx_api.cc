@@ -1,0 +1,169 @@
+#include "api/influx_api.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "core/json_writer.h"
+#include "core/line_protocol.h"
+#include "http/content_encoding.h"
+
+namespace telemetry::api {
+namespace {
+
+enum class Dialect { kV1, kV2 };
+
+// InfluxDB's error bodies: 1.x {"error":"..."}, 2.x {"code":"invalid","message":"..."}.
+http::Response InfluxError(Dialect dialect, int status, std::string_view message) {
+  JsonWriter json;
+  if (dialect == Dialect::kV1) {
+    json.BeginObject().Key("error").String(message).EndObject();
+  } else {
+    const char* code = status == 413 ? "request too large" : status >= 500 ? "unavailable" : "invalid";
+    json.BeginObject().Key("code").String(code).Key("message").String(message).EndObject();
+  }
+  http::Response response = http::JsonResponse(json.Take(), status);
+  response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
+  if (status == 503) response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+http::Response NoContent() {
+  http::Response response{204, "", "", {}};
+  response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
+  response.headers.emplace_back("X-Influxdb-Build", "OSS");
+  return response;
+}
+
+// What was not stored, by line, for the partial-write message.
+struct Problems {
+  std::vector<std::pair<int, std::string>> by_line;
+  void Add(int line, std::string what) { by_line.emplace_back(line, std::move(what)); }
+  std::string Message(std::size_t points) const {
+    std::string message = "partial write: " + std::to_string(by_line.size()) + " problem(s) in " +
+                          std::to_string(points) + " point(s); everything else is stored:";
+    constexpr std::size_t kShown = 10;
+    for (std::size_t i = 0; i < by_line.size() && i < kShown; ++i) {
+      message += " line " + std::to_string(by_line[i].first) + ": " + by_line[i].second + ";";
+    }
+    if (by_line.size() > kShown) message += " and " + std::to_string(by_line.size() - kShown) + " more";
+    return message;
+  }
+};
+
+std::optional<double> NumericValue(const FieldValue& value) {
+  if (auto* number = std::get_if<double>(&value)) return *number;
+  if (auto* number = std::get_if<std::int64_t>(&value)) return static_cast<double>(*number);
+  if (auto* number = std::get_if<std::uint64_t>(&value)) return static_cast<double>(*number);
+  return std::nullopt;
+}
+
+// The readings among `points`, each with its line; what is not a reading goes to `problems`.
+void PointsToReadings(const std::vector<LinePoint>& points, const std::string& measurement, TimeNs now,
+                      std::vector<Reading>& readings, std::vector<int>& lines, Problems& problems) {
+  for (const LinePoint& point : points) {
+    if (point.measurement != measurement) {
+      problems.Add(point.line, "measurement \"" + point.measurement.substr(0, 64) + "\" is not stored (only \"" +
+                                   measurement + "\" is)");
+      continue;
+    }
+    const std::string* sensor = nullptr;
+    for (const auto& [key, value] : point.tags) {
+      if (!sensor && (key == "sensorID" || key == "sensor")) sensor = &value;
+    }
+    if (!sensor) {
+      problems.Add(point.line, "no sensorID tag");
+      continue;
+    }
+    if (Status valid = ValidateSensorId(*sensor); !valid.ok()) {
+      problems.Add(point.line, valid.message());
+      continue;
+    }
+    const LineField* chosen = nullptr;
+    for (const LineField& field : point.fields) {
+      if (!chosen && (field.key == "value" || field.key == "temperature")) chosen = &field;
+    }
+    for (const LineField& field : point.fields) {
+      if (&field != chosen) problems.Add(point.line, "field \"" + field.key.substr(0, 64) + "\" is not stored");
+    }
+    if (!chosen) {
+      problems.Add(point.line, "no value (or temperature) field");
+      continue;
+    }
+    std::optional<double> value = NumericValue(chosen->value);
+    if (!value) {
+      problems.Add(point.line, "field \"" + chosen->key + "\" must be a number");
+      continue;
+    }
+    readings.push_back(Reading{*sensor, point.time.value_or(now), *value});
+    lines.push_back(point.line);
+  }
+}
+
+void Write(Store& store, const Clock& clock, const IngestOptions& options, Dialect dialect, http::Request&& request,
+           http::Responder respond) {
+  const char* target = dialect == Dialect::kV1 ? "db" : "bucket";
+  if (!request.QueryParam(target)) {
+    return respond(InfluxError(dialect, dialect == Dialect::kV1 ? 400 : 404,
+                               dialect == Dialect::kV1 ? "database is required" : "bucket is required"));
+  }
+  std::optional<TimeNs> precision = PrecisionNanos(request.QueryParam("precision").value_or(""));
+  if (!precision) return respond(InfluxError(dialect, 400, "invalid precision; use ns, us, ms, s, m or h"));
+  if (auto error = http::DecodeContentEncoding(request, options.max_decoded_bytes)) {
+    return respond(InfluxError(dialect, error->status, error->message));
+  }
+  ParsedLines parsed = ParseLineProtocol(request.body, *precision);
+  if (parsed.points.size() > options.max_batch_readings) {
+    return respond(InfluxError(dialect, 413,
+                               "at most " + std::to_string(options.max_batch_readings) + " points per request"));
+  }
+  auto problems = std::make_shared<Problems>();
+  for (const LineError& error : parsed.errors) problems->Add(error.line, error.message);
+  auto lines = std::make_shared<std::vector<int>>();
+  std::vector<Reading> readings;
+  PointsToReadings(parsed.points, options.influx_measurement, clock(), readings, *lines, *problems);
+  std::size_t points = parsed.points.size() + parsed.errors.size();
+  if (readings.empty()) {
+    if (problems->by_line.empty()) return respond(NoContent());  // an empty body, or comments only
+    return respond(InfluxError(dialect, 400, problems->Message(points)));
+  }
+  auto conflicts = std::make_shared<std::vector<Reading>>(readings);
+  store.Write(std::move(readings), [=, respond = std::move(respond)](Status status,
+                                                                     std::vector<WriteOutcome> outcomes) {
+    if (!status.ok()) {
+      int code = status.code() == StatusCode::kUnavailable ? 503 : 500;
+      return respond(InfluxError(dialect, code, status.message()));
+    }
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      if (outcomes[i] != WriteOutcome::kConflict) continue;
+      const Reading& reading = (*conflicts)[i];
+      problems->Add((*lines)[i], "sensor \"" + reading.sensor_id + "\" already has another value at " +
+                                     FormatRfc3339(reading.time) + "; the first is kept");
+    }
+    if (problems->by_line.empty()) return respond(NoContent());
+    std::sort(problems->by_line.begin(), problems->by_line.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    respond(InfluxError(dialect, 400, problems->Message(points)));
+  });
+}
+
+}  // namespace
+
+void AddInfluxApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options) {
+  router.Add("POST", "/write", [&store, clock, &options](http::Request&& request, http::Responder respond) {
+    Write(store, clock, options, Dialect::kV1, std::move(request), std::move(respond));
+  });
+  router.Add("POST", "/api/v2/write", [&store, clock, &options](http::Request&& request, http::Responder respond) {
+    Write(store, clock, options, Dialect::kV2, std::move(request), std::move(respond));
+  });
+  router.Add("GET", "/ping", [](http::Request&& request, http::Responder respond) {
+    if (request.QueryParam("verbose").value_or("") == "true") {
+      http::Response response =
+          http::JsonResponse(std::string(R"({"version":")") + kInfluxCompatibleVersion + R"("})");
+      response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
+      return respond(std::move(response));
+    }
+    respond(NoContent());
+  });
+}
+
+}  // namespace telemetry::api

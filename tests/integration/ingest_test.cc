@@ -1,0 +1,231 @@
+// Bulk writes against the real binary, on both stores: batches of readings (JSON array, NDJSON, gzip) and the
+// InfluxDB-compatible endpoints, the latter also with real InfluxDB clients from Debian (the influx CLI's -import
+// and the Python influxdb library).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "gzip.h"
+#include "http_client.h"
+#include "run_command.h"
+#include "server_process.h"
+#include "temp_dir.h"
+#include "test_backend.h"
+
+namespace telemetry {
+namespace {
+
+using testing::HttpClient;
+using testing::HttpResponse;
+using testing::ServerProcess;
+
+constexpr long long kStart = 1633338000;  // 2021-10-04 09:00:00 UTC
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class IngestTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::vector<std::string> Args(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = backend_.Args();
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  std::string Stats(HttpClient& client, const std::string& query = "") {
+    return client.Get("/api/v1/stats" + query).body;
+  }
+
+  testing::TestBackend backend_{GetParam()};
+};
+
+// ---- POST /api/v1/readings ----
+
+TEST_P(IngestTest, AJsonArrayIsStoredAndEachItemAccountedFor) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  ASSERT_EQ(client.Put("/api/temperature", R"({"sensorID":"a","temperature":5,"time":1633338000})").status, 200);
+  HttpResponse response = client.Request("POST", "/api/v1/readings", R"([
+    {"sensorID":"a","temperature":5,"time":1633338000},
+    {"sensorID":"a","temperature":"6","time":"2021-10-04 09:00:01"},
+    {"sensorID":"b","temperature":"warm"},
+    {"sensorID":"a","temperature":7,"time":1633338000},
+    {"sensorID":107,"temperature":8.5,"time":1633338002},
+    {"sensorID":"c","temperature":9,"time":1633338003},
+    {"sensorID":"c","temperature":9,"time":1633338003},
+    7
+  ])");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body,
+            R"({"stored":3,"duplicates":2,"rejected":[)"
+            R"({"index":2,"code":"invalid_argument","message":"temperature must be a number, got \"warm\""},)"
+            R"({"index":3,"code":"conflict","message":"sensor \"a\" already has another temperature at )"
+            R"(2021-10-04T09:00:00Z; the first value is kept"},)"
+            R"({"index":7,"code":"invalid_argument","message":"a reading must be a JSON object"}]})");
+  EXPECT_EQ(Stats(client), R"({"count":4,"sum":28.5,"mean":7.125,"min":5,"max":9})");
+
+  response = client.Request("POST", "/api/v1/readings", R"([{"sensorID":"d","temperature":1,"time":1633338009}])");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"stored":1,"duplicates":0,"rejected":[]})");
+}
+
+TEST_P(IngestTest, NdjsonAndGzipBodies) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  std::string ndjson;
+  for (int i = 0; i < 1000; ++i) {
+    ndjson += R"({"sensorID":"n)" + std::to_string(i % 10) + R"(","temperature":)" + std::to_string(i % 50) +
+              R"(,"time":)" + std::to_string(kStart + i) + "}\r\n";
+    if (i % 100 == 0) ndjson += "\n";  // blank lines are skipped
+  }
+  ndjson += "{not json\n";
+  HttpResponse response = client.Request("POST", "/api/v1/readings", testing::Gzip(ndjson),
+                                         {{"Content-Type", "application/x-ndjson"}, {"Content-Encoding", "gzip"}});
+  EXPECT_EQ(response.status, 400) << response.body;
+  EXPECT_NE(response.body.find(R"("stored":1000,"duplicates":0,"rejected":[{"index":1000,)"), std::string::npos)
+      << response.body;
+  EXPECT_EQ(testing::JsonField(Stats(client), "count"), "1000");
+  EXPECT_EQ(testing::JsonField(Stats(client), "sum"), "24500");
+}
+
+TEST_P(IngestTest, BadBatchesAreRefusedWholeWithTheReason) {
+  ServerProcess server(Args({"--max-batch-readings", "3", "--max-decoded-body-bytes", "1000"}));
+  HttpClient client(server.port());
+  std::string four = R"([{"sensorID":"a","temperature":1},{"sensorID":"a","temperature":1},)"
+                     R"({"sensorID":"a","temperature":1},{"sensorID":"a","temperature":1}])";
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", four).status, 413);
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", R"({"sensorID":"a"})").status, 400);
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", "[1,", {}).status, 400);
+  HttpResponse wrong_type = client.Request("POST", "/api/v1/readings", "[]", {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(wrong_type.status, 415);
+  EXPECT_NE(wrong_type.body.find("application/x-ndjson"), std::string::npos);
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", "[]", {{"Content-Encoding", "br"}}).status, 415);
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", "not gzip at all", {{"Content-Encoding", "gzip"}}).status, 400);
+  std::string truncated = testing::Gzip("[" + std::string(500, ' ') + "]");
+  truncated.resize(truncated.size() - 6);
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", truncated, {{"Content-Encoding", "gzip"}}).status, 400);
+  // A small gzip that expands past the decoded limit: refused without expanding it all.
+  HttpResponse bomb = client.Request("POST", "/api/v1/readings", testing::Gzip(std::string(10'000'000, ' ')),
+                                     {{"Content-Encoding", "gzip"}});
+  EXPECT_EQ(bomb.status, 413);
+  EXPECT_NE(bomb.body.find("decompressed"), std::string::npos) << bomb.body;
+  EXPECT_EQ(client.Get("/api/stats").body, "No data inserted yet!");
+}
+
+// ---- InfluxDB-compatible endpoints ----
+
+TEST_P(IngestTest, PingAnswersLikeInfluxDb) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  HttpResponse ping = client.Get("/ping");
+  EXPECT_EQ(ping.status, 204);
+  EXPECT_EQ(ping.Header("x-influxdb-version"), "1.8.10");
+  EXPECT_EQ(ping.Header("content-length"), "");
+  EXPECT_EQ(client.Request("HEAD", "/ping").status, 204);
+  EXPECT_EQ(client.Get("/ping?verbose=true").body, R"({"version":"1.8.10"})");
+}
+
+TEST_P(IngestTest, LineProtocolWritesAreStoredWithTheirPrecision) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  std::string body =
+      "# a comment, then a blank line\n\n"
+      "temperature,sensorID=107,host=edge-1 value=12 1633338000\r\n"
+      "temperature,sensor=108 temperature=14i 1633338001\n"
+      "temperature,sensorID=my\\ sensor value=-3.5 1633338002\n"
+      "temperature,sensorID=107 value=12 1633338000\n";  // a retry: counted once
+  HttpResponse response = client.Request("POST", "/write?db=telemetry&precision=s", body);
+  EXPECT_EQ(response.status, 204) << response.body;
+  EXPECT_EQ(Stats(client), R"({"count":3,"sum":22.5,"mean":7.5,"min":-3.5,"max":14})");
+  EXPECT_EQ(Stats(client, "?sensorID=my%20sensor"), R"({"count":1,"sum":-3.5,"mean":-3.5,"min":-3.5,"max":-3.5})");
+
+  // Milliseconds, and no timestamp at all (the server's time), through the 2.x endpoint, gzip'd.
+  response = client.Request("POST", "/api/v2/write?org=o&bucket=b&precision=ms",
+                            testing::Gzip("temperature,sensorID=ms value=1 1633338003500\n"
+                                          "temperature,sensorID=now value=2\n"),
+                            {{"Content-Encoding", "gzip"}});
+  EXPECT_EQ(response.status, 204) << response.body;
+  EXPECT_EQ(testing::JsonField(Stats(client, "?from=1633338003.5&to=1633338003.501"), "count"), "1");
+  EXPECT_EQ(testing::JsonField(Stats(client, "?sensorID=now&from=2026-01-01T00:00:00Z"), "count"), "1");
+}
+
+TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  ASSERT_EQ(client.Request("POST", "/write?db=x&precision=s", "temperature,sensorID=1 value=10 1633338000").status,
+            204);
+  std::string body =
+      "temperature,sensorID=1 value=11 1633338001\n"
+      "cpu,host=a usage=3 1633338001\n"                        // another measurement
+      "temperature,sensorID=2 value=12,humidity=40 1633338001\n"  // stored, humidity reported
+      "temperature,host=a value=1 1633338001\n"                // no sensor tag
+      "temperature,sensorID=3 value=\"warm\" 1633338001\n"     // not a number
+      "temperature,sensorID=1 value=99 1633338000\n"           // conflicts with the first write
+      "temperature,sensorID=4 value= 1633338001\n";            // does not parse
+  HttpResponse response = client.Request("POST", "/write?db=x&precision=s", body);
+  EXPECT_EQ(response.status, 400);
+  std::string error = testing::JsonField(response.body, "error");
+  for (const char* expected : {"line 2: measurement \\\"cpu\\\" is not stored", "line 3: field \\\"humidity\\\"",
+                               "line 4: no sensorID tag", "line 5: field \\\"value\\\" must be a number",
+                               "line 6: sensor \\\"1\\\" already has another value", "line 7: unable to parse"}) {
+    EXPECT_NE(error.find(expected), std::string::npos) << expected << " in " << error;
+  }
+  EXPECT_EQ(Stats(client), R"({"count":3,"sum":33,"mean":11,"min":10,"max":12})");
+
+  HttpResponse v2 = client.Request("POST", "/api/v2/write?bucket=b", "nonsense");
+  EXPECT_EQ(v2.status, 400);
+  EXPECT_EQ(testing::JsonField(v2.body, "code"), "\"invalid\"");
+  EXPECT_EQ(client.Request("POST", "/write", "temperature,sensorID=1 value=1").status, 400);  // no db
+  EXPECT_EQ(client.Request("POST", "/write?db=x&precision=fortnight", "temperature,sensorID=1 value=1").status, 400);
+  EXPECT_EQ(client.Request("POST", "/api/v2/write?org=o", "temperature,sensorID=1 value=1").status, 404);
+}
+
+TEST_P(IngestTest, TheInfluxCliImportsIntoTelemetryd) {
+  ServerProcess server(Args());
+  testing::TempDir dir;
+  std::string path = dir.path() + "/import.txt";
+  {
+    std::ofstream file(path);
+    file << "# DML\n# CONTEXT-DATABASE: telemetry\n";
+    for (int i = 0; i < 500; ++i) {
+      file << "temperature,sensorID=cli" << i % 5 << " value=" << i % 30 << " " << kStart + i << "\n";
+    }
+  }
+  std::string output;
+  int exit_code = testing::RunCommand("influx -host 127.0.0.1 -port " + std::to_string(server.port()) +
+                                          " -import -path " + path + " -precision s",
+                                      &output);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_NE(output.find("Processed 500 inserts"), std::string::npos) << output;
+  EXPECT_NE(output.find("Failed 0 inserts"), std::string::npos) << output;
+  HttpClient client(server.port());
+  EXPECT_EQ(testing::JsonField(Stats(client), "count"), "500");
+  EXPECT_EQ(testing::JsonField(Stats(client, "?sensorID=cli3"), "count"), "100");
+}
+
+TEST_P(IngestTest, ThePythonInfluxdbLibraryWritesToTelemetryd) {
+  ServerProcess server(Args());
+  testing::TempDir dir;
+  std::string script = dir.path() + "/write.py";
+  {
+    std::ofstream file(script);
+    file << "import sys\n"
+            "from influxdb import InfluxDBClient\n"
+            "for gzip in (False, True):\n"
+            "    client = InfluxDBClient('127.0.0.1', int(sys.argv[1]), database='telemetry', gzip=gzip)\n"
+            "    client.ping()\n"
+            "    points = [{'measurement': 'temperature', 'tags': {'sensorID': 'py%d' % gzip},\n"
+            "               'time': 1633338000 + i, 'fields': {'value': 20.5 + i}} for i in range(100)]\n"
+            "    assert client.write_points(points, time_precision='s', batch_size=40)\n"
+            "print('ok')\n";
+  }
+  std::string output;
+  // Debian's python3, where python3-influxdb lives.
+  int exit_code = testing::RunCommand("/usr/bin/python3 " + script + " " + std::to_string(server.port()), &output);
+  EXPECT_EQ(exit_code, 0) << output;
+  HttpClient client(server.port());
+  EXPECT_EQ(Stats(client, "?sensorID=py0"), R"({"count":100,"sum":7000,"mean":70,"min":20.5,"max":119.5})");
+  EXPECT_EQ(Stats(client, "?sensorID=py1"), R"({"count":100,"sum":7000,"mean":70,"min":20.5,"max":119.5})");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestTest, ::testing::ValuesIn(testing::kBackends));
+
+}  // namespace
+}  // namespace telemetry
