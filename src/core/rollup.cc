@@ -1,5 +1,7 @@
 #include "core/rollup.h"
 
+#include <algorithm>
+
 namespace telemetry {
 
 RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level) {
@@ -32,6 +34,44 @@ RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level) {
     inner_to = next_to;
   }
   return plan;
+}
+
+RangePlan PlanSeries(const std::vector<TimeNs>& boundaries, int finest_level) {
+  if (boundaries.size() == 2) return PlanRange(boundaries[0], boundaries[1], finest_level);
+  RangePlan plan;
+  for (std::size_t i = 0; i + 1 < boundaries.size(); ++i) {
+    RangePlan span = PlanRange(boundaries[i], boundaries[i + 1], finest_level);
+    plan.buckets.insert(plan.buckets.end(), span.buckets.begin(), span.buckets.end());
+    plan.raw.insert(plan.raw.end(), span.raw.begin(), span.raw.end());
+  }
+  std::sort(plan.buckets.begin(), plan.buckets.end(), [](const BucketSpan& a, const BucketSpan& b) {
+    return a.level != b.level ? a.level < b.level : a.first_start < b.first_start;
+  });
+  std::vector<BucketSpan> merged;
+  for (const BucketSpan& span : plan.buckets) {
+    if (!merged.empty() && merged.back().level == span.level && merged.back().end_start == span.first_start) {
+      merged.back().end_start = span.end_start;
+    } else {
+      merged.push_back(span);
+    }
+  }
+  plan.buckets = std::move(merged);
+  std::sort(plan.raw.begin(), plan.raw.end(), [](const TimeSpan& a, const TimeSpan& b) { return a.from < b.from; });
+  std::vector<TimeSpan> raw;
+  for (const TimeSpan& span : plan.raw) {
+    if (!raw.empty() && raw.back().to == span.from) {
+      raw.back().to = span.to;
+    } else {
+      raw.push_back(span);
+    }
+  }
+  plan.raw = std::move(raw);
+  return plan;
+}
+
+std::size_t SpanIndex(const std::vector<TimeNs>& boundaries, TimeNs time) {
+  return static_cast<std::size_t>(std::upper_bound(boundaries.begin(), boundaries.end(), time) - boundaries.begin()) -
+         1;
 }
 
 }  // namespace telemetry

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <vector>
 
 #include "core/time.h"
@@ -59,5 +60,16 @@ void ForEachBucket(TimeNs time, int finest_level, Fn fn) {
 // The plan for a series whose finest level is `finest_level`.
 // REQUIRES: from <= to; 0 <= finest_level < kRollupLevels. kMinTime/kMaxTime stand for an open end.
 RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level);
+
+// The plan for consecutive spans [boundaries[0], boundaries[1]), [boundaries[1], boundaries[2]), ... of one series
+// (a time series): every span's PlanRange, with bucket spans of one level that touch merged into one (so that a
+// year of hours is one range to read) and touching raw spans likewise. Every bucket and raw reading the plan reads
+// lies in exactly one span: SpanIndex() finds it. whole_series only for the single span (kMinTime, kMaxTime).
+// REQUIRES: at least two boundaries, ascending.
+RangePlan PlanSeries(const std::vector<TimeNs>& boundaries, int finest_level);
+
+// The index of the span [boundaries[i], boundaries[i+1]) holding `time`. REQUIRES: boundaries[0] <= time <
+// boundaries.back().
+std::size_t SpanIndex(const std::vector<TimeNs>& boundaries, TimeNs time);
 
 }  // namespace telemetry

@@ -181,6 +181,14 @@ class DynamoDbStore final : public Store {
   }
 
   void Stats(StatsQuery query, StatsCallback done) override {
+    Series(SeriesQuery{std::move(query.sensor_id), {query.from, query.to}},
+           [done = std::move(done)](StatusOr<std::vector<Aggregate>> spans) {
+             if (!spans.ok()) return done(spans.status());
+             done(spans->front());
+           });
+  }
+
+  void Series(SeriesQuery query, SeriesCallback done) override {
     {
       std::lock_guard lock(mu_);
       if (closing_) return done(Status(StatusCode::kUnavailable, "the store is shutting down"));
@@ -208,8 +216,8 @@ class DynamoDbStore final : public Store {
     WriteCallback done;
   };
   struct ReadJob {
-    StatsQuery query;
-    StatsCallback done;
+    SeriesQuery query;
+    SeriesCallback done;
   };
   // One reading of a group, and where its outcome goes.
   struct Entry {
@@ -631,10 +639,11 @@ class DynamoDbStore final : public Store {
     }
   }
 
-  StatusOr<Aggregate> Query(const StatsQuery& query) {
+  StatusOr<std::vector<Aggregate>> Query(const SeriesQuery& query) {
     std::string series = query.sensor_id ? SensorSeries(*query.sensor_id) : std::string(kAllSensors);
     int shards = query.sensor_id ? 1 : options_.all_sensor_shards;
-    RangePlan plan = PlanRange(query.from, query.to, query.sensor_id ? kFinestSensorLevel : kFinestAllSensorsLevel);
+    const std::vector<TimeNs>& boundaries = query.boundaries;
+    RangePlan plan = PlanSeries(boundaries, query.sensor_id ? kFinestSensorLevel : kFinestAllSensorsLevel);
     if (plan.whole_series) {
       // The total bucket of every shard: one request.
       std::vector<ItemKey> totals;
@@ -642,7 +651,7 @@ class DynamoDbStore final : public Store {
       Aggregate total;
       Status status = BatchGet(totals, [&](const ItemKey&, simdjson::dom::element item) { total.Merge(AggregateOf(item)); });
       if (!status.ok()) return status;
-      return total;
+      return std::vector<Aggregate>{total};
     }
     // Every partition range the answer needs, asked at once: buckets in `buckets`, raw readings in `raw`.
     std::vector<PartitionRange> ranges;
@@ -654,22 +663,29 @@ class DynamoDbStore final : public Store {
     }
     for (const TimeSpan& span : plan.raw) {
       if (query.sensor_id) {
-        ranges.push_back({ReadingKey(*query.sensor_id, 0).pk, EncodeSortTime(span.from), EncodeSortTime(span.to - 1), true});
+        ranges.push_back({ReadingKey(*query.sensor_id, 0).pk, EncodeSortTime(span.from), EncodeSortTime(span.to - 1),
+                          true});
         continue;
       }
-      // A raw span of all sensors lies within one second: its by-time items, every shard. '$' sorts right after
-      // the '#' that follows the time, so the upper bound takes in every sensor at span.to - 1.
-      for (int shard = 0; shard < shards; ++shard) {
-        ranges.push_back({ReadingByTimeKey("", span.from, shard).pk, EncodeSortTime(span.from),
-                          EncodeSortTime(span.to - 1) + "$", true});
+      // All sensors: the by-time items of every second the span touches, every shard. '$' sorts right after the
+      // '#' that follows the time, so the upper bound takes in every sensor at span.to - 1.
+      for (TimeNs second = FloorTo(span.from, kNanosPerSecond); second < span.to; second += kNanosPerSecond) {
+        for (int shard = 0; shard < shards; ++shard) {
+          ranges.push_back({ReadingByTimeKey("", second, shard).pk, EncodeSortTime(std::max(span.from, second)),
+                            EncodeSortTime(std::min(span.to, second + kNanosPerSecond) - 1) + "$", true});
+        }
       }
     }
-    Aggregate result;
+    // Each item lands in the span holding its bucket's start or its time: the sort key's first 20 characters.
+    std::vector<Aggregate> result(boundaries.size() - 1);
     Status status = QueryAll(ranges, [&](const PartitionRange& range, simdjson::dom::element item) {
+      StatusOr<TimeNs> time = DecodeSortTime(std::string_view(StringOf(item, kSortKey)).substr(0, 20));
+      if (!time.ok()) return;
+      Aggregate& span = result[SpanIndex(boundaries, *time)];
       if (!range.raw_readings) {
-        result.Merge(AggregateOf(item));
+        span.Merge(AggregateOf(item));
       } else if (auto value = NumberOf(item, "v")) {
-        result.Add(*value);
+        span.Add(*value);
       }
     });
     if (!status.ok()) return status;

@@ -12,14 +12,14 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path)
   end_ = db_.Prepare("COMMIT");
   sensor_id_ = db_.Prepare("SELECT id FROM sensors WHERE name = ?1");
   sum_rollups_ = db_.Prepare(
-      "SELECT count, sum, sum_error, min, max FROM rollups "
+      "SELECT count, sum, sum_error, min, max, bucket FROM rollups "
       "WHERE series = ?1 AND level = ?2 AND bucket >= ?3 AND bucket < ?4");
   raw_of_sensor_ = db_.Prepare(
-      "SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
-  raw_of_all_ = db_.Prepare("SELECT value FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
+      "SELECT value, time_ns FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
+  raw_of_all_ = db_.Prepare("SELECT value, time_ns FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
 }
 
-Aggregate SqliteStatsReader::Query(const StatsQuery& query) {
+std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
   // One read transaction: every statement below sees the same committed snapshot.
   begin_.Run();
   struct EndRead {
@@ -39,17 +39,21 @@ Aggregate SqliteStatsReader::Query(const StatsQuery& query) {
     bool known = sensor_id_.Step();
     series = known ? sensor_id_.ColumnInt(0) : -1;
     sensor_id_.Reset();
-    if (!known) return Aggregate{};
+    if (!known) return std::vector<Aggregate>(query.boundaries.size() - 1);
   }
-  RangePlan plan = PlanRange(query.from, query.to, FinestLevel(series));
+  const std::vector<TimeNs>& boundaries = query.boundaries;
+  RangePlan plan = PlanSeries(boundaries, FinestLevel(series));
   if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
 
-  Aggregate result;
+  // Rows land in the span holding their bucket's start or their time (the total's only span: 0).
+  std::vector<Aggregate> result(boundaries.size() - 1);
+  auto span_of = [&](TimeNs time) { return plan.whole_series ? 0 : SpanIndex(boundaries, time); };
   for (const BucketSpan& span : plan.buckets) {
     sum_rollups_.Bind(1, series).Bind(2, std::int64_t{span.level}).Bind(3, span.first_start).Bind(4, span.end_start);
     while (sum_rollups_.Step()) {
-      result.Merge(Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
-                             sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
+      result[span_of(sum_rollups_.ColumnInt(5))].Merge(
+          Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
+                    sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
     }
     sum_rollups_.Reset();
   }
@@ -58,7 +62,7 @@ Aggregate SqliteStatsReader::Query(const StatsQuery& query) {
     int first = 1;
     if (query.sensor_id) raw.Bind(first++, series);
     raw.Bind(first, span.from).Bind(first + 1, span.to);
-    while (raw.Step()) result.Add(raw.ColumnDouble(0));
+    while (raw.Step()) result[span_of(raw.ColumnInt(1))].Add(raw.ColumnDouble(0));
     raw.Reset();
   }
   return result;

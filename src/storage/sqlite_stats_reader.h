@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/aggregate.h"
 #include "storage/sqlite_db.h"
@@ -15,9 +16,9 @@ class SqliteStatsReader {
   // Opens `database_path` read-only. Throws std::runtime_error when it cannot.
   explicit SqliteStatsReader(const std::string& database_path);
 
-  // The exact aggregate of the readings matching `query` in the latest committed state, read in one snapshot.
+  // The exact aggregate of each span of `query` in the latest committed state, read in one snapshot.
   // Throws std::runtime_error on a database error.
-  Aggregate Query(const StatsQuery& query);
+  std::vector<Aggregate> Query(const SeriesQuery& query);
 
  private:
   SqliteDatabase db_;

@@ -56,6 +56,7 @@ class SqliteStore final : public Store {
 
   void Write(std::vector<Reading> readings, WriteCallback done) override;
   void Stats(StatsQuery query, StatsCallback done) override;
+  void Series(SeriesQuery query, SeriesCallback done) override;
   void Close() override;
 
  private:
@@ -64,8 +65,8 @@ class SqliteStore final : public Store {
     WriteCallback done;
   };
   struct StatsJob {
-    StatsQuery query;
-    StatsCallback done;
+    SeriesQuery query;
+    SeriesCallback done;
   };
 
   // Callbacks to run once the log is durable up to the end of `segment` as it was when queued.
@@ -251,6 +252,14 @@ void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
     done(total);
     return;
   }
+  Series(SeriesQuery{std::move(query.sensor_id), {query.from, query.to}},
+         [done = std::move(done)](StatusOr<std::vector<Aggregate>> spans) {
+           if (!spans.ok()) return done(spans.status());
+           done(spans->front());
+         });
+}
+
+void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
   if (committed_rounds_.load(std::memory_order_acquire) >= asked_after) {
     std::vector<StatsJob> read;
@@ -292,7 +301,7 @@ void SqliteStore::ReaderLoop(SqliteStatsReader& reader) {
       job = std::move(read_queue_.front());
       read_queue_.pop_front();
     }
-    StatusOr<Aggregate> result = Status(StatusCode::kInternal, "");
+    StatusOr<std::vector<Aggregate>> result = Status(StatusCode::kInternal, "");
     try {
       result = reader.Query(job.query);
     } catch (const std::exception& error) {

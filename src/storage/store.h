@@ -46,6 +46,16 @@ struct StatsQuery {
 // kUnavailable when the store is closing.
 using StatsCallback = std::function<void(StatusOr<Aggregate>)>;
 
+// Consecutive spans of one series: span i is [boundaries[i], boundaries[i + 1]). A time series, or any set of
+// adjacent ranges asked in one go (one snapshot, one plan: PlanSeries in core/rollup.h).
+struct SeriesQuery {
+  std::optional<std::string> sensor_id;  // all sensors when empty
+  std::vector<TimeNs> boundaries;        // at least two, strictly ascending
+};
+
+// On OK, one exact aggregate per span, in order.
+using SeriesCallback = std::function<void(StatusOr<std::vector<Aggregate>>)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -57,6 +67,9 @@ class Store {
   // Statistics over the readings in [query.from, query.to) of one sensor or all. Reflects every write whose
   // callback has run, and may reflect writes still in progress.
   virtual void Stats(StatsQuery query, StatsCallback done) = 0;
+
+  // Statistics of every span of a series, with the same guarantees as Stats().
+  virtual void Series(SeriesQuery query, SeriesCallback done) = 0;
 
   // Finishes all calls already made, makes everything durable and releases the store's threads and files. Calls
   // made after Close() fail with kUnavailable. Blocks; idempotent.

@@ -76,6 +76,31 @@ TEST_P(RangeStats, MatchBruteForceOverRandomRanges) {
   }
 }
 
+// Ranges shorter than a bucket that straddle a bucket edge (second for all sensors, minute for one): read raw on
+// both sides of the edge.
+TEST_P(RangeStats, ShortRangesAcrossBucketEdges) {
+  testing::TestBackend backend(GetParam());
+  ServerProcess server(backend.Args());
+  HttpClient client(server.port());
+  const long long base_ms = 1'633'338'059'000;  // 09:00:59, a second before a minute edge
+  std::string batch = "[";
+  for (int i = 0; i < 30; ++i) {  // every 100 ms for 3 s, values 0..29
+    batch += std::string(i ? "," : "") + R"({"sensorID":"e","temperature":)" + std::to_string(i) + R"(,"time":")" +
+             EpochSeconds(base_ms + 100 * i) + R"("})";
+  }
+  ASSERT_EQ(client.Request("POST", "/api/v1/readings", batch + "]").status, 200);
+  for (auto [from, to] : {std::pair{7, 13}, {2, 18}, {9, 11}, {10, 20}, {5, 25}}) {  // in 100 ms steps
+    long long count = to - from, sum = (from + to - 1) * count / 2;
+    for (std::string sensor : {"", "&sensorID=e"}) {
+      std::string target = "/api/v1/stats?from=" + EpochSeconds(base_ms + 100 * from) +
+                           "&to=" + EpochSeconds(base_ms + 100 * to) + sensor;
+      std::string body = client.Get(target).body;
+      EXPECT_EQ(JsonField(body, "count"), std::to_string(count)) << target << " -> " << body;
+      EXPECT_EQ(JsonField(body, "sum"), std::to_string(sum)) << target << " -> " << body;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RangeStats, ::testing::ValuesIn(testing::kBackends));
 
 }  // namespace

@@ -83,5 +83,56 @@ TEST(PlanRange, BoundsTheWorkByTheLengthOfTheRangeNotItsReadings) {
   ExpectExactCover(-5, kMaxTime);
 }
 
+TEST(PlanSeries, AYearOfHoursIsOneRange) {
+  std::vector<TimeNs> boundaries;
+  for (TimeNs t = 0; t <= 365 * kDay; t += kHour) boundaries.push_back(t);
+  RangePlan plan = PlanSeries(boundaries, kFinestSensorLevel);
+  ASSERT_EQ(plan.buckets.size(), 1u);
+  EXPECT_EQ(plan.buckets[0], (BucketSpan{2, 0, 365 * kDay}));
+  EXPECT_TRUE(plan.raw.empty());
+  EXPECT_EQ(SpanIndex(boundaries, 0), 0u);
+  EXPECT_EQ(SpanIndex(boundaries, kHour - 1), 0u);
+  EXPECT_EQ(SpanIndex(boundaries, kHour), 1u);
+  EXPECT_EQ(SpanIndex(boundaries, 365 * kDay - 1), 365u * 24 - 1);
+}
+
+// Every bucket and raw span of the merged plan lies within one span, and together they cover every span exactly.
+TEST(PlanSeries, EveryPieceLiesInOneSpanAndTheSpansAreCovered) {
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<TimeNs> boundaries{std::uniform_int_distribution<TimeNs>(-5 * kDay, 5 * kDay)(random)};
+    int spans = std::uniform_int_distribution<int>(1, 40)(random);
+    for (int i = 0; i < spans; ++i) {
+      TimeNs step = round % 3 == 0 ? kDay + (i % 2 ? kHour : -kHour)  // DST-like days
+                                   : std::uniform_int_distribution<TimeNs>(1, 3 * kHour)(random);
+      boundaries.push_back(boundaries.back() + step);
+    }
+    int finest = round % 2 ? kFinestSensorLevel : kFinestAllSensorsLevel;
+    RangePlan plan = PlanSeries(boundaries, finest);
+    std::vector<TimeNs> covered(boundaries.size() - 1, 0);
+    auto add = [&](TimeNs from, TimeNs to) {
+      std::size_t span = SpanIndex(boundaries, from);
+      // A merged range may cross spans, but each of its buckets lies in one.
+      ASSERT_LE(to, boundaries[span + 1]);
+      covered[span] += to - from;
+    };
+    for (const BucketSpan& range : plan.buckets) {
+      for (TimeNs bucket = range.first_start; bucket < range.end_start; bucket += kRollupWidths[range.level]) {
+        add(bucket, bucket + kRollupWidths[range.level]);
+      }
+    }
+    for (const TimeSpan& raw : plan.raw) {
+      for (std::size_t span = SpanIndex(boundaries, raw.from); span + 1 < boundaries.size(); ++span) {
+        TimeNs from = std::max(raw.from, boundaries[span]), to = std::min(raw.to, boundaries[span + 1]);
+        if (from >= to) break;
+        add(from, to);
+      }
+    }
+    for (std::size_t span = 0; span + 1 < boundaries.size(); ++span) {
+      EXPECT_EQ(covered[span], boundaries[span + 1] - boundaries[span]) << "span " << span;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace telemetry
