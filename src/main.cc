@@ -9,6 +9,7 @@
 #include "api/health_api.h"
 #include "api/influx_api.h"
 #include "api/seed_api.h"
+#include "api/series_api.h"
 #include "api/stats_api.h"
 #include "aws/credentials_chain.h"
 #include "aws/curl_transport.h"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   http::Router router;
   api::AddSeedApi(router, store, SystemNow);
   api::AddStatsApi(router, store);
+  api::AddSeriesApi(router, store, SystemNow);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);

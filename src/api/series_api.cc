@@ -1,0 +1,77 @@
+#include "api/series_api.h"
+
+#include <date/tz.h>
+
+#include <memory>
+
+#include "api/error_response.h"
+#include "core/json_writer.h"
+#include "core/series_buckets.h"
+
+namespace telemetry::api {
+namespace {
+
+StatusOr<SeriesQuery> ParseSeriesRequest(const http::Request& request, TimeNs now) {
+  for (const std::string& name : request.QueryParamNames()) {
+    if (name != "sensorID" && name != "from" && name != "to" && name != "interval" && name != "tz") {
+      return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) +
+                             "\"; known: sensorID, from, to, interval, tz");
+    }
+  }
+  SeriesQuery query;
+  if (auto sensor_id = request.QueryParam("sensorID")) {
+    if (Status valid = ValidateSensorId(*sensor_id); !valid.ok()) return valid;
+    query.sensor_id = std::move(*sensor_id);
+  }
+  TimeNs to = now, from = now - kNanosPerDay;
+  for (auto [name, bound] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+    if (auto text = request.QueryParam(name)) {
+      StatusOr<TimeNs> time = ParseTime(*text);
+      if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
+      *bound = *time;
+    }
+  }
+  if (from >= to) return InvalidArgument("from must be earlier than to");
+  StatusOr<TimeNs> interval = ParseInterval(request.QueryParam("interval").value_or("1h"));
+  if (!interval.ok()) return interval.status();
+  const date::time_zone* zone = nullptr;
+  if (auto tz = request.QueryParam("tz")) {
+    try {
+      zone = date::locate_zone(*tz);
+    } catch (const std::runtime_error&) {
+      return InvalidArgument("tz: unknown time zone \"" + tz->substr(0, 64) +
+                             "\"; use an IANA name such as Europe/Berlin");
+    }
+  }
+  StatusOr<std::vector<TimeNs>> boundaries = SeriesBoundaries(from, to, *interval, zone, kMaxSeriesBuckets);
+  if (!boundaries.ok()) return boundaries.status();
+  query.boundaries = std::move(boundaries).value();
+  return query;
+}
+
+}  // namespace
+
+void AddSeriesApi(http::Router& router, Store& store, Clock clock) {
+  router.Add("GET", "/api/v1/series", [&store, clock](http::Request&& request, http::Responder respond) {
+    StatusOr<SeriesQuery> query = ParseSeriesRequest(request, clock());
+    if (!query.ok()) return respond(StatusResponse(query.status()));
+    auto boundaries = std::make_shared<std::vector<TimeNs>>(query->boundaries);
+    store.Series(std::move(query).value(),
+                 [boundaries, respond = std::move(respond)](StatusOr<std::vector<Aggregate>> spans) {
+                   if (!spans.ok()) return respond(StatusResponse(spans.status()));
+                   JsonWriter json;
+                   json.BeginObject().Key("buckets").BeginArray();
+                   for (std::size_t i = 0; i < spans->size(); ++i) {
+                     const Aggregate& bucket = (*spans)[i];
+                     if (bucket.count == 0) continue;
+                     json.BeginObject().Key("time").String(FormatRfc3339((*boundaries)[i]));
+                     json.Key("count").Int(bucket.count).Key("mean").Number(bucket.Mean());
+                     json.Key("min").Number(bucket.min).Key("max").Number(bucket.max).EndObject();
+                   }
+                   json.EndArray().EndObject();
+                   respond(http::JsonResponse(json.Take()));
+                 });
+  });
+}
+
+}  // namespace telemetry::api
