@@ -9,6 +9,7 @@
 #include "api/health_api.h"
 #include "api/influx_api.h"
 #include "api/seed_api.h"
+#include "api/sensors_api.h"
 #include "api/series_api.h"
 #include "api/stats_api.h"
 #include "aws/credentials_chain.h"
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   api::AddSeedApi(router, store, SystemNow);
   api::AddStatsApi(router, store);
   api::AddSeriesApi(router, store, SystemNow);
+  api::AddSensorsApi(router, store);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);

@@ -27,6 +27,8 @@ constexpr std::size_t kMaxJobsScanned = 1024;
 // Series names in bucket keys: "*" for all sensors, "=<id>" for one, so that no sensor id names the former.
 constexpr std::string_view kAllSensors = "*";
 std::string SensorSeries(std::string_view sensor_id) { return "=" + std::string(sensor_id); }
+// The partition listing every sensor (sort key: the sensor id), for /api/v1/sensors.
+constexpr std::string_view kSensorList = "SENSORS";
 
 // ---- Keys (docs/dynamodb.md) ----
 
@@ -189,12 +191,15 @@ class DynamoDbStore final : public Store {
   }
 
   void Series(SeriesQuery query, SeriesCallback done) override {
-    {
-      std::lock_guard lock(mu_);
-      if (closing_) return done(Status(StatusCode::kUnavailable, "the store is shutting down"));
-      reads_.push_back(ReadJob{std::move(query), std::move(done)});
-    }
-    reads_cv_.notify_one();
+    auto shared_done = std::make_shared<SeriesCallback>(std::move(done));
+    Read([this, query = std::move(query), shared_done] { (*shared_done)(Query(query)); },
+         [shared_done](Status status) { (*shared_done)(std::move(status)); });
+  }
+
+  void Sensors(SensorsQuery query, SensorsCallback done) override {
+    auto shared_done = std::make_shared<SensorsCallback>(std::move(done));
+    Read([this, query = std::move(query), shared_done] { (*shared_done)(ListSensors(query)); },
+         [shared_done](Status status) { (*shared_done)(std::move(status)); });
   }
 
   void Close() override {
@@ -215,10 +220,18 @@ class DynamoDbStore final : public Store {
     std::vector<Reading> readings;
     WriteCallback done;
   };
-  struct ReadJob {
-    SeriesQuery query;
-    SeriesCallback done;
-  };
+  // A read for the reader threads, which answers its caller itself.
+  using ReadJob = std::function<void()>;
+
+  // Queues `run` for a reader thread, or calls `fail` when the store is closing.
+  void Read(ReadJob run, std::function<void(Status)> fail) {
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return fail(Status(StatusCode::kUnavailable, "the store is shutting down"));
+      reads_.push_back(std::move(run));
+    }
+    reads_cv_.notify_one();
+  }
   // One reading of a group, and where its outcome goes.
   struct Entry {
     const Reading* reading;
@@ -281,7 +294,10 @@ class DynamoDbStore final : public Store {
         std::set<ItemKey> with = buckets;
         for (const Reading& reading : job->readings) AddBuckets(reading, shard, with);
         std::size_t with_puts = puts + 2 * job->readings.size();
-        if (!jobs.empty() && with_puts + with.size() > kMaxTransactionActions) break;
+        std::set<std::string> with_sensors = sensors;
+        for (const Reading& reading : job->readings) with_sensors.insert(reading.sensor_id);
+        // Each sensor may need its entry in the sensor list: one more action.
+        if (!jobs.empty() && with_puts + with.size() + with_sensors.size() > kMaxTransactionActions) break;
         buckets = std::move(with);
         puts = with_puts;
         for (const Reading& reading : job->readings) sensors.insert(reading.sensor_id);
@@ -323,11 +339,17 @@ class DynamoDbStore final : public Store {
       while (start < pass.size()) {
         std::size_t end = start;
         std::set<ItemKey> buckets;
+        std::set<std::string> sensors;  // each may need its entry in the sensor list
         while (end < pass.size()) {
           std::set<ItemKey> with = buckets;
           AddBuckets(*pass[end]->reading, shard, with);
-          if (end > start && 2 * (end - start + 1) + with.size() > kMaxTransactionActions) break;
+          bool new_sensor = !sensors.contains(pass[end]->reading->sensor_id);
+          if (end > start &&
+              2 * (end - start + 1) + with.size() + sensors.size() + new_sensor > kMaxTransactionActions) {
+            break;
+          }
           buckets = std::move(with);
+          sensors.insert(pass[end]->reading->sensor_id);
           ++end;
         }
         std::vector<Entry*> chunk(pass.begin() + start, pass.begin() + end);
@@ -518,8 +540,30 @@ class DynamoDbStore final : public Store {
       json.EndObject().Key("ReturnValuesOnConditionCheckFailure").String("ALL_OLD");
       json.EndObject().EndObject();
     }
+    // A sensor's first reading registers it in the sensor list, in the transaction that creates its total: an
+    // entry exists if and only if the sensor has a stored reading. Last, so that the reasons of the readings and
+    // buckets keep their places.
+    for (const std::string& sensor : NewSensors(chunk, after)) {
+      json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
+      json.Key(kPartitionKey);
+      WriteString(json, kSensorList);
+      json.Key(kSortKey);
+      WriteString(json, sensor);
+      json.EndObject().EndObject().EndObject();
+    }
     json.EndArray().EndObject();
     return json.Take();
+  }
+
+  // The sensors of `chunk` whose total bucket the transaction creates.
+  static std::set<std::string> NewSensors(const std::vector<Entry*>& chunk,
+                                          const std::map<ItemKey, StoredBucket>& after) {
+    std::set<std::string> sensors;
+    for (const Entry* entry : chunk) {
+      auto total = after.find(BucketKey(kTotalLevel, 0, SensorSeries(entry->reading->sensor_id), 0));
+      if (total != after.end() && total->second.version == 1) sensors.insert(entry->reading->sensor_id);
+    }
+    return sensors;
   }
 
   // Full jitter, growing to ~1 s: this is a store thread, not an I/O thread.
@@ -635,7 +679,7 @@ class DynamoDbStore final : public Store {
         job = std::move(reads_.front());
         reads_.pop_front();
       }
-      job.done(Query(job.query));
+      job();
     }
   }
 
@@ -690,6 +734,102 @@ class DynamoDbStore final : public Store {
     });
     if (!status.ok()) return status;
     return result;
+  }
+
+  StatusOr<std::vector<SensorSummary>> ListSensors(const SensorsQuery& query) {
+    // The page of sensor ids, from the sensor list.
+    std::vector<std::string> ids;
+    std::string start_key;
+    do {
+      JsonWriter json;
+      json.BeginObject().Key("TableName").String(options_.table);
+      json.Key("KeyConditionExpression").String(query.after.empty() ? "#pk = :pk" : "#pk = :pk AND #sk > :after");
+      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
+      if (!query.after.empty()) json.Key("#sk").String(kSortKey);
+      json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
+      WriteString(json, kSensorList);
+      if (!query.after.empty()) {
+        json.Key(":after");
+        WriteString(json, query.after);
+      }
+      json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - ids.size()));
+      json.Key("ConsistentRead").Bool(true).EndObject();
+      std::string body = json.Take();
+      if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
+      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(body));
+      if (!answer.ok()) return FailureOf(answer);
+      simdjson::dom::parser parser;
+      simdjson::dom::element document;
+      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
+      simdjson::dom::array items;
+      if (!document["Items"].get(items)) {
+        for (auto item : items) ids.push_back(StringOf(item, kSortKey));
+      }
+      simdjson::dom::element last;
+      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
+    } while (!start_key.empty() && ids.size() < query.limit);
+
+    std::vector<SensorSummary> page;
+    std::map<ItemKey, std::size_t> index_of_total;
+    std::vector<ItemKey> totals;
+    for (const std::string& id : ids) {
+      index_of_total[BucketKey(kTotalLevel, 0, SensorSeries(id), 0)] = page.size();
+      totals.push_back(BucketKey(kTotalLevel, 0, SensorSeries(id), 0));
+      page.push_back(SensorSummary{id, 0, 0, 0, 0});
+    }
+    Status counted = BatchGet(totals, [&](const ItemKey& key, simdjson::dom::element item) {
+      page[index_of_total.at(key)].count = AggregateOf(item).count;
+    });
+    if (!counted.ok()) return counted;
+    // Each sensor's first and last reading: the ends of its partition, all asked at once.
+    std::vector<std::string> bodies;
+    for (const std::string& id : ids) {
+      for (bool forward : {true, false}) {
+        JsonWriter json;
+        json.BeginObject().Key("TableName").String(options_.table).Key("KeyConditionExpression").String("#pk = :pk");
+        json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).EndObject();
+        json.Key("ExpressionAttributeValues").BeginObject().Key(":pk");
+        WriteString(json, ReadingKey(id, 0).pk);
+        json.EndObject().Key("Limit").Int(1).Key("ScanIndexForward").Bool(forward);
+        json.Key("ConsistentRead").Bool(true).EndObject();
+        bodies.push_back(json.Take());
+      }
+    }
+    std::vector<aws::DynamoDbResponse> answers = CallAll("Query", std::move(bodies));
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      if (!answers[i].ok()) return FailureOf(answers[i]);
+      simdjson::dom::parser parser;
+      simdjson::dom::element item;
+      if (parser.parse(answers[i].body)["Items"].at(0).get(item)) continue;
+      StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
+      if (!time.ok()) continue;
+      SensorSummary& sensor = page[i / 2];
+      if (i % 2 == 0) {
+        sensor.first = *time;
+      } else {
+        sensor.last = *time;
+        sensor.last_value = NumberOf(item, "v").value_or(0);
+      }
+    }
+    return page;
+  }
+
+  // Sends every request at once and waits for all the answers, in order.
+  std::vector<aws::DynamoDbResponse> CallAll(const std::string& operation, std::vector<std::string> bodies) {
+    std::vector<aws::DynamoDbResponse> answers(bodies.size());
+    std::mutex mu;
+    std::condition_variable all_done;
+    std::size_t pending = bodies.size();
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      client_.Call(operation, std::move(bodies[i]), [&, i](aws::DynamoDbResponse answer) {
+        std::lock_guard lock(mu);
+        answers[i] = std::move(answer);
+        if (--pending == 0) all_done.notify_all();
+      });
+    }
+    std::unique_lock lock(mu);
+    all_done.wait(lock, [&] { return pending == 0; });
+    return answers;
   }
 
   struct PartitionRange {

@@ -17,10 +17,17 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path)
   raw_of_sensor_ = db_.Prepare(
       "SELECT value, time_ns FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
   raw_of_all_ = db_.Prepare("SELECT value, time_ns FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
+  // A sensor exists once its first reading is stored; its total rollup is written in the same transaction.
+  sensor_page_ = db_.Prepare(
+      "SELECT s.id, s.name, r.count FROM sensors s JOIN rollups r ON r.series = s.id AND r.level = " +
+      std::to_string(kTotalLevel) + " AND r.bucket = 0 WHERE s.name > ?1 ORDER BY s.name LIMIT ?2");
+  first_reading_ = db_.Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns LIMIT 1");
+  last_reading_ =
+      db_.Prepare("SELECT time_ns, value FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 }
 
-std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
-  // One read transaction: every statement below sees the same committed snapshot.
+template <typename Fn>
+auto SqliteStatsReader::InSnapshot(Fn fn) {
   begin_.Run();
   struct EndRead {
     SqliteStatement& end;
@@ -32,7 +39,39 @@ std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
       }
     }
   } end_read{end_};
+  return fn();
+}
 
+std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
+  return InSnapshot([&] { return QueryInSnapshot(query); });
+}
+
+std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query) {
+  return InSnapshot([&] {
+    std::vector<SensorSummary> page;
+    sensor_page_.Bind(1, query.after).Bind(2, static_cast<std::int64_t>(query.limit));
+    std::vector<std::int64_t> ids;
+    while (sensor_page_.Step()) {
+      ids.push_back(sensor_page_.ColumnInt(0));
+      page.push_back(SensorSummary{std::string(sensor_page_.ColumnText(1)), sensor_page_.ColumnInt(2), 0, 0, 0});
+    }
+    sensor_page_.Reset();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      first_reading_.Bind(1, ids[i]);
+      if (first_reading_.Step()) page[i].first = first_reading_.ColumnInt(0);
+      first_reading_.Reset();
+      last_reading_.Bind(1, ids[i]);
+      if (last_reading_.Step()) {
+        page[i].last = last_reading_.ColumnInt(0);
+        page[i].last_value = last_reading_.ColumnDouble(1);
+      }
+      last_reading_.Reset();
+    }
+    return page;
+  });
+}
+
+std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& query) {
   std::int64_t series = kAllSensors;
   if (query.sensor_id) {
     sensor_id_.Bind(1, *query.sensor_id);

@@ -20,9 +20,18 @@ class SqliteStatsReader {
   // Throws std::runtime_error on a database error.
   std::vector<Aggregate> Query(const SeriesQuery& query);
 
+  // A page of the sensor list, in one snapshot. Throws std::runtime_error on a database error.
+  std::vector<SensorSummary> Sensors(const SensorsQuery& query);
+
  private:
   SqliteDatabase db_;
+  // Runs fn inside one read transaction: every statement sees the same committed snapshot.
+  template <typename Fn>
+  auto InSnapshot(Fn fn);
+  std::vector<Aggregate> QueryInSnapshot(const SeriesQuery& query);
+
   SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, raw_of_all_;
+  SqliteStatement sensor_page_, first_reading_, last_reading_;
 };
 
 }  // namespace telemetry

@@ -57,6 +57,7 @@ class SqliteStore final : public Store {
   void Write(std::vector<Reading> readings, WriteCallback done) override;
   void Stats(StatsQuery query, StatsCallback done) override;
   void Series(SeriesQuery query, SeriesCallback done) override;
+  void Sensors(SensorsQuery query, SensorsCallback done) override;
   void Close() override;
 
  private:
@@ -64,10 +65,30 @@ class SqliteStore final : public Store {
     std::vector<Reading> readings;
     WriteCallback done;
   };
+  // A read for the reader threads: `run` reads with a thread's reader and answers its caller; `fail` answers
+  // with an error instead (the store is closing).
   struct StatsJob {
-    SeriesQuery query;
-    SeriesCallback done;
+    std::function<void(SqliteStatsReader&)> run;
+    std::function<void(Status)> fail;
   };
+  // A job that calls read(reader) and hands its result, or the error it throws, to done.
+  template <typename Result>
+  static StatsJob MakeReadJob(std::function<Result(SqliteStatsReader&)> read,
+                              std::function<void(StatusOr<Result>)> done) {
+    auto shared_done = std::make_shared<std::function<void(StatusOr<Result>)>>(std::move(done));
+    return StatsJob{[read = std::move(read), shared_done](SqliteStatsReader& reader) {
+                      StatusOr<Result> result = Status(StatusCode::kInternal, "");
+                      try {
+                        result = read(reader);
+                      } catch (const std::exception& error) {
+                        result = Status(StatusCode::kInternal, std::string("reading failed: ") + error.what());
+                      }
+                      (*shared_done)(std::move(result));
+                    },
+                    [shared_done](Status status) { (*shared_done)(std::move(status)); }};
+  }
+  // Runs `job` once everything acknowledged before the call is committed (read-your-writes).
+  void Read(StatsJob job);
 
   // Callbacks to run once the log is durable up to the end of `segment` as it was when queued.
   struct SyncJob {
@@ -260,20 +281,30 @@ void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
 }
 
 void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
+  Read(MakeReadJob<std::vector<Aggregate>>(
+      [query = std::move(query)](SqliteStatsReader& reader) { return reader.Query(query); }, std::move(done)));
+}
+
+void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
+  Read(MakeReadJob<std::vector<SensorSummary>>(
+      [query = std::move(query)](SqliteStatsReader& reader) { return reader.Sensors(query); }, std::move(done)));
+}
+
+void SqliteStore::Read(StatsJob job) {
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
   if (committed_rounds_.load(std::memory_order_acquire) >= asked_after) {
     std::vector<StatsJob> read;
-    read.push_back(StatsJob{std::move(query), std::move(done)});
+    read.push_back(std::move(job));
     EnqueueReads(std::move(read));
     return;
   }
   {
     std::lock_guard lock(queue_mu_);
     if (closing_) {
-      done(Status(StatusCode::kUnavailable, "the store is shutting down"));
+      job.fail(Status(StatusCode::kUnavailable, "the store is shutting down"));
       return;
     }
-    awaiting_commit_.push_back(StatsJob{std::move(query), std::move(done)});
+    awaiting_commit_.push_back(std::move(job));
   }
   queue_cv_.notify_one();
 }
@@ -288,7 +319,7 @@ void SqliteStore::EnqueueReads(std::vector<StatsJob> reads) {
     }
   }
   read_cv_.notify_all();
-  for (StatsJob& read : reads) read.done(Status(StatusCode::kUnavailable, "the store is shutting down"));
+  for (StatsJob& read : reads) read.fail(Status(StatusCode::kUnavailable, "the store is shutting down"));
 }
 
 void SqliteStore::ReaderLoop(SqliteStatsReader& reader) {
@@ -301,13 +332,7 @@ void SqliteStore::ReaderLoop(SqliteStatsReader& reader) {
       job = std::move(read_queue_.front());
       read_queue_.pop_front();
     }
-    StatusOr<std::vector<Aggregate>> result = Status(StatusCode::kInternal, "");
-    try {
-      result = reader.Query(job.query);
-    } catch (const std::exception& error) {
-      result = Status(StatusCode::kInternal, std::string("reading statistics failed: ") + error.what());
-    }
-    job.done(std::move(result));
+    job.run(reader);
   }
 }
 

@@ -10,6 +10,8 @@
 //   store.Write({reading}, [](Status s, std::vector<WriteOutcome> outcomes) { ... });
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,6 +58,23 @@ struct SeriesQuery {
 // On OK, one exact aggregate per span, in order.
 using SeriesCallback = std::function<void(StatusOr<std::vector<Aggregate>>)>;
 
+// A page of the sensor list, in sensor id order (bytewise).
+struct SensorsQuery {
+  std::string after;       // sensors whose id sorts after this one; empty: from the first
+  std::size_t limit = 100;
+};
+
+struct SensorSummary {
+  std::string sensor_id;
+  std::int64_t count = 0;  // readings stored
+  TimeNs first = 0;        // the earliest and latest reading's time
+  TimeNs last = 0;
+  double last_value = 0;   // the value of the latest reading
+};
+
+// On OK, at most query.limit sensors, in order; fewer means the list ends.
+using SensorsCallback = std::function<void(StatusOr<std::vector<SensorSummary>>)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -70,6 +89,9 @@ class Store {
 
   // Statistics of every span of a series, with the same guarantees as Stats().
   virtual void Series(SeriesQuery query, SeriesCallback done) = 0;
+
+  // Every sensor with a reading, a page at a time, with the same guarantees as Stats().
+  virtual void Sensors(SensorsQuery query, SensorsCallback done) = 0;
 
   // Finishes all calls already made, makes everything durable and releases the store's threads and files. Calls
   // made after Close() fail with kUnavailable. Blocks; idempotent.
