@@ -8,6 +8,7 @@
 #include "api/batch_api.h"
 #include "api/health_api.h"
 #include "api/influx_api.h"
+#include "api/readings_api.h"
 #include "api/seed_api.h"
 #include "api/sensors_api.h"
 #include "api/series_api.h"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   api::AddStatsApi(router, store);
   api::AddSeriesApi(router, store, SystemNow);
   api::AddSensorsApi(router, store);
+  api::AddReadingsApi(router, store);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);

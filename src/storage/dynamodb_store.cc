@@ -196,6 +196,12 @@ class DynamoDbStore final : public Store {
          [shared_done](Status status) { (*shared_done)(std::move(status)); });
   }
 
+  void Readings(ReadingsQuery query, ReadingsCallback done) override {
+    auto shared_done = std::make_shared<ReadingsCallback>(std::move(done));
+    Read([this, query = std::move(query), shared_done] { (*shared_done)(ListReadings(query)); },
+         [shared_done](Status status) { (*shared_done)(std::move(status)); });
+  }
+
   void Sensors(SensorsQuery query, SensorsCallback done) override {
     auto shared_done = std::make_shared<SensorsCallback>(std::move(done));
     Read([this, query = std::move(query), shared_done] { (*shared_done)(ListSensors(query)); },
@@ -734,6 +740,45 @@ class DynamoDbStore final : public Store {
     });
     if (!status.ok()) return status;
     return result;
+  }
+
+  StatusOr<std::vector<Reading>> ListReadings(const ReadingsQuery& query) {
+    std::vector<Reading> page;
+    TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
+    if (from >= query.to) return page;
+    std::string start_key;
+    do {
+      JsonWriter json;
+      json.BeginObject().Key("TableName").String(options_.table);
+      json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
+      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).Key("#sk").String(kSortKey);
+      json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
+      WriteString(json, ReadingKey(query.sensor_id, 0).pk);
+      json.Key(":low");
+      WriteString(json, EncodeSortTime(from));
+      json.Key(":high");
+      WriteString(json, EncodeSortTime(query.to - 1));
+      json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - page.size()));
+      json.Key("ConsistentRead").Bool(true).EndObject();
+      std::string body = json.Take();
+      if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
+      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(body));
+      if (!answer.ok()) return FailureOf(answer);
+      simdjson::dom::parser parser;
+      simdjson::dom::element document;
+      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
+      simdjson::dom::array items;
+      if (!document["Items"].get(items)) {
+        for (auto item : items) {
+          StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
+          std::optional<double> value = NumberOf(item, "v");
+          if (time.ok() && value) page.push_back(Reading{query.sensor_id, *time, *value});
+        }
+      }
+      simdjson::dom::element last;
+      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
+    } while (!start_key.empty() && page.size() < query.limit);
+    return page;
   }
 
   StatusOr<std::vector<SensorSummary>> ListSensors(const SensorsQuery& query) {

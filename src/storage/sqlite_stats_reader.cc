@@ -21,6 +21,9 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path)
   sensor_page_ = db_.Prepare(
       "SELECT s.id, s.name, r.count FROM sensors s JOIN rollups r ON r.series = s.id AND r.level = " +
       std::to_string(kTotalLevel) + " AND r.bucket = 0 WHERE s.name > ?1 ORDER BY s.name LIMIT ?2");
+  readings_page_ = db_.Prepare(
+      "SELECT time_ns, value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3 "
+      "ORDER BY time_ns LIMIT ?4");
   first_reading_ = db_.Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns LIMIT 1");
   last_reading_ =
       db_.Prepare("SELECT time_ns, value FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
@@ -69,6 +72,22 @@ std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query)
     }
     return page;
   });
+}
+
+std::vector<Reading> SqliteStatsReader::Readings(const ReadingsQuery& query) {
+  std::vector<Reading> page;
+  sensor_id_.Bind(1, query.sensor_id);
+  bool known = sensor_id_.Step();
+  std::int64_t id = known ? sensor_id_.ColumnInt(0) : -1;
+  sensor_id_.Reset();
+  if (!known) return page;
+  TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
+  readings_page_.Bind(1, id).Bind(2, from).Bind(3, query.to).Bind(4, static_cast<std::int64_t>(query.limit));
+  while (readings_page_.Step()) {
+    page.push_back(Reading{query.sensor_id, readings_page_.ColumnInt(0), readings_page_.ColumnDouble(1)});
+  }
+  readings_page_.Reset();
+  return page;
 }
 
 std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& query) {

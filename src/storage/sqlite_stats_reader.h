@@ -23,6 +23,9 @@ class SqliteStatsReader {
   // A page of the sensor list, in one snapshot. Throws std::runtime_error on a database error.
   std::vector<SensorSummary> Sensors(const SensorsQuery& query);
 
+  // A page of one sensor's readings. Throws std::runtime_error on a database error.
+  std::vector<Reading> Readings(const ReadingsQuery& query);
+
  private:
   SqliteDatabase db_;
   // Runs fn inside one read transaction: every statement sees the same committed snapshot.
@@ -31,7 +34,7 @@ class SqliteStatsReader {
   std::vector<Aggregate> QueryInSnapshot(const SeriesQuery& query);
 
   SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, raw_of_all_;
-  SqliteStatement sensor_page_, first_reading_, last_reading_;
+  SqliteStatement sensor_page_, first_reading_, last_reading_, readings_page_;
 };
 
 }  // namespace telemetry

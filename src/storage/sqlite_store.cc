@@ -58,6 +58,7 @@ class SqliteStore final : public Store {
   void Stats(StatsQuery query, StatsCallback done) override;
   void Series(SeriesQuery query, SeriesCallback done) override;
   void Sensors(SensorsQuery query, SensorsCallback done) override;
+  void Readings(ReadingsQuery query, ReadingsCallback done) override;
   void Close() override;
 
  private:
@@ -288,6 +289,11 @@ void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
 void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
   Read(MakeReadJob<std::vector<SensorSummary>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Sensors(query); }, std::move(done)));
+}
+
+void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
+  Read(MakeReadJob<std::vector<Reading>>(
+      [query = std::move(query)](SqliteStatsReader& reader) { return reader.Readings(query); }, std::move(done)));
 }
 
 void SqliteStore::Read(StatsJob job) {

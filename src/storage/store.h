@@ -75,6 +75,18 @@ struct SensorSummary {
 // On OK, at most query.limit sensors, in order; fewer means the list ends.
 using SensorsCallback = std::function<void(StatusOr<std::vector<SensorSummary>>)>;
 
+// One sensor's raw readings in time order, a page at a time (keyset: after the last time of the previous page).
+struct ReadingsQuery {
+  std::string sensor_id;
+  TimeNs from = kMinTime;              // inclusive
+  TimeNs to = kMaxTime;                // exclusive
+  std::optional<TimeNs> after;         // only readings later than this
+  std::size_t limit = 1000;
+};
+
+// On OK, at most query.limit readings in time order; fewer means the range ends.
+using ReadingsCallback = std::function<void(StatusOr<std::vector<Reading>>)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -92,6 +104,9 @@ class Store {
 
   // Every sensor with a reading, a page at a time, with the same guarantees as Stats().
   virtual void Sensors(SensorsQuery query, SensorsCallback done) = 0;
+
+  // Raw readings of one sensor, a page at a time, with the same guarantees as Stats().
+  virtual void Readings(ReadingsQuery query, ReadingsCallback done) = 0;
 
   // Finishes all calls already made, makes everything durable and releases the store's threads and files. Calls
   // made after Close() fail with kUnavailable. Blocks; idempotent.
