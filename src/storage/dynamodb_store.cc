@@ -746,73 +746,55 @@ class DynamoDbStore final : public Store {
     std::vector<Reading> page;
     TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
     if (from >= query.to) return page;
-    std::string start_key;
-    do {
-      JsonWriter json;
-      json.BeginObject().Key("TableName").String(options_.table);
-      json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
-      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey).Key("#sk").String(kSortKey);
-      json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
-      WriteString(json, ReadingKey(query.sensor_id, 0).pk);
-      json.Key(":low");
-      WriteString(json, EncodeSortTime(from));
-      json.Key(":high");
-      WriteString(json, EncodeSortTime(query.to - 1));
-      json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - page.size()));
-      json.Key("ConsistentRead").Bool(true).EndObject();
-      std::string body = json.Take();
-      if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
-      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(body));
-      if (!answer.ok()) return FailureOf(answer);
-      simdjson::dom::parser parser;
-      simdjson::dom::element document;
-      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
-      simdjson::dom::array items;
-      if (!document["Items"].get(items)) {
-        for (auto item : items) {
+    Status status = QueryPages(
+        [&] {
+          JsonWriter json;
+          json.BeginObject().Key("TableName").String(options_.table);
+          json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
+          json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
+          json.Key("#sk").String(kSortKey).EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
+          WriteString(json, ReadingKey(query.sensor_id, 0).pk);
+          json.Key(":low");
+          WriteString(json, EncodeSortTime(from));
+          json.Key(":high");
+          WriteString(json, EncodeSortTime(query.to - 1));
+          json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - page.size()));
+          return json.Key("ConsistentRead").Bool(true).EndObject().Take();
+        },
+        [&](simdjson::dom::element item) {
           StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
           std::optional<double> value = NumberOf(item, "v");
           if (time.ok() && value) page.push_back(Reading{query.sensor_id, *time, *value});
-        }
-      }
-      simdjson::dom::element last;
-      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
-    } while (!start_key.empty() && page.size() < query.limit);
+          return page.size() < query.limit;
+        });
+    if (!status.ok()) return status;
     return page;
   }
 
   StatusOr<std::vector<SensorSummary>> ListSensors(const SensorsQuery& query) {
     // The page of sensor ids, from the sensor list.
     std::vector<std::string> ids;
-    std::string start_key;
-    do {
-      JsonWriter json;
-      json.BeginObject().Key("TableName").String(options_.table);
-      json.Key("KeyConditionExpression").String(query.after.empty() ? "#pk = :pk" : "#pk = :pk AND #sk > :after");
-      json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
-      if (!query.after.empty()) json.Key("#sk").String(kSortKey);
-      json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
-      WriteString(json, kSensorList);
-      if (!query.after.empty()) {
-        json.Key(":after");
-        WriteString(json, query.after);
-      }
-      json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - ids.size()));
-      json.Key("ConsistentRead").Bool(true).EndObject();
-      std::string body = json.Take();
-      if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
-      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(body));
-      if (!answer.ok()) return FailureOf(answer);
-      simdjson::dom::parser parser;
-      simdjson::dom::element document;
-      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
-      simdjson::dom::array items;
-      if (!document["Items"].get(items)) {
-        for (auto item : items) ids.push_back(StringOf(item, kSortKey));
-      }
-      simdjson::dom::element last;
-      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
-    } while (!start_key.empty() && ids.size() < query.limit);
+    Status listed = QueryPages(
+        [&] {
+          JsonWriter json;
+          json.BeginObject().Key("TableName").String(options_.table);
+          json.Key("KeyConditionExpression").String(query.after.empty() ? "#pk = :pk" : "#pk = :pk AND #sk > :after");
+          json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
+          if (!query.after.empty()) json.Key("#sk").String(kSortKey);
+          json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
+          WriteString(json, kSensorList);
+          if (!query.after.empty()) {
+            json.Key(":after");
+            WriteString(json, query.after);
+          }
+          json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - ids.size()));
+          return json.Key("ConsistentRead").Bool(true).EndObject().Take();
+        },
+        [&](simdjson::dom::element item) {
+          ids.push_back(StringOf(item, kSortKey));
+          return ids.size() < query.limit;
+        });
+    if (!listed.ok()) return listed;
 
     std::vector<SensorSummary> page;
     std::map<ItemKey, std::size_t> index_of_total;
@@ -857,6 +839,31 @@ class DynamoDbStore final : public Store {
       }
     }
     return page;
+  }
+
+  // Runs a Query page by page: body() makes each page's request (without ExclusiveStartKey, which is added),
+  // on_item(item) takes each item and says whether to go on.
+  template <typename Body, typename OnItem>
+  Status QueryPages(Body body, OnItem on_item) {
+    std::string start_key;
+    bool more = true;
+    do {
+      std::string request = body();
+      // LastEvaluatedKey goes back as it came, spliced in as raw JSON.
+      if (!start_key.empty()) request.insert(request.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
+      aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(request));
+      if (!answer.ok()) return FailureOf(answer);
+      simdjson::dom::parser parser;
+      simdjson::dom::element document;
+      if (parser.parse(answer.body).get(document)) return Status(StatusCode::kInternal, "Query: bad JSON");
+      simdjson::dom::array items;
+      if (!document["Items"].get(items)) {
+        for (auto item : items) more = more && on_item(item);
+      }
+      simdjson::dom::element last;
+      start_key = document["LastEvaluatedKey"].get(last) ? "" : simdjson::minify(last);
+    } while (more && !start_key.empty());
+    return Status::Ok();
   }
 
   // Sends every request at once and waits for all the answers, in order.
