@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Line-protocol ingest against InfluxDB 1.6 (Debian's influxdb, WAL fsync on every write, its default) on the same
+# machine: READINGS readings (default 1,000,000; 100 sensors over one year) in BATCH-line POSTs (5,000) from 4
+# connections, alternating rounds on fresh data; prints the median points/s of each and their ratio. Then, on the
+# last round's data: one global mean/min/max and a one-year hourly series for one sensor, on each.
+#   bench/line_protocol_vs_influxdb.sh        ROUNDS=3 READINGS=1000000 BATCH=5000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+rounds=${ROUNDS:-3}
+readings=${READINGS:-1000000}
+batch=${BATCH:-5000}
+
+scripts/setup.sh influxdb curl
+scripts/build.sh --target telemetryd >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${TELEMETRYD_PID:-}" ] && stop_telemetryd
+  [ -n "${INFLUXD_PID:-}" ] && kill "$INFLUXD_PID" 2>/dev/null && wait "$INFLUXD_PID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts influxd on free loopback ports with its files in $1; sets INFLUXD_PID and INFLUX_PORT.
+start_influxd() {
+  local dir=$1
+  INFLUX_PORT=$(free_port)
+  mkdir -p "$dir"
+  cat >"$dir/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$(free_port)"
+[meta]
+  dir = "$dir/meta"
+[data]
+  dir = "$dir/data"
+  wal-dir = "$dir/wal"
+  wal-fsync-delay = "0s"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:$INFLUX_PORT"
+  log-enabled = false
+[continuous_queries]
+  enabled = false
+CONF
+  influxd -config "$dir/influxdb.conf" >"$dir/influxd.log" 2>&1 &
+  INFLUXD_PID=$!
+  for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$INFLUX_PORT/ping" >/dev/null && break
+    sleep 0.1
+  done
+  curl -sf -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE bench" >/dev/null
+}
+
+echo "$readings readings, $batch-line batches, 4 connections, $rounds rounds, $(nproc) cores"
+for round in $(seq "$rounds"); do
+  rm -rf "$work/telemetry" "$work/influx"
+  start_telemetryd "$work/telemetryd.log" --data-dir "$work/telemetry"
+  t=$(bench/send_lines.py '/write?db=bench&precision=s' "$TELEMETRYD_PORT" "$readings" "$batch" 4 100)
+  [ "$round" -lt "$rounds" ] && stop_telemetryd
+  start_influxd "$work/influx"
+  i=$(bench/send_lines.py '/write?db=bench&precision=s' "$INFLUX_PORT" "$readings" "$batch" 4 100)
+  if [ "$round" -lt "$rounds" ]; then kill "$INFLUXD_PID"; wait "$INFLUXD_PID" 2>/dev/null || true; INFLUXD_PID=; fi
+  echo "round $round: telemetryd $t points/s, InfluxDB $i points/s"
+  echo "$t" >>"$work/telemetry.rates"
+  echo "$i" >>"$work/influx.rates"
+done
+t=$(median <"$work/telemetry.rates")
+i=$(median <"$work/influx.rates")
+echo "median: telemetryd $t points/s, InfluxDB $i points/s"
+awk -v t="$t" -v i="$i" 'BEGIN {printf "ratio telemetryd/InfluxDB: %.2f\n", t / i}'
+
+# Queries over the last round's data; curl's time_total, best of 5 (after one unmeasured run).
+best_of_5() {
+  local best=
+  "$@" >/dev/null
+  for _ in 1 2 3 4 5; do
+    local s
+    s=$("$@" -o /dev/null -w '%{time_total}')
+    best=$(printf '%s\n%s\n' "$s" "${best:-$s}" | sort -g | head -1)
+  done
+  echo "$best"
+}
+tq="http://127.0.0.1:$TELEMETRYD_PORT"
+iq="http://127.0.0.1:$INFLUX_PORT/query?db=bench"
+echo "query seconds (best of 5)       telemetryd   InfluxDB"
+printf "%-32s %-12s %s\n" "GET /api (reference)" "$(best_of_5 curl -sf "$tq/api")" "-"
+printf "%-32s %-12s %s\n" "all readings: mean/min/max" "$(best_of_5 curl -sf "$tq/api/v1/stats")" \
+  "$(best_of_5 curl -sf -G "$iq" --data-urlencode 'q=SELECT mean(value),min(value),max(value) FROM temperature')"
+printf "%-32s %-12s %s\n" "one sensor, 1 year, hourly" \
+  "$(best_of_5 curl -sf "$tq/api/v1/series?sensorID=sensor-7&from=2021-01-01&to=2022-01-01&interval=1h")" \
+  "$(best_of_5 curl -sf -G "$iq" --data-urlencode "q=SELECT mean(value),min(value),max(value),count(value) FROM temperature WHERE sensorID='sensor-7' AND time >= '2021-01-01T00:00:00Z' AND time < '2022-01-01T00:00:00Z' GROUP BY time(1h)")"
