@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh influxdb-client python3-influxdb  # real InfluxDB clients the tests write with
 scripts/fetch_dynamodb_local.sh >/dev/null
+(cd tests/openapi && npm ci --silent)  # the pinned OpenAPI linter and validator (tests/openapi/package.json)
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 600)
 

@@ -8,6 +8,7 @@
 #include "api/batch_api.h"
 #include "api/health_api.h"
 #include "api/influx_api.h"
+#include "api/openapi_api.h"
 #include "api/readings_api.h"
 #include "api/seed_api.h"
 #include "api/sensors_api.h"
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
   api::AddSeriesApi(router, store, SystemNow);
   api::AddSensorsApi(router, store);
   api::AddReadingsApi(router, store);
+  api::AddOpenApi(router);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);

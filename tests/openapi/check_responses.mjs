@@ -1,0 +1,103 @@
+// Sends real requests to a running telemetryd and checks every answer against docs/openapi.yaml: the status must
+// be documented for the operation, the media type too, and the body must match its schema. Every operation of
+// the description must be exercised. Exit code 0 when all is well; otherwise each problem on stderr.
+//
+//   node tests/openapi/check_responses.mjs http://127.0.0.1:PORT docs/openapi.yaml
+import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
+
+const [base, specPath] = process.argv.slice(2);
+const specText = readFileSync(specPath, "utf8");
+const spec = parse(specText);
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(spec, "openapi.json");
+
+const problems = [];
+const exercised = new Set();
+const pointer = (...parts) => parts.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+
+// Resolves a local "$ref" ("#/components/responses/X") to its object and JSON pointer.
+function resolve(object, at) {
+  if (!object?.$ref) return [object, at];
+  const path = object.$ref.slice(2).split("/");
+  return resolve(path.reduce((o, key) => o[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec), "#/" + pointer(...path));
+}
+
+async function check(method, path, { body, headers = {}, expect } = {}) {
+  const url = new URL(path, base);
+  const template = url.pathname;
+  const answer = await fetch(url, { method, body, headers });
+  const text = await answer.text();
+  const what = `${method} ${path} -> ${answer.status}`;
+  if (expect !== undefined && answer.status !== expect) problems.push(`${what}: expected ${expect}: ${text}`);
+  const operation = spec.paths[template]?.[method.toLowerCase()];
+  if (!operation) return problems.push(`${what}: the description has no such operation`);
+  exercised.add(`${method} ${template}`);
+  const [response, at] = resolve(operation.responses[String(answer.status)],
+                                 "#/" + pointer("paths", template, method.toLowerCase(), "responses", answer.status));
+  if (!response) return problems.push(`${what}: status not documented`);
+  if (!response.content) {
+    if (text !== "") problems.push(`${what}: documented without a body, got ${text.slice(0, 100)}`);
+    return;
+  }
+  const mediaType = (answer.headers.get("content-type") ?? "").split(";")[0].trim();
+  if (!response.content[mediaType]) return problems.push(`${what}: media type ${mediaType} not documented`);
+  let data = text;
+  if (mediaType.endsWith("json")) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return problems.push(`${what}: not JSON: ${text.slice(0, 100)}`);
+    }
+  }
+  const validate = ajv.getSchema(`openapi.json${at}/${pointer("content", mediaType, "schema")}`);
+  if (!validate(data)) problems.push(`${what}: ${ajv.errorsText(validate.errors)} in ${text.slice(0, 300)}`);
+}
+
+const json = { "Content-Type": "application/json" };
+const reading = JSON.stringify({ sensorID: "107", temperature: "12", time: "2021-10-04 09:00:00" });
+await check("GET", "/api", { expect: 200 });
+await check("GET", "/api/stats", { expect: 200 });
+await check("PUT", "/api/temperature", { body: reading, headers: json, expect: 200 });
+await check("PUT", "/api/temperature", { body: reading.replace('"12"', '"13"'), headers: json, expect: 409 });
+await check("PUT", "/api/temperature", { body: '{"sensorID":"107","temperature":"abc"}', headers: json, expect: 400 });
+await check("PUT", "/api/temperature", { body: reading, headers: { "Content-Type": "text/plain" }, expect: 415 });
+await check("GET", "/api/stats", { expect: 200 });
+await check("GET", "/api/v1/stats?sensorID=107", { expect: 200 });
+await check("GET", "/api/v1/stats?sensorID=nobody", { expect: 200 });
+await check("GET", "/api/v1/stats?from=yesterday", { expect: 400 });
+await check("GET", "/api/v1/series?from=2021-10-04&to=2021-10-05&tz=Europe/Berlin", { expect: 200 });
+await check("GET", "/api/v1/series?interval=1s", { expect: 400 });
+await check("GET", "/api/v1/sensors?limit=1", { expect: 200 });
+await check("GET", "/api/v1/sensors?limit=0", { expect: 400 });
+await check("GET", "/api/v1/readings?sensorID=107", { expect: 200 });
+await check("GET", "/api/v1/readings?sensorID=107", { headers: { Accept: "text/csv" }, expect: 200 });
+await check("GET", "/api/v1/readings", { expect: 400 });
+await check("POST", "/api/v1/readings", { body: `[${reading}]`, headers: json, expect: 200 });
+await check("POST", "/api/v1/readings", { body: '[{"sensorID":"x","temperature":1},{"sensorID":""}]', headers: json, expect: 400 });
+await check("POST", "/api/v1/readings", { body: "{}", headers: json, expect: 400 });
+await check("POST", "/api/v1/readings", { body: "[]", headers: { "Content-Type": "text/csv" }, expect: 415 });
+await check("POST", "/write?db=x&precision=s", { body: "temperature,sensorID=9 value=1 1633338000", expect: 204 });
+await check("POST", "/write?db=x", { body: "cpu usage=1", expect: 400 });
+await check("POST", "/api/v2/write?bucket=b&precision=s", { body: "temperature,sensorID=9 value=2 1633338001", expect: 204 });
+await check("POST", "/api/v2/write?org=o", { body: "temperature,sensorID=9 value=2", expect: 404 });
+await check("POST", "/api/v2/write?bucket=b", { body: "nonsense", expect: 400 });
+await check("GET", "/ping", { expect: 204 });
+await check("GET", "/ping?verbose=true", { expect: 200 });
+await check("GET", "/healthz", { expect: 200 });
+await check("GET", "/readyz", { expect: 200 });
+await check("GET", "/api/openapi.yaml", { expect: 200 });
+const served = await (await fetch(new URL("/api/openapi.yaml", base))).text();
+if (served !== specText) problems.push("GET /api/openapi.yaml is not docs/openapi.yaml");
+
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const method of Object.keys(item)) {
+    if (!exercised.has(`${method.toUpperCase()} ${path}`)) problems.push(`${method.toUpperCase()} ${path}: not exercised`);
+  }
+}
+for (const problem of problems) console.error(problem);
+console.log(`${exercised.size} operations checked, ${problems.length} problems`);
+process.exit(problems.length ? 1 : 0);
