@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Sends READINGS readings as InfluxDB line protocol in BATCH-line POSTs over CONNECTIONS keep-alive connections and
-prints the rate: points/s. The readings: SENSORS sensors ("sensor-<n>"), spread evenly over one year from
-2021-01-01 (so that a one-year series is meaningful), second precision, values -20..60.
+prints the rate: points/s. The readings: SENSORS sensors ("sensor-<n>"), spread evenly over SPAN_DAYS days from
+2021-01-01 (default 365, so that a one-year series is meaningful), second precision, values -20..60.
 Every answer must be 204; anything else stops the run with the answer.
 
-  bench/send_lines.py URL_PATH PORT READINGS BATCH CONNECTIONS SENSORS
+  bench/send_lines.py URL_PATH PORT READINGS BATCH CONNECTIONS SENSORS [SPAN_DAYS]
   bench/send_lines.py '/write?db=bench&precision=s' 8080 1000000 5000 4 100
 """
 import http.client
@@ -13,9 +13,10 @@ import threading
 import time
 
 path, port, readings, batch, connections, sensors = sys.argv[1], int(sys.argv[2]), *map(int, sys.argv[3:7])
+span_days = int(sys.argv[7]) if len(sys.argv) > 7 else 365
 start = 1609459200  # 2021-01-01T00:00:00Z
 per_sensor = readings // sensors
-step = max(1, 365 * 86400 // per_sensor)
+step = max(1, span_days * 86400 // per_sensor)
 
 # Bodies are made before the clock starts: the run measures the server, not this script.
 bodies = []
