@@ -5,7 +5,8 @@
 # server fails the test that started it). TELEMETRY_SANITIZERS="" skips those passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh influxdb-client python3-influxdb  # real InfluxDB clients the tests write with
+# Real programs the tests talk to: InfluxDB clients that write, Prometheus and promtool that scrape and lint.
+scripts/setup.sh influxdb-client python3-influxdb prometheus curl
 scripts/fetch_dynamodb_local.sh >/dev/null
 (cd tests/openapi && npm ci --silent)  # the pinned OpenAPI linter and validator (tests/openapi/package.json)
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh

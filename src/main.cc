@@ -8,6 +8,7 @@
 #include "api/batch_api.h"
 #include "api/health_api.h"
 #include "api/influx_api.h"
+#include "api/metrics_api.h"
 #include "api/openapi_api.h"
 #include "api/readings_api.h"
 #include "api/seed_api.h"
@@ -23,6 +24,7 @@
 #include "http/server.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
+#include "storage/metered_store.h"
 #include "storage/sqlite_store.h"
 
 namespace {
@@ -77,19 +79,28 @@ int main(int argc, char** argv) {
     std::fprintf(exit_now->code == 0 ? stdout : stderr, "%s\n", exit_now->message.c_str());
     return exit_now->code;
   }
-  const Options& options = std::get<Options>(parsed);
+  Options& options = std::get<Options>(parsed);
   sigset_t stop_signals = BlockStopSignals();
+
+  // Declared first: the store and the server report to it until they are gone.
+  api::ServiceMetrics service_metrics;
+  options.sqlite.on_commit = options.dynamodb_store.on_commit = service_metrics.OnCommit();
+  options.ingest.on_rejected = service_metrics.OnRejected();
 
   auto opened = OpenStore(options);
   if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
     std::fprintf(stderr, "%s\n", exit_now->message.c_str());
     return exit_now->code;
   }
-  Store& store = *std::get<OpenedStore>(opened).store;
+  if (auto& client = std::get<OpenedStore>(opened).client) service_metrics.Watch(*client);
+  std::unique_ptr<Store> metered = MeterWrites(*std::get<OpenedStore>(opened).store, service_metrics.Writes());
+  Store& store = *metered;
 
   std::atomic<bool> ready{true};
   http::Router router;
-  api::AddSeedApi(router, store, SystemNow);
+  router.SetObserver(service_metrics.HttpObserver());
+  service_metrics.AddRoute(router);
+  api::AddSeedApi(router, store, SystemNow, options.ingest.on_rejected);
   api::AddStatsApi(router, store);
   api::AddSeriesApi(router, store, SystemNow);
   api::AddSensorsApi(router, store);
@@ -106,6 +117,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "telemetryd: %s\n", error.what());
     return 2;
   }
+  service_metrics.Watch(*server);
   server->Start();
   std::string where = options.storage == "sqlite" ? options.sqlite.data_dir
                                                   : "table " + options.dynamodb_store.table + " at " +

@@ -41,6 +41,7 @@ void PostReadings(Store& store, const Clock& clock, const IngestOptions& options
   StatusOr<ReadingBatch> parsed = ParseReadingBatch(request.body, *ndjson, clock(), options.max_batch_readings);
   if (!parsed.ok()) return respond(StatusResponse(parsed.status()));
   auto batch = std::make_shared<ReadingBatch>(std::move(parsed).value());
+  if (options.on_rejected && !batch->rejected.empty()) options.on_rejected(batch->rejected.size());
   std::vector<Reading> readings = batch->readings;
   store.Write(std::move(readings), [batch, respond = std::move(respond)](Status status,
                                                                           std::vector<WriteOutcome> outcomes) {

@@ -122,6 +122,7 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
   std::vector<Reading> readings;
   PointsToReadings(parsed.points, options.influx_measurement, clock(), readings, *lines, *problems);
   std::size_t points = parsed.points.size() + parsed.errors.size();
+  if (options.on_rejected && readings.size() < points) options.on_rejected(points - readings.size());
   if (readings.empty()) {
     if (problems->by_line.empty()) return respond(NoContent());  // an empty body, or comments only
     return respond(InfluxError(dialect, 400, problems->Message(points)));

@@ -18,12 +18,16 @@ http::Response UnsupportedMediaType(std::string_view content_type) {
                                  "\" is not supported; send Content-Type: application/json");
 }
 
-void PutTemperature(Store& store, const Clock& clock, http::Request&& request, http::Responder respond) {
+void PutTemperature(Store& store, const Clock& clock, const std::function<void(std::size_t)>& on_rejected,
+                    http::Request&& request, http::Responder respond) {
   if (auto content_type = request.Header("Content-Type"); !IsJsonContentType(content_type)) {
     return respond(UnsupportedMediaType(*content_type));
   }
   StatusOr<Reading> reading = ParseReadingJson(request.body, clock());
-  if (!reading.ok()) return respond(StatusResponse(reading.status()));
+  if (!reading.ok()) {
+    if (on_rejected) on_rejected(1);
+    return respond(StatusResponse(reading.status()));
+  }
   Reading stored = *reading;
   std::vector<Reading> batch;
   batch.push_back(std::move(reading).value());
@@ -60,12 +64,13 @@ http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome
                                  FormatRfc3339(reading.time) + "; the first value is kept");
 }
 
-void AddSeedApi(http::Router& router, Store& store, Clock clock) {
+void AddSeedApi(http::Router& router, Store& store, Clock clock, std::function<void(std::size_t)> on_rejected) {
   router.Add("GET", "/api", [](http::Request&&, http::Responder respond) {
     respond(http::JsonResponse(R"({"message":"Hello!"})"));
   });
-  router.Add("PUT", "/api/temperature", [&store, clock](http::Request&& request, http::Responder respond) {
-    PutTemperature(store, clock, std::move(request), std::move(respond));
+  router.Add("PUT", "/api/temperature", [&store, clock, on_rejected](http::Request&& request,
+                                                                     http::Responder respond) {
+    PutTemperature(store, clock, on_rejected, std::move(request), std::move(respond));
   });
   router.Add("GET", "/api/stats",
              [&store](http::Request&&, http::Responder respond) { GetStats(store, std::move(respond)); });

@@ -6,6 +6,9 @@
 // server time when none is sent, exact statistics at any size.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+
 #include "core/clock.h"
 #include "http/router.h"
 #include "storage/store.h"
@@ -13,7 +16,8 @@
 namespace telemetry::api {
 
 // REQUIRES: store outlives the router's use.
-void AddSeedApi(http::Router& router, Store& store, Clock clock);
+// `on_rejected` is told of every reading refused as invalid (for metrics); optional.
+void AddSeedApi(http::Router& router, Store& store, Clock clock, std::function<void(std::size_t)> on_rejected = {});
 
 // The body of a reading write's answer for one outcome: 200 "Ok" for stored or duplicate, 409 for a conflict.
 http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome);

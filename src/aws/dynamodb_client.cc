@@ -171,6 +171,7 @@ void DynamoDbClient::OnAnswer(std::shared_ptr<Attempt> attempt, HttpResult resul
   } else if (result.status != 200) {
     ParseDynamoDbError(response);
   }
+  if (response.throttled()) throttles_.fetch_add(1, std::memory_order_relaxed);
   if (response.ok() || !IsRetryable(response) || attempt->attempts >= options_.max_attempts || closing()) {
     return Finish(*attempt, std::move(response));
   }

@@ -80,6 +80,8 @@ class DynamoDbClient {
   // HTTP requests sent to DynamoDB so far, retries included; and of those, the retries.
   std::uint64_t requests_sent() const { return requests_sent_.load(std::memory_order_relaxed); }
   std::uint64_t retries_sent() const { return retries_sent_.load(std::memory_order_relaxed); }
+  // Answers that said DynamoDB was throttling (each attempt counts).
+  std::uint64_t throttles() const { return throttles_.load(std::memory_order_relaxed); }
 
  private:
   struct Attempt;
@@ -100,7 +102,7 @@ class DynamoDbClient {
   int calls_under_way_ = 0;  // GUARDED_BY(mu_)
   bool closing_ = false;     // GUARDED_BY(mu_)
   DelayQueue retries_;
-  std::atomic<std::uint64_t> requests_sent_{0}, retries_sent_{0};
+  std::atomic<std::uint64_t> requests_sent_{0}, retries_sent_{0}, throttles_{0};
 };
 
 }  // namespace telemetry::aws

@@ -14,6 +14,16 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
 
 void Router::Dispatch(Request&& request, Responder respond) const {
   auto route = routes_.find(request.path);
+  if (observer_) {
+    // Route names come from the table, never from the request: unknown paths cannot grow the label set.
+    std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
+    respond = [this, name, method = request.method, start = std::chrono::steady_clock::now(),
+               respond = std::move(respond)](Response response) {
+      int status = response.status;
+      respond(std::move(response));
+      observer_(name, method, status, std::chrono::steady_clock::now() - start);
+    };
+  }
   if (route == routes_.end()) {
     respond(ErrorResponse(404, "not_found", "no such path: " + request.path.substr(0, 200)));
     return;

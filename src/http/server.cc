@@ -103,6 +103,8 @@ Server::Server(const ServerOptions& options, const Router& router) : impl_(std::
 
 Server::~Server() { Stop(std::chrono::milliseconds(0)); }
 
+std::size_t Server::open_connections() const { return impl_->counter.open(); }
+
 std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
 void Server::Start() {

@@ -45,6 +45,9 @@ class Server {
   // The bound port (useful when options.port was 0).
   std::uint16_t port() const;
 
+  // Connections open now. Thread-safe.
+  std::size_t open_connections() const;
+
   // Starts accepting and serving on the I/O threads.
   void Start();
 

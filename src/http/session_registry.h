@@ -41,6 +41,10 @@ class SessionCounter {
     std::lock_guard lock(mu_);
     if (--open_ == 0) none_open_.notify_all();
   }
+  std::size_t open() {
+    std::lock_guard lock(mu_);
+    return open_;
+  }
   // True when no session is open, waiting until `deadline` for the last ones to close.
   bool WaitUntilNone(std::chrono::steady_clock::time_point deadline) {
     std::unique_lock lock(mu_);

@@ -430,7 +430,11 @@ class DynamoDbStore final : public Store {
         ++bucket.version;
       }
 
+      auto commit_start = std::chrono::steady_clock::now();
       aws::DynamoDbResponse answer = client_.CallAndWait("TransactWriteItems", TransactionBody(chunk, shard, after));
+      if (answer.ok() && options_.on_commit) {
+        options_.on_commit(chunk.size(), std::chrono::steady_clock::now() - commit_start);
+      }
       if (answer.ok()) {
         for (const auto& [key, bucket] : after) cache_.Set(key, bucket);
         for (Entry* entry : chunk) entry->outcome = WriteOutcome::kStored;

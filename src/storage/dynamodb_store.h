@@ -26,6 +26,8 @@ struct DynamoDbStoreOptions {
   std::size_t max_queued_readings = 1 << 16;
   // Times one group is rebuilt after losing a race for a bucket before its writes fail with kUnavailable.
   int max_rebuilds = 50;
+  // Told of every committed transaction: the new readings it stored and how long the commit took. Optional.
+  CommitObserver on_commit;
 };
 
 // Opens the store on an existing, checked table (EnsureDynamoDbTable). REQUIRES: `client` outlives the store.

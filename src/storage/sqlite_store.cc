@@ -95,6 +95,7 @@ class SqliteStore final : public Store {
   struct SyncJob {
     std::shared_ptr<LogSegment> segment;
     std::vector<std::function<void()>> acks;
+    std::size_t new_readings = 0;  // stored by this round
   };
 
   void PrepareStatements();
@@ -449,7 +450,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     }
   }
 
-  SyncJob sync{log_->current(), {}};
+  SyncJob sync{log_->current(), {}, status.ok() ? static_cast<std::size_t>(round_total.count) : 0};
   sync.acks.reserve(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (status.ok()) {
@@ -544,7 +545,10 @@ void SqliteStore::SyncerLoop() {
       }
     }
     const LogSegment* synced = nullptr;
+    auto sync_start = std::chrono::steady_clock::now();
+    std::size_t new_readings = 0;
     for (const SyncJob& job : jobs) {
+      new_readings += job.new_readings;
       if (job.segment.get() == synced) continue;
       Status status = job.segment->Sync();
       if (!status.ok()) {
@@ -555,6 +559,7 @@ void SqliteStore::SyncerLoop() {
       }
       synced = job.segment.get();
     }
+    if (options_.on_commit) options_.on_commit(new_readings, std::chrono::steady_clock::now() - sync_start);
     for (SyncJob& job : jobs) {
       for (auto& ack : job.acks) ack();
     }

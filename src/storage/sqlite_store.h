@@ -40,6 +40,8 @@ struct SqliteStoreOptions {
   unsigned stats_readers = 2;
   // Log size after which SQLite is checkpointed and a new log segment begins.
   std::uint64_t log_segment_bytes = 64 << 20;
+  // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
+  CommitObserver on_commit;
 };
 
 // Opens the store, replaying the log. kInternal with a clear message when the folder, the database or the log

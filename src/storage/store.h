@@ -10,6 +10,7 @@
 //   store.Write({reading}, [](Status s, std::vector<WriteOutcome> outcomes) { ... });
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -86,6 +87,10 @@ struct ReadingsQuery {
 
 // On OK, at most query.limit readings in time order; fewer means the range ends.
 using ReadingsCallback = std::function<void(StatusOr<std::vector<Reading>>)>;
+
+// Told of every group of writes a store makes durable (an fsync of the log, a DynamoDB transaction): how many new
+// readings it held and how long making it durable took. For metrics; called on a store thread, must be quick.
+using CommitObserver = std::function<void(std::size_t readings, std::chrono::nanoseconds took)>;
 
 class Store {
  public:

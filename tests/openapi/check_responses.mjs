@@ -89,6 +89,7 @@ await check("GET", "/ping", { expect: 204 });
 await check("GET", "/ping?verbose=true", { expect: 200 });
 await check("GET", "/healthz", { expect: 200 });
 await check("GET", "/readyz", { expect: 200 });
+await check("GET", "/metrics", { expect: 200 });
 await check("GET", "/api/openapi.yaml", { expect: 200 });
 const served = await (await fetch(new URL("/api/openapi.yaml", base))).text();
 if (served !== specText) problems.push("GET /api/openapi.yaml is not docs/openapi.yaml");

@@ -1,0 +1,92 @@
+#include "api/metrics_api.h"
+
+#include <array>
+
+namespace telemetry::api {
+namespace {
+
+// Methods beyond these are one label value, so that clients cannot grow the label set.
+std::string MethodLabel(std::string_view method) {
+  static constexpr std::array<std::string_view, 7> kKnown = {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS",
+                                                             "PATCH"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return std::string(known);
+  }
+  return "other";
+}
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics()
+    : requests_(registry_.AddCounter("telemetry_http_requests_total", "HTTP requests answered.",
+                                     {"route", "method", "code"})),
+      request_seconds_(registry_.AddHistogram(
+          "telemetry_http_request_duration_seconds", "Time from a request's arrival to its answer.", {"route"},
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})),
+      readings_(registry_.AddCounter("telemetry_readings_total",
+                                     "Readings written, by outcome: stored, duplicate (an identical retry), "
+                                     "conflict (another value at the same sensor and time), failed (the store "
+                                     "failed).",
+                                     {"outcome"})),
+      rejected_(registry_.AddCounter("telemetry_readings_rejected_total",
+                                     "Readings refused as invalid (never stored).")
+                    .With({})),
+      commit_readings_(registry_
+                           .AddHistogram("telemetry_commit_readings",
+                                         "New readings made durable per commit (an fsync of the log, or a "
+                                         "DynamoDB transaction).",
+                                         {}, {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000})
+                           .With({})),
+      commit_seconds_(registry_
+                          .AddHistogram("telemetry_commit_duration_seconds", "Time one commit took to be durable.",
+                                        {}, {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                             0.25, 0.5, 1, 2.5})
+                          .With({})) {
+  registry_.AddGauge("telemetry_build_info", "The running build; always 1.", {"version"}).With({TELEMETRY_VERSION}).Set(1);
+}
+
+http::Router::Observer ServiceMetrics::HttpObserver() {
+  return [this](std::string_view route, std::string_view method, int status, std::chrono::nanoseconds took) {
+    std::string route_label = route.empty() ? "unmatched" : std::string(route);
+    requests_.With({route_label, MethodLabel(method), std::to_string(status)}).Inc();
+    request_seconds_.With({route_label}).Observe(std::chrono::duration<double>(took).count());
+  };
+}
+
+CommitObserver ServiceMetrics::OnCommit() {
+  return [this](std::size_t readings, std::chrono::nanoseconds took) {
+    commit_readings_.Observe(static_cast<double>(readings));
+    commit_seconds_.Observe(std::chrono::duration<double>(took).count());
+  };
+}
+
+WriteCounters ServiceMetrics::Writes() {
+  return WriteCounters{readings_.With({"stored"}), readings_.With({"duplicate"}), readings_.With({"conflict"}),
+                       readings_.With({"failed"})};
+}
+
+std::function<void(std::size_t)> ServiceMetrics::OnRejected() {
+  return [this](std::size_t readings) { rejected_.Inc(readings); };
+}
+
+void ServiceMetrics::Watch(const http::Server& server) {
+  registry_.AddCallback("telemetry_http_open_connections", "HTTP connections open now.", false,
+                        [&server] { return static_cast<double>(server.open_connections()); });
+}
+
+void ServiceMetrics::Watch(const aws::DynamoDbClient& client) {
+  registry_.AddCallback("telemetry_dynamodb_requests_total", "HTTP requests sent to DynamoDB, retries included.",
+                        true, [&client] { return static_cast<double>(client.requests_sent()); });
+  registry_.AddCallback("telemetry_dynamodb_retries_total", "Requests to DynamoDB that were retries.", true,
+                        [&client] { return static_cast<double>(client.retries_sent()); });
+  registry_.AddCallback("telemetry_dynamodb_throttles_total", "DynamoDB answers that said it was throttling.", true,
+                        [&client] { return static_cast<double>(client.throttles()); });
+}
+
+void ServiceMetrics::AddRoute(http::Router& router) {
+  router.Add("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
+    respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", registry_.Render(), {}});
+  });
+}
+
+}  // namespace telemetry::api
