@@ -50,7 +50,7 @@ for store in sqlite dynamodb; do
   echo "$rate" >"$work/$store.median"
   echo "$store: median $rate req/s, $puts readings stored"
   if [ "$store" = dynamodb ]; then
-    requests=$(grep -o 'DynamoDB requests sent: [0-9]*' "$work/$store-put.log" | grep -o '[0-9]*$')
+    requests=$(grep -o '"requests":[0-9]*' "$work/$store-put.log" | grep -o '[0-9]*$')
     awk -v r="$requests" -v p="$puts" \
       'BEGIN {printf "dynamodb: %d requests for %d readings: %.3f DynamoDB requests per reading\n", r, p, r / p}'
   fi

@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "log/log.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
 #include "storage/metered_store.h"
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   }
   Options& options = std::get<Options>(parsed);
   sigset_t stop_signals = BlockStopSignals();
+  log::SetLevel(options.log_level);
 
   // Declared first: the store and the server report to it until they are gone.
   api::ServiceMetrics service_metrics;
@@ -98,7 +100,19 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> ready{true};
   http::Router router;
-  router.SetObserver(service_metrics.HttpObserver());
+  // Metrics see every answer; the access log too when asked for, and errors of the server always.
+  router.SetObserver([metrics_observer = service_metrics.HttpObserver(),
+                      access_log = options.access_log](const http::Router::Answered& answered) {
+    metrics_observer(answered);
+    if (!access_log && answered.status < 500) return;
+    log::Write(answered.status >= 500 ? log::Level::kError : log::Level::kInfo, "request",
+               {{"request_id", answered.request_id},
+                {"method", answered.method},
+                {"path", answered.path},
+                {"route", answered.route},
+                {"status", std::int64_t{answered.status}},
+                {"duration_ms", std::chrono::duration<double, std::milli>(answered.took).count()}});
+  });
   service_metrics.AddRoute(router);
   api::AddSeedApi(router, store, SystemNow, options.ingest.on_rejected);
   api::AddStatsApi(router, store);
@@ -114,7 +128,7 @@ int main(int argc, char** argv) {
   try {
     server = std::make_unique<http::Server>(options.server, router);
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "telemetryd: %s\n", error.what());
+    std::fprintf(stderr, "telemetryd: %s\n", error.what());  // one plain line, as for any bad configuration
     return 2;
   }
   service_metrics.Watch(*server);
@@ -122,22 +136,21 @@ int main(int argc, char** argv) {
   std::string where = options.storage == "sqlite" ? options.sqlite.data_dir
                                                   : "table " + options.dynamodb_store.table + " at " +
                                                         std::get<OpenedStore>(opened).client->endpoint();
-  std::fprintf(stderr, "telemetryd: listening on %s:%u (storage: %s, %s)\n", options.server.host.c_str(),
-               static_cast<unsigned>(server->port()), options.storage.c_str(), where.c_str());
+  log::Always("listening on " + options.server.host + ":" + std::to_string(server->port()),
+              {{"storage", options.storage}, {"where", where}, {"version", TELEMETRY_VERSION}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::fprintf(stderr, "telemetryd: %s received, draining\n", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  log::Info("stopping: draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   ready = false;
   std::this_thread::sleep_for(options.drain_delay);  // the load balancer's time to see /readyz fail
   server->Stop(options.shutdown_grace);
   store.Close();
   server.reset();
   if (auto& client = std::get<OpenedStore>(opened).client) {
-    std::fprintf(stderr, "telemetryd: DynamoDB requests sent: %llu (retries: %llu)\n",
-                 static_cast<unsigned long long>(client->requests_sent()),
-                 static_cast<unsigned long long>(client->retries_sent()));
+    log::Info("DynamoDB requests sent", {{"requests", static_cast<std::int64_t>(client->requests_sent())},
+                                         {"retries", static_cast<std::int64_t>(client->retries_sent())}});
   }
-  std::fprintf(stderr, "telemetryd: stopped\n");
+  log::Info("stopped");
   return 0;
 }

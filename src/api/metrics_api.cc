@@ -46,10 +46,10 @@ ServiceMetrics::ServiceMetrics()
 }
 
 http::Router::Observer ServiceMetrics::HttpObserver() {
-  return [this](std::string_view route, std::string_view method, int status, std::chrono::nanoseconds took) {
-    std::string route_label = route.empty() ? "unmatched" : std::string(route);
-    requests_.With({route_label, MethodLabel(method), std::to_string(status)}).Inc();
-    request_seconds_.With({route_label}).Observe(std::chrono::duration<double>(took).count());
+  return [this](const http::Router::Answered& answered) {
+    std::string route = answered.route.empty() ? "unmatched" : std::string(answered.route);
+    requests_.With({route, MethodLabel(answered.method), std::to_string(answered.status)}).Inc();
+    request_seconds_.With({route}).Observe(std::chrono::duration<double>(answered.took).count());
   };
 }
 

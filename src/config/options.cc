@@ -76,6 +76,14 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
                  "The InfluxDB line-protocol measurement that holds readings")
       ->envname("TELEMETRY_INFLUX_MEASUREMENT")
       ->capture_default_str();
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "Least important log lines written: debug, info, warn or error")
+      ->envname("TELEMETRY_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_flag("--access-log", options.access_log, "Log every request (one JSON line: request id, route, status, "
+                                                   "duration)")
+      ->envname("TELEMETRY_ACCESS_LOG");
   app.add_option("--max-body-bytes", options.server.body_limit, "Largest request body accepted (413 beyond)")
       ->envname("TELEMETRY_MAX_BODY_BYTES")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
@@ -120,6 +128,7 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   if (!ParseListen(listen, options.server)) {
     return ExitNow{2, "telemetryd: --listen must be HOST:PORT with a port from 0 to 65535, got \"" + listen + "\""};
   }
+  log::ParseLevel(log_level, &options.log_level);  // CLI11 has checked the name
   options.server.idle_timeout = std::chrono::seconds(idle_seconds);
   options.server.request_timeout = std::chrono::seconds(request_seconds);
   options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));

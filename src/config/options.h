@@ -8,6 +8,7 @@
 #include "aws/dynamodb_client.h"
 #include "api/ingest_options.h"
 #include "http/server.h"
+#include "log/log.h"
 #include "storage/dynamodb_store.h"
 #include "storage/sqlite_store.h"
 
@@ -27,6 +28,9 @@ struct Options {
   // After SIGTERM/SIGINT, how long /readyz answers 503 while requests are still served, so a load balancer
   // notices and stops sending traffic before the listener closes.
   std::chrono::milliseconds drain_delay{0};
+  // --log-level: lines below it are dropped. --access-log: one line per request.
+  log::Level log_level = log::Level::kInfo;
+  bool access_log = false;
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};
 };

@@ -1,6 +1,30 @@
 #include "http/router.h"
 
+#include <cctype>
+#include <cstdio>
+#include <random>
+
 namespace telemetry::http {
+namespace {
+
+bool UsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+// The client's X-Request-Id when usable (so that its logs and ours share it), else 16 random hex digits.
+std::string RequestId(const Request& request) {
+  if (auto given = request.Header("X-Request-Id"); given && UsableRequestId(*given)) return std::string(*given);
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char id[17];
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(random()));
+  return id;
+}
+
+}  // namespace
 
 void Router::Add(const std::string& method, const std::string& path, Handler handler) {
   Route& route = routes_[path];
@@ -14,16 +38,16 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
 
 void Router::Dispatch(Request&& request, Responder respond) const {
   auto route = routes_.find(request.path);
-  if (observer_) {
-    // Route names come from the table, never from the request: unknown paths cannot grow the label set.
-    std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
-    respond = [this, name, method = request.method, start = std::chrono::steady_clock::now(),
-               respond = std::move(respond)](Response response) {
-      int status = response.status;
-      respond(std::move(response));
-      observer_(name, method, status, std::chrono::steady_clock::now() - start);
-    };
-  }
+  std::string request_id = RequestId(request);
+  // Route names come from the table, never from the request: unknown paths cannot grow a metric's label set.
+  std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
+  respond = [this, name, method = request.method, path = request.path, request_id,
+             start = std::chrono::steady_clock::now(), respond = std::move(respond)](Response response) {
+    int status = response.status;
+    response.headers.emplace_back("X-Request-Id", request_id);
+    respond(std::move(response));
+    if (observer_) observer_(Answered{name, method, path, request_id, status, std::chrono::steady_clock::now() - start});
+  };
   if (route == routes_.end()) {
     respond(ErrorResponse(404, "not_found", "no such path: " + request.path.substr(0, 200)));
     return;

@@ -1,5 +1,6 @@
 // Maps (method, path) to handlers. Unknown paths get a JSON 404; a known path with another method gets a JSON 405
-// with an Allow header. HEAD is answered by the GET handler (the session drops the body).
+// with an Allow header. HEAD is answered by the GET handler (the session drops the body). Every answer carries an
+// X-Request-Id: the request's own when it sent a usable one (1 to 128 of A-Z a-z 0-9 . _ -), else a new one.
 #pragma once
 
 #include <chrono>
@@ -22,10 +23,17 @@ class Router {
   // Calls the matching handler, or answers 404/405 itself. Thread-safe once registration is over.
   void Dispatch(Request&& request, Responder respond) const;
 
-  // Called once per answer, on the thread that answers: the route's path ("" when none matched), the method,
-  // the status and the time from dispatch to answer. Must be quick and thread-safe. Set before serving.
-  using Observer =
-      std::function<void(std::string_view route, std::string_view method, int status, std::chrono::nanoseconds)>;
+  // What an observer is told of each answer.
+  struct Answered {
+    std::string_view route;       // the route's path; "" when none matched
+    std::string_view method;      // as sent
+    std::string_view path;        // as sent (not decoded, without the query)
+    std::string_view request_id;  // the X-Request-Id the answer carries
+    int status;
+    std::chrono::nanoseconds took;  // from dispatch to answer
+  };
+  // Called once per answer, on the thread that answers. Must be quick and thread-safe. Set before serving.
+  using Observer = std::function<void(const Answered&)>;
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:

@@ -14,6 +14,7 @@
 
 #include "http/session.h"
 #include "http/session_registry.h"
+#include "log/log.h"
 
 namespace telemetry::http {
 
@@ -58,7 +59,7 @@ struct Server::Impl {
       if (error == net::error::operation_aborted || !acceptor->is_open()) return;
       if (error) {
         // Out of file descriptors or similar: pause instead of spinning, then go on accepting.
-        std::fprintf(stderr, "telemetryd: accept failed: %s\n", error.message().c_str());
+        log::Error("accept failed", {{"error", error.message()}});
         retry_timer->expires_after(std::chrono::milliseconds(100));
         retry_timer->async_wait([this](boost::system::error_code) { Accept(); });
         return;

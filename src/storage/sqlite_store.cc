@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/rollup.h"
+#include "log/log.h"
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
@@ -229,7 +230,7 @@ void SqliteStore::CatchUpWithLog() {
   if (!replay.ok()) throw std::runtime_error(replay.message());
   Commit();
   if (replayed > 0) {
-    std::fprintf(stderr, "telemetryd: applied %lld readings from the log\n", static_cast<long long>(replayed));
+    log::Info("applied readings from the log", {{"readings", static_cast<std::int64_t>(replayed)}});
   }
   CheckpointAndRotateLog();
 
@@ -402,7 +403,7 @@ void SqliteStore::WriterLoop() {
     } catch (const std::exception& error) {
       // Readings already acknowledged are safe in the log; without SQLite they cannot be applied, so stop loudly
       // and let the next start replay them.
-      std::fprintf(stderr, "telemetryd: fatal: cannot commit to SQLite: %s\n", error.what());
+      log::Error("fatal: cannot commit to SQLite", {{"error", error.what()}});
       std::abort();
     }
     EnqueueReads(std::exchange(reads, {}));
@@ -440,12 +441,12 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     // SQLite's open transaction holds this round's readings, the log does not. The log is the truth: drop the
     // transaction and rebuild from the log, as after a crash. (No per-round savepoint: it would cost a copy of
     // every page each round touches.)
-    std::fprintf(stderr, "telemetryd: %s\n", status.message().c_str());
+    log::Error("a round of writes failed; rebuilding from the log", {{"error", status.message()}});
     try {
       db_.Execute("ROLLBACK");
       CatchUpWithLog();
     } catch (const std::exception& error) {
-      std::fprintf(stderr, "telemetryd: fatal: cannot recover from the log: %s\n", error.what());
+      log::Error("fatal: cannot recover from the log", {{"error", error.what()}});
       std::abort();
     }
   }
@@ -554,7 +555,7 @@ void SqliteStore::SyncerLoop() {
       if (!status.ok()) {
         // After a failed fsync the kernel may have dropped the dirty pages: nothing written since the last good
         // sync can be trusted, so stop now (as PostgreSQL does) and let the next start replay what is on disk.
-        std::fprintf(stderr, "telemetryd: fatal: %s\n", status.message().c_str());
+        log::Error("fatal: the log could not be synced", {{"error", status.message()}});
         std::abort();
       }
       synced = job.segment.get();

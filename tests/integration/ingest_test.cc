@@ -69,8 +69,10 @@ TEST_P(IngestTest, AJsonArrayIsStoredAndEachItemAccountedFor) {
 TEST_P(IngestTest, NdjsonAndGzipBodies) {
   ServerProcess server(Args());
   HttpClient client(server.port());
+  // DynamoDB Local commits far fewer readings per second: fewer there (the same lines, blank lines and bad one).
+  const int readings = GetParam() == "dynamodb" ? 300 : 1000;
   std::string ndjson;
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < readings; ++i) {
     ndjson += R"({"sensorID":"n)" + std::to_string(i % 10) + R"(","temperature":)" + std::to_string(i % 50) +
               R"(,"time":)" + std::to_string(kStart + i) + "}\r\n";
     if (i % 100 == 0) ndjson += "\n";  // blank lines are skipped
@@ -79,10 +81,11 @@ TEST_P(IngestTest, NdjsonAndGzipBodies) {
   HttpResponse response = client.Request("POST", "/api/v1/readings", testing::Gzip(ndjson),
                                          {{"Content-Type", "application/x-ndjson"}, {"Content-Encoding", "gzip"}});
   EXPECT_EQ(response.status, 400) << response.body;
-  EXPECT_NE(response.body.find(R"("stored":1000,"duplicates":0,"rejected":[{"index":1000,)"), std::string::npos)
-      << response.body;
-  EXPECT_EQ(testing::JsonField(Stats(client), "count"), "1000");
-  EXPECT_EQ(testing::JsonField(Stats(client), "sum"), "24500");
+  std::string counts = R"("stored":)" + std::to_string(readings) + R"(,"duplicates":0,"rejected":[{"index":)" +
+                       std::to_string(readings) + ",";
+  EXPECT_NE(response.body.find(counts), std::string::npos) << response.body;
+  EXPECT_EQ(testing::JsonField(Stats(client), "count"), std::to_string(readings));
+  EXPECT_EQ(testing::JsonField(Stats(client), "sum"), std::to_string(readings / 50 * 1225));
 }
 
 TEST_P(IngestTest, BadBatchesAreRefusedWholeWithTheReason) {

@@ -65,7 +65,8 @@ TEST_P(SeriesTest, EveryBucketMatchesBruteForce) {
   std::uniform_int_distribution<long long> when(0, 3 * 86400 - 1), value(-40, 40);
   std::vector<std::tuple<std::string, long long, long long>> sent;  // sensor, second, value
   std::string batch;
-  for (int i = 0; i < 600; ++i) {
+  // DynamoDB Local commits far fewer readings per second: fewer there, the same coverage of buckets.
+  for (int i = 0; i < (GetParam() == "dynamodb" ? 250 : 600); ++i) {
     std::string sensor = "s" + std::to_string(i % 3);
     long long second = base + when(random), v = value(random);
     if (std::any_of(sent.begin(), sent.end(), [&](const auto& s) {

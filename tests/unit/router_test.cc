@@ -38,8 +38,9 @@ TEST(Router, UnknownPathIsAJson404) {
 TEST(Router, WrongMethodIsAJson405WithAllow) {
   Response response = Route(MakeRouter(), "DELETE", "/x");
   EXPECT_EQ(response.status, 405);
-  ASSERT_EQ(response.headers.size(), 1u);
+  ASSERT_EQ(response.headers.size(), 2u);  // Allow, and the X-Request-Id every answer carries
   EXPECT_EQ(response.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD, PUT"}));
+  EXPECT_EQ(response.headers[1].first, "X-Request-Id");
 }
 
 TEST(Request, DecodesQueryParameters) {
