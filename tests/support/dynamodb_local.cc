@@ -14,24 +14,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "run_command.h"
+
 namespace telemetry::testing {
 namespace {
-
-// A port nothing listens on now: bind port 0, read what the kernel chose, release it.
-std::uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 bool Accepts(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -51,7 +37,7 @@ DynamoDbLocal::DynamoDbLocal() {
   if (!std::filesystem::exists(dir + "/DynamoDBLocal.jar")) {
     throw std::runtime_error("DynamoDB Local is not in " + dir + ": run scripts/fetch_dynamodb_local.sh");
   }
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
   pid_ = ::fork();
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test binary that crashed
