@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/error_response.h"
+#include "api/query_params.h"
 #include "core/json_writer.h"
 
 namespace telemetry::api {
@@ -21,34 +22,24 @@ bool AcceptsCsvFirst(std::optional<std::string_view> accept) {
 }
 
 StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
-  for (const std::string& name : request.QueryParamNames()) {
-    if (name != "sensorID" && name != "from" && name != "to" && name != "limit" && name != "cursor" &&
-        name != "format") {
-      return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) +
-                             "\"; known: sensorID, from, to, limit, cursor, format");
-    }
+  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to", "limit", "cursor", "format"});
+      !known.ok()) {
+    return known;
   }
   ExportRequest out;
-  std::optional<std::string> sensor_id = request.QueryParam("sensorID");
-  if (!sensor_id) return InvalidArgument("sensorID is required (GET /api/v1/sensors lists them)");
-  if (Status valid = ValidateSensorId(*sensor_id); !valid.ok()) return valid;
-  out.query.sensor_id = std::move(*sensor_id);
-  for (auto [name, bound] : {std::pair{"from", &out.query.from}, std::pair{"to", &out.query.to}}) {
-    if (auto text = request.QueryParam(name)) {
-      StatusOr<TimeNs> time = ParseTime(*text);
-      if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
-      *bound = *time;
-    }
-  }
+  StatusOr<std::optional<std::string>> sensor_id = SensorIdParam(request);
+  if (!sensor_id.ok()) return sensor_id.status();
+  if (!*sensor_id) return InvalidArgument("sensorID is required (GET /api/v1/sensors lists them)");
+  out.query.sensor_id = std::move(**sensor_id);
+  StatusOr<TimeNs> from = TimeParam(request, "from", kMinTime), to = TimeParam(request, "to", kMaxTime);
+  if (!from.ok()) return from.status();
+  if (!to.ok()) return to.status();
+  out.query.from = *from;
+  out.query.to = *to;
   if (out.query.from > out.query.to) return InvalidArgument("from must not be later than to");
-  out.query.limit = kDefaultLimit;
-  if (auto text = request.QueryParam("limit")) {
-    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), out.query.limit);
-    if (error != std::errc() || end != text->data() + text->size() || out.query.limit == 0 ||
-        out.query.limit > kMaxLimit) {
-      return InvalidArgument("limit must be a whole number from 1 to " + std::to_string(kMaxLimit));
-    }
-  }
+  StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
+  if (!limit.ok()) return limit.status();
+  out.query.limit = *limit;
   if (auto cursor = request.QueryParam("cursor")) {
     TimeNs after = 0;
     auto [end, error] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), after);

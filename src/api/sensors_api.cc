@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/error_response.h"
+#include "api/query_params.h"
 #include "core/json_writer.h"
 
 namespace telemetry::api {
@@ -37,19 +38,11 @@ StatusOr<std::string> DecodeCursor(std::string_view cursor) {
 }
 
 StatusOr<SensorsQuery> ParseSensorsQuery(const http::Request& request) {
-  for (const std::string& name : request.QueryParamNames()) {
-    if (name != "limit" && name != "cursor") {
-      return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) + "\"; known: limit, cursor");
-    }
-  }
+  if (Status known = RejectUnknownParams(request, {"limit", "cursor"}); !known.ok()) return known;
   SensorsQuery query;
-  query.limit = kDefaultLimit;
-  if (auto text = request.QueryParam("limit")) {
-    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), query.limit);
-    if (error != std::errc() || end != text->data() + text->size() || query.limit == 0 || query.limit > kMaxLimit) {
-      return InvalidArgument("limit must be a whole number from 1 to " + std::to_string(kMaxLimit));
-    }
-  }
+  StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
+  if (!limit.ok()) return limit.status();
+  query.limit = *limit;
   if (auto cursor = request.QueryParam("cursor")) {
     StatusOr<std::string> after = DecodeCursor(*cursor);
     if (!after.ok()) return after.status();

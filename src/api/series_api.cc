@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "api/error_response.h"
+#include "api/query_params.h"
 #include "core/json_writer.h"
 #include "core/series_buckets.h"
 
@@ -12,25 +13,19 @@ namespace telemetry::api {
 namespace {
 
 StatusOr<SeriesQuery> ParseSeriesRequest(const http::Request& request, TimeNs now) {
-  for (const std::string& name : request.QueryParamNames()) {
-    if (name != "sensorID" && name != "from" && name != "to" && name != "interval" && name != "tz") {
-      return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) +
-                             "\"; known: sensorID, from, to, interval, tz");
-    }
+  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to", "interval", "tz"}); !known.ok()) {
+    return known;
   }
   SeriesQuery query;
-  if (auto sensor_id = request.QueryParam("sensorID")) {
-    if (Status valid = ValidateSensorId(*sensor_id); !valid.ok()) return valid;
-    query.sensor_id = std::move(*sensor_id);
-  }
-  TimeNs to = now, from = now - kNanosPerDay;
-  for (auto [name, bound] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
-    if (auto text = request.QueryParam(name)) {
-      StatusOr<TimeNs> time = ParseTime(*text);
-      if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
-      *bound = *time;
-    }
-  }
+  StatusOr<std::optional<std::string>> sensor_id = SensorIdParam(request);
+  if (!sensor_id.ok()) return sensor_id.status();
+  query.sensor_id = std::move(sensor_id).value();
+  StatusOr<TimeNs> to_param = TimeParam(request, "to", now);
+  if (!to_param.ok()) return to_param.status();
+  TimeNs to = *to_param;
+  StatusOr<TimeNs> from_param = TimeParam(request, "from", to - kNanosPerDay);
+  if (!from_param.ok()) return from_param.status();
+  TimeNs from = *from_param;
   if (from >= to) return InvalidArgument("from must be earlier than to");
   StatusOr<TimeNs> interval = ParseInterval(request.QueryParam("interval").value_or("1h"));
   if (!interval.ok()) return interval.status();

@@ -1,30 +1,19 @@
 #include "api/stats_api.h"
 
 #include "api/error_response.h"
+#include "api/query_params.h"
 #include "core/json_writer.h"
 
 namespace telemetry::api {
 
 StatusOr<StatsQuery> ParseStatsQuery(const http::Request& request) {
-  for (const std::string& name : request.QueryParamNames()) {
-    if (name != "sensorID" && name != "from" && name != "to") {
-      return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) +
-                             "\"; known: sensorID, from, to");
-    }
-  }
-  StatsQuery query;
-  if (auto sensor_id = request.QueryParam("sensorID")) {
-    Status valid = ValidateSensorId(*sensor_id);
-    if (!valid.ok()) return valid;
-    query.sensor_id = std::move(*sensor_id);
-  }
-  for (auto [name, bound] : {std::pair{"from", &query.from}, std::pair{"to", &query.to}}) {
-    if (auto text = request.QueryParam(name)) {
-      StatusOr<TimeNs> time = ParseTime(*text);
-      if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
-      *bound = *time;
-    }
-  }
+  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to"}); !known.ok()) return known;
+  StatusOr<std::optional<std::string>> sensor_id = SensorIdParam(request);
+  if (!sensor_id.ok()) return sensor_id.status();
+  StatusOr<TimeNs> from = TimeParam(request, "from", kMinTime), to = TimeParam(request, "to", kMaxTime);
+  if (!from.ok()) return from.status();
+  if (!to.ok()) return to.status();
+  StatsQuery query{std::move(sensor_id).value(), *from, *to};
   if (query.from > query.to) return InvalidArgument("from must not be later than to");
   return query;
 }

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -400,10 +401,15 @@ class DynamoDbStore final : public Store {
   }
 
   static bool IsShortLived(const ItemKey& key) {
-    for (int level = 0; kRollupWidths[level] < 3600 * kNanosPerSecond; ++level) {
-      if (key.pk.starts_with("A#" + std::to_string(level) + "#")) return true;
-    }
-    return false;
+    // The partition prefixes of the levels finer than an hour, made once (this runs for every bucket written).
+    static const std::vector<std::string> kPrefixes = [] {
+      std::vector<std::string> prefixes;
+      for (int level = 0; kRollupWidths[level] < 3600 * kNanosPerSecond; ++level) {
+        prefixes.push_back(BucketPartition(level, 0, "").substr(0, 2 + std::to_string(level).size() + 1));
+      }
+      return prefixes;
+    }();
+    return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](const std::string& p) { return key.pk.starts_with(p); });
   }
 
   // Commits the readings of `chunk` that are new and gives every entry its outcome, or fails. Losing a race for
@@ -750,21 +756,9 @@ class DynamoDbStore final : public Store {
     std::vector<Reading> page;
     TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
     if (from >= query.to) return page;
+    PartitionRange range{ReadingKey(query.sensor_id, 0).pk, EncodeSortTime(from), EncodeSortTime(query.to - 1), true};
     Status status = QueryPages(
-        [&] {
-          JsonWriter json;
-          json.BeginObject().Key("TableName").String(options_.table);
-          json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
-          json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
-          json.Key("#sk").String(kSortKey).EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
-          WriteString(json, ReadingKey(query.sensor_id, 0).pk);
-          json.Key(":low");
-          WriteString(json, EncodeSortTime(from));
-          json.Key(":high");
-          WriteString(json, EncodeSortTime(query.to - 1));
-          json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - page.size()));
-          return json.Key("ConsistentRead").Bool(true).EndObject().Take();
-        },
+        [&] { return QueryBody(range, query.limit - page.size()); },
         [&](simdjson::dom::element item) {
           StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
           std::optional<double> value = NumberOf(item, "v");
@@ -852,9 +846,7 @@ class DynamoDbStore final : public Store {
     std::string start_key;
     bool more = true;
     do {
-      std::string request = body();
-      // LastEvaluatedKey goes back as it came, spliced in as raw JSON.
-      if (!start_key.empty()) request.insert(request.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
+      std::string request = WithStartKey(body(), start_key);
       aws::DynamoDbResponse answer = client_.CallAndWait("Query", std::move(request));
       if (!answer.ok()) return FailureOf(answer);
       simdjson::dom::parser parser;
@@ -907,7 +899,7 @@ class DynamoDbStore final : public Store {
     progress.pending = ranges.size();
     // Asks for one page of ranges[i]; its answer asks for the next page, or counts the range done.
     std::function<void(std::size_t, std::string)> ask = [&](std::size_t i, std::string start_key) {
-      client_.Call("Query", QueryBody(ranges[i], start_key), [&, i](aws::DynamoDbResponse answer) {
+      client_.Call("Query", WithStartKey(QueryBody(ranges[i]), start_key), [&, i](aws::DynamoDbResponse answer) {
         simdjson::dom::parser parser;
         simdjson::dom::element document;
         std::string next_key;
@@ -938,7 +930,8 @@ class DynamoDbStore final : public Store {
     return progress.status;
   }
 
-  std::string QueryBody(const PartitionRange& range, const std::string& start_key) const {
+  // A Query of one partition range, strongly consistent; at most `limit` items when limit > 0.
+  std::string QueryBody(const PartitionRange& range, std::size_t limit = 0) const {
     JsonWriter json;
     json.BeginObject().Key("TableName").String(options_.table);
     json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
@@ -950,8 +943,13 @@ class DynamoDbStore final : public Store {
     WriteString(json, range.low);
     json.Key(":high");
     WriteString(json, range.high);
-    json.EndObject().Key("ConsistentRead").Bool(true).EndObject();
-    std::string body = json.Take();
+    json.EndObject();
+    if (limit > 0) json.Key("Limit").Int(static_cast<std::int64_t>(limit));
+    return json.Key("ConsistentRead").Bool(true).EndObject().Take();
+  }
+
+  // A request to go on after the previous page: LastEvaluatedKey goes back as it came, spliced in as raw JSON.
+  static std::string WithStartKey(std::string body, const std::string& start_key) {
     if (!start_key.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start_key);
     return body;
   }

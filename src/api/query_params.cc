@@ -1,0 +1,47 @@
+#include "api/query_params.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/reading.h"
+
+namespace telemetry::api {
+
+Status RejectUnknownParams(const http::Request& request, std::initializer_list<std::string_view> known) {
+  for (const std::string& name : request.QueryParamNames()) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string list;
+    for (std::string_view one : known) list += (list.empty() ? "" : ", ") + std::string(one);
+    return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) + "\"; known: " + list);
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::optional<std::string>> SensorIdParam(const http::Request& request) {
+  std::optional<std::string> sensor_id = request.QueryParam("sensorID");
+  if (sensor_id) {
+    if (Status valid = ValidateSensorId(*sensor_id); !valid.ok()) return valid;
+  }
+  return sensor_id;
+}
+
+StatusOr<TimeNs> TimeParam(const http::Request& request, std::string_view name, TimeNs fallback) {
+  std::optional<std::string> text = request.QueryParam(name);
+  if (!text) return fallback;
+  StatusOr<TimeNs> time = ParseTime(*text);
+  if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
+  return time;
+}
+
+StatusOr<std::size_t> LimitParam(const http::Request& request, std::size_t fallback, std::size_t max) {
+  std::optional<std::string> text = request.QueryParam("limit");
+  if (!text) return fallback;
+  std::size_t limit = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (error != std::errc() || end != text->data() + text->size() || limit == 0 || limit > max) {
+    return InvalidArgument("limit must be a whole number from 1 to " + std::to_string(max));
+  }
+  return limit;
+}
+
+}  // namespace telemetry::api
