@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "api/access_guard.h"
 #include "api/batch_api.h"
 #include "api/health_api.h"
 #include "api/influx_api.h"
@@ -15,6 +16,9 @@
 #include "api/sensors_api.h"
 #include "api/series_api.h"
 #include "api/stats_api.h"
+#include "api/tokens_api.h"
+#include "auth/authenticator.h"
+#include "auth/token_command.h"
 #include "aws/credentials_chain.h"
 #include "aws/curl_transport.h"
 #include "aws/dynamodb_client.h"
@@ -25,8 +29,10 @@
 #include "log/log.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
+#include "storage/dynamodb_token_store.h"
 #include "storage/metered_store.h"
 #include "storage/sqlite_store.h"
+#include "storage/sqlite_token_store.h"
 
 namespace {
 
@@ -40,19 +46,25 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
-// The configured store with whatever it stands on; members are destroyed in reverse: the store first.
+// The configured store with whatever it stands on; members are destroyed in reverse: the stores first.
 struct OpenedStore {
   std::unique_ptr<telemetry::aws::CurlTransport> transport;
   std::unique_ptr<telemetry::aws::CredentialsProvider> credentials;
   std::unique_ptr<telemetry::aws::DynamoDbClient> client;
-  std::unique_ptr<telemetry::Store> store;
+  std::unique_ptr<telemetry::TokenStore> tokens;
+  std::unique_ptr<telemetry::Store> store;  // null when only the tokens were asked for
 };
 
-// The store --storage names, or the one line that says why it cannot be had (and the exit code).
-std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options& options) {
+// The stores --storage names, or the one line that says why they cannot be had (and the exit code).
+// `readings`: open the readings' store too, not only the tokens'.
+std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options& options, bool readings) {
   using namespace telemetry;
   OpenedStore opened;
   if (options.storage == "sqlite") {
+    auto tokens = OpenSqliteTokenStore(options.sqlite.data_dir);
+    if (!tokens.ok()) return ExitNow{1, "telemetryd: " + tokens.status().message()};
+    opened.tokens = std::move(tokens).value();
+    if (!readings) return opened;
     auto store = OpenSqliteStore(options.sqlite);
     if (!store.ok()) return ExitNow{1, "telemetryd: " + store.status().message()};
     opened.store = std::move(store).value();
@@ -67,7 +79,8 @@ std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options
   if (!table.ok()) {
     return ExitNow{table.code() == StatusCode::kInvalidArgument ? 2 : 1, "telemetryd: " + table.message()};
   }
-  opened.store = OpenDynamoDbStore(*opened.client, options.dynamodb_store);
+  opened.tokens = OpenDynamoDbTokenStore(*opened.client, options.dynamodb_store.table);
+  if (readings) opened.store = OpenDynamoDbStore(*opened.client, options.dynamodb_store);
   return opened;
 }
 
@@ -81,15 +94,23 @@ int main(int argc, char** argv) {
     return exit_now->code;
   }
   Options& options = std::get<Options>(parsed);
-  sigset_t stop_signals = BlockStopSignals();
   log::SetLevel(options.log_level);
+  if (options.token_command) {
+    auto opened = OpenStore(options, /*readings=*/false);
+    if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
+      std::fprintf(stderr, "%s\n", exit_now->message.c_str());
+      return exit_now->code;
+    }
+    return auth::RunTokenCommand(*options.token_command, *std::get<OpenedStore>(opened).tokens, SystemNow);
+  }
+  sigset_t stop_signals = BlockStopSignals();
 
   // Declared first: the store and the server report to it until they are gone.
   api::ServiceMetrics service_metrics;
   options.sqlite.on_commit = options.dynamodb_store.on_commit = service_metrics.OnCommit();
   options.ingest.on_rejected = service_metrics.OnRejected();
 
-  auto opened = OpenStore(options);
+  auto opened = OpenStore(options, /*readings=*/true);
   if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
     std::fprintf(stderr, "%s\n", exit_now->message.c_str());
     return exit_now->code;
@@ -123,6 +144,24 @@ int main(int argc, char** argv) {
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
   api::AddHealthApi(router, ready);
+
+  std::unique_ptr<auth::Authenticator> authenticator;
+  if (options.auth == "token") {
+    TokenStore& tokens = *std::get<OpenedStore>(opened).tokens;
+    authenticator = std::make_unique<auth::Authenticator>(tokens, options.admin_token, options.token_refresh);
+    if (Status loaded = authenticator->Load(); !loaded.ok()) {
+      std::fprintf(stderr, "telemetryd: cannot load tokens: %s\n", loaded.message().c_str());
+      return 1;
+    }
+    api::AddTokensApi(router, tokens, *authenticator, SystemNow);
+  } else {
+    log::Warn("authentication is off (--auth none): whoever reaches this port may write and read everything");
+  }
+  std::optional<RateLimiter> client_limits, token_limits;
+  if (options.client_rate > 0) client_limits.emplace(options.client_rate, options.client_burst, options.rate_limit_keys);
+  if (options.token_rate > 0) token_limits.emplace(options.token_rate, options.token_burst, options.rate_limit_keys);
+  api::GuardRoutes(router, {authenticator.get(), options.metrics_public, client_limits ? &*client_limits : nullptr,
+                            token_limits ? &*token_limits : nullptr, options.trust_proxy, options.max_inflight});
 
   std::unique_ptr<http::Server> server;
   try {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "api/access_guard.h"
 #include "api/error_response.h"
 #include "api/reading_json.h"
 #include "core/json_writer.h"
@@ -40,6 +41,9 @@ void PostReadings(Store& store, const Clock& clock, const IngestOptions& options
   }
   StatusOr<ReadingBatch> parsed = ParseReadingBatch(request.body, *ndjson, clock(), options.max_batch_readings);
   if (!parsed.ok()) return respond(StatusResponse(parsed.status()));
+  if (auto forbidden = ForbiddenSensor(request, parsed->readings)) {
+    return respond(http::ErrorResponse(403, "forbidden", *forbidden));
+  }
   auto batch = std::make_shared<ReadingBatch>(std::move(parsed).value());
   if (options.on_rejected && !batch->rejected.empty()) options.on_rejected(batch->rejected.size());
   std::vector<Reading> readings = batch->readings;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "api/access_guard.h"
 #include "core/json_writer.h"
 #include "core/line_protocol.h"
 #include "http/content_encoding.h"
@@ -10,22 +11,7 @@
 namespace telemetry::api {
 namespace {
 
-enum class Dialect { kV1, kV2 };
-
-// InfluxDB's error bodies: 1.x {"error":"..."}, 2.x {"code":"invalid","message":"..."}.
-http::Response InfluxError(Dialect dialect, int status, std::string_view message) {
-  JsonWriter json;
-  if (dialect == Dialect::kV1) {
-    json.BeginObject().Key("error").String(message).EndObject();
-  } else {
-    const char* code = status == 413 ? "request too large" : status >= 500 ? "unavailable" : "invalid";
-    json.BeginObject().Key("code").String(code).Key("message").String(message).EndObject();
-  }
-  http::Response response = http::JsonResponse(json.Take(), status);
-  response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
-  if (status == 503) response.headers.emplace_back("Retry-After", "1");
-  return response;
-}
+using Dialect = InfluxDialect;
 
 http::Response NoContent() {
   http::Response response{204, "", "", {}};
@@ -121,6 +107,7 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
   auto lines = std::make_shared<std::vector<int>>();
   std::vector<Reading> readings;
   PointsToReadings(parsed.points, options.influx_measurement, clock(), readings, *lines, *problems);
+  if (auto forbidden = ForbiddenSensor(request, readings)) return respond(InfluxError(dialect, 403, *forbidden));
   std::size_t points = parsed.points.size() + parsed.errors.size();
   if (options.on_rejected && readings.size() < points) options.on_rejected(points - readings.size());
   if (readings.empty()) {
@@ -148,6 +135,25 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
 }
 
 }  // namespace
+
+http::Response InfluxError(InfluxDialect dialect, int status, std::string_view message) {
+  JsonWriter json;
+  if (dialect == InfluxDialect::kV1) {
+    json.BeginObject().Key("error").String(message).EndObject();
+  } else {
+    const char* code = status == 401   ? "unauthorized"
+                       : status == 403 ? "forbidden"
+                       : status == 413 ? "request too large"
+                       : status == 429 ? "too many requests"
+                       : status >= 500 ? "unavailable"
+                                       : "invalid";
+    json.BeginObject().Key("code").String(code).Key("message").String(message).EndObject();
+  }
+  http::Response response = http::JsonResponse(json.Take(), status);
+  response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
+  if (status == 503) response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
 
 void AddInfluxApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options) {
   router.Add("POST", "/write", [&store, clock, &options](http::Request&& request, http::Responder respond) {

@@ -9,6 +9,8 @@
 // not parse, conflicting values — in InfluxDB's way: 400 {"error":"partial write: ..."} after storing the rest.
 #pragma once
 
+#include <string_view>
+
 #include "api/ingest_options.h"
 #include "core/clock.h"
 #include "http/router.h"
@@ -18,6 +20,11 @@ namespace telemetry::api {
 
 // The InfluxDB version /ping announces: 1.x clients check the major version.
 inline constexpr const char* kInfluxCompatibleVersion = "1.8.10";
+
+enum class InfluxDialect { kV1, kV2 };
+
+// An error answer as InfluxDB of that version words it: 1.x {"error":"..."}, 2.x {"code":"invalid","message":"..."}.
+http::Response InfluxError(InfluxDialect dialect, int status, std::string_view message);
 
 void AddInfluxApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options);
 

@@ -1,5 +1,6 @@
 #include "api/seed_api.h"
 
+#include "api/access_guard.h"
 #include "api/error_response.h"
 #include "api/reading_json.h"
 #include "core/json_writer.h"
@@ -31,6 +32,7 @@ void PutTemperature(Store& store, const Clock& clock, const std::function<void(s
   Reading stored = *reading;
   std::vector<Reading> batch;
   batch.push_back(std::move(reading).value());
+  if (auto forbidden = ForbiddenSensor(request, batch)) return respond(http::ErrorResponse(403, "forbidden", *forbidden));
   store.Write(std::move(batch), [respond = std::move(respond), stored = std::move(stored)](
                                     Status status, std::vector<WriteOutcome> outcomes) {
     if (!status.ok()) return respond(StatusResponse(status));

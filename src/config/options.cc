@@ -1,7 +1,9 @@
 #include "config/options.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace telemetry {
@@ -21,6 +23,9 @@ bool ParseListen(const std::string& text, http::ServerOptions& server) {
   server.port = static_cast<std::uint16_t>(number);
   return true;
 }
+
+// A bootstrap admin token shorter than this is refused: it guards everything.
+constexpr std::size_t kMinAdminTokenChars = 32;
 
 }  // namespace
 
@@ -115,6 +120,66 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_COMMIT_INTERVAL_MS")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
+  app.add_option("--auth", options.auth,
+                 "none: anyone may call anything; token: every call but the health checks needs a token")
+      ->envname("TELEMETRY_AUTH")
+      ->check(CLI::IsMember({"none", "token"}))
+      ->capture_default_str();
+  std::string admin_token_file;
+  app.add_option("--admin-token-file", admin_token_file,
+                 "File holding a bootstrap admin token (or set TELEMETRY_ADMIN_TOKEN); it is not stored")
+      ->envname("TELEMETRY_ADMIN_TOKEN_FILE");
+  app.add_flag("--metrics-public", options.metrics_public, "Serve /metrics without a token under --auth token")
+      ->envname("TELEMETRY_METRICS_PUBLIC");
+  double token_refresh_seconds = 5;
+  app.add_option("--token-refresh", token_refresh_seconds,
+                 "Seconds within which a token created or revoked elsewhere takes effect here")
+      ->envname("TELEMETRY_TOKEN_REFRESH")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+
+  app.add_option("--max-connections", options.server.max_connections,
+                 "Connections open at once; more get 503 and are closed")
+      ->envname("TELEMETRY_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  app.add_option("--max-inflight", options.max_inflight,
+                 "Requests handled at once (waiting for the store); more get 503 with Retry-After")
+      ->envname("TELEMETRY_MAX_INFLIGHT")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  app.add_option("--client-rate", options.client_rate,
+                 "Requests a second one client address may make on average (0: no limit); more get 429")
+      ->envname("TELEMETRY_CLIENT_RATE")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--client-burst", options.client_burst, "Requests one client address may make at once (default: "
+                                                         "twice --client-rate, at least 1)")
+      ->envname("TELEMETRY_CLIENT_BURST")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--token-rate", options.token_rate,
+                 "Requests a second one token may make on average (0: no limit); more get 429")
+      ->envname("TELEMETRY_TOKEN_RATE")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--token-burst", options.token_burst,
+                 "Requests one token may make at once (default: twice --token-rate, at least 1)")
+      ->envname("TELEMETRY_TOKEN_BURST")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_flag("--trust-proxy", options.trust_proxy,
+               "Take the client address for rate limits from X-Forwarded-For (only behind a proxy that sets it)")
+      ->envname("TELEMETRY_TRUST_PROXY");
+
+  Options::TokenCommand token_command;
+  CLI::App* token = app.add_subcommand("token", "Manage API tokens in the configured store, then exit");
+  token->fallthrough();
+  token->require_subcommand(1);
+  CLI::App* create = token->add_subcommand("create", "Make a token and print it (shown only this once)");
+  create->add_option("--role", token_command.role, "device, reader or admin")->required();
+  create->add_option("--sensor", token_command.sensors, "A sensor id a device token may write (repeatable)");
+  CLI::App* list = token->add_subcommand("list", "Print every token's id, role and sensors (never the secrets)");
+  CLI::App* revoke = token->add_subcommand("revoke", "Delete a token");
+  revoke->add_option("id", token_command.id, "The token's id")->required();
 
   try {
     app.parse(argc, argv);
@@ -134,6 +199,30 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));
   options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
+  if (options.client_burst == 0) options.client_burst = std::max(1.0, 2 * options.client_rate);
+  if (options.token_burst == 0) options.token_burst = std::max(1.0, 2 * options.token_rate);
+  options.token_refresh = std::chrono::milliseconds(static_cast<std::int64_t>(token_refresh_seconds * 1000));
+  if (token->parsed()) {
+    for (CLI::App* action : {create, list, revoke}) {
+      if (action->parsed()) token_command.action = action->get_name();
+    }
+    options.token_command = std::move(token_command);
+  }
+
+  if (!admin_token_file.empty()) {
+    std::ifstream file(admin_token_file);
+    if (!file) return ExitNow{2, "telemetryd: cannot read --admin-token-file " + admin_token_file};
+    std::getline(file, options.admin_token);
+  } else if (const char* admin_token = std::getenv("TELEMETRY_ADMIN_TOKEN")) {
+    options.admin_token = admin_token;
+  }
+  while (!options.admin_token.empty() && std::isspace(static_cast<unsigned char>(options.admin_token.back()))) {
+    options.admin_token.pop_back();
+  }
+  if (!options.admin_token.empty() && options.admin_token.size() < kMinAdminTokenChars) {
+    return ExitNow{2, "telemetryd: the bootstrap admin token must have at least " +
+                          std::to_string(kMinAdminTokenChars) + " characters (e.g. openssl rand -hex 32)"};
+  }
 
   // The AWS settings fall back as the AWS SDKs do: the most specific variable first.
   auto first_set = [](std::initializer_list<const char*> names) -> std::string {

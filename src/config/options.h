@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "aws/dynamodb_client.h"
 #include "api/ingest_options.h"
@@ -31,6 +33,37 @@ struct Options {
   // --log-level: lines below it are dropped. --access-log: one line per request.
   log::Level log_level = log::Level::kInfo;
   bool access_log = false;
+  // --auth: "none" (anyone may call anything; a warning at start) or "token" (api/access_guard.h).
+  std::string auth = "none";
+  // The bootstrap admin token, from TELEMETRY_ADMIN_TOKEN or the file --admin-token-file names; empty: none.
+  std::string admin_token;
+  // --metrics-public: /metrics needs no token even with --auth token.
+  bool metrics_public = false;
+  // How old the in-memory copy of the tokens may get before a request waits for a fresh one: how soon a token
+  // created or revoked elsewhere (another instance, `telemetryd token`) takes effect here.
+  std::chrono::milliseconds token_refresh{5000};
+
+  // Rate limits (token buckets): requests a second on average and at once, per client address and per token;
+  // a rate of 0 turns the limit off. Off by default: behind a load balancer every client shares a few addresses
+  // (see --trust-proxy), and a fleet's right rate is the operator's to know.
+  double client_rate = 0, client_burst = 0;
+  double token_rate = 0, token_burst = 0;
+  // --trust-proxy: the client address is X-Forwarded-For's last entry (set by the load balancer in front).
+  bool trust_proxy = false;
+  // Requests being handled at once (waiting for the store) past which new ones get 503 with Retry-After.
+  std::size_t max_inflight = 4096;
+  // Most clients and tokens the rate limits track at once (memory stays bounded under a flood of addresses).
+  std::size_t rate_limit_keys = 100000;
+
+  // `telemetryd token create|list|revoke`: manage tokens in the configured store instead of serving.
+  struct TokenCommand {
+    std::string action;                // create, list or revoke
+    std::string role;                  // create
+    std::vector<std::string> sensors;  // create
+    std::string id;                    // revoke
+  };
+  std::optional<TokenCommand> token_command;
+
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};
 };

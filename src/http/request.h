@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/principal.h"
+
 namespace telemetry::http {
 
 struct Request {
@@ -15,6 +17,10 @@ struct Request {
   std::string query;   // the target after '?', not decoded; empty when none
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1"
+  // Who sent it, as the access guard (api/access_guard.h) established before the handler runs; empty when
+  // authentication is off.
+  std::optional<Principal> principal;
 
   // The first header of that name (case-insensitive), if any.
   std::optional<std::string_view> Header(std::string_view name) const;

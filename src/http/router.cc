@@ -36,6 +36,12 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
   }
 }
 
+void Router::WrapHandlers(const Wrapper& wrap) {
+  for (auto& [path, route] : routes_) {
+    for (auto& [method, handler] : route.by_method) handler = wrap(method, path, std::move(handler));
+  }
+}
+
 void Router::Dispatch(Request&& request, Responder respond) const {
   auto route = routes_.find(request.path);
   std::string request_id = RequestId(request);

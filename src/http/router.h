@@ -20,6 +20,11 @@ class Router {
   // Registers `handler` for `method` on the exact `path`. Not thread-safe: register before serving.
   void Add(const std::string& method, const std::string& path, Handler handler);
 
+  // Replaces each registered handler h of (method, path) by wrap(method, path, h): for what every route needs,
+  // such as authentication. Not thread-safe: call after registering, before serving.
+  using Wrapper = std::function<Handler(const std::string& method, const std::string& path, Handler handler)>;
+  void WrapHandlers(const Wrapper& wrap);
+
   // Calls the matching handler, or answers 404/405 itself. Thread-safe once registration is over.
   void Dispatch(Request&& request, Responder respond) const;
 

@@ -7,7 +7,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <sys/resource.h>
+
+#include <boost/asio/write.hpp>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -65,12 +69,30 @@ struct Server::Impl {
         return;
       }
       boost::system::error_code ignored;
+      if (counter.open() >= options.max_connections) {
+        Refuse(std::move(socket));
+        return Accept();
+      }
       socket.set_option(tcp::no_delay(true), ignored);
       // The session belongs to the target loop: start it there.
       net::post(target.context, [this, &target, socket = std::move(socket)]() mutable {
         std::make_shared<Session>(std::move(socket), router, options, target.sessions, counter)->Start();
       });
       Accept();
+    });
+  }
+
+  // Answers a connection past max_connections with a 503 and closes it, on the acceptor's loop.
+  void Refuse(tcp::socket socket) {
+    static const std::string kBody = R"({"error":{"code":"unavailable","message":"too many connections; retry shortly"}})";
+    static const std::string kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+        "Connection: close\r\nContent-Length: " + std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+    auto held = std::make_shared<tcp::socket>(std::move(socket));
+    net::async_write(*held, net::buffer(kBusy), [held](boost::system::error_code, std::size_t) {
+      boost::system::error_code ignored;
+      held->shutdown(tcp::socket::shutdown_both, ignored);
+      held->close(ignored);
     });
   }
 
@@ -86,7 +108,35 @@ struct Server::Impl {
   bool stopped = false;
 };
 
-Server::Server(const ServerOptions& options, const Router& router) : impl_(std::make_unique<Impl>(options, router)) {
+namespace {
+
+// max_connections, lowered to what the file limit allows (after raising the soft limit as far as permitted), with
+// room for the store's files and the DynamoDB client's connections.
+std::size_t FitConnectionsToFileLimit(std::size_t wanted) {
+  constexpr rlim_t kReserve = 128;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < wanted + kReserve && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, wanted + kReserve);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur >= wanted + kReserve || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  std::size_t fitted = limit.rlim_cur > 2 * kReserve ? limit.rlim_cur - kReserve : limit.rlim_cur / 2;
+  log::Warn("--max-connections lowered to fit the open-file limit",
+            {{"wanted", static_cast<std::int64_t>(wanted)}, {"max_connections", static_cast<std::int64_t>(fitted)}});
+  return fitted;
+}
+
+ServerOptions Fitted(ServerOptions options) {
+  options.max_connections = FitConnectionsToFileLimit(options.max_connections);
+  return options;
+}
+
+}  // namespace
+
+Server::Server(const ServerOptions& options, const Router& router)
+    : impl_(std::make_unique<Impl>(Fitted(options), router)) {
   boost::system::error_code error;
   auto address = net::ip::make_address(options.host, error);
   if (error) throw std::runtime_error("invalid listen address \"" + options.host + "\"");

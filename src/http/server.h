@@ -30,6 +30,9 @@ struct ServerOptions {
   // A request must arrive whole (headers and body) within this long of its first byte; a response must be
   // taken by the client within this long.
   std::chrono::seconds request_timeout{30};
+  // Connections open at once; past it a new connection gets a 503 with Retry-After and is closed. Raised to
+  // fit the process' file limit (soft, raised to the hard limit when needed) if that is lower.
+  std::size_t max_connections = 10000;
   // Requests of one connection read ahead of their responses (HTTP pipelining) before reading pauses.
   std::size_t pipeline_limit = 16;
 };

@@ -15,6 +15,8 @@ Session::Session(net::ip::tcp::socket socket, const Router& router, const Server
     : socket_(std::move(socket)), router_(router), options_(options), loop_sessions_(loop_sessions),
       counter_(counter) {
   counter_.Opened();
+  beast::error_code ignored;
+  remote_address_ = socket_.remote_endpoint(ignored).address().to_string();
 }
 
 Session::~Session() {
@@ -127,6 +129,7 @@ void Session::OnRequest() {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   request.body = std::move(beast_request.body());
+  request.remote_address = remote_address_;
 
   std::uint64_t sequence = first_sequence_ + exchanges_.size();
   bool keep_alive = beast_request.keep_alive();

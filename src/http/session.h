@@ -62,6 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
+  std::string remote_address_;  // the peer's, looked up once per connection
   boost::beast::flat_buffer buffer_;
   std::optional<BeastRequestParser> parser_;
   const Router& router_;

@@ -86,10 +86,12 @@ TEST(Logs, TheLevelDropsWhatIsBelowIt) {
   }
   server.Signal(SIGTERM);
   ASSERT_EQ(server.Wait(), 0);
-  // Only the line saying where it listens, which is written whatever the level.
+  // The warning that authentication is off, and the line saying where it listens (written whatever the level);
+  // neither the access log's info lines nor the stopping ones.
   std::vector<std::string> lines = Lines(server.Stderr());
-  ASSERT_EQ(lines.size(), 1u) << server.Stderr();
-  EXPECT_NE(lines[0].find("listening on 127.0.0.1:"), std::string::npos);
+  ASSERT_EQ(lines.size(), 2u) << server.Stderr();
+  EXPECT_NE(lines[0].find(R"("level":"warn","message":"authentication is off)"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("listening on 127.0.0.1:"), std::string::npos);
 }
 
 }  // namespace

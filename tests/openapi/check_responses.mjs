@@ -2,13 +2,15 @@
 // be documented for the operation, the media type too, and the body must match its schema. Every operation of
 // the description must be exercised. Exit code 0 when all is well; otherwise each problem on stderr.
 //
-//   node tests/openapi/check_responses.mjs http://127.0.0.1:PORT docs/openapi.yaml
+//   node tests/openapi/check_responses.mjs http://127.0.0.1:PORT docs/openapi.yaml ADMIN_TOKEN
+//
+// The server runs with --auth token; every request carries the admin token unless it says `anonymous`.
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 
-const [base, specPath] = process.argv.slice(2);
+const [base, specPath, adminToken] = process.argv.slice(2);
 const specText = readFileSync(specPath, "utf8");
 const spec = parse(specText);
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -26,9 +28,10 @@ function resolve(object, at) {
   return resolve(path.reduce((o, key) => o[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec), "#/" + pointer(...path));
 }
 
-async function check(method, path, { body, headers = {}, expect } = {}) {
+async function check(method, path, { body, headers = {}, expect, anonymous = false, token = adminToken } = {}) {
   const url = new URL(path, base);
   const template = url.pathname;
+  if (!anonymous) headers = { Authorization: `Bearer ${token}`, ...headers };
   const answer = await fetch(url, { method, body, headers });
   const text = await answer.text();
   const what = `${method} ${path} -> ${answer.status}`;
@@ -45,6 +48,9 @@ async function check(method, path, { body, headers = {}, expect } = {}) {
   }
   const mediaType = (answer.headers.get("content-type") ?? "").split(";")[0].trim();
   if (!response.content[mediaType]) return problems.push(`${what}: media type ${mediaType} not documented`);
+  if (answer.status === 401 && !answer.headers.get("www-authenticate")) {
+    problems.push(`${what}: 401 without WWW-Authenticate`);
+  }
   let data = text;
   if (mediaType.endsWith("json")) {
     try {
@@ -55,11 +61,27 @@ async function check(method, path, { body, headers = {}, expect } = {}) {
   }
   const validate = ajv.getSchema(`openapi.json${at}/${pointer("content", mediaType, "schema")}`);
   if (!validate(data)) problems.push(`${what}: ${ajv.errorsText(validate.errors)} in ${text.slice(0, 300)}`);
+  return data;
 }
 
 const json = { "Content-Type": "application/json" };
 const reading = JSON.stringify({ sensorID: "107", temperature: "12", time: "2021-10-04 09:00:00" });
-await check("GET", "/api", { expect: 200 });
+await check("GET", "/api", { expect: 200, anonymous: true });
+await check("GET", "/api/stats", { expect: 401, anonymous: true });
+await check("POST", "/write?db=x", { body: "temperature,sensorID=9 value=1", expect: 401, anonymous: true });
+await check("POST", "/api/v2/write?bucket=b", { body: "temperature,sensorID=9 value=1", expect: 401, anonymous: true });
+const device = await check("POST", "/api/v1/tokens", { body: '{"role":"device","sensors":["107"]}', headers: json, expect: 201 });
+await check("POST", "/api/v1/tokens", { body: '{"role":"device"}', headers: json, expect: 400 });
+await check("POST", "/api/v1/tokens", { body: '{"role":"reader"}', headers: { "Content-Type": "text/plain" }, expect: 415 });
+await check("GET", "/api/v1/tokens", { expect: 200 });
+await check("GET", "/api/v1/tokens", { expect: 403, token: device.token });
+await check("GET", "/api/stats", { expect: 403, token: device.token });
+await check("PUT", "/api/temperature", { body: '{"sensorID":"108","temperature":1}', headers: json, expect: 403, token: device.token });
+await check("POST", "/write?db=x", { body: "temperature,sensorID=108 value=1", expect: 403, token: device.token });
+await check("POST", "/api/v2/write?bucket=b", { body: "temperature,sensorID=108 value=1", expect: 403, token: device.token });
+await check("DELETE", `/api/v1/tokens?id=${device.id}`, { expect: 204 });
+await check("DELETE", `/api/v1/tokens?id=${device.id}`, { expect: 404 });
+await check("DELETE", "/api/v1/tokens?id=nope", { expect: 400 });
 await check("GET", "/api/stats", { expect: 200 });
 await check("PUT", "/api/temperature", { body: reading, headers: json, expect: 200 });
 await check("PUT", "/api/temperature", { body: reading.replace('"12"', '"13"'), headers: json, expect: 409 });
@@ -85,12 +107,12 @@ await check("POST", "/write?db=x", { body: "cpu usage=1", expect: 400 });
 await check("POST", "/api/v2/write?bucket=b&precision=s", { body: "temperature,sensorID=9 value=2 1633338001", expect: 204 });
 await check("POST", "/api/v2/write?org=o", { body: "temperature,sensorID=9 value=2", expect: 404 });
 await check("POST", "/api/v2/write?bucket=b", { body: "nonsense", expect: 400 });
-await check("GET", "/ping", { expect: 204 });
-await check("GET", "/ping?verbose=true", { expect: 200 });
-await check("GET", "/healthz", { expect: 200 });
-await check("GET", "/readyz", { expect: 200 });
+await check("GET", "/ping", { expect: 204, anonymous: true });
+await check("GET", "/ping?verbose=true", { expect: 200, anonymous: true });
+await check("GET", "/healthz", { expect: 200, anonymous: true });
+await check("GET", "/readyz", { expect: 200, anonymous: true });
 await check("GET", "/metrics", { expect: 200 });
-await check("GET", "/api/openapi.yaml", { expect: 200 });
+await check("GET", "/api/openapi.yaml", { expect: 200, anonymous: true });
 const served = await (await fetch(new URL("/api/openapi.yaml", base))).text();
 if (served !== specText) problems.push("GET /api/openapi.yaml is not docs/openapi.yaml");
 
