@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Real programs the tests talk to: InfluxDB clients that write, Prometheus and promtool that scrape and lint.
-scripts/setup.sh influxdb-client python3-influxdb prometheus curl
+scripts/setup.sh influxdb-client python3-influxdb prometheus curl openssl
 scripts/fetch_dynamodb_local.sh >/dev/null
 (cd tests/openapi && npm ci --silent)  # the pinned OpenAPI linter and validator (tests/openapi/package.json)
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh

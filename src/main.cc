@@ -176,7 +176,10 @@ int main(int argc, char** argv) {
                                                   : "table " + options.dynamodb_store.table + " at " +
                                                         std::get<OpenedStore>(opened).client->endpoint();
   log::Always("listening on " + options.server.host + ":" + std::to_string(server->port()),
-              {{"storage", options.storage}, {"where", where}, {"version", TELEMETRY_VERSION}});
+              {{"scheme", options.server.tls_cert.empty() ? "http" : "https"},
+               {"storage", options.storage},
+               {"where", where},
+               {"version", TELEMETRY_VERSION}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

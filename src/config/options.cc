@@ -170,6 +170,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
                "Take the client address for rate limits from X-Forwarded-For (only behind a proxy that sets it)")
       ->envname("TELEMETRY_TRUST_PROXY");
 
+  app.add_option("--tls-cert", options.server.tls_cert,
+                 "PEM certificate (chain) to serve HTTPS with, for deployments without a load balancer")
+      ->envname("TELEMETRY_TLS_CERT");
+  app.add_option("--tls-key", options.server.tls_key, "PEM private key of --tls-cert")->envname("TELEMETRY_TLS_KEY");
+
   Options::TokenCommand token_command;
   CLI::App* token = app.add_subcommand("token", "Manage API tokens in the configured store, then exit");
   token->fallthrough();

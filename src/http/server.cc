@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <sys/resource.h>
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <memory>
@@ -42,7 +43,7 @@ struct Loop {
     sweeper.async_wait([this](boost::system::error_code error) {
       if (error) return;
       auto now = std::chrono::steady_clock::now();
-      sessions.ForEach([now](Session& session) { session.CloseIfExpired(now); });
+      sessions.ForEach([now](SessionBase& session) { session.CloseIfExpired(now); });
       Sweep();
     });
   }
@@ -76,7 +77,12 @@ struct Server::Impl {
       socket.set_option(tcp::no_delay(true), ignored);
       // The session belongs to the target loop: start it there.
       net::post(target.context, [this, &target, socket = std::move(socket)]() mutable {
-        std::make_shared<Session>(std::move(socket), router, options, target.sessions, counter)->Start();
+        if (tls) {
+          std::make_shared<TlsSession>(std::move(socket), &*tls, router, options, target.sessions, counter)->Start();
+        } else {
+          std::make_shared<PlainSession>(std::move(socket), nullptr, router, options, target.sessions, counter)
+              ->Start();
+        }
       });
       Accept();
     });
@@ -98,6 +104,7 @@ struct Server::Impl {
 
   const ServerOptions options;
   const Router& router;
+  std::optional<net::ssl::context> tls;  // HTTPS when set
   SessionCounter counter;  // outlives the loops: sessions they still hold count down on destruction
   std::vector<std::unique_ptr<Loop>> loops;
   std::optional<tcp::acceptor> acceptor;
@@ -128,6 +135,24 @@ std::size_t FitConnectionsToFileLimit(std::size_t wanted) {
   return fitted;
 }
 
+// TLS 1.2 and 1.3 only, with the certificate and key of the options. Throws std::runtime_error naming the file.
+net::ssl::context TlsContext(const ServerOptions& options) {
+  if (options.tls_cert.empty() || options.tls_key.empty()) {
+    throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
+  }
+  net::ssl::context context(net::ssl::context::tls_server);
+  context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                      net::ssl::context::single_dh_use);
+  boost::system::error_code error;
+  context.use_certificate_chain_file(options.tls_cert, error);
+  if (error) throw std::runtime_error("cannot use --tls-cert " + options.tls_cert + ": " + error.message());
+  context.use_private_key_file(options.tls_key, net::ssl::context::pem, error);
+  // OpenSSL checks here that the key is the certificate's ("key values mismatch" otherwise).
+  if (error) throw std::runtime_error("cannot use --tls-key " + options.tls_key + ": " + error.message());
+  return context;
+}
+
 ServerOptions Fitted(ServerOptions options) {
   options.max_connections = FitConnectionsToFileLimit(options.max_connections);
   return options;
@@ -140,6 +165,7 @@ Server::Server(const ServerOptions& options, const Router& router)
   boost::system::error_code error;
   auto address = net::ip::make_address(options.host, error);
   if (error) throw std::runtime_error("invalid listen address \"" + options.host + "\"");
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) impl_->tls.emplace(TlsContext(options));
   tcp::endpoint endpoint(address, options.port);
   auto& acceptor = *impl_->acceptor;
   acceptor.open(endpoint.protocol(), error);
@@ -177,7 +203,7 @@ void Server::Stop(std::chrono::milliseconds grace) {
     impl->retry_timer->cancel();
   });
   for (auto& loop : impl_->loops) {
-    net::post(loop->context, [&loop] { loop->sessions.ForEach([](Session& session) { session.Shutdown(); }); });
+    net::post(loop->context, [&loop] { loop->sessions.ForEach([](SessionBase& session) { session.Shutdown(); }); });
   }
   if (impl_->started) impl_->counter.WaitUntilNone(deadline);
   for (auto& loop : impl_->loops) loop->context.stop();

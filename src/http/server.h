@@ -33,13 +33,17 @@ struct ServerOptions {
   // Connections open at once; past it a new connection gets a 503 with Retry-After and is closed. Raised to
   // fit the process' file limit (soft, raised to the hard limit when needed) if that is lower.
   std::size_t max_connections = 10000;
+  // HTTPS: PEM files of the certificate (chain) and its private key; both empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   // Requests of one connection read ahead of their responses (HTTP pipelining) before reading pauses.
   std::size_t pipeline_limit = 16;
 };
 
 class Server {
  public:
-  // Binds the listening socket. Throws std::runtime_error when it cannot.
+  // Binds the listening socket (and loads the TLS certificate and key when given). Throws std::runtime_error
+  // when it cannot.
   Server(const ServerOptions& options, const Router& router);
   ~Server();
   Server(const Server&) = delete;

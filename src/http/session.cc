@@ -1,6 +1,7 @@
 #include "http/session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -10,16 +11,35 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
-Session::Session(net::ip::tcp::socket socket, const Router& router, const ServerOptions& options,
-                 SessionSet& loop_sessions, SessionCounter& counter)
-    : socket_(std::move(socket)), router_(router), options_(options), loop_sessions_(loop_sessions),
+namespace {
+
+// The TCP socket under a stream.
+net::ip::tcp::socket& Socket(net::ip::tcp::socket& socket) { return socket; }
+net::ip::tcp::socket& Socket(net::ssl::stream<net::ip::tcp::socket>& stream) { return stream.next_layer(); }
+
+template <class Stream>
+Stream MakeStream(net::ip::tcp::socket socket, net::ssl::context* tls) {
+  if constexpr (std::is_same_v<Stream, net::ip::tcp::socket>) {
+    return socket;
+  } else {
+    return Stream(std::move(socket), *tls);
+  }
+}
+
+}  // namespace
+
+template <class Stream>
+Session<Stream>::Session(net::ip::tcp::socket socket, net::ssl::context* tls, const Router& router,
+                         const ServerOptions& options, SessionSet& loop_sessions, SessionCounter& counter)
+    : stream_(MakeStream<Stream>(std::move(socket), tls)), router_(router), options_(options), loop_sessions_(loop_sessions),
       counter_(counter) {
   counter_.Opened();
   beast::error_code ignored;
-  remote_address_ = socket_.remote_endpoint(ignored).address().to_string();
+  remote_address_ = Socket(stream_).remote_endpoint(ignored).address().to_string();
 }
 
-Session::~Session() {
+template <class Stream>
+Session<Stream>::~Session() {
   // Normally Close() already did this on the loop's thread; here only when the server is torn down with the
   // connection still open (the loops have stopped by then).
   if (!closed_) {
@@ -28,22 +48,39 @@ Session::~Session() {
   }
 }
 
-void Session::Start() {
+template <class Stream>
+void Session<Stream>::Start() {
   loop_sessions_.Add(this);
-  ReadNext();
+  if constexpr (std::is_same_v<Stream, net::ip::tcp::socket>) {
+    ReadNext();
+  } else {
+    handshaking_ = true;
+    deadline_ = Clock::now() + options_.request_timeout;
+    stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code error) {
+      self->handshaking_ = false;
+      if (error) {
+        self->read_closed_ = true;
+        return self->Close();
+      }
+      self->ReadNext();
+    });
+  }
 }
 
-void Session::Shutdown() {
+template <class Stream>
+void Session<Stream>::Shutdown() {
   if (read_closed_) return;
   read_closed_ = true;
+  if (handshaking_) return Close();
   if (reading_ && !request_started_ && buffer_.size() == 0 && !(parser_ && parser_->got_some())) {
-    socket_.cancel();  // an idle wait for the next request: it ends with operation_aborted
+    Socket(stream_).cancel();  // an idle wait for the next request: it ends with operation_aborted
   } else {
     CloseIfDone();
   }
 }
 
-void Session::CloseIfExpired(Clock::time_point now) {
+template <class Stream>
+void Session<Stream>::CloseIfExpired(Clock::time_point now) {
   if (reading_ && !request_started_ && (buffer_.size() > 0 || (parser_ && parser_->got_some()))) {
     // The first bytes of a request arrived since the last sweep: from now on the request timeout applies.
     request_started_ = true;
@@ -52,7 +89,8 @@ void Session::CloseIfExpired(Clock::time_point now) {
   if (now >= deadline_) Close();
 }
 
-void Session::ReadNext() {
+template <class Stream>
+void Session<Stream>::ReadNext() {
   if (read_closed_ || reading_ || exchanges_.size() >= options_.pipeline_limit) return;
   reading_ = true;
   request_started_ = buffer_.size() > 0;
@@ -60,7 +98,7 @@ void Session::ReadNext() {
   parser_.emplace();
   parser_->body_limit(options_.body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
-  bhttp::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+  bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
     const auto& header = self->parser_->get();
     auto expect = header.find(bhttp::field::expect);
@@ -71,7 +109,7 @@ void Session::ReadNext() {
     if (nothing_owed && expect != header.end() && beast::iequals(expect->value(), "100-continue") &&
         !self->parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      net::async_write(self->socket_, net::buffer(kContinue), [self](beast::error_code write_error, std::size_t) {
+      net::async_write(self->stream_, net::buffer(kContinue), [self](beast::error_code write_error, std::size_t) {
         if (write_error) return self->OnReadError(write_error);
         self->ReadBody();
       });
@@ -81,14 +119,16 @@ void Session::ReadNext() {
   });
 }
 
-void Session::ReadBody() {
-  bhttp::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+template <class Stream>
+void Session<Stream>::ReadBody() {
+  bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
     self->OnRequest();
   });
 }
 
-void Session::OnReadError(beast::error_code error) {
+template <class Stream>
+void Session<Stream>::OnReadError(beast::error_code error) {
   reading_ = false;
   if (error == bhttp::error::body_limit) {
     return RespondAndClose(ErrorResponse(413, "body_too_large", "the request body is larger than " +
@@ -107,13 +147,15 @@ void Session::OnReadError(beast::error_code error) {
   CloseIfDone();
 }
 
-void Session::RespondAndClose(Response response) {
+template <class Stream>
+void Session<Stream>::RespondAndClose(Response response) {
   read_closed_ = true;
   exchanges_.push_back(Exchange{std::move(response), Framing{11, false, false}});
   WriteReady();
 }
 
-void Session::OnRequest() {
+template <class Stream>
+void Session<Stream>::OnRequest() {
   reading_ = false;
   BeastRequestParser::value_type beast_request = parser_->release();
   parser_.reset();
@@ -137,8 +179,8 @@ void Session::OnRequest() {
       Exchange{std::nullopt, Framing{beast_request.version(), keep_alive, beast_request.method() == bhttp::verb::head}});
   if (!keep_alive) read_closed_ = true;
 
-  Responder respond = [self = shared_from_this(), sequence](Response response) {
-    auto executor = self->socket_.get_executor();
+  Responder respond = [self = this->shared_from_this(), sequence](Response response) {
+    auto executor = self->stream_.get_executor();
     net::dispatch(executor, [self = std::move(self), sequence, response = std::move(response)]() mutable {
       self->Complete(sequence, std::move(response));
     });
@@ -147,13 +189,15 @@ void Session::OnRequest() {
   ReadNext();
 }
 
-void Session::Complete(std::uint64_t sequence, Response response) {
+template <class Stream>
+void Session<Stream>::Complete(std::uint64_t sequence, Response response) {
   if (closed_) return;
   exchanges_[sequence - first_sequence_].response = std::move(response);
   WriteReady();
 }
 
-void Session::WriteReady() {
+template <class Stream>
+void Session<Stream>::WriteReady() {
   if (writing_count_ > 0 || closed_) return;
   out_.clear();
   for (Exchange& exchange : exchanges_) {
@@ -167,7 +211,7 @@ void Session::WriteReady() {
   }
   if (writing_count_ == 0) return;
   if (!reading_) deadline_ = Clock::now() + options_.request_timeout;  // the client must take its answers
-  net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](beast::error_code error, std::size_t) {
+  net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     bool keep_alive = self->exchanges_[self->writing_count_ - 1].framing.keep_alive;
     for (; self->writing_count_ > 0; --self->writing_count_) {
       self->exchanges_.pop_front();
@@ -183,19 +227,25 @@ void Session::WriteReady() {
   });
 }
 
-void Session::CloseIfDone() {
+template <class Stream>
+void Session<Stream>::CloseIfDone() {
   if (read_closed_ && !reading_ && exchanges_.empty() && writing_count_ == 0) Close();
 }
 
-void Session::Close() {
+template <class Stream>
+void Session<Stream>::Close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-  socket_.close(ignored);
+  // Over TLS too, without a close_notify: every answer is delimited by its length, so the client loses nothing.
+  Socket(stream_).shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  Socket(stream_).close(ignored);
   // Unregister here, on the loop's thread: the last reference to the session may go on a storage thread.
   loop_sessions_.Remove(this);
   counter_.Closed();
 }
+
+template class Session<net::ip::tcp::socket>;
+template class Session<net::ssl::stream<net::ip::tcp::socket>>;
 
 }  // namespace telemetry::http

@@ -1,4 +1,5 @@
-// One HTTP connection. Internal to the http folder: with server.cc, the only place that includes Beast.
+// One HTTP connection, plain or over TLS. Internal to the http folder: with server.cc, the only place that includes
+// Beast.
 //
 // A session lives on one I/O loop and is touched only on that loop's thread, except through responders, which hop
 // back to it. It reads requests ahead of their responses up to the pipeline limit, and writes responses strictly
@@ -11,6 +12,7 @@
 #include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -28,18 +30,31 @@
 
 namespace telemetry::http {
 
-class Session : public std::enable_shared_from_this<Session> {
+// What a loop knows of its sessions, whatever their stream.
+class SessionBase {
  public:
-  Session(boost::asio::ip::tcp::socket socket, const Router& router, const ServerOptions& options,
-          SessionSet& loop_sessions, SessionCounter& counter);
-  ~Session();
+  virtual ~SessionBase() = default;
+  // Both run on the session's loop thread only.
+  // Stops reading new requests, answers those under way (the last with "Connection: close"), then closes.
+  virtual void Shutdown() = 0;
+  // Closes the connection if the client has kept it waiting past its deadline.
+  virtual void CloseIfExpired(std::chrono::steady_clock::time_point now) = 0;
+};
+
+// Stream: boost::asio::ip::tcp::socket (plain HTTP) or PlainOrTls's TLS stream (HTTPS).
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  // `tls`: the server's TLS context, for a TLS session; ignored for a plain one.
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, const Router& router,
+          const ServerOptions& options, SessionSet& loop_sessions, SessionCounter& counter);
+  ~Session() override;
 
   // The rest run on the session's loop thread only.
+  // Starts serving: over TLS, the handshake first (within the request timeout).
   void Start();
-  // Stops reading new requests, answers those under way (the last with "Connection: close"), then closes.
-  void Shutdown();
-  // Closes the connection if the client has kept it waiting past its deadline.
-  void CloseIfExpired(std::chrono::steady_clock::time_point now);
+  void Shutdown() override;
+  void CloseIfExpired(std::chrono::steady_clock::time_point now) override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -61,7 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void CloseIfDone();
   void Close();
 
-  boost::asio::ip::tcp::socket socket_;
+  Stream stream_;
   std::string remote_address_;  // the peer's, looked up once per connection
   boost::beast::flat_buffer buffer_;
   std::optional<BeastRequestParser> parser_;
@@ -78,7 +93,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool request_started_ = false;  // bytes of the request being read have arrived
   bool read_closed_ = false;      // no more requests will be read
   bool closed_ = false;
+  bool handshaking_ = false;      // TLS: the handshake is under way
   Clock::time_point deadline_ = Clock::time_point::max();
 };
+
+using PlainSession = Session<boost::asio::ip::tcp::socket>;
+using TlsSession = Session<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>>;
 
 }  // namespace telemetry::http

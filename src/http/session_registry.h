@@ -11,23 +11,23 @@
 
 namespace telemetry::http {
 
-class Session;
+class SessionBase;
 
 // Not thread-safe: use on the owning loop's thread only.
 class SessionSet {
  public:
-  void Add(Session* session) { sessions_.insert(session); }
-  void Remove(Session* session) { sessions_.erase(session); }
+  void Add(SessionBase* session) { sessions_.insert(session); }
+  void Remove(SessionBase* session) { sessions_.erase(session); }
   // Calls fn(Session&) for each session. fn may close sessions (which removes them from the set): it runs over a
   // copy. Closing destroys no session synchronously (its pending operations hold it), so the pointers stay valid.
   template <typename Fn>
   void ForEach(Fn fn) const {
-    std::vector<Session*> copy(sessions_.begin(), sessions_.end());
-    for (Session* session : copy) fn(*session);
+    std::vector<SessionBase*> copy(sessions_.begin(), sessions_.end());
+    for (SessionBase* session : copy) fn(*session);
   }
 
  private:
-  std::unordered_set<Session*> sessions_;
+  std::unordered_set<SessionBase*> sessions_;
 };
 
 // Thread-safe.
