@@ -96,8 +96,7 @@ void Session<Stream>::ReadNext() {
   request_started_ = buffer_.size() > 0;
   deadline_ = Clock::now() + (request_started_ ? options_.request_timeout : options_.idle_timeout);
   parser_.emplace();
-  parser_->body_limit(options_.body_limit);
-  parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+  Configure(*parser_, options_);
   bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
     const auto& header = self->parser_->get();
@@ -160,23 +159,13 @@ void Session<Stream>::OnRequest() {
   BeastRequestParser::value_type beast_request = parser_->release();
   parser_.reset();
 
-  Request request;
-  request.method = std::string(beast_request.method_string());
-  std::string_view target(beast_request.target().data(), beast_request.target().size());
-  std::size_t question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  request.headers.reserve(8);
-  for (const auto& field : beast_request) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(beast_request.body());
+  bool keep_alive = beast_request.keep_alive();
+  Framing framing{beast_request.version(), keep_alive, beast_request.method() == bhttp::verb::head};
+  Request request = ToRequest(std::move(beast_request));
   request.remote_address = remote_address_;
 
   std::uint64_t sequence = first_sequence_ + exchanges_.size();
-  bool keep_alive = beast_request.keep_alive();
-  exchanges_.push_back(
-      Exchange{std::nullopt, Framing{beast_request.version(), keep_alive, beast_request.method() == bhttp::verb::head}});
+  exchanges_.push_back(Exchange{std::nullopt, framing});
   if (!keep_alive) read_closed_ = true;
 
   Responder respond = [self = this->shared_from_this(), sequence](Response response) {

@@ -14,8 +14,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -23,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "http/beast_request.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/session_registry.h"
@@ -58,7 +57,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
  private:
   using Clock = std::chrono::steady_clock;
-  using BeastRequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   struct Exchange {
     std::optional<Response> response;  // empty while the handler works

@@ -1,0 +1,39 @@
+// From Beast's parsed request to the plain Request handlers see, and the parser settings every request is read
+// with. Shared by the session and the HTTP fuzz target (tests/fuzz), so that the fuzzer reads requests exactly as
+// the server does. Internal to the http folder (and the fuzzer): it includes Beast.
+#pragma once
+
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+
+#include "http/request.h"
+#include "http/server.h"
+
+namespace telemetry::http {
+
+using BeastRequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+// Applies the options' body and header limits to a fresh parser.
+inline void Configure(BeastRequestParser& parser, const ServerOptions& options) {
+  parser.body_limit(options.body_limit);
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+}
+
+// Moves the parsed request's parts into a Request (target split at '?', headers in order).
+inline Request ToRequest(BeastRequestParser::value_type&& beast_request) {
+  Request request;
+  request.method = std::string(beast_request.method_string());
+  std::string_view target(beast_request.target().data(), beast_request.target().size());
+  std::size_t question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  request.headers.reserve(8);
+  for (const auto& field : beast_request) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(beast_request.body());
+  return request;
+}
+
+}  // namespace telemetry::http
