@@ -189,6 +189,7 @@ int main(int argc, char** argv) {
   server->Stop(options.shutdown_grace);
   store.Close();
   server.reset();
+  std::get<OpenedStore>(opened).tokens.reset();  // its thread may be calling into the authenticator
   if (auto& client = std::get<OpenedStore>(opened).client) {
     log::Info("DynamoDB requests sent", {{"requests", static_cast<std::int64_t>(client->requests_sent())},
                                          {"retries", static_cast<std::int64_t>(client->retries_sent())}});

@@ -14,6 +14,11 @@ Authenticator::Authenticator(TokenStore& store, std::string_view bootstrap_admin
       refresh_(refresh),
       snapshot_(std::make_shared<Snapshot>()) {}
 
+Authenticator::~Authenticator() {
+  std::unique_lock lock(mu_);
+  reload_done_.wait(lock, [this] { return reload_callbacks_ == 0; });
+}
+
 Status Authenticator::Load() {
   std::promise<StatusOr<std::vector<TokenRecord>>> listed;
   store_.List([&listed](StatusOr<std::vector<TokenRecord>> records) { listed.set_value(std::move(records)); });
@@ -45,6 +50,7 @@ void Authenticator::Authenticate(std::string_view token, std::function<void(std:
       waiting_.emplace_back(std::string(token), std::move(done));
       if (reloading_) return;
       reloading_ = true;
+      ++reload_callbacks_;
     } else {
       snapshot = snapshot_;
     }
@@ -76,6 +82,8 @@ void Authenticator::Reload() {
       log::Warn("cannot reload tokens; the previous ones stay in use", {{"error", records.status().message()}});
     }
     for (auto& [token, done] : waiting) done(Find(*snapshot, token));
+    std::lock_guard lock(mu_);
+    if (--reload_callbacks_ == 0) reload_done_.notify_all();
   });
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,8 @@ class Authenticator {
   // `bootstrap_admin_token`: a token given by the operator (TELEMETRY_ADMIN_TOKEN, --admin-token-file) that is admin
   // without being stored; empty for none. REQUIRES: store outlives the authenticator.
   Authenticator(TokenStore& store, std::string_view bootstrap_admin_token, std::chrono::milliseconds refresh);
+  // Waits for a reload under way: its answer calls back into this object.
+  ~Authenticator();
 
   // Loads the first snapshot. Blocks: for start-up.
   Status Load();
@@ -60,6 +63,8 @@ class Authenticator {
   std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mu_)
   Clock::time_point loaded_at_;               // GUARDED_BY(mu_)
   bool reloading_ = false;                    // GUARDED_BY(mu_)
+  int reload_callbacks_ = 0;                  // GUARDED_BY(mu_): reloads whose answer has not finished with us
+  std::condition_variable reload_done_;
   // Changes made while a reload is under way, which its (possibly older) answer must not undo.
   std::vector<Change> changes_during_reload_;  // GUARDED_BY(mu_)
   // Requests waiting for the reload under way: the token and what to call.

@@ -49,10 +49,12 @@ void Router::Dispatch(Request&& request, Responder respond) const {
   std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
   respond = [this, name, method = request.method, path = request.path, request_id,
              start = std::chrono::steady_clock::now(), respond = std::move(respond)](Response response) {
-    int status = response.status;
     response.headers.emplace_back("X-Request-Id", request_id);
+    // The observer first: once the answer is handed over, the server may finish and the router go away.
+    if (observer_) {
+      observer_(Answered{name, method, path, request_id, response.status, std::chrono::steady_clock::now() - start});
+    }
     respond(std::move(response));
-    if (observer_) observer_(Answered{name, method, path, request_id, status, std::chrono::steady_clock::now() - start});
   };
   if (route == routes_.end()) {
     respond(ErrorResponse(404, "not_found", "no such path: " + request.path.substr(0, 200)));

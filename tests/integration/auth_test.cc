@@ -185,7 +185,7 @@ TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
 TEST_P(AuthTest, InfluxClientsSendTokensTheirOwnWays) {
   ServerProcess server(Args());
   HttpClient client(server.port());
-  auto [id, device] = Create(client, R"({"role":"device","sensors":["py","a","b","c"]})");
+  auto [id, device] = Create(client, R"({"role":"device","sensors":["py","a","b","c","cli"]})");
   std::string line = "temperature,sensorID=a value=1 1633338000000000000";
   EXPECT_EQ(client.Request("POST", "/write?db=x", line, {{"Authorization", "Token " + device}}).status, 204);
   EXPECT_EQ(client.Request("POST", "/write?db=x&u=me&p=" + device, "temperature,sensorID=b value=1 1633338000000000000")
@@ -218,7 +218,16 @@ TEST_P(AuthTest, InfluxClientsSendTokensTheirOwnWays) {
             0)
       << output;
   EXPECT_NE(output.find("refused: 401"), std::string::npos) << output;
-  EXPECT_EQ(JsonField(client.Request("GET", "/api/v1/stats", "", Bearer(kAdminToken)).body, "count"), "4");
+
+  // So does the influx CLI's -username/-password.
+  std::string import = dir_.path() + "/import.txt";
+  std::ofstream(import) << "# DML\n# CONTEXT-DATABASE: telemetry\ntemperature,sensorID=cli value=3 1633338000\n";
+  std::string influx = "influx -host 127.0.0.1 -port " + std::to_string(server.port()) + " -username device -import -path " +
+                       import + " -precision s -password ";
+  EXPECT_EQ(testing::RunCommand(influx + device, &output), 0) << output;
+  EXPECT_NE(testing::RunCommand(influx + "wrong", &output), 0) << output;
+  EXPECT_NE(output.find("the token is not valid or was revoked"), std::string::npos) << output;
+  EXPECT_EQ(JsonField(client.Request("GET", "/api/v1/stats", "", Bearer(kAdminToken)).body, "count"), "5");
 }
 
 TEST_P(AuthTest, RevokedTokensStopWorkingAndManagementChecksItsInput) {

@@ -202,8 +202,9 @@ TEST(LimitsTest, AFloodOfConnectionsKeepsMemoryBounded) {
   HttpResponse answer = probe.ReadResponse();  // past the cap: answered at once
   EXPECT_EQ(answer.status, 503);
   std::int64_t during = ResidentKiB(server.pid());
-  // 1000 open connections, each with 8 KB of header read: well under 64 MiB more than idle.
-  EXPECT_LT(during - before, 64 * 1024) << before << " KiB before, " << during << " KiB during";
+  // 1000 open connections, each with 8 KB of header read: about 14 MiB more than idle in a plain build; the bound
+  // leaves room for the sanitizers' shadow memory (ThreadSanitizer: 80 MiB). Unbounded would be gigabytes.
+  EXPECT_LT(during - before, 128 * 1024) << before << " KiB before, " << during << " KiB during";
   flood.clear();
   bool served = false;
   for (auto deadline = Clock::now() + std::chrono::seconds(5); !served && Clock::now() < deadline;) {
