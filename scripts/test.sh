@@ -7,10 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Real programs the tests talk to: InfluxDB clients that write, Prometheus and promtool that scrape and lint.
-# clang and its runtime build the libFuzzer targets.
-scripts/setup.sh influxdb-client python3-influxdb prometheus curl openssl clang libclang-rt-14-dev
+# clang and its runtime build the libFuzzer targets; buildah, podman, runc and debootstrap build and run the image;
+# Go and HCL's sources build hclfmt.
+scripts/setup.sh influxdb-client python3-influxdb prometheus curl openssl clang libclang-rt-14-dev \
+  buildah podman runc containernetworking-plugins debootstrap golang-go golang-github-hashicorp-hcl-v2-dev
 scripts/fetch_dynamodb_local.sh >/dev/null
 (cd tests/openapi && npm ci --silent)  # the pinned OpenAPI linter and validator (tests/openapi/package.json)
+(cd tests/deploy && npm ci --silent)   # the pinned HCL parser and Dockerfile linter (tests/deploy/package.json)
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 600)
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -75,9 +77,19 @@ std::string SignatureOf(const std::string& authorization) {
   return authorization.substr(authorization.find("Signature=") + 10);
 }
 
-TEST(SigV4Suite, HasEveryCase) { EXPECT_EQ(CaseDirs().size(), 33u) << "looked in " << SuiteDir(); }
+// AWS's vectors live beside the checkout, not in it. Where they cannot be (the deployment pipeline builds a push of
+// this repository alone), TELEMETRY_SKIP_SIGV4_VECTORS=1 skips these two tests; without it a missing folder fails.
+bool SkipMissingVectors() {
+  return !fs::exists(SuiteDir()) && std::getenv("TELEMETRY_SKIP_SIGV4_VECTORS") != nullptr;
+}
+
+TEST(SigV4Suite, HasEveryCase) {
+  if (SkipMissingVectors()) GTEST_SKIP() << "no " << SuiteDir() << " and TELEMETRY_SKIP_SIGV4_VECTORS is set";
+  EXPECT_EQ(CaseDirs().size(), 33u) << "looked in " << SuiteDir();
+}
 
 TEST(SigV4Suite, EveryCaseSignsAsAwsDoes) {
+  if (SkipMissingVectors()) GTEST_SKIP() << "no " << SuiteDir() << " and TELEMETRY_SKIP_SIGV4_VECTORS is set";
   for (const fs::path& dir : CaseDirs()) {
     std::string name = dir.filename().string();
     SCOPED_TRACE(name);
