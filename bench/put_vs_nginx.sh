@@ -2,6 +2,7 @@
 # Durable PUT throughput: telemetryd (embedded store, every 200 fsync'd) against nginx's bare `return 200` on the
 # same machine with the same wrk script, alternating runs; prints the median of each and their ratio.
 #   bench/put_vs_nginx.sh            ROUNDS=5 DURATION=10s CONNECTIONS=64 to change the defaults
+#   AUTH=token bench/put_vs_nginx.sh  the same with --auth token, every request carrying a token
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -21,9 +22,16 @@ cleanup() {
 trap cleanup EXIT
 
 start_nginx "$work"
-start_telemetryd "$work/telemetryd.log" --data-dir "$work/data"
+if [ "${AUTH:-none}" = token ]; then
+  BENCH_TOKEN=$(openssl rand -hex 32)
+  export BENCH_TOKEN  # the bootstrap admin token: may write any sensor
+  printf '%s\n' "$BENCH_TOKEN" >"$work/admin-token"
+  start_telemetryd "$work/telemetryd.log" --data-dir "$work/data" --auth token --admin-token-file "$work/admin-token"
+else
+  start_telemetryd "$work/telemetryd.log" --data-dir "$work/data"
+fi
 
-echo "wrk -t2 -c$connections -d$duration -s bench/put_reading.lua, $rounds rounds, $(nproc) cores"
+echo "wrk -t2 -c$connections -d$duration -s bench/put_reading.lua, $rounds rounds, $(nproc) cores, auth ${AUTH:-none}"
 for round in $(seq "$rounds"); do
   epoch=$((1600000000 + round * 10000000))  # a fresh key range each round
   nginx_rate=$(BENCH_EPOCH=$epoch wrk -t2 -c"$connections" -d"$duration" -s bench/put_reading.lua \

@@ -14,7 +14,7 @@ namespace {
 using Dialect = InfluxDialect;
 
 http::Response NoContent() {
-  http::Response response{204, "", "", {}};
+  http::Response response{204, "", "", {}, nullptr};
   response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
   response.headers.emplace_back("X-Influxdb-Build", "OSS");
   return response;

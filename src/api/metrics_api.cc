@@ -85,7 +85,7 @@ void ServiceMetrics::Watch(const aws::DynamoDbClient& client) {
 
 void ServiceMetrics::AddRoute(http::Router& router) {
   router.Add("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
-    respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", registry_.Render(), {}});
+    respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", registry_.Render(), {}, nullptr});
   });
 }
 

@@ -6,7 +6,7 @@ namespace telemetry::api {
 
 void AddOpenApi(http::Router& router) {
   router.Add("GET", "/api/openapi.yaml", [](http::Request&&, http::Responder respond) {
-    respond(http::Response{200, "application/yaml", std::string(kOpenApiDocument), {}});
+    respond(http::Response{200, "application/yaml", std::string(kOpenApiDocument), {}, nullptr});
   });
 }
 

@@ -1,6 +1,8 @@
 #include "api/readings_api.h"
 
 #include <charconv>
+#include <memory>
+#include <optional>
 
 #include "api/error_response.h"
 #include "api/query_params.h"
@@ -15,6 +17,7 @@ constexpr std::size_t kMaxLimit = 10'000;
 struct ExportRequest {
   ReadingsQuery query;
   bool csv = false;
+  bool all = false;  // limit=all: the whole range in one streamed answer
 };
 
 bool AcceptsCsvFirst(std::optional<std::string_view> accept) {
@@ -37,9 +40,14 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
   out.query.from = *from;
   out.query.to = *to;
   if (out.query.from > out.query.to) return InvalidArgument("from must not be later than to");
-  StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
-  if (!limit.ok()) return limit.status();
-  out.query.limit = *limit;
+  if (request.QueryParam("limit") == "all") {
+    out.all = true;
+    out.query.limit = kMaxLimit;  // the page each piece of the stream reads
+  } else {
+    StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
+    if (!limit.ok()) return limit.status();
+    out.query.limit = *limit;
+  }
   if (auto cursor = request.QueryParam("cursor")) {
     TimeNs after = 0;
     auto [end, error] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), after);
@@ -48,7 +56,8 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
     }
     out.query.after = after;
   }
-  std::string format = request.QueryParam("format").value_or(AcceptsCsvFirst(request.Header("Accept")) ? "csv" : "json");
+  std::string format =
+      request.QueryParam("format").value_or(AcceptsCsvFirst(request.Header("Accept")) ? "csv" : "json");
   if (format != "json" && format != "csv") return InvalidArgument("format must be json or csv");
   out.csv = format == "csv";
   return out;
@@ -65,32 +74,84 @@ std::string CsvField(std::string_view text) {
   return quoted + "\"";
 }
 
-http::Response Render(const std::vector<Reading>& page, bool csv, bool more) {
-  std::string next = more ? std::to_string(page.back().time) : "";
+constexpr std::string_view kCsvHeader = "sensorID,time,temperature\r\n";
+constexpr std::string_view kJsonStart = R"({"readings":[)";
+
+// The readings of a page as CSV rows, or as JSON array items (with a leading comma unless `first`).
+void AppendReadings(std::string& out, const std::vector<Reading>& page, bool csv, bool first) {
   if (csv) {
-    std::string body = "sensorID,time,temperature\r\n";
     for (const Reading& reading : page) {
-      body += CsvField(reading.sensor_id) + "," + FormatRfc3339(reading.time) + "," + FormatNumber(reading.value) +
-              "\r\n";
+      out +=
+          CsvField(reading.sensor_id) + "," + FormatRfc3339(reading.time) + "," + FormatNumber(reading.value) + "\r\n";
     }
-    http::Response response{200, "text/csv; charset=utf-8", std::move(body), {}};
-    if (more) response.headers.emplace_back("X-Next-Cursor", next);
-    return response;
+    return;
   }
-  JsonWriter json;
-  json.BeginObject().Key("readings").BeginArray();
   for (const Reading& reading : page) {
+    JsonWriter json;
     json.BeginObject().Key("sensorID").String(reading.sensor_id).Key("time").String(FormatRfc3339(reading.time));
     json.Key("temperature").Number(reading.value).EndObject();
+    if (!first) out += ',';
+    out += json.str();
+    first = false;
   }
-  json.EndArray().Key("next");
-  if (more) {
-    json.String(next);
+}
+
+// The end of the JSON object: the next page's cursor, or null.
+std::string JsonEnd(const std::optional<std::string>& next) {
+  JsonWriter json;
+  if (next) {
+    json.String(*next);
   } else {
     json.Null();
   }
-  return http::JsonResponse(json.EndObject().Take());
+  return R"(],"next":)" + json.Take() + "}";
 }
+
+http::Response Render(const std::vector<Reading>& page, bool csv, bool more) {
+  std::optional<std::string> next;
+  if (more) next = std::to_string(page.back().time);
+  std::string body(csv ? kCsvHeader : kJsonStart);
+  AppendReadings(body, page, csv, true);
+  if (csv) {
+    http::Response response{200, "text/csv; charset=utf-8", std::move(body), {}, nullptr};
+    if (next) response.headers.emplace_back("X-Next-Cursor", *next);
+    return response;
+  }
+  return http::JsonResponse(body + JsonEnd(next));
+}
+
+// limit=all: the whole range, a page of the store per piece, each read only once the client has taken the one
+// before (http::BodyStream), so that memory stays constant however many readings there are. A store failure
+// after the first piece cuts the connection: the client sees an incomplete answer, never a short one.
+class ExportStream final : public http::BodyStream, public std::enable_shared_from_this<ExportStream> {
+ public:
+  ExportStream(Store& store, ReadingsQuery query, bool csv) : store_(store), query_(std::move(query)), csv_(csv) {}
+
+  void Next(std::function<void(http::BodyPiece)> deliver) override {
+    store_.Readings(query_,
+                    [self = shared_from_this(), deliver = std::move(deliver)](StatusOr<std::vector<Reading>> page) {
+                      if (!page.ok()) return deliver(http::BodyPiece{"", http::BodyPiece::Then::kAbort});
+                      http::BodyPiece piece;
+                      if (self->first_ && self->csv_) piece.data = kCsvHeader;
+                      if (self->first_ && !self->csv_) piece.data = kJsonStart;
+                      AppendReadings(piece.data, *page, self->csv_, self->first_);
+                      self->first_ = self->first_ && page->empty();
+                      if (page->size() < self->query_.limit) {
+                        if (!self->csv_) piece.data += JsonEnd(std::nullopt);
+                        piece.then = http::BodyPiece::Then::kEnd;
+                      } else {
+                        self->query_.after = page->back().time;
+                      }
+                      deliver(std::move(piece));
+                    });
+  }
+
+ private:
+  Store& store_;
+  ReadingsQuery query_;  // the next page's
+  const bool csv_;
+  bool first_ = true;  // nothing sent yet (pieces are asked one at a time: no lock needed)
+};
 
 }  // namespace
 
@@ -98,6 +159,11 @@ void AddReadingsApi(http::Router& router, Store& store) {
   router.Add("GET", "/api/v1/readings", [&store](http::Request&& request, http::Responder respond) {
     StatusOr<ExportRequest> parsed = ParseExportRequest(request);
     if (!parsed.ok()) return respond(StatusResponse(parsed.status()));
+    if (parsed->all) {
+      http::Response response{200, parsed->csv ? "text/csv; charset=utf-8" : "application/json", "", {}, nullptr};
+      response.stream = std::make_shared<ExportStream>(store, std::move(parsed->query), parsed->csv);
+      return respond(std::move(response));
+    }
     std::size_t limit = parsed->query.limit;
     bool csv = parsed->csv;
     store.Readings(std::move(parsed->query),

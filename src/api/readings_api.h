@@ -3,7 +3,8 @@
 //   -> 200 text/csv "sensorID,time,temperature" rows, with `Accept: text/csv` or format=csv; the next page's
 //      cursor in the X-Next-Cursor header (absent on the last page)
 // One sensor's raw readings in time order over [from, to), `limit` per page (default 1000, at most 10000), with
-// keyset pagination: a page costs the same however deep into the data it is. The JSON items have the shape
+// keyset pagination: a page costs the same however deep into the data it is. limit=all answers the whole range at
+// once, streamed (chunked) a page at a time as the client takes it: constant memory for millions of readings. The JSON items have the shape
 // POST /api/v1/readings takes, so an export can be written back as it is.
 #pragma once
 

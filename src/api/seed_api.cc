@@ -11,7 +11,7 @@ namespace {
 // Flask's default for a handler that returns a string.
 constexpr const char* kFlaskText = "text/html; charset=utf-8";
 
-http::Response FlaskText(std::string body) { return http::Response{200, kFlaskText, std::move(body), {}}; }
+http::Response FlaskText(std::string body) { return http::Response{200, kFlaskText, std::move(body), {}, nullptr}; }
 
 http::Response UnsupportedMediaType(std::string_view content_type) {
   return http::ErrorResponse(415, "unsupported_media_type",

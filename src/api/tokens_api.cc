@@ -86,7 +86,7 @@ void AddTokensApi(http::Router& router, TokenStore& store, auth::Authenticator& 
     store.Remove(*id, [&authenticator, id = *id, respond = std::move(respond)](Status status) {
       if (!status.ok()) return respond(StatusResponse(status));
       authenticator.Forget(id);
-      respond(http::Response{204, "", "", {}});
+      respond(http::Response{204, "", "", {}, nullptr});
     });
   });
 }

@@ -12,7 +12,7 @@ Response ErrorResponse(int status, std::string_view code, std::string_view messa
 }
 
 Response JsonResponse(std::string body, int status) {
-  return Response{status, "application/json", std::move(body), {}};
+  return Response{status, "application/json", std::move(body), {}, nullptr};
 }
 
 }  // namespace telemetry::http

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,11 +12,33 @@
 
 namespace telemetry::http {
 
+// One piece of a streamed body, and what follows it.
+struct BodyPiece {
+  std::string data;
+  enum class Then {
+    kMore,   // ask for the next piece once this one is written
+    kEnd,    // the body is complete
+    kAbort,  // the body cannot be completed (e.g. the store failed): the connection is cut, so the client sees an
+             // incomplete answer rather than a short one that looks whole
+  } then = Then::kMore;
+};
+
+// A body produced piece by piece, for answers of any size in constant memory (an export of millions of readings).
+// The session asks for a piece only once the previous one is on the wire, so a slow client slows the producer
+// instead of filling memory. Sent with Transfer-Encoding: chunked (HTTP/1.0: until the connection closes).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Produces the next piece: calls `deliver` exactly once, now or later, on any thread.
+  virtual void Next(std::function<void(BodyPiece)> deliver) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Allow or Retry-After
+  std::shared_ptr<BodyStream> stream;                        // when set, the body comes from it and `body` is unused
 };
 
 // Completes a request. Call exactly once, from any thread.

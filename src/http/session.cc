@@ -187,33 +187,87 @@ void Session<Stream>::Complete(std::uint64_t sequence, Response response) {
 
 template <class Stream>
 void Session<Stream>::WriteReady() {
-  if (writing_count_ > 0 || closed_) return;
+  if (writing_count_ > 0 || streaming_ || closed_) return;
   out_.clear();
   for (Exchange& exchange : exchanges_) {
     if (!exchange.response) break;
+    bool streamed = exchange.response->stream != nullptr;
+    if (streamed && writing_count_ > 0) break;  // the answers before a stream go out first
     ++writing_count_;
     // The last answer before the connection closes says so.
     bool last = read_closed_ && !reading_ && writing_count_ == exchanges_.size();
     if (last) exchange.framing.keep_alive = false;
-    AppendResponseBytes(out_, *exchange.response, exchange.framing);
-    if (!exchange.framing.keep_alive) break;
+    if (!streamed) {
+      AppendResponseBytes(out_, *exchange.response, exchange.framing);
+      if (!exchange.framing.keep_alive) break;
+      continue;
+    }
+    if (exchange.framing.version == 10) exchange.framing.keep_alive = false;  // the close ends an HTTP/1.0 stream
+    AppendStreamHead(out_, *exchange.response, exchange.framing);
+    streaming_ = !exchange.framing.head;  // HEAD: the head is the whole answer
+    break;
   }
   if (writing_count_ == 0) return;
   if (!reading_) deadline_ = Clock::now() + options_.request_timeout;  // the client must take its answers
   net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code error, std::size_t) {
-    bool keep_alive = self->exchanges_[self->writing_count_ - 1].framing.keep_alive;
-    for (; self->writing_count_ > 0; --self->writing_count_) {
-      self->exchanges_.pop_front();
-      ++self->first_sequence_;
-    }
-    if (error || !keep_alive) {
+    if (error) {
       self->read_closed_ = true;
       return self->Close();
     }
-    self->WriteReady();
-    self->ReadNext();
-    self->CloseIfDone();
+    if (self->streaming_) return self->PullPiece();
+    self->FinishWritten();
   });
+}
+
+template <class Stream>
+void Session<Stream>::FinishWritten() {
+  bool keep_alive = exchanges_[writing_count_ - 1].framing.keep_alive;
+  for (; writing_count_ > 0; --writing_count_) {
+    exchanges_.pop_front();
+    ++first_sequence_;
+  }
+  if (!keep_alive) {
+    read_closed_ = true;
+    return Close();
+  }
+  WriteReady();
+  ReadNext();
+  CloseIfDone();
+}
+
+template <class Stream>
+void Session<Stream>::PullPiece() {
+  // Waiting for the producer (the store) is not the client's delay.
+  if (!reading_) deadline_ = Clock::time_point::max();
+  exchanges_.front().response->stream->Next([self = this->shared_from_this()](BodyPiece piece) {
+    auto executor = self->stream_.get_executor();
+    net::dispatch(executor, [self = std::move(self), piece = std::move(piece)]() mutable {
+      self->WritePiece(std::move(piece));
+    });
+  });
+}
+
+template <class Stream>
+void Session<Stream>::WritePiece(BodyPiece piece) {
+  if (closed_) return;
+  if (piece.then == BodyPiece::Then::kAbort) {
+    read_closed_ = true;
+    return Close();
+  }
+  bool last = piece.then == BodyPiece::Then::kEnd;
+  out_.clear();
+  AppendStreamPiece(out_, piece.data, last, exchanges_.front().framing);
+  if (!reading_) deadline_ = Clock::now() + options_.request_timeout;
+  net::async_write(stream_, net::buffer(out_),
+                   [self = this->shared_from_this(), last](beast::error_code error, std::size_t) {
+                     if (error) {
+                       self->read_closed_ = true;
+                       return self->Close();
+                     }
+                     if (!last) return self->PullPiece();
+                     self->streaming_ = false;
+                     self->FinishWritten();
+                   });
 }
 
 template <class Stream>

@@ -71,6 +71,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void RespondAndClose(Response response);
   void Complete(std::uint64_t sequence, Response response);
   void WriteReady();
+  // After answers are on the wire: drops them, then writes what is ready next or closes.
+  void FinishWritten();
+  // A streamed body: asks the front answer's stream for a piece, then writes it.
+  void PullPiece();
+  void WritePiece(BodyPiece piece);
   void CloseIfDone();
   void Close();
 
@@ -92,6 +97,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool read_closed_ = false;      // no more requests will be read
   bool closed_ = false;
   bool handshaking_ = false;      // TLS: the handshake is under way
+  bool streaming_ = false;        // the front answer's body is being streamed (writing_count_ is 1 meanwhile)
   Clock::time_point deadline_ = Clock::time_point::max();
 };
 

@@ -1,6 +1,7 @@
 #include "http/wire_format.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace telemetry::http {
@@ -47,7 +48,12 @@ const char* ReasonPhrase(int status) {
   }
 }
 
-void AppendResponseBytes(std::string& out, const Response& response, const Framing& framing) {
+namespace {
+
+// How a body's end is told: its length, chunks, or the connection closing (HTTP/1.0 streams).
+enum class BodyEnd { kLength, kChunks, kClose };
+
+void AppendHead(std::string& out, const Response& response, const Framing& framing, BodyEnd end) {
   out += framing.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
@@ -59,8 +65,12 @@ void AppendResponseBytes(std::string& out, const Response& response, const Frami
   if (response.status != 204 && response.status != 304) {
     out += "\r\nContent-Type: ";
     out += response.content_type;
-    out += "\r\nContent-Length: ";
-    out += std::to_string(response.body.size());
+    if (end == BodyEnd::kLength) {
+      out += "\r\nContent-Length: ";
+      out += std::to_string(response.body.size());
+    } else if (end == BodyEnd::kChunks) {
+      out += "\r\nTransfer-Encoding: chunked";
+    }
   }
   if (framing.version == 10 && framing.keep_alive) out += "\r\nConnection: keep-alive";
   if (framing.version != 10 && !framing.keep_alive) out += "\r\nConnection: close";
@@ -71,7 +81,32 @@ void AppendResponseBytes(std::string& out, const Response& response, const Frami
     out += value;
   }
   out += "\r\n\r\n";
+}
+
+}  // namespace
+
+void AppendResponseBytes(std::string& out, const Response& response, const Framing& framing) {
+  AppendHead(out, response, framing, BodyEnd::kLength);
   if (!framing.head && response.status != 204 && response.status != 304) out += response.body;
+}
+
+void AppendStreamHead(std::string& out, const Response& response, const Framing& framing) {
+  AppendHead(out, response, framing, framing.version == 10 ? BodyEnd::kClose : BodyEnd::kChunks);
+}
+
+void AppendStreamPiece(std::string& out, std::string_view data, bool last, const Framing& framing) {
+  if (framing.version == 10) {
+    out += data;
+    return;
+  }
+  if (!data.empty()) {
+    char size[20];
+    int length = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    out.append(size, static_cast<std::size_t>(length));
+    out += data;
+    out += "\r\n";
+  }
+  if (last) out += "0\r\n\r\n";
 }
 
 }  // namespace telemetry::http

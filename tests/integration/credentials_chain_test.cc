@@ -69,7 +69,7 @@ TEST(CredentialsChain, EcsFullUriWithAuthorizationTokenFromAFile) {
     router.Add("GET", "/creds", [&](http::Request&& request, http::Responder respond) {
       ++fetches;
       if (request.Header("Authorization") != "secret-token") {
-        return respond(http::Response{401, "text/plain", "no", {}});
+        return respond(http::Response{401, "text/plain", "no", {}, nullptr});
       }
       respond(http::JsonResponse(CredentialsJson("ASIAECS", "2027-06-01T00:00:00Z")));
     });
@@ -93,7 +93,7 @@ TEST(CredentialsChain, EcsFullUriWithAuthorizationTokenFromAFile) {
 TEST(CredentialsChain, AWrongAuthorizationTokenIsAClearStartupError) {
   MetadataServer ecs([&](http::Router& router) {
     router.Add("GET", "/creds", [](http::Request&&, http::Responder respond) {
-      respond(http::Response{401, "text/plain", "no", {}});
+      respond(http::Response{401, "text/plain", "no", {}, nullptr});
     });
   });
   CurlTransport transport;
@@ -110,21 +110,21 @@ TEST(CredentialsChain, Imdsv2TokenThenRoleThenCredentials) {
   MetadataServer imds([&](http::Router& router) {
     router.Add("PUT", "/latest/api/token", [](http::Request&& request, http::Responder respond) {
       if (!request.Header("X-aws-ec2-metadata-token-ttl-seconds")) {
-        return respond(http::Response{400, "text/plain", "", {}});
+        return respond(http::Response{400, "text/plain", "", {}, nullptr});
       }
-      respond(http::Response{200, "text/plain", "imds-token", {}});
+      respond(http::Response{200, "text/plain", "imds-token", {}, nullptr});
     });
     auto authorized = [](const http::Request& request) {
       return request.Header("X-aws-ec2-metadata-token") == "imds-token";
     };
     router.Add("GET", "/latest/meta-data/iam/security-credentials/",
                [authorized](http::Request&& request, http::Responder respond) {
-                 if (!authorized(request)) return respond(http::Response{401, "text/plain", "", {}});
-                 respond(http::Response{200, "text/plain", "telemetryd-role", {}});
+                 if (!authorized(request)) return respond(http::Response{401, "text/plain", "", {}, nullptr});
+                 respond(http::Response{200, "text/plain", "telemetryd-role", {}, nullptr});
                });
     router.Add("GET", "/latest/meta-data/iam/security-credentials/telemetryd-role",
                [authorized](http::Request&& request, http::Responder respond) {
-                 if (!authorized(request)) return respond(http::Response{401, "text/plain", "", {}});
+                 if (!authorized(request)) return respond(http::Response{401, "text/plain", "", {}, nullptr});
                  respond(http::JsonResponse(CredentialsJson("ASIAIMDS", "2027-06-01T00:00:00Z")));
                });
   });

@@ -1,9 +1,17 @@
-// GET /api/v1/readings (export) on both stores: every reading once, in time order, page by page; CSV; and an
-// export written back through the batch endpoint is all duplicates.
+// GET /api/v1/readings (export) on both stores: every reading once, in time order, page by page; CSV; an export
+// written back through the batch endpoint is all duplicates; limit=all streamed to curl, and a million readings
+// exported in constant memory.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
 #include "http_client.h"
+#include "run_command.h"
 #include "server_process.h"
+#include "temp_dir.h"
 #include "test_backend.h"
 
 namespace telemetry {
@@ -89,6 +97,55 @@ TEST_P(ExportTest, CsvAndRanges) {
   EXPECT_EQ(client_.Get("/api/v1/readings?sensorID=nobody").body, R"({"readings":[],"next":null})");
 }
 
+// curl's export of all of a sensor's readings (limit=all): a real client that decodes chunked answers. Returns
+// what it printed.
+std::string CurlExport(std::uint16_t port, const std::string& sensor, const std::string& arguments) {
+  std::string output;
+  int exit_code = testing::RunCommand("curl -sS --max-time 120 " + arguments + " 'http://127.0.0.1:" +
+                                          std::to_string(port) + "/api/v1/readings?limit=all&sensorID=" + sensor + "'",
+                                      &output);
+  EXPECT_EQ(exit_code, 0) << output;
+  return output;
+}
+
+TEST_P(ExportTest, LimitAllStreamsTheWholeRangeInOneAnswer) {
+  const int readings = GetParam() == "dynamodb" ? 150 : 25'000;  // sqlite: past two of the stream's pages (10,000)
+  std::string batch = "[";
+  for (int i = 0; i < readings; ++i) {
+    batch += std::string(i ? "," : "") + R"({"sensorID":"s","temperature":)" + std::to_string(i % 50) +
+             R"(,"time":)" + std::to_string(1633338000 + i) + "}";
+  }
+  ASSERT_EQ(client_.Request("POST", "/api/v1/readings", batch + "]").status, 200);
+
+  std::string json = CurlExport(server_.port(), "s", "-D - -w '\\n%{http_code}'");
+  EXPECT_NE(json.find("Transfer-Encoding: chunked"), std::string::npos) << json.substr(0, 500);
+  std::string body = json.substr(json.find("\r\n\r\n") + 4);
+  ASSERT_TRUE(body.ends_with("],\"next\":null}\n200")) << body.substr(body.size() - 100);
+  body = body.substr(0, body.size() - 4);
+  EXPECT_EQ(Count(body, R"("sensorID":"s")"), static_cast<std::size_t>(readings));
+  // The same readings, in the same order, as the pages give them.
+  std::string first_page = client_.Get("/api/v1/readings?sensorID=s&limit=100").body;
+  EXPECT_EQ(body.substr(0, first_page.find(R"(],"next")")), first_page.substr(0, first_page.find(R"(],"next")")));
+  // Written back, it is all duplicates: it is whole, valid JSON.
+  testing::HttpResponse again =
+      client_.Request("POST", "/api/v1/readings", body.substr(body.find('['), body.rfind(']') - body.find('[') + 1));
+  EXPECT_EQ(again.body, R"({"stored":0,"duplicates":)" + std::to_string(readings) + R"(,"rejected":[]})");
+
+  std::string csv = CurlExport(server_.port(), "s", "-H 'Accept: text/csv'");
+  EXPECT_EQ(Count(csv, "\r\n"), static_cast<std::size_t>(readings) + 1);
+  EXPECT_TRUE(csv.starts_with("sensorID,time,temperature\r\ns,2021-10-04T09:00:00Z,0\r\n")) << csv.substr(0, 100);
+
+  // HEAD: the same head, no body.
+  std::string head = CurlExport(server_.port(), "s", "-I");
+  EXPECT_NE(head.find("HTTP/1.1 200 OK"), std::string::npos) << head;
+  EXPECT_NE(head.find("Transfer-Encoding: chunked"), std::string::npos) << head;
+  // HTTP/1.0 has no chunks: the body ends with the connection.
+  std::string old = CurlExport(server_.port(), "s", "--http1.0 -H 'Accept: text/csv'");
+  EXPECT_EQ(old, csv);
+  // An unknown sensor: an empty list, still whole.
+  EXPECT_EQ(CurlExport(server_.port(), "nobody", ""), R"({"readings":[],"next":null})");
+}
+
 TEST_P(ExportTest, BadParametersAre400) {
   for (const char* query : {"", "sensorID=x&limit=0", "sensorID=x&limit=10001", "sensorID=x&cursor=abc",
                             "sensorID=x&format=xml", "sensorID=x&from=2022-01-01&to=2021-01-01", "sensorID=x&page=2"}) {
@@ -98,6 +155,64 @@ TEST_P(ExportTest, BadParametersAre400) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ExportTest, ::testing::ValuesIn(testing::kBackends));
+
+// The server's anonymous memory (heap and stacks; not the SQLite file it maps), in KiB.
+std::int64_t AnonymousKiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("RssAnon:")) return std::stoll(line.substr(8));
+  }
+  return -1;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kMillions = 0;  // sanitizers make a million too slow to write; the plain build runs the full size
+#else
+constexpr int kMillions = 1;
+#endif
+
+TEST(ExportMemoryTest, AMillionReadingsExportInConstantMemory) {
+  const int readings = kMillions ? kMillions * 1'000'000 : 100'000;
+  testing::TempDir dir;
+  ServerProcess server({"--data-dir", dir.path()});
+  {
+    HttpClient client(server.port());
+    for (int start = 0; start < readings; start += 100'000) {
+      std::string batch;
+      for (int i = start; i < start + 100'000; ++i) {
+        batch += R"({"sensorID":"m","temperature":)" + std::to_string(i % 40) + R"(,"time":)" +
+                 std::to_string(1600000000 + i) + "}\n";
+      }
+      ASSERT_EQ(client.Request("POST", "/api/v1/readings", batch, {{"Content-Type", "application/x-ndjson"}}).status,
+                200);
+    }
+  }
+  std::int64_t before = AnonymousKiB(server.pid());
+  ASSERT_GT(before, 0);
+  std::atomic<bool> done{false};
+  std::atomic<std::int64_t> peak{before};
+  std::thread sampler([&] {
+    while (!done) {
+      peak = std::max(peak.load(), AnonymousKiB(server.pid()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  std::string path = dir.path() + "/export.csv";
+  // A client slower than the server (20 MB/s): the stream must wait for it rather than buffer.
+  CurlExport(server.port(), "m", "--limit-rate 20M -H 'Accept: text/csv' -o " + path);
+  done = true;
+  sampler.join();
+  std::ifstream file(path, std::ios::binary);
+  std::size_t lines = 0, bytes = 0;
+  for (std::string line; std::getline(file, line);) {
+    ++lines;
+    bytes += line.size() + 1;
+  }
+  EXPECT_EQ(lines, static_cast<std::size_t>(readings) + 1);
+  // The export is tens of megabytes; the server holds one page (10,000 readings) of it at a time.
+  EXPECT_LT(peak - before, 16 * 1024) << "exported " << bytes << " bytes; anonymous memory " << before
+                                      << " KiB before, " << peak << " KiB at most during";
+}
 
 }  // namespace
 }  // namespace telemetry

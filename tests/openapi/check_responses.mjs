@@ -97,6 +97,8 @@ await check("GET", "/api/v1/sensors?limit=1", { expect: 200 });
 await check("GET", "/api/v1/sensors?limit=0", { expect: 400 });
 await check("GET", "/api/v1/readings?sensorID=107", { expect: 200 });
 await check("GET", "/api/v1/readings?sensorID=107", { headers: { Accept: "text/csv" }, expect: 200 });
+await check("GET", "/api/v1/readings?sensorID=107&limit=all", { expect: 200 });
+await check("GET", "/api/v1/readings?sensorID=107&limit=all&format=csv", { expect: 200 });
 await check("GET", "/api/v1/readings", { expect: 400 });
 await check("POST", "/api/v1/readings", { body: `[${reading}]`, headers: json, expect: 200 });
 await check("POST", "/api/v1/readings", { body: '[{"sensorID":"x","temperature":1},{"sensorID":""}]', headers: json, expect: 400 });

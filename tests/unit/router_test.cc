@@ -16,8 +16,8 @@ Response Route(const Router& router, std::string method, std::string path) {
 
 Router MakeRouter() {
   Router router;
-  router.Add("GET", "/x", [](Request&&, Responder respond) { respond(Response{200, "text/plain", "got", {}}); });
-  router.Add("PUT", "/x", [](Request&&, Responder respond) { respond(Response{200, "text/plain", "put", {}}); });
+  router.Add("GET", "/x", [](Request&&, Responder respond) { respond(Response{200, "text/plain", "got", {}, nullptr}); });
+  router.Add("PUT", "/x", [](Request&&, Responder respond) { respond(Response{200, "text/plain", "put", {}, nullptr}); });
   return router;
 }
 
