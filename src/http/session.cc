@@ -72,10 +72,16 @@ void Session<Stream>::Shutdown() {
   if (read_closed_) return;
   read_closed_ = true;
   if (handshaking_) return Close();
+  if (writing_count_ > 0 || streaming_) return;  // the write's end stops an idle read (FinishWritten)
+  CancelIdleRead();
+  CloseIfDone();
+}
+
+template <class Stream>
+void Session<Stream>::CancelIdleRead() {
   if (reading_ && !request_started_ && buffer_.size() == 0 && !(parser_ && parser_->got_some())) {
-    Socket(stream_).cancel();  // an idle wait for the next request: it ends with operation_aborted
-  } else {
-    CloseIfDone();
+    // Cancels every operation on the socket: only when nothing is being written.
+    Socket(stream_).cancel();  // the idle wait for the next request ends with operation_aborted
   }
 }
 
@@ -232,6 +238,7 @@ void Session<Stream>::FinishWritten() {
   }
   WriteReady();
   ReadNext();
+  if (read_closed_ && writing_count_ == 0 && !streaming_) CancelIdleRead();  // shutting down: nothing more to read
   CloseIfDone();
 }
 

@@ -77,6 +77,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void PullPiece();
   void WritePiece(BodyPiece piece);
   void CloseIfDone();
+  // Ends a wait for a next request that has not begun (shutting down). REQUIRES: nothing being written.
+  void CancelIdleRead();
   void Close();
 
   Stream stream_;

@@ -3,7 +3,10 @@
 // exported in constant memory.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -212,6 +215,55 @@ TEST(ExportMemoryTest, AMillionReadingsExportInConstantMemory) {
   // The export is tens of megabytes; the server holds one page (10,000 readings) of it at a time.
   EXPECT_LT(peak - before, 16 * 1024) << "exported " << bytes << " bytes; anonymous memory " << before
                                       << " KiB before, " << peak << " KiB at most during";
+}
+
+TEST(ExportMemoryTest, AnExportUnderWayFinishesOnSigterm) {
+  const int readings = 400'000;  // about 10 MB of CSV: more than the sockets between server and curl hold
+  testing::TempDir dir;
+  ServerProcess server({"--data-dir", dir.path() + "/data"});
+  {
+    HttpClient client(server.port());
+    for (int start = 0; start < readings; start += 100'000) {
+      std::string batch;
+      for (int i = start; i < start + 100'000; ++i) {
+        batch += R"({"sensorID":"g","temperature":1,"time":)" + std::to_string(1600000000 + i) + "}\n";
+      }
+      ASSERT_EQ(client.Request("POST", "/api/v1/readings", batch, {{"Content-Type", "application/x-ndjson"}}).status,
+                200);
+    }
+  }
+  // A reader with a small receive buffer taking about 3 MB/s: curl's buffer on loopback would take the whole export
+  // at once, and the server would be done before the signal.
+  std::string script = dir.path() + "/slow_reader.py";
+  std::ofstream(script) << "import socket, sys, time\n"
+                           "s = socket.socket()\n"
+                           "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)\n"
+                           "s.connect(('127.0.0.1', int(sys.argv[1])))\n"
+                           "s.sendall(b'GET /api/v1/readings?sensorID=g&limit=all&format=csv HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n"
+                           "data = bytearray()\n"
+                           "while True:\n"
+                           "    piece = s.recv(65536)\n"
+                           "    if not piece: break\n"
+                           "    data += piece\n"
+                           "    if data.endswith(b'\\r\\n0\\r\\n\\r\\n'): break\n"
+                           "    if len(data) > 65536: open(sys.argv[2], 'w').write('started')\n"
+                           "    time.sleep(0.02)\n"
+                           "print(data.count(b'\\r\\ng,'), data.endswith(b'\\r\\n0\\r\\n\\r\\n'))\n";
+  std::string started = dir.path() + "/started", output;
+  std::thread reader([&] {
+    testing::RunCommand("/usr/bin/python3 " + script + " " + std::to_string(server.port()) + " " + started, &output);
+  });
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       std::chrono::steady_clock::now() < deadline && !std::ifstream(started);) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polls for the reader's own signal
+  }
+  server.Signal(SIGTERM);
+  auto signalled = std::chrono::steady_clock::now();
+  reader.join();
+  EXPECT_GT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(1)) << "it was still streaming";
+  EXPECT_EQ(server.Wait(), 0);
+  // Every row (each after a line break: the header's, or the row's before) and the last chunk.
+  EXPECT_EQ(output, std::to_string(readings) + " True\n") << "the export under way was finished, not cut";
 }
 
 }  // namespace
