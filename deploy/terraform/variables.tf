@@ -42,6 +42,10 @@ variable "image_tag" {
   description = "Image tag the first task definition runs; the pipeline deploys each commit's own tag after that."
   type        = string
   default     = "latest"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a Docker tag: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -."
+  }
 }
 
 variable "cpu" {
@@ -68,6 +72,10 @@ variable "desired_count" {
   description = "Tasks at start (the original ran 2); autoscaling moves it between min_tasks and max_tasks."
   type        = number
   default     = 2
+  validation {
+    condition     = var.desired_count >= 1 && var.desired_count <= 100
+    error_message = "desired_count must be 1 to 100."
+  }
 }
 
 variable "min_tasks" {
@@ -84,6 +92,10 @@ variable "max_tasks" {
   description = "Most tasks autoscaling starts."
   type        = number
   default     = 10
+  validation {
+    condition     = var.max_tasks >= 1 && var.max_tasks <= 100
+    error_message = "max_tasks must be 1 to 100 (and at least min_tasks)."
+  }
 }
 
 variable "cpu_target_percent" {
@@ -100,6 +112,10 @@ variable "requests_per_target" {
   description = "ALB requests per task per minute autoscaling keeps tasks at."
   type        = number
   default     = 60000
+  validation {
+    condition     = var.requests_per_target >= 100
+    error_message = "requests_per_target must be at least 100 requests per minute."
+  }
 }
 
 variable "private_egress" {
@@ -156,16 +172,28 @@ variable "branch" {
   description = "CodeCommit branch whose pushes the pipeline builds and deploys."
   type        = string
   default     = "main"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.branch))
+    error_message = "branch must be a git branch name."
+  }
 }
 
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the service's and the build's logs."
   type        = number
   default     = 30
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
 }
 
 variable "tags" {
   description = "Extra tags for every resource."
   type        = map(string)
   default     = {}
+  validation {
+    condition     = alltrue([for key, value in var.tags : length(key) <= 128 && length(value) <= 256])
+    error_message = "tag keys must be at most 128 characters, values at most 256."
+  }
 }

@@ -56,10 +56,11 @@ const variableDefault = (reference) => {
   return match ? tf.variable[match[1]]?.default : reference;
 };
 
-// Variables: each documented and typed, as a user of the module reads them.
+// Variables: each documented, typed and validated, as a user of the module reads them.
 for (const [name, variable] of Object.entries(tf.variable)) {
   expect(variable.description, `variable ${name} has no description`);
   expect(variable.type, `variable ${name} has no type`);
+  expect(variable.validation, `variable ${name} has no validation`);
 }
 
 // ---- The code's facts ----
