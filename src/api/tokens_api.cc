@@ -63,8 +63,8 @@ void AddTokensApi(http::Router& router, TokenStore& store, auth::Authenticator& 
                     if (!status.ok()) return respond(StatusResponse(status));
                     authenticator.Remember(issued.record);
                     http::Response response = http::JsonResponse(auth::TokenJson(issued.record, issued.token), 201);
-                    response.headers.emplace_back("Cache-Control",
-                                                  "no-store");  // the secret must not linger in caches
+                    // The secret must not linger in caches.
+                    response.headers.emplace_back("Cache-Control", "no-store");
                     respond(std::move(response));
                   });
       });
