@@ -169,7 +169,9 @@ std::int64_t AnonymousKiB(pid_t pid) {
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr int kMillions = 0;  // sanitizers make a million too slow to write; the plain build runs the full size
+// Sanitizers make a million too slow to write, and their allocators keep freed memory (ASan's quarantine holds up
+// to 256 MB) so that memory says nothing there: the plain build runs the full size and the memory bound.
+constexpr int kMillions = 0;
 #else
 constexpr int kMillions = 1;
 #endif
@@ -213,6 +215,7 @@ TEST(ExportMemoryTest, AMillionReadingsExportInConstantMemory) {
   }
   EXPECT_EQ(lines, static_cast<std::size_t>(readings) + 1);
   // The export is tens of megabytes; the server holds one page (10,000 readings) of it at a time.
+  if (kMillions == 0) GTEST_SKIP() << "memory is not measurable under a sanitizer; the export itself was checked";
   EXPECT_LT(peak - before, 16 * 1024) << "exported " << bytes << " bytes; anonymous memory " << before
                                       << " KiB before, " << peak << " KiB at most during";
 }
