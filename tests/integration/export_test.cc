@@ -159,15 +159,6 @@ TEST_P(ExportTest, BadParametersAre400) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ExportTest, ::testing::ValuesIn(testing::kBackends));
 
-// The server's anonymous memory (heap and stacks; not the SQLite file it maps), in KiB.
-std::int64_t AnonymousKiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.starts_with("RssAnon:")) return std::stoll(line.substr(8));
-  }
-  return -1;
-}
-
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // Sanitizers make a million too slow to write, and their allocators keep freed memory (ASan's quarantine holds up
 // to 256 MB) so that memory says nothing there: the plain build runs the full size and the memory bound.
@@ -192,13 +183,14 @@ TEST(ExportMemoryTest, AMillionReadingsExportInConstantMemory) {
                 200);
     }
   }
-  std::int64_t before = AnonymousKiB(server.pid());
+  // Anonymous memory (heap and stacks), not the SQLite file the server maps.
+  std::int64_t before = server.StatusKiB("RssAnon");
   ASSERT_GT(before, 0);
   std::atomic<bool> done{false};
   std::atomic<std::int64_t> peak{before};
   std::thread sampler([&] {
     while (!done) {
-      peak = std::max(peak.load(), AnonymousKiB(server.pid()));
+      peak = std::max(peak.load(), server.StatusKiB("RssAnon"));
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });

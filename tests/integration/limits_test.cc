@@ -24,12 +24,17 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kAdminToken = "limits-test-admin-token-0123456789abcdef0123";
 
-std::int64_t ResidentKiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.starts_with("VmRSS:")) return std::stoll(line.substr(6));
+// Whether a new connection is served (bounded: 5 s), once clients past a cap have gone.
+bool ServedAgain(std::uint16_t port) {
+  for (auto deadline = Clock::now() + std::chrono::seconds(5); Clock::now() < deadline;) {
+    try {
+      HttpClient again(port);
+      if (again.Get("/api").status == 200) return true;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
-  return -1;
+  return false;
 }
 
 TEST(LimitsTest, ConnectionsPastTheCapGet503AndAreClosed) {
@@ -49,16 +54,7 @@ TEST(LimitsTest, ConnectionsPastTheCapGet503AndAreClosed) {
 
   // Room again once clients leave.
   held.resize(10);
-  bool served = false;
-  for (auto deadline = Clock::now() + std::chrono::seconds(5); !served && Clock::now() < deadline;) {
-    HttpClient again(server.port());
-    try {
-      served = again.Get("/api").status == 200;
-    } catch (const std::exception&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  EXPECT_TRUE(served);
+  EXPECT_TRUE(ServedAgain(server.port()));
 }
 
 TEST(LimitsTest, ClientsOverTheirRateGet429ButHealthChecksDoNot) {
@@ -191,7 +187,7 @@ TEST(LimitsTest, AFloodOfConnectionsKeepsMemoryBounded) {
     HttpClient warm(server.port());
     ASSERT_EQ(warm.Get("/api").status, 200);
   }
-  std::int64_t before = ResidentKiB(server.pid());
+  std::int64_t before = server.StatusKiB("VmRSS");
   ASSERT_GT(before, 0);
   std::vector<std::unique_ptr<HttpClient>> flood;
   for (int i = 0; i < 1500; ++i) {
@@ -201,21 +197,12 @@ TEST(LimitsTest, AFloodOfConnectionsKeepsMemoryBounded) {
   HttpClient probe(server.port());
   HttpResponse answer = probe.ReadResponse();  // past the cap: answered at once
   EXPECT_EQ(answer.status, 503);
-  std::int64_t during = ResidentKiB(server.pid());
+  std::int64_t during = server.StatusKiB("VmRSS");
   // 1000 open connections, each with 8 KB of header read: about 14 MiB more than idle in a plain build; the bound
   // leaves room for the sanitizers' shadow memory (ThreadSanitizer: 80 MiB). Unbounded would be gigabytes.
   EXPECT_LT(during - before, 128 * 1024) << before << " KiB before, " << during << " KiB during";
   flood.clear();
-  bool served = false;
-  for (auto deadline = Clock::now() + std::chrono::seconds(5); !served && Clock::now() < deadline;) {
-    try {
-      HttpClient after(server.port());
-      served = after.Get("/api").status == 200;
-    } catch (const std::exception&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  EXPECT_TRUE(served);
+  EXPECT_TRUE(ServedAgain(server.port()));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server_process.h"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -140,6 +142,14 @@ int RunTelemetryd(const std::vector<std::string>& args, std::string* output) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return DecodeStatus(status);
+}
+
+std::int64_t ServerProcess::StatusKiB(const std::string& field) const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with(field + ":")) return std::stoll(line.substr(field.size() + 1));
+  }
+  return -1;
 }
 
 }  // namespace telemetry::testing

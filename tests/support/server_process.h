@@ -36,6 +36,8 @@ class ServerProcess {
   int Wait(int timeout_ms = 30000);
   // Everything the process wrote to stderr so far.
   std::string Stderr();
+  // A memory figure of the process from /proc/<pid>/status in KiB ("VmRSS", "RssAnon", ...); -1 if absent.
+  std::int64_t StatusKiB(const std::string& field) const;
 
  private:
   pid_t pid_ = -1;
