@@ -2,11 +2,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <array>
 #include <stdexcept>
 
+#include "aws/sigv4.h"  // Sha256Hex: the one SHA-256 helper
 #include "core/json_writer.h"
 #include "core/reading.h"
 
@@ -18,6 +18,7 @@ constexpr std::size_t kIdDigits = 16;
 constexpr std::size_t kSecretBytes = 32;  // 256 bits
 constexpr std::size_t kSecretChars = 43;  // base64url of 32 bytes, unpadded
 
+// For the random id (SHA-256 in hex is aws::Sha256Hex).
 std::string Hex(const unsigned char* bytes, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex;
@@ -78,11 +79,7 @@ IssuedToken IssueToken(Role role, std::vector<std::string> sensors, TimeNs now) 
   return issued;
 }
 
-std::string HashToken(std::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return Hex(digest, sizeof digest);
-}
+std::string HashToken(std::string_view token) { return aws::Sha256Hex(token); }
 
 std::optional<std::string_view> TokenId(std::string_view token) {
   if (token.size() != kPrefix.size() + kIdDigits + 1 + kSecretChars || !token.starts_with(kPrefix)) {
