@@ -68,6 +68,11 @@ void ParseDynamoDbError(DynamoDbResponse& response) {
       if (NameIs(field.key, "message") && !field.value.get(message)) response.error_message = std::string(message);
     }
   }
+  // JSON that names no error (a proxy's or a stub's answer): keep enough of it to diagnose.
+  if (response.error_type.empty()) {
+    response.error_type = response.http_status >= 500 ? "InternalServerError" : "UnknownError";
+  }
+  if (response.error_message.empty()) response.error_message = response.body.substr(0, 200);
 }
 
 bool IsRetryable(const DynamoDbResponse& response) {

@@ -17,8 +17,10 @@ constexpr std::uint64_t kSignFlip = std::uint64_t{1} << 63;
 // or a server error is DynamoDB being unavailable.
 Status Unreachable(const std::string& table, const aws::DynamoDbResponse& response) {
   bool refused = response.http_status >= 400 && response.http_status < 500 && !response.throttled();
+  std::string answer = response.http_status == 0 ? "no answer" : "HTTP " + std::to_string(response.http_status);
   return Status(refused ? StatusCode::kInvalidArgument : StatusCode::kUnavailable,
-                "DynamoDB table " + table + ": " + response.error_type + ": " + response.error_message);
+                "DynamoDB table " + table + ": " + answer + " after " + std::to_string(response.attempts) +
+                    " attempt(s): " + response.error_type + ": " + response.error_message);
 }
 
 // "" when the description's key schema is pk (S, HASH) + sk (S, RANGE); otherwise what differs.

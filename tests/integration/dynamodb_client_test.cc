@@ -102,6 +102,10 @@ TEST(DynamoDbErrors, AreParsedFromAwsAndDynamoDbLocalShapes) {
   EXPECT_EQ(local.error_message, "slow");
   DynamoDbResponse html = Answer(502, "<html>bad gateway</html>");
   EXPECT_TRUE(IsRetryable(html));
+  // JSON naming no error still says something: an empty error once made a start-up failure undiagnosable.
+  DynamoDbResponse nameless = Answer(400, R"({"status":"odd"})");
+  EXPECT_EQ(nameless.error_type, "UnknownError");
+  EXPECT_EQ(nameless.error_message, R"({"status":"odd"})");
 }
 
 TEST(DynamoDbBackoff, GrowsExponentiallyUpToTheCap) {
