@@ -15,6 +15,16 @@ inline int FinestLevel(std::int64_t series) {
   return series == kAllSensors ? kFinestAllSensorsLevel : kFinestSensorLevel;
 }
 
+// A rollup level of the all-sensors series only: one bucket per distinct reading time (its start is the time).
+// The raw edges of an all-sensor range are read from it. Readings of a fleet share their times (sensors report on
+// the same clock ticks), so it has fewer rows than the readings, and it replaced an index of every reading by time
+// that cost one more B-tree insert per reading.
+inline constexpr int kInstantLevel = -1;
+
+// PRAGMA user_version of the schema below. 1: readings_by_time, an index of every reading by time, instead of the
+// instant level; Start() migrates such a store.
+inline constexpr int kSqliteSchemaVersion = 2;
+
 inline constexpr std::string_view kSqliteSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sensors(
   id INTEGER PRIMARY KEY,
@@ -24,7 +34,6 @@ CREATE TABLE IF NOT EXISTS readings(
   time_ns INTEGER NOT NULL,
   value REAL NOT NULL,
   PRIMARY KEY(sensor_id, time_ns)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS readings_by_time ON readings(time_ns, value);  -- covering: raw edges never visit the table
 CREATE TABLE IF NOT EXISTS rollups(
   series INTEGER NOT NULL,
   level INTEGER NOT NULL,

@@ -16,7 +16,6 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path)
       "WHERE series = ?1 AND level = ?2 AND bucket >= ?3 AND bucket < ?4");
   raw_of_sensor_ = db_.Prepare(
       "SELECT value, time_ns FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3");
-  raw_of_all_ = db_.Prepare("SELECT value, time_ns FROM readings WHERE time_ns >= ?1 AND time_ns < ?2");
   // A sensor exists once its first reading is stored; its total rollup is written in the same transaction.
   sensor_page_ = db_.Prepare(
       "SELECT s.id, s.name, r.count FROM sensors s JOIN rollups r ON r.series = s.id AND r.level = " +
@@ -106,22 +105,25 @@ std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& que
   // Rows land in the span holding their bucket's start or their time (the total's only span: 0).
   std::vector<Aggregate> result(boundaries.size() - 1);
   auto span_of = [&](TimeNs time) { return plan.whole_series ? 0 : SpanIndex(boundaries, time); };
-  for (const BucketSpan& span : plan.buckets) {
-    sum_rollups_.Bind(1, series).Bind(2, std::int64_t{span.level}).Bind(3, span.first_start).Bind(4, span.end_start);
+  auto merge_buckets = [&](int level, TimeNs first_start, TimeNs end_start) {
+    sum_rollups_.Bind(1, series).Bind(2, std::int64_t{level}).Bind(3, first_start).Bind(4, end_start);
     while (sum_rollups_.Step()) {
       result[span_of(sum_rollups_.ColumnInt(5))].Merge(
           Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
                     sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
     }
     sum_rollups_.Reset();
-  }
+  };
+  for (const BucketSpan& span : plan.buckets) merge_buckets(span.level, span.first_start, span.end_start);
   for (const TimeSpan& span : plan.raw) {
-    SqliteStatement& raw = query.sensor_id ? raw_of_sensor_ : raw_of_all_;
-    int first = 1;
-    if (query.sensor_id) raw.Bind(first++, series);
-    raw.Bind(first, span.from).Bind(first + 1, span.to);
-    while (raw.Step()) result[span_of(raw.ColumnInt(1))].Add(raw.ColumnDouble(0));
-    raw.Reset();
+    if (!query.sensor_id) {
+      // All sensors' raw edges: the instant level holds them exactly, one row per distinct time.
+      merge_buckets(kInstantLevel, span.from, span.to);
+      continue;
+    }
+    raw_of_sensor_.Bind(1, series).Bind(2, span.from).Bind(3, span.to);
+    while (raw_of_sensor_.Step()) result[span_of(raw_of_sensor_.ColumnInt(1))].Add(raw_of_sensor_.ColumnDouble(0));
+    raw_of_sensor_.Reset();
   }
   return result;
 }

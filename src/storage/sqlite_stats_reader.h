@@ -33,7 +33,7 @@ class SqliteStatsReader {
   auto InSnapshot(Fn fn);
   std::vector<Aggregate> QueryInSnapshot(const SeriesQuery& query);
 
-  SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, raw_of_all_;
+  SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_;
   SqliteStatement sensor_page_, first_reading_, last_reading_, readings_page_;
 };
 

@@ -100,6 +100,8 @@ class SqliteStore final : public Store {
   };
 
   void PrepareStatements();
+  // Brings a store written by an older version to kSqliteSchemaVersion, in one transaction.
+  void MigrateSchema();
   void WriterLoop();
   void SyncerLoop();
   void ProcessWrites(std::vector<WriteJob>& jobs);
@@ -193,6 +195,7 @@ void SqliteStore::Start() {
   db_.SetBusyTimeout(10000);
   db_.Execute(kSqliteSchema);
   PrepareStatements();
+  MigrateSchema();
 
   auto log = ReadingsLog::Open(options_.data_dir + "/log");
   if (!log.ok()) throw std::runtime_error(log.status().message());
@@ -206,6 +209,31 @@ void SqliteStore::Start() {
   for (auto& reader : readers) readers_.emplace_back([this, reader] { ReaderLoop(*reader); });
   writer_ = std::thread([this] { WriterLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
+}
+
+void SqliteStore::MigrateSchema() {
+  SqliteStatement version_query = db_.Prepare("PRAGMA user_version");
+  std::int64_t version = version_query.Step() ? version_query.ColumnInt(0) : 0;
+  version_query.Reset();
+  if (version >= kSqliteSchemaVersion) return;
+  db_.Execute("BEGIN");
+  // Version 1 (or a new, empty store): the instant level is built from the readings, which the log replay that
+  // follows then keeps up to date. The old index gives them in time order, so memory holds a bounded batch of
+  // instants at a time (the upsert merges an instant split between two batches).
+  std::int64_t migrated = 0;
+  SqliteStatement readings = db_.Prepare("SELECT time_ns, value FROM readings ORDER BY time_ns");
+  while (readings.Step()) {
+    unflushed_[{kAllSensors, kInstantLevel, readings.ColumnInt(0)}].Add(readings.ColumnDouble(1));
+    if (++migrated % 100000 == 0) FlushRollups();
+  }
+  readings.Reset();
+  FlushRollups();
+  db_.Execute("DROP INDEX IF EXISTS readings_by_time");
+  db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
+  db_.Execute("COMMIT");
+  if (migrated > 0) {
+    log::Info("upgraded the store's schema", {{"readings", migrated}, {"version", std::int64_t{kSqliteSchemaVersion}}});
+  }
 }
 
 void SqliteStore::CatchUpWithLog() {
@@ -481,6 +509,7 @@ WriteOutcome SqliteStore::Apply(const Reading& reading) {
   }
   AddToRollups(unflushed_, sensor, reading.time, reading.value);
   AddToRollups(unflushed_, kAllSensors, reading.time, reading.value);
+  unflushed_[{kAllSensors, kInstantLevel, reading.time}].Add(reading.value);
   return WriteOutcome::kStored;
 }
 

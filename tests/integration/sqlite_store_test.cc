@@ -1,0 +1,106 @@
+// The embedded store's own behaviour beyond the Store contract: the instant level that answers all-sensor raw
+// edges, and the upgrade of a store written by the schema before it (real SQLite files).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "storage/sqlite_db.h"
+#include "storage/sqlite_schema.h"
+#include "storage/sqlite_store.h"
+#include "store_calls.h"
+#include "temp_dir.h"
+
+namespace telemetry {
+namespace {
+
+using testing::StatsOf;
+using testing::WriteAll;
+
+constexpr TimeNs kMillisecond = kNanosPerSecond / 1000;
+
+std::unique_ptr<Store> OpenStore(const std::string& dir) {
+  SqliteStoreOptions options;
+  options.data_dir = dir;
+  auto store = OpenSqliteStore(options);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return std::move(store).value();
+}
+
+// A fleet on one clock: 20 sensors report on the same 250 ms ticks, so instants hold many readings.
+std::vector<Reading> FleetReadings() {
+  std::vector<Reading> readings;
+  for (int tick = 0; tick < 200; ++tick) {
+    for (int sensor = 0; sensor < 20; ++sensor) {
+      readings.push_back({"s" + std::to_string(sensor), 1'633'338'000 * kNanosPerSecond + tick * 250 * kMillisecond,
+                          double((tick * 31 + sensor * 7) % 90) / 4 - 10});
+    }
+  }
+  return readings;
+}
+
+// Random all-sensor ranges with millisecond edges (so nearly every range has raw edges) against brute force.
+void ExpectExactAllSensorRanges(Store& store, const std::vector<Reading>& readings) {
+  std::mt19937_64 random(11);
+  TimeNs first = readings.front().time, last = readings.back().time;
+  std::uniform_int_distribution<TimeNs> when(first - kNanosPerSecond, last + kNanosPerSecond);
+  for (int q = 0; q < 60; ++q) {
+    TimeNs a = when(random) / kMillisecond * kMillisecond, b = when(random) / kMillisecond * kMillisecond;
+    StatsQuery query{std::nullopt, std::min(a, b), std::max(a, b)};
+    Aggregate expected;
+    for (const Reading& r : readings) {
+      if (r.time >= query.from && r.time < query.to) expected.Add(r.value);
+    }
+    Aggregate actual = StatsOf(store, query);
+    ASSERT_EQ(actual.count, expected.count) << query.from << ".." << query.to;
+    EXPECT_DOUBLE_EQ(actual.Sum(), expected.Sum());
+    if (expected.count) {
+      EXPECT_EQ(actual.min, expected.min);
+      EXPECT_EQ(actual.max, expected.max);
+    }
+  }
+}
+
+std::int64_t CountRows(const std::string& dir, const std::string& sql) {
+  SqliteDatabase db(dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
+  SqliteStatement count = db.Prepare(sql);
+  return count.Step() ? count.ColumnInt(0) : -1;
+}
+
+TEST(SqliteStoreTest, AllSensorRangesAreExactWithReadingsSharingTheirTimes) {
+  testing::TempDir dir;
+  std::vector<Reading> readings = FleetReadings();
+  {
+    auto store = OpenStore(dir.path());
+    WriteAll(*store, readings);
+    ExpectExactAllSensorRanges(*store, readings);
+  }
+  // One instant row per tick, not per reading.
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM rollups WHERE level = " + std::to_string(kInstantLevel)),
+            200);
+}
+
+TEST(SqliteStoreTest, UpgradesAStoreWrittenBeforeTheInstantLevel) {
+  testing::TempDir dir;
+  std::vector<Reading> readings = FleetReadings();
+  {
+    auto store = OpenStore(dir.path());
+    WriteAll(*store, readings);
+  }
+  {
+    // Turn it into what the previous schema wrote: an index of readings by time, no instants, user_version 0.
+    SqliteDatabase db(dir.path() + "/telemetry.db");
+    db.Execute("DELETE FROM rollups WHERE level = " + std::to_string(kInstantLevel));
+    db.Execute("CREATE INDEX readings_by_time ON readings(time_ns, value)");
+    db.Execute("PRAGMA user_version = 0");
+  }
+  auto store = OpenStore(dir.path());
+  ExpectExactAllSensorRanges(*store, readings);
+  store->Close();
+  EXPECT_EQ(CountRows(dir.path(), "PRAGMA user_version"), kSqliteSchemaVersion);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM sqlite_master WHERE name = 'readings_by_time'"), 0);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM rollups WHERE level = " + std::to_string(kInstantLevel)),
+            200);
+}
+
+}  // namespace
+}  // namespace telemetry
