@@ -1,12 +1,16 @@
-// What only the embedded store does: reopening a data directory and replaying its log. The Store contract itself is
-// tested against both stores in tests/integration/store_contract_test.cc.
+// What only the embedded store does: reopening a data directory, replaying its log, the instant level that answers
+// all-sensor raw edges, and upgrading a store of the previous schema. The Store contract itself is tested against
+// both stores in tests/integration/store_contract_test.cc.
 #include "storage/sqlite_store.h"
 
 #include <gtest/gtest.h>
 
 #include <future>
+#include <random>
 
 #include "storage/readings_log.h"
+#include "storage/sqlite_db.h"
+#include "storage/sqlite_schema.h"
 #include "store_calls.h"
 #include "temp_dir.h"
 
@@ -58,6 +62,84 @@ TEST(SqliteStore, ReplaysReadingsThatOnlyReachedTheLog) {
   EXPECT_EQ(StatsOf(*store).count, 3);
   EXPECT_EQ(StatsOf(*store, {"a", kMinTime, kMaxTime}).Sum(), 40);
   EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, kMinute}).count, 2);
+}
+
+constexpr TimeNs kMillisecond = kNanosPerSecond / 1000;
+
+// A fleet on one clock: 20 sensors report on the same 250 ms ticks, so instants hold many readings.
+std::vector<Reading> FleetReadings() {
+  std::vector<Reading> readings;
+  for (int tick = 0; tick < 200; ++tick) {
+    for (int sensor = 0; sensor < 20; ++sensor) {
+      readings.push_back({"s" + std::to_string(sensor), 1'633'338'000 * kNanosPerSecond + tick * 250 * kMillisecond,
+                          double((tick * 31 + sensor * 7) % 90) / 4 - 10});
+    }
+  }
+  return readings;
+}
+
+// Random all-sensor ranges with millisecond edges (so nearly every range has raw edges) against brute force.
+void ExpectExactAllSensorRanges(Store& store, const std::vector<Reading>& readings) {
+  std::mt19937_64 random(11);
+  TimeNs first = readings.front().time, last = readings.back().time;
+  std::uniform_int_distribution<TimeNs> when(first - kNanosPerSecond, last + kNanosPerSecond);
+  for (int q = 0; q < 60; ++q) {
+    TimeNs a = when(random) / kMillisecond * kMillisecond, b = when(random) / kMillisecond * kMillisecond;
+    StatsQuery query{std::nullopt, std::min(a, b), std::max(a, b)};
+    Aggregate expected;
+    for (const Reading& r : readings) {
+      if (r.time >= query.from && r.time < query.to) expected.Add(r.value);
+    }
+    Aggregate actual = StatsOf(store, query);
+    ASSERT_EQ(actual.count, expected.count) << query.from << ".." << query.to;
+    EXPECT_DOUBLE_EQ(actual.Sum(), expected.Sum());
+    if (expected.count) {
+      EXPECT_EQ(actual.min, expected.min);
+      EXPECT_EQ(actual.max, expected.max);
+    }
+  }
+}
+
+std::int64_t CountRows(const std::string& dir, const std::string& sql) {
+  SqliteDatabase db(dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
+  SqliteStatement count = db.Prepare(sql);
+  return count.Step() ? count.ColumnInt(0) : -1;
+}
+
+TEST(SqliteStore, AllSensorRangesAreExactWithReadingsSharingTheirTimes) {
+  testing::TempDir dir;
+  std::vector<Reading> readings = FleetReadings();
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, readings);
+    ExpectExactAllSensorRanges(*store, readings);
+  }
+  // One instant row per tick, not per reading.
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM rollups WHERE level = " + std::to_string(kInstantLevel)),
+            200);
+}
+
+TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
+  testing::TempDir dir;
+  std::vector<Reading> readings = FleetReadings();
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, readings);
+  }
+  {
+    // Turn it into what the previous schema wrote: an index of readings by time, no instants, user_version 0.
+    SqliteDatabase db(dir.path() + "/telemetry.db");
+    db.Execute("DELETE FROM rollups WHERE level = " + std::to_string(kInstantLevel));
+    db.Execute("CREATE INDEX readings_by_time ON readings(time_ns, value)");
+    db.Execute("PRAGMA user_version = 0");
+  }
+  auto store = Open(dir.path());
+  ExpectExactAllSensorRanges(*store, readings);
+  store->Close();
+  EXPECT_EQ(CountRows(dir.path(), "PRAGMA user_version"), kSqliteSchemaVersion);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM sqlite_master WHERE name = 'readings_by_time'"), 0);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM rollups WHERE level = " + std::to_string(kInstantLevel)),
+            200);
 }
 
 }  // namespace
