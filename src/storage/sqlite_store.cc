@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/rollup.h"
+#include "core/rollup_deltas.h"
 #include "log/log.h"
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
@@ -21,28 +22,6 @@
 
 namespace telemetry {
 namespace {
-
-struct RollupKey {
-  std::int64_t series;
-  int level;
-  TimeNs bucket;
-  friend bool operator==(const RollupKey&, const RollupKey&) = default;
-};
-
-struct RollupKeyHash {
-  std::size_t operator()(const RollupKey& key) const {
-    std::uint64_t h = static_cast<std::uint64_t>(key.bucket) * 0x9E3779B97F4A7C15ull;
-    h ^= static_cast<std::uint64_t>(key.series) * 0xC2B2AE3D27D4EB4Full + static_cast<std::uint64_t>(key.level);
-    return static_cast<std::size_t>(h ^ (h >> 29));
-  }
-};
-
-// Aggregate changes not yet written to the rollups table.
-using RollupDeltas = std::unordered_map<RollupKey, Aggregate, RollupKeyHash>;
-
-void AddToRollups(RollupDeltas& deltas, std::int64_t series, TimeNs time, double value) {
-  ForEachBucket(time, FinestLevel(series), [&](int level, TimeNs bucket) { deltas[{series, level, bucket}].Add(value); });
-}
 
 class SqliteStore final : public Store {
  public:
@@ -223,7 +202,7 @@ void SqliteStore::MigrateSchema() {
   std::int64_t migrated = 0;
   SqliteStatement readings = db_.Prepare("SELECT time_ns, value FROM readings ORDER BY time_ns");
   while (readings.Step()) {
-    unflushed_[{kAllSensors, kInstantLevel, readings.ColumnInt(0)}].Add(readings.ColumnDouble(1));
+    unflushed_.Add({kAllSensors, kInstantLevel, readings.ColumnInt(0)}, readings.ColumnDouble(1));
     if (++migrated % 100000 == 0) FlushRollups();
   }
   readings.Reset();
@@ -249,7 +228,7 @@ void SqliteStore::CatchUpWithLog() {
   position.Reset();
 
   db_.Execute("BEGIN");
-  unflushed_.clear();
+  unflushed_.Clear();
   std::int64_t replayed = 0;
   Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
     Apply(reading);
@@ -507,9 +486,9 @@ WriteOutcome SqliteStore::Apply(const Reading& reading) {
     select_value_.Reset();
     return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
   }
-  AddToRollups(unflushed_, sensor, reading.time, reading.value);
-  AddToRollups(unflushed_, kAllSensors, reading.time, reading.value);
-  unflushed_[{kAllSensors, kInstantLevel, reading.time}].Add(reading.value);
+  unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value);
+  unflushed_.AddReading(kAllSensors, FinestLevel(kAllSensors), reading.time, reading.value);
+  unflushed_.Add({kAllSensors, kInstantLevel, reading.time}, reading.value);
   return WriteOutcome::kStored;
 }
 
@@ -525,7 +504,8 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
 }
 
 void SqliteStore::FlushRollups() {
-  for (const auto& [key, merged] : unflushed_) {
+  // In key order: each upsert then lands beside the previous one in the rollups table's B-tree.
+  for (const auto& [key, merged] : unflushed_.Take()) {
     upsert_rollup_.Bind(1, key.series)
         .Bind(2, std::int64_t{key.level})
         .Bind(3, key.bucket)
@@ -536,7 +516,6 @@ void SqliteStore::FlushRollups() {
         .Bind(8, merged.max);
     upsert_rollup_.Run();
   }
-  unflushed_.clear();
 }
 
 // REQUIRES: a transaction is open. Leaves none open.

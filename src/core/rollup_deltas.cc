@@ -1,0 +1,80 @@
+#include "core/rollup_deltas.h"
+
+#include <algorithm>
+
+namespace telemetry {
+namespace {
+
+std::size_t HashOf(const RollupKey& key) {
+  std::uint64_t h = static_cast<std::uint64_t>(key.bucket) * 0x9E3779B97F4A7C15ull;
+  h ^= static_cast<std::uint64_t>(key.series) * 0xC2B2AE3D27D4EB4Full + static_cast<std::uint64_t>(key.level);
+  h *= 0xFF51AFD7ED558CCDull;
+  return static_cast<std::size_t>(h ^ (h >> 32));
+}
+
+constexpr std::uint32_t kNoEntry = UINT32_MAX;
+
+}  // namespace
+
+void RollupDeltas::AddReading(std::int64_t series, int finest_level, TimeNs time, double value) {
+  Cursors* cursors = nullptr;
+  if (series >= 0 && series < kMaxCursorSeries) {
+    auto index = static_cast<std::size_t>(series);
+    if (index >= cursors_.size()) {
+      Cursors none;
+      none.fill(kNoEntry);
+      cursors_.resize(index + 1, none);
+    }
+    cursors = &cursors_[index];
+  }
+  ForEachBucket(time, finest_level, [&](int level, TimeNs bucket) {
+    RollupKey key{series, level, bucket};
+    if (cursors) {
+      std::uint32_t& cursor = (*cursors)[static_cast<std::size_t>(level)];
+      if (cursor >= entries_.size() || entries_[cursor].first != key) cursor = FindIndex(key);
+      entries_[cursor].second.Add(value);
+    } else {
+      Find(key).Add(value);
+    }
+  });
+}
+
+std::uint32_t RollupDeltas::FindIndex(const RollupKey& key) {
+  if (slots_.empty() || (entries_.size() + 1) * 2 > slots_.size()) Grow();
+  std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = HashOf(key) & mask;; slot = (slot + 1) & mask) {
+    std::uint32_t held = slots_[slot];
+    if (held == 0) {
+      entries_.emplace_back(key, Aggregate{});
+      auto index = static_cast<std::uint32_t>(entries_.size() - 1);
+      slots_[slot] = index + 1;
+      return index;
+    }
+    if (entries_[held - 1].first == key) return held - 1;
+  }
+}
+
+void RollupDeltas::Grow() {
+  std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), 0);
+  std::size_t mask = slots.size() - 1;
+  for (std::size_t index = 0; index < entries_.size(); ++index) {
+    std::size_t slot = HashOf(entries_[index].first) & mask;
+    while (slots[slot] != 0) slot = (slot + 1) & mask;
+    slots[slot] = static_cast<std::uint32_t>(index + 1);
+  }
+  slots_ = std::move(slots);
+}
+
+void RollupDeltas::Clear() {
+  entries_.clear();
+  std::fill(slots_.begin(), slots_.end(), 0);
+}
+
+std::vector<std::pair<RollupKey, Aggregate>> RollupDeltas::Take() {
+  std::vector<Entry> taken = std::move(entries_);
+  Clear();
+  std::sort(taken.begin(), taken.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  return taken;
+}
+
+}  // namespace telemetry
