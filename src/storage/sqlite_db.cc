@@ -2,10 +2,19 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <stdexcept>
 
 namespace telemetry {
 namespace {
+
+// Before SQLite's first use: no allocation statistics. With them on (the library's default) every allocation
+// SQLite makes takes a global mutex, which the writer and the stats readers would contend for. Best effort: if
+// something initialised SQLite earlier, it keeps its settings.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 
 [[noreturn]] void Fail(sqlite3* db, std::string_view what) {
   throw std::runtime_error("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
@@ -71,6 +80,7 @@ std::string_view SqliteStatement::ColumnText(int index) const {
 }
 
 SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX |
               (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
