@@ -23,6 +23,23 @@
 namespace telemetry {
 namespace {
 
+// Rollup deltas merged by one statement: SQLite's cost per statement (step, reset, the program's start and end)
+// is then shared by many rows.
+constexpr int kRollupsPerUpsert = 32;
+
+// A statement merging `rows` deltas into their buckets, each delta 8 parameters (series, level, bucket, count,
+// sum, sum_error, min, max). The sum_error update is Aggregate::Merge's compensated addition (CompensatedAdd)
+// written in SQL; on the right of SET, column names are the row's old values.
+std::string RollupUpsertSql(int rows) {
+  std::string sql = "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max) VALUES";
+  for (int row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql +
+         " ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
+         "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
+         "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
+         "min = min(min, excluded.min), max = max(max, excluded.max)";
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteStoreOptions& options)
@@ -105,7 +122,8 @@ class SqliteStore final : public Store {
   // Owned by the writer thread (and by Start()/Close() before and after it runs).
   SqliteDatabase db_;
   std::unique_ptr<ReadingsLog> log_;
-  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, upsert_rollup_, save_position_;
+  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, save_position_;
+  SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
   RollupDeltas unflushed_;  // applied to readings in the open transaction, not yet to the rollups table
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
@@ -149,15 +167,8 @@ void SqliteStore::PrepareStatements() {
   insert_sensor_ = db_.Prepare("INSERT INTO sensors(name) VALUES(?1) RETURNING id");
   select_rollup_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
-  // Merges a delta into a bucket in one statement. The sum_error update is Aggregate::Merge's compensated
-  // addition (CompensatedAdd) written in SQL; on the right of SET, column names are the row's old values.
-  upsert_rollup_ = db_.Prepare(
-      "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-      "ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
-      "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
-      "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
-      "min = min(min, excluded.min), max = max(max, excluded.max)");
+  upsert_rollup_ = db_.Prepare(RollupUpsertSql(1));
+  upsert_rollups_ = db_.Prepare(RollupUpsertSql(kRollupsPerUpsert));
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
 }
 
@@ -505,15 +516,27 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
 
 void SqliteStore::FlushRollups() {
   // In key order: each upsert then lands beside the previous one in the rollups table's B-tree.
-  for (const auto& [key, merged] : unflushed_.Take()) {
-    upsert_rollup_.Bind(1, key.series)
-        .Bind(2, std::int64_t{key.level})
-        .Bind(3, key.bucket)
-        .Bind(4, merged.count)
-        .Bind(5, merged.sum)
-        .Bind(6, merged.sum_error)
-        .Bind(7, merged.min)
-        .Bind(8, merged.max);
+  std::vector<std::pair<RollupKey, Aggregate>> deltas = unflushed_.Take();
+  auto bind = [](SqliteStatement& statement, int row, const RollupKey& key, const Aggregate& delta) {
+    int first = row * 8 + 1;
+    statement.Bind(first, key.series)
+        .Bind(first + 1, std::int64_t{key.level})
+        .Bind(first + 2, key.bucket)
+        .Bind(first + 3, delta.count)
+        .Bind(first + 4, delta.sum)
+        .Bind(first + 5, delta.sum_error)
+        .Bind(first + 6, delta.min)
+        .Bind(first + 7, delta.max);
+  };
+  std::size_t next = 0;
+  for (; next + kRollupsPerUpsert <= deltas.size(); next += kRollupsPerUpsert) {
+    for (int row = 0; row < kRollupsPerUpsert; ++row) {
+      bind(upsert_rollups_, row, deltas[next + row].first, deltas[next + row].second);
+    }
+    upsert_rollups_.Run();
+  }
+  for (; next < deltas.size(); ++next) {
+    bind(upsert_rollup_, 0, deltas[next].first, deltas[next].second);
     upsert_rollup_.Run();
   }
 }
