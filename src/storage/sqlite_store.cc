@@ -23,6 +23,9 @@
 namespace telemetry {
 namespace {
 
+// Readings inserted by one statement when they are known to be new (see SqliteStore::Apply).
+constexpr int kReadingsPerInsert = 32;
+
 // Rollup deltas merged by one statement: SQLite's cost per statement (step, reset, the program's start and end)
 // is then shared by many rows.
 constexpr int kRollupsPerUpsert = 32;
@@ -38,6 +41,15 @@ std::string RollupUpsertSql(int rows) {
          "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
          "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
          "min = min(min, excluded.min), max = max(max, excluded.max)";
+}
+
+// "INSERT OR IGNORE INTO readings" of `rows` readings, 3 parameters each (sensor_id, time_ns, value). OR IGNORE
+// (not ON CONFLICT DO NOTHING) so that no statement can abort, which spares SQLite a statement journal, a copy of
+// every page touched, per insert.
+std::string ReadingsInsertSql(int rows) {
+  std::string sql = "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value) VALUES";
+  for (int row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  return sql;
 }
 
 class SqliteStore final : public Store {
@@ -62,6 +74,17 @@ class SqliteStore final : public Store {
   struct WriteJob {
     std::vector<Reading> readings;
     WriteCallback done;
+  };
+  // The latest time stored for a sensor, loaded on first use: a reading later than it is new without a check.
+  struct LatestTime {
+    bool loaded = false;
+    bool any = false;  // whether the sensor has a reading
+    TimeNs time = 0;
+  };
+  struct Row {
+    std::int64_t sensor;
+    TimeNs time;
+    double value;
   };
   // A read for the reader threads: `run` reads with a thread's reader and answers its caller; `fail` answers
   // with an error instead (the store is closing).
@@ -101,8 +124,12 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void SyncerLoop();
   void ProcessWrites(std::vector<WriteJob>& jobs);
-  // Inserts one reading into the open transaction; when it is new, adds it to the unflushed rollups.
+  // Inserts one reading into the open transaction (perhaps later: see InsertPendingRows); when it is new, adds it to
+  // the unflushed rollups.
   WriteOutcome Apply(const Reading& reading);
+  LatestTime& LatestTimeOf(std::int64_t sensor);
+  // Inserts the readings Apply() found new and held back. Throws if one of them was stored after all.
+  void InsertPendingRows();
   // Brings SQLite up to date with the log and reloads what memory caches of SQLite (sensor ids, the total).
   // REQUIRES: no transaction is open. Leaves one open.
   void CatchUpWithLog();
@@ -122,9 +149,12 @@ class SqliteStore final : public Store {
   // Owned by the writer thread (and by Start()/Close() before and after it runs).
   SqliteDatabase db_;
   std::unique_ptr<ReadingsLog> log_;
-  SqliteStatement insert_reading_, select_value_, insert_sensor_, select_rollup_, save_position_;
+  SqliteStatement insert_reading_, insert_readings_, select_value_, latest_reading_, insert_sensor_, select_rollup_,
+      save_position_;
   SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
+  std::vector<LatestTime> latest_times_;  // by sensor id
+  std::vector<Row> pending_rows_;         // readings found new, not yet inserted: up to kReadingsPerInsert
   RollupDeltas unflushed_;  // applied to readings in the open transaction, not yet to the rollups table
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
 
@@ -159,10 +189,9 @@ class SqliteStore final : public Store {
 };
 
 void SqliteStore::PrepareStatements() {
-  insert_reading_ = db_.Prepare(
-      // OR IGNORE (not ON CONFLICT DO NOTHING) so that no statement can abort, which spares SQLite a statement
-      // journal, a copy of every page touched, per insert.
-      "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value) VALUES(?1, ?2, ?3)");
+  insert_reading_ = db_.Prepare(ReadingsInsertSql(1));
+  insert_readings_ = db_.Prepare(ReadingsInsertSql(kReadingsPerInsert));
+  latest_reading_ = db_.Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
   select_value_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
   insert_sensor_ = db_.Prepare("INSERT INTO sensors(name) VALUES(?1) RETURNING id");
   select_rollup_ = db_.Prepare(
@@ -228,6 +257,8 @@ void SqliteStore::MigrateSchema() {
 
 void SqliteStore::CatchUpWithLog() {
   sensor_ids_.clear();
+  latest_times_.clear();
+  pending_rows_.clear();
   SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
   while (sensors.Step()) sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
 
@@ -445,6 +476,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
         outcomes[i].push_back(outcome);
       }
     }
+    InsertPendingRows();
     status = log_->Write();
   } catch (const std::exception& error) {
     log_->DiscardBuffered();
@@ -489,18 +521,59 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
 
 WriteOutcome SqliteStore::Apply(const Reading& reading) {
   std::int64_t sensor = SensorId(reading.sensor_id);
-  insert_reading_.Bind(1, sensor).Bind(2, reading.time).Bind(3, reading.value);
-  insert_reading_.Run();
-  if (db_.Changes() == 0) {
-    select_value_.Bind(1, sensor).Bind(2, reading.time);
-    double stored = select_value_.Step() ? select_value_.ColumnDouble(0) : reading.value;
-    select_value_.Reset();
-    return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+  LatestTime& latest = LatestTimeOf(sensor);
+  if (!latest.any || reading.time > latest.time) {
+    // Later than every reading of its sensor (how sensors report): new for certain, so it can wait to be inserted
+    // with others by one statement.
+    latest = {true, true, reading.time};
+    pending_rows_.push_back({sensor, reading.time, reading.value});
+    if (pending_rows_.size() == kReadingsPerInsert) InsertPendingRows();
+  } else {
+    InsertPendingRows();  // one of them may have this very key
+    insert_reading_.Bind(1, sensor).Bind(2, reading.time).Bind(3, reading.value);
+    insert_reading_.Run();
+    if (db_.Changes() == 0) {
+      select_value_.Bind(1, sensor).Bind(2, reading.time);
+      double stored = select_value_.Step() ? select_value_.ColumnDouble(0) : reading.value;
+      select_value_.Reset();
+      return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+    }
   }
   unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value);
   unflushed_.AddReading(kAllSensors, FinestLevel(kAllSensors), reading.time, reading.value);
   unflushed_.Add({kAllSensors, kInstantLevel, reading.time}, reading.value);
   return WriteOutcome::kStored;
+}
+
+SqliteStore::LatestTime& SqliteStore::LatestTimeOf(std::int64_t sensor) {
+  auto index = static_cast<std::size_t>(sensor);
+  if (index >= latest_times_.size()) latest_times_.resize(index + 1);
+  LatestTime& latest = latest_times_[index];
+  if (!latest.loaded) {
+    latest_reading_.Bind(1, sensor);
+    latest.any = latest_reading_.Step();
+    latest.time = latest.any ? latest_reading_.ColumnInt(0) : 0;
+    latest_reading_.Reset();
+    latest.loaded = true;
+  }
+  return latest;
+}
+
+void SqliteStore::InsertPendingRows() {
+  if (pending_rows_.empty()) return;
+  SqliteStatement& insert = pending_rows_.size() == kReadingsPerInsert ? insert_readings_ : insert_reading_;
+  std::size_t next = 0;
+  while (next < pending_rows_.size()) {
+    int rows = &insert == &insert_readings_ ? kReadingsPerInsert : 1;
+    for (int row = 0; row < rows; ++row, ++next) {
+      insert.Bind(row * 3 + 1, pending_rows_[next].sensor)
+          .Bind(row * 3 + 2, pending_rows_[next].time)
+          .Bind(row * 3 + 3, pending_rows_[next].value);
+    }
+    insert.Run();
+    if (db_.Changes() != rows) throw std::logic_error("a reading taken for new was already stored");
+  }
+  pending_rows_.clear();
 }
 
 std::int64_t SqliteStore::SensorId(const std::string& name) {
@@ -510,6 +583,8 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   if (!insert_sensor_.Step()) throw std::runtime_error("inserting a sensor returned no id");
   std::int64_t id = insert_sensor_.ColumnInt(0);
   insert_sensor_.Reset();
+  if (static_cast<std::size_t>(id) >= latest_times_.size()) latest_times_.resize(static_cast<std::size_t>(id) + 1);
+  latest_times_[static_cast<std::size_t>(id)] = {true, false, 0};
   sensor_ids_.emplace(name, id);
   return id;
 }
@@ -543,6 +618,7 @@ void SqliteStore::FlushRollups() {
 
 // REQUIRES: a transaction is open. Leaves none open.
 void SqliteStore::Commit() {
+  InsertPendingRows();
   FlushRollups();
   LogPosition end = log_->end();
   save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));

@@ -64,6 +64,38 @@ TEST(SqliteStore, ReplaysReadingsThatOnlyReachedTheLog) {
   EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, kMinute}).count, 2);
 }
 
+// Readings later than their sensor's latest are inserted in groups without a check of their own; everything else
+// is checked against what is stored, including readings of the same call still waiting in a group.
+TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
+  using enum WriteOutcome;
+  testing::TempDir dir;
+  {
+    auto store = Open(dir.path());
+    std::vector<Reading> readings;
+    for (int i = 1; i <= 40; ++i) readings.push_back({"a", i * kMinute, double(i)});  // a group of 32, then more
+    readings.push_back({"a", 5 * kMinute, 5});       // the same as one in the inserted group
+    readings.push_back({"a", 35 * kMinute, 9});      // another value than one still waiting
+    readings.push_back({"a", 40 * kMinute, 40});     // the same as one still waiting
+    readings.push_back({"a", 30 * kMinute + 1, 7});  // late, new
+    readings.push_back({"b", 1 * kMinute, 1});       // another sensor's own order
+    std::vector<WriteOutcome> expected(40, kStored);
+    expected.insert(expected.end(), {kDuplicate, kConflict, kDuplicate, kStored, kStored});
+    EXPECT_EQ(WriteAll(*store, readings), expected);
+    EXPECT_EQ(StatsOf(*store).count, 42);
+  }
+  // After a reopen the latest times come from the file.
+  auto store = Open(dir.path());
+  EXPECT_EQ(
+      WriteAll(
+          *store,
+          {{"a", 40 * kMinute, 41}, {"a", 41 * kMinute, 41}, {"b", 1 * kMinute, 1}, {"b", 30 * kNanosPerSecond, 2}}),
+      (std::vector<WriteOutcome>{kConflict, kStored, kDuplicate, kStored}));
+  Aggregate a = StatsOf(*store, {"a", kMinTime, kMaxTime});
+  EXPECT_EQ(a.count, 42);
+  EXPECT_EQ(a.Sum(), 40 * 41 / 2 + 7 + 41);
+  EXPECT_EQ(StatsOf(*store).count, 44);
+}
+
 constexpr TimeNs kMillisecond = kNanosPerSecond / 1000;
 
 // A fleet on one clock: 20 sensors report on the same 250 ms ticks, so instants hold many readings.
