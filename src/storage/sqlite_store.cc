@@ -30,6 +30,10 @@ constexpr int kReadingsPerInsert = 32;
 // is then shared by many rows.
 constexpr int kRollupsPerUpsert = 32;
 
+// Readings the applier may be behind the writer by: enough to keep both busy, little enough that a read waiting for
+// a commit does not wait long.
+constexpr std::size_t kMaxApplierBacklog = 1 << 16;
+
 // A statement merging `rows` deltas into their buckets, each delta 8 parameters (series, level, bucket, count,
 // sum, sum_error, min, max). The sum_error update is Aggregate::Merge's compensated addition (CompensatedAdd)
 // written in SQL; on the right of SET, column names are the row's old values.
@@ -86,6 +90,20 @@ class SqliteStore final : public Store {
     TimeNs time;
     double value;
   };
+  struct ReadingKey {
+    std::int64_t sensor;
+    TimeNs time;
+    friend bool operator==(const ReadingKey&, const ReadingKey&) = default;
+  };
+  struct ReadingKeyHash {
+    std::size_t operator()(const ReadingKey& key) const {
+      std::uint64_t h = static_cast<std::uint64_t>(key.time) * 0x9E3779B97F4A7C15ull;
+      h ^= static_cast<std::uint64_t>(key.sensor) * 0xC2B2AE3D27D4EB4Full;
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  // Readings found new and not yet committed, with their values.
+  using UncommittedReadings = std::unordered_map<ReadingKey, double, ReadingKeyHash>;
   // A read for the reader threads: `run` reads with a thread's reader and answers its caller; `fail` answers
   // with an error instead (the store is closing).
   struct StatsJob {
@@ -111,6 +129,18 @@ class SqliteStore final : public Store {
   // Runs `job` once everything acknowledged before the call is committed (read-your-writes).
   void Read(StatsJob job);
 
+  // Work for the applier thread, run in order: insert readings, then perhaps commit, then start reads.
+  struct ApplyJob {
+    std::vector<std::pair<std::int64_t, std::string>> sensors;  // new sensors: id, name
+    std::vector<Row> rows;                                      // readings the writer found new
+    bool commit = false;
+    std::vector<std::pair<RollupKey, Aggregate>> deltas;  // merged into the rollups by the commit
+    LogPosition log_end;                                   // recorded by the commit
+    std::uint64_t rounds = 0;                              // the applied rounds the commit covers
+    std::uint64_t commit_number = 0;
+    std::vector<StatsJob> reads;                           // handed to the readers once the job is done
+  };
+
   // Callbacks to run once the log is durable up to the end of `segment` as it was when queued.
   struct SyncJob {
     std::shared_ptr<LogSegment> segment;
@@ -123,45 +153,82 @@ class SqliteStore final : public Store {
   void MigrateSchema();
   void WriterLoop();
   void SyncerLoop();
+  void ApplierLoop();
+  // Runs `job` on the applier thread after the jobs before it, or at once while that thread does not run (start-up,
+  // recovery). Waits while the applier is too far behind.
+  void SubmitToApplier(ApplyJob job);
+  // Returns once the applier has run every job: the writer thread may then use the database itself.
+  void WaitForApplier();
+  // Runs on whichever thread holds the database.
+  void RunApplyJob(ApplyJob& job);
+  void BeginIfNeeded();
+  void InsertRows(const std::vector<Row>& rows);
+  void MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
+  // Hands the sensors and readings found new so far to the applier.
+  void SubmitPendingRows();
+  // The value stored, or about to be, under `key`; empty when there is none.
+  std::optional<double> StoredValue(const ReadingKey& key);
+  // Forgets uncommitted readings that the applier has committed since.
+  void ForgetCommitted();
+  // Asks the applier to commit everything applied so far; `reads` run after it.
+  void RequestCommit(std::vector<StatsJob> reads);
   void ProcessWrites(std::vector<WriteJob>& jobs);
-  // Inserts one reading into the open transaction (perhaps later: see InsertPendingRows); when it is new, adds it to
-  // the unflushed rollups.
+  // Decides whether a reading is new, a duplicate or a conflict; a new one is added to the unflushed rollups and to
+  // the readings the applier will insert.
   WriteOutcome Apply(const Reading& reading);
   LatestTime& LatestTimeOf(std::int64_t sensor);
-  // Inserts the readings Apply() found new and held back. Throws if one of them was stored after all.
-  void InsertPendingRows();
-  // Brings SQLite up to date with the log and reloads what memory caches of SQLite (sensor ids, the total).
-  // REQUIRES: no transaction is open. Leaves one open.
+  // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
+  // total). REQUIRES: the applier thread does not run.
   void CatchUpWithLog();
   // Hands reads to the reader threads; REQUIRES: everything applied when they were asked is committed.
   void EnqueueReads(std::vector<StatsJob> reads);
   void ReaderLoop(SqliteStatsReader& reader);
   std::int64_t SensorId(const std::string& name);
-  void FlushRollups();
+  // Writer only: whether rounds were applied after the last commit asked for.
   bool HasUncommitted() const {
-    return applied_rounds_.load(std::memory_order_relaxed) > committed_rounds_.load(std::memory_order_relaxed);
+    return applied_rounds_.load(std::memory_order_relaxed) > commit_requested_rounds_;
   }
-  void Commit();
   void CheckpointAndRotateLog();
 
   const SqliteStoreOptions options_;
 
-  // Owned by the writer thread (and by Start()/Close() before and after it runs).
+  // The database and its statements are used by one thread at a time: the applier thread while it runs a job,
+  // otherwise the writer thread (Start() and Close() before and after both run).
   SqliteDatabase db_;
   std::unique_ptr<ReadingsLog> log_;
-  SqliteStatement insert_reading_, insert_readings_, select_value_, latest_reading_, insert_sensor_, select_rollup_,
-      save_position_;
+  SqliteStatement insert_reading_, insert_readings_, insert_sensor_, select_rollup_, save_position_;
   SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
   std::vector<LatestTime> latest_times_;  // by sensor id
-  std::vector<Row> pending_rows_;         // readings found new, not yet inserted: up to kReadingsPerInsert
-  RollupDeltas unflushed_;  // applied to readings in the open transaction, not yet to the rollups table
+  bool in_transaction_ = false;
+  // The writer's own read-only connection: it sees what is committed, never waiting for the applier.
+  std::unique_ptr<SqliteDatabase> committed_db_;
+  SqliteStatement committed_value_, committed_latest_;
+  // Owned by the writer thread.
+  std::int64_t next_sensor_id_ = 1;
+  std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
+  UncommittedReadings uncommitted_;  // found new since the last commit asked for
+  // Readings of commits asked for, by commit number, until the applier has made them.
+  std::deque<std::pair<std::uint64_t, UncommittedReadings>> committing_;
+  std::uint64_t commits_requested_ = 0;
+  std::vector<Row> pending_rows_;  // readings found new in this round, not yet handed to the applier
+  RollupDeltas unflushed_;         // of every reading found new since the last commit asked for
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
+  std::uint64_t commit_requested_rounds_ = 0;  // applied rounds covered by the commits asked for
+  bool applier_running_ = false;
+
+  std::mutex apply_mu_;
+  std::condition_variable apply_cv_;  // a job was queued, or one finished
+  std::deque<ApplyJob> apply_queue_;   // GUARDED_BY(apply_mu_)
+  std::size_t apply_queued_rows_ = 0;  // GUARDED_BY(apply_mu_)
+  bool applier_busy_ = false;          // GUARDED_BY(apply_mu_): running a job it took from the queue
+  bool applier_stopping_ = false;      // GUARDED_BY(apply_mu_)
 
   // Rounds applied to the open transaction, and how many of them are committed: a read waits until every round
   // applied before it was asked is committed, so it sees every write already acknowledged.
   std::atomic<std::uint64_t> applied_rounds_{0};
   std::atomic<std::uint64_t> committed_rounds_{0};
+  std::atomic<std::uint64_t> commits_made_{0};  // by commit number
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -184,16 +251,14 @@ class SqliteStore final : public Store {
   bool writer_stopped_ = false;           // GUARDED_BY(read_mu_)
 
   std::once_flag close_once_;
-  std::thread writer_, syncer_;
+  std::thread writer_, syncer_, applier_;
   std::vector<std::thread> readers_;
 };
 
 void SqliteStore::PrepareStatements() {
   insert_reading_ = db_.Prepare(ReadingsInsertSql(1));
   insert_readings_ = db_.Prepare(ReadingsInsertSql(kReadingsPerInsert));
-  latest_reading_ = db_.Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
-  select_value_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
-  insert_sensor_ = db_.Prepare("INSERT INTO sensors(name) VALUES(?1) RETURNING id");
+  insert_sensor_ = db_.Prepare("INSERT INTO sensors(id, name) VALUES(?1, ?2)");
   select_rollup_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
   upsert_rollup_ = db_.Prepare(RollupUpsertSql(1));
@@ -215,6 +280,11 @@ void SqliteStore::Start() {
   db_.Execute(kSqliteSchema);
   PrepareStatements();
   MigrateSchema();
+  committed_db_ = std::make_unique<SqliteDatabase>(options_.data_dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
+  committed_db_->Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
+  committed_value_ = committed_db_->Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
+  committed_latest_ =
+      committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 
   auto log = ReadingsLog::Open(options_.data_dir + "/log");
   if (!log.ok()) throw std::runtime_error(log.status().message());
@@ -226,6 +296,8 @@ void SqliteStore::Start() {
     readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
   for (auto& reader : readers) readers_.emplace_back([this, reader] { ReaderLoop(*reader); });
+  applier_running_ = true;
+  applier_ = std::thread([this] { ApplierLoop(); });
   writer_ = std::thread([this] { WriterLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
 }
@@ -243,10 +315,10 @@ void SqliteStore::MigrateSchema() {
   SqliteStatement readings = db_.Prepare("SELECT time_ns, value FROM readings ORDER BY time_ns");
   while (readings.Step()) {
     unflushed_.Add({kAllSensors, kInstantLevel, readings.ColumnInt(0)}, readings.ColumnDouble(1));
-    if (++migrated % 100000 == 0) FlushRollups();
+    if (++migrated % 100000 == 0) MergeDeltas(unflushed_.Take());
   }
   readings.Reset();
-  FlushRollups();
+  MergeDeltas(unflushed_.Take());
   db_.Execute("DROP INDEX IF EXISTS readings_by_time");
   db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
   db_.Execute("COMMIT");
@@ -259,8 +331,15 @@ void SqliteStore::CatchUpWithLog() {
   sensor_ids_.clear();
   latest_times_.clear();
   pending_rows_.clear();
+  pending_sensors_.clear();
+  uncommitted_.clear();
+  committing_.clear();
+  next_sensor_id_ = 1;
   SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
-  while (sensors.Step()) sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
+  while (sensors.Step()) {
+    sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
+    next_sensor_id_ = std::max(next_sensor_id_, sensors.ColumnInt(0) + 1);
+  }
 
   LogPosition applied;
   SqliteStatement position = db_.Prepare("SELECT segment, offset FROM log_position WHERE id = 0");
@@ -269,7 +348,6 @@ void SqliteStore::CatchUpWithLog() {
   }
   position.Reset();
 
-  db_.Execute("BEGIN");
   unflushed_.Clear();
   std::int64_t replayed = 0;
   Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
@@ -277,7 +355,7 @@ void SqliteStore::CatchUpWithLog() {
     ++replayed;
   });
   if (!replay.ok()) throw std::runtime_error(replay.message());
-  Commit();
+  RequestCommit({});
   if (replayed > 0) {
     log::Info("applied readings from the log", {{"readings", static_cast<std::int64_t>(replayed)}});
   }
@@ -294,7 +372,6 @@ void SqliteStore::CatchUpWithLog() {
     std::lock_guard lock(total_mu_);
     total_ = total;
   }
-  db_.Execute("BEGIN");
 }
 
 void SqliteStore::Write(std::vector<Reading> readings, WriteCallback done) {
@@ -402,6 +479,12 @@ void SqliteStore::Close() {
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
     {
+      std::lock_guard lock(apply_mu_);
+      applier_stopping_ = true;
+    }
+    apply_cv_.notify_all();
+    if (applier_.joinable()) applier_.join();
+    {
       std::lock_guard lock(sync_mu_);
       writer_done_ = true;
     }
@@ -445,9 +528,16 @@ void SqliteStore::WriterLoop() {
     try {
       bool commit_due = std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval;
       if (closing || (HasUncommitted() && (commit_due || !reads.empty()))) {
-        Commit();
-        if (closing || log_->end().offset >= options_.log_segment_bytes) CheckpointAndRotateLog();
-        if (!closing) db_.Execute("BEGIN");
+        RequestCommit(std::exchange(reads, {}));
+        if (closing || log_->end().offset >= options_.log_segment_bytes) {
+          WaitForApplier();
+          CheckpointAndRotateLog();
+        }
+      } else if (!reads.empty()) {
+        // All they must see is in a commit already asked for; they start after it.
+        ApplyJob after_commit;
+        after_commit.reads = std::exchange(reads, {});
+        SubmitToApplier(std::move(after_commit));
       }
     } catch (const std::exception& error) {
       // Readings already acknowledged are safe in the log; without SQLite they cannot be applied, so stop loudly
@@ -455,12 +545,12 @@ void SqliteStore::WriterLoop() {
       log::Error("fatal: cannot commit to SQLite", {{"error", error.what()}});
       std::abort();
     }
-    EnqueueReads(std::exchange(reads, {}));
     if (closing) return;
   }
 }
 
 void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
+  ForgetCommitted();
   Aggregate round_total;
   std::vector<std::vector<WriteOutcome>> outcomes(jobs.size());
   Status status;
@@ -476,8 +566,8 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
         outcomes[i].push_back(outcome);
       }
     }
-    InsertPendingRows();
     status = log_->Write();
+    if (status.ok()) SubmitPendingRows();
   } catch (const std::exception& error) {
     log_->DiscardBuffered();
     status = Status(StatusCode::kInternal, std::string("storing readings failed: ") + error.what());
@@ -488,13 +578,17 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     std::lock_guard lock(total_mu_);
     total_.Merge(round_total);
   } else {
-    // SQLite's open transaction holds this round's readings, the log does not. The log is the truth: drop the
-    // transaction and rebuild from the log, as after a crash. (No per-round savepoint: it would cost a copy of
-    // every page each round touches.)
+    // Memory and perhaps SQLite's open transaction hold this round's readings, the log does not. The log is the
+    // truth: drop the transaction and rebuild from the log, as after a crash. (No per-round savepoint: it would
+    // cost a copy of every page each round touches.)
     log::Error("a round of writes failed; rebuilding from the log", {{"error", status.message()}});
     try {
-      db_.Execute("ROLLBACK");
+      WaitForApplier();
+      if (in_transaction_) db_.Execute("ROLLBACK");
+      in_transaction_ = false;
+      applier_running_ = false;  // the writer holds the database until the log is applied again
       CatchUpWithLog();
+      applier_running_ = true;
     } catch (const std::exception& error) {
       log::Error("fatal: cannot recover from the log", {{"error", error.what()}});
       std::abort();
@@ -523,26 +617,37 @@ WriteOutcome SqliteStore::Apply(const Reading& reading) {
   std::int64_t sensor = SensorId(reading.sensor_id);
   LatestTime& latest = LatestTimeOf(sensor);
   if (!latest.any || reading.time > latest.time) {
-    // Later than every reading of its sensor (how sensors report): new for certain, so it can wait to be inserted
-    // with others by one statement.
+    // Later than every reading of its sensor (how sensors report): new for certain, without a lookup.
     latest = {true, true, reading.time};
-    pending_rows_.push_back({sensor, reading.time, reading.value});
-    if (pending_rows_.size() == kReadingsPerInsert) InsertPendingRows();
-  } else {
-    InsertPendingRows();  // one of them may have this very key
-    insert_reading_.Bind(1, sensor).Bind(2, reading.time).Bind(3, reading.value);
-    insert_reading_.Run();
-    if (db_.Changes() == 0) {
-      select_value_.Bind(1, sensor).Bind(2, reading.time);
-      double stored = select_value_.Step() ? select_value_.ColumnDouble(0) : reading.value;
-      select_value_.Reset();
-      return stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
-    }
+  } else if (std::optional<double> stored = StoredValue({sensor, reading.time})) {
+    return *stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
   }
+  uncommitted_.emplace(ReadingKey{sensor, reading.time}, reading.value);
+  pending_rows_.push_back({sensor, reading.time, reading.value});
   unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value);
   unflushed_.AddReading(kAllSensors, FinestLevel(kAllSensors), reading.time, reading.value);
   unflushed_.Add({kAllSensors, kInstantLevel, reading.time}, reading.value);
   return WriteOutcome::kStored;
+}
+
+std::optional<double> SqliteStore::StoredValue(const ReadingKey& key) {
+  // Uncommitted first: a reading moves from there to SQLite's committed state only when ForgetCommitted() sees
+  // its commit made, so a lookup that misses here finds it in the committed state.
+  ForgetCommitted();
+  if (auto found = uncommitted_.find(key); found != uncommitted_.end()) return found->second;
+  for (const auto& [number, readings] : committing_) {
+    if (auto found = readings.find(key); found != readings.end()) return found->second;
+  }
+  committed_value_.Bind(1, key.sensor).Bind(2, key.time);
+  std::optional<double> stored;
+  if (committed_value_.Step()) stored = committed_value_.ColumnDouble(0);
+  committed_value_.Reset();
+  return stored;
+}
+
+void SqliteStore::ForgetCommitted() {
+  std::uint64_t made = commits_made_.load(std::memory_order_acquire);
+  while (!committing_.empty() && committing_.front().first <= made) committing_.pop_front();
 }
 
 SqliteStore::LatestTime& SqliteStore::LatestTimeOf(std::int64_t sensor) {
@@ -550,48 +655,140 @@ SqliteStore::LatestTime& SqliteStore::LatestTimeOf(std::int64_t sensor) {
   if (index >= latest_times_.size()) latest_times_.resize(index + 1);
   LatestTime& latest = latest_times_[index];
   if (!latest.loaded) {
-    latest_reading_.Bind(1, sensor);
-    latest.any = latest_reading_.Step();
-    latest.time = latest.any ? latest_reading_.ColumnInt(0) : 0;
-    latest_reading_.Reset();
+    // Loaded when the sensor is first seen since the start (or a recovery), which committed everything before: the
+    // committed state holds its latest reading.
+    committed_latest_.Bind(1, sensor);
+    latest.any = committed_latest_.Step();
+    latest.time = latest.any ? committed_latest_.ColumnInt(0) : 0;
+    committed_latest_.Reset();
     latest.loaded = true;
   }
   return latest;
 }
 
-void SqliteStore::InsertPendingRows() {
-  if (pending_rows_.empty()) return;
-  SqliteStatement& insert = pending_rows_.size() == kReadingsPerInsert ? insert_readings_ : insert_reading_;
+void SqliteStore::InsertRows(const std::vector<Row>& rows) {
   std::size_t next = 0;
-  while (next < pending_rows_.size()) {
-    int rows = &insert == &insert_readings_ ? kReadingsPerInsert : 1;
-    for (int row = 0; row < rows; ++row, ++next) {
-      insert.Bind(row * 3 + 1, pending_rows_[next].sensor)
-          .Bind(row * 3 + 2, pending_rows_[next].time)
-          .Bind(row * 3 + 3, pending_rows_[next].value);
+  while (next < rows.size()) {
+    bool group = rows.size() - next >= kReadingsPerInsert;
+    SqliteStatement& insert = group ? insert_readings_ : insert_reading_;
+    int count = group ? kReadingsPerInsert : 1;
+    for (int row = 0; row < count; ++row, ++next) {
+      insert.Bind(row * 3 + 1, rows[next].sensor).Bind(row * 3 + 2, rows[next].time).Bind(row * 3 + 3, rows[next].value);
     }
     insert.Run();
-    if (db_.Changes() != rows) throw std::logic_error("a reading taken for new was already stored");
+    if (db_.Changes() != count) throw std::logic_error("a reading taken for new was already stored");
   }
-  pending_rows_.clear();
+}
+
+void SqliteStore::SubmitPendingRows() {
+  if (pending_rows_.empty() && pending_sensors_.empty()) return;
+  ApplyJob job;
+  job.sensors = std::exchange(pending_sensors_, {});
+  job.rows = std::exchange(pending_rows_, {});
+  SubmitToApplier(std::move(job));
+}
+
+void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
+  ApplyJob job;
+  job.sensors = std::exchange(pending_sensors_, {});
+  job.rows = std::exchange(pending_rows_, {});
+  job.commit = true;
+  job.commit_number = ++commits_requested_;
+  committing_.emplace_back(job.commit_number, std::exchange(uncommitted_, {}));
+  job.deltas = unflushed_.Take();
+  job.log_end = log_->end();
+  job.rounds = applied_rounds_.load(std::memory_order_relaxed);
+  job.reads = std::move(reads);
+  commit_requested_rounds_ = job.rounds;
+  last_commit_ = std::chrono::steady_clock::now();
+  SubmitToApplier(std::move(job));
+}
+
+void SqliteStore::SubmitToApplier(ApplyJob job) {
+  if (!applier_running_) {
+    RunApplyJob(job);
+    return;
+  }
+  {
+    std::unique_lock lock(apply_mu_);
+    apply_cv_.wait(lock, [this] { return apply_queued_rows_ < kMaxApplierBacklog; });
+    apply_queued_rows_ += job.rows.size();
+    apply_queue_.push_back(std::move(job));
+  }
+  apply_cv_.notify_all();
+}
+
+void SqliteStore::WaitForApplier() {
+  if (!applier_running_) return;
+  std::unique_lock lock(apply_mu_);
+  apply_cv_.wait(lock, [this] { return apply_queue_.empty() && !applier_busy_; });
+}
+
+void SqliteStore::ApplierLoop() {
+  for (;;) {
+    ApplyJob job;
+    {
+      std::unique_lock lock(apply_mu_);
+      apply_cv_.wait(lock, [this] { return !apply_queue_.empty() || applier_stopping_; });
+      if (apply_queue_.empty()) return;
+      job = std::move(apply_queue_.front());
+      apply_queue_.pop_front();
+      applier_busy_ = true;
+    }
+    try {
+      RunApplyJob(job);
+    } catch (const std::exception& error) {
+      // The readings are acknowledged and safe in the log, but SQLite cannot take them: stop loudly and let the
+      // next start replay the log.
+      log::Error("fatal: cannot apply readings to SQLite", {{"error", error.what()}});
+      std::abort();
+    }
+    {
+      std::lock_guard lock(apply_mu_);
+      apply_queued_rows_ -= job.rows.size();
+      applier_busy_ = false;
+    }
+    apply_cv_.notify_all();
+  }
+}
+
+void SqliteStore::BeginIfNeeded() {
+  if (in_transaction_) return;
+  db_.Execute("BEGIN");
+  in_transaction_ = true;
+}
+
+void SqliteStore::RunApplyJob(ApplyJob& job) {
+  if (!job.sensors.empty() || !job.rows.empty() || job.commit) BeginIfNeeded();
+  for (const auto& [id, name] : job.sensors) insert_sensor_.Bind(1, id).Bind(2, name).Run();
+  InsertRows(job.rows);
+  if (job.commit) {
+    MergeDeltas(job.deltas);
+    save_position_.Bind(1, static_cast<std::int64_t>(job.log_end.segment))
+        .Bind(2, static_cast<std::int64_t>(job.log_end.offset));
+    save_position_.Run();
+    db_.Execute("COMMIT");
+    in_transaction_ = false;
+    committed_rounds_.store(job.rounds, std::memory_order_release);
+    commits_made_.store(job.commit_number, std::memory_order_release);
+  }
+  EnqueueReads(std::move(job.reads));
 }
 
 std::int64_t SqliteStore::SensorId(const std::string& name) {
   auto found = sensor_ids_.find(name);
   if (found != sensor_ids_.end()) return found->second;
-  insert_sensor_.Bind(1, name);
-  if (!insert_sensor_.Step()) throw std::runtime_error("inserting a sensor returned no id");
-  std::int64_t id = insert_sensor_.ColumnInt(0);
-  insert_sensor_.Reset();
+  // Numbered here, so that the writer need not wait for SQLite; the applier inserts it with the readings.
+  std::int64_t id = next_sensor_id_++;
+  pending_sensors_.emplace_back(id, name);
   if (static_cast<std::size_t>(id) >= latest_times_.size()) latest_times_.resize(static_cast<std::size_t>(id) + 1);
   latest_times_[static_cast<std::size_t>(id)] = {true, false, 0};
   sensor_ids_.emplace(name, id);
   return id;
 }
 
-void SqliteStore::FlushRollups() {
-  // In key order: each upsert then lands beside the previous one in the rollups table's B-tree.
-  std::vector<std::pair<RollupKey, Aggregate>> deltas = unflushed_.Take();
+// `deltas` in key order (RollupDeltas::Take): each upsert then lands beside the previous one in the B-tree.
+void SqliteStore::MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas) {
   auto bind = [](SqliteStatement& statement, int row, const RollupKey& key, const Aggregate& delta) {
     int first = row * 8 + 1;
     statement.Bind(first, key.series)
@@ -614,18 +811,6 @@ void SqliteStore::FlushRollups() {
     bind(upsert_rollup_, 0, deltas[next].first, deltas[next].second);
     upsert_rollup_.Run();
   }
-}
-
-// REQUIRES: a transaction is open. Leaves none open.
-void SqliteStore::Commit() {
-  InsertPendingRows();
-  FlushRollups();
-  LogPosition end = log_->end();
-  save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));
-  save_position_.Run();
-  db_.Execute("COMMIT");
-  committed_rounds_.store(applied_rounds_.load(std::memory_order_relaxed), std::memory_order_release);
-  last_commit_ = std::chrono::steady_clock::now();
 }
 
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
