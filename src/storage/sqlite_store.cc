@@ -15,6 +15,7 @@
 #include "core/rollup.h"
 #include "core/rollup_deltas.h"
 #include "log/log.h"
+#include "storage/reading_index.h"
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
@@ -79,31 +80,27 @@ class SqliteStore final : public Store {
     std::vector<Reading> readings;
     WriteCallback done;
   };
-  // The latest time stored for a sensor, loaded on first use: a reading later than it is new without a check.
-  struct LatestTime {
+  // What the writer knows of a sensor's times, loaded from SQLite when the sensor is first seen.
+  struct SensorTimes {
     bool loaded = false;
-    bool any = false;  // whether the sensor has a reading
-    TimeNs time = 0;
+    bool any = false;   // whether the sensor has a reading, stored or found new
+    TimeNs latest = 0;  // the latest of them: a later reading is new without a lookup
+    bool any_committed = false;
+    TimeNs latest_committed = 0;  // no committed reading is later: a later one is not in SQLite yet
+    std::uint64_t batch = 0;      // the last uncommitted batch holding a reading of the sensor
   };
   struct Row {
     std::int64_t sensor;
     TimeNs time;
     double value;
   };
-  struct ReadingKey {
-    std::int64_t sensor;
-    TimeNs time;
-    friend bool operator==(const ReadingKey&, const ReadingKey&) = default;
+  // Readings found new between two commit requests: what the writer must still tell apart from new readings
+  // itself until the commit is made, since its read connection sees only committed data.
+  struct UncommittedBatch {
+    std::uint64_t number = 0;  // the commit that makes it
+    ReadingIndex readings;
+    std::vector<std::pair<std::int64_t, TimeNs>> latest;  // per sensor in it: its latest time when the batch closed
   };
-  struct ReadingKeyHash {
-    std::size_t operator()(const ReadingKey& key) const {
-      std::uint64_t h = static_cast<std::uint64_t>(key.time) * 0x9E3779B97F4A7C15ull;
-      h ^= static_cast<std::uint64_t>(key.sensor) * 0xC2B2AE3D27D4EB4Full;
-      return static_cast<std::size_t>(h ^ (h >> 29));
-    }
-  };
-  // Readings found new and not yet committed, with their values.
-  using UncommittedReadings = std::unordered_map<ReadingKey, double, ReadingKeyHash>;
   // A read for the reader threads: `run` reads with a thread's reader and answers its caller; `fail` answers
   // with an error instead (the store is closing).
   struct StatsJob {
@@ -166,8 +163,8 @@ class SqliteStore final : public Store {
   void MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
   // Hands the sensors and readings found new so far to the applier.
   void SubmitPendingRows();
-  // The value stored, or about to be, under `key`; empty when there is none.
-  std::optional<double> StoredValue(const ReadingKey& key);
+  // The value stored, or about to be, under (sensor, time); empty when there is none.
+  std::optional<double> StoredValue(SensorTimes& times, std::int64_t sensor, TimeNs time);
   // Forgets uncommitted readings that the applier has committed since.
   void ForgetCommitted();
   // Asks the applier to commit everything applied so far; `reads` run after it.
@@ -176,7 +173,7 @@ class SqliteStore final : public Store {
   // Decides whether a reading is new, a duplicate or a conflict; a new one is added to the unflushed rollups and to
   // the readings the applier will insert.
   WriteOutcome Apply(const Reading& reading);
-  LatestTime& LatestTimeOf(std::int64_t sensor);
+  SensorTimes& TimesOf(std::int64_t sensor);
   // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
   // total). REQUIRES: the applier thread does not run.
   void CatchUpWithLog();
@@ -199,7 +196,7 @@ class SqliteStore final : public Store {
   SqliteStatement insert_reading_, insert_readings_, insert_sensor_, select_rollup_, save_position_;
   SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
-  std::vector<LatestTime> latest_times_;  // by sensor id
+  std::vector<SensorTimes> sensor_times_;  // by sensor id
   bool in_transaction_ = false;
   // The writer's own read-only connection: it sees what is committed, never waiting for the applier.
   std::unique_ptr<SqliteDatabase> committed_db_;
@@ -207,9 +204,8 @@ class SqliteStore final : public Store {
   // Owned by the writer thread.
   std::int64_t next_sensor_id_ = 1;
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
-  UncommittedReadings uncommitted_;  // found new since the last commit asked for
-  // Readings of commits asked for, by commit number, until the applier has made them.
-  std::deque<std::pair<std::uint64_t, UncommittedReadings>> committing_;
+  UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
+  std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
   std::uint64_t commits_requested_ = 0;
   std::vector<Row> pending_rows_;  // readings found new in this round, not yet handed to the applier
   RollupDeltas unflushed_;         // of every reading found new since the last commit asked for
@@ -329,10 +325,11 @@ void SqliteStore::MigrateSchema() {
 
 void SqliteStore::CatchUpWithLog() {
   sensor_ids_.clear();
-  latest_times_.clear();
+  sensor_times_.clear();
   pending_rows_.clear();
   pending_sensors_.clear();
-  uncommitted_.clear();
+  uncommitted_ = {};
+  uncommitted_.number = commits_requested_ + 1;
   committing_.clear();
   next_sensor_id_ = 1;
   SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
@@ -615,14 +612,19 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
 
 WriteOutcome SqliteStore::Apply(const Reading& reading) {
   std::int64_t sensor = SensorId(reading.sensor_id);
-  LatestTime& latest = LatestTimeOf(sensor);
-  if (!latest.any || reading.time > latest.time) {
+  SensorTimes& times = TimesOf(sensor);
+  if (!times.any || reading.time > times.latest) {
     // Later than every reading of its sensor (how sensors report): new for certain, without a lookup.
-    latest = {true, true, reading.time};
-  } else if (std::optional<double> stored = StoredValue({sensor, reading.time})) {
+    times.any = true;
+    times.latest = reading.time;
+  } else if (std::optional<double> stored = StoredValue(times, sensor, reading.time)) {
     return *stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
   }
-  uncommitted_.emplace(ReadingKey{sensor, reading.time}, reading.value);
+  uncommitted_.readings.Insert(sensor, reading.time, reading.value);
+  if (times.batch != uncommitted_.number) {
+    times.batch = uncommitted_.number;
+    uncommitted_.latest.emplace_back(sensor, 0);  // the time is filled in when the batch closes
+  }
   pending_rows_.push_back({sensor, reading.time, reading.value});
   unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value);
   unflushed_.AddReading(kAllSensors, FinestLevel(kAllSensors), reading.time, reading.value);
@@ -630,15 +632,16 @@ WriteOutcome SqliteStore::Apply(const Reading& reading) {
   return WriteOutcome::kStored;
 }
 
-std::optional<double> SqliteStore::StoredValue(const ReadingKey& key) {
-  // Uncommitted first: a reading moves from there to SQLite's committed state only when ForgetCommitted() sees
-  // its commit made, so a lookup that misses here finds it in the committed state.
+std::optional<double> SqliteStore::StoredValue(SensorTimes& times, std::int64_t sensor, TimeNs time) {
+  // Uncommitted first: a batch is forgotten only once ForgetCommitted() sees its commit made, so a lookup that
+  // misses here finds the reading in the committed state.
   ForgetCommitted();
-  if (auto found = uncommitted_.find(key); found != uncommitted_.end()) return found->second;
-  for (const auto& [number, readings] : committing_) {
-    if (auto found = readings.find(key); found != readings.end()) return found->second;
+  if (std::optional<double> found = uncommitted_.readings.Find(sensor, time)) return found;
+  for (const UncommittedBatch& batch : committing_) {
+    if (std::optional<double> found = batch.readings.Find(sensor, time)) return found;
   }
-  committed_value_.Bind(1, key.sensor).Bind(2, key.time);
+  if (!times.any_committed || time > times.latest_committed) return std::nullopt;
+  committed_value_.Bind(1, sensor).Bind(2, time);
   std::optional<double> stored;
   if (committed_value_.Step()) stored = committed_value_.ColumnDouble(0);
   committed_value_.Reset();
@@ -647,23 +650,30 @@ std::optional<double> SqliteStore::StoredValue(const ReadingKey& key) {
 
 void SqliteStore::ForgetCommitted() {
   std::uint64_t made = commits_made_.load(std::memory_order_acquire);
-  while (!committing_.empty() && committing_.front().first <= made) committing_.pop_front();
+  while (!committing_.empty() && committing_.front().number <= made) {
+    for (const auto& [sensor, latest] : committing_.front().latest) {
+      SensorTimes& times = sensor_times_[static_cast<std::size_t>(sensor)];
+      times.latest_committed = times.any_committed ? std::max(times.latest_committed, latest) : latest;
+      times.any_committed = true;
+    }
+    committing_.pop_front();
+  }
 }
 
-SqliteStore::LatestTime& SqliteStore::LatestTimeOf(std::int64_t sensor) {
+SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
   auto index = static_cast<std::size_t>(sensor);
-  if (index >= latest_times_.size()) latest_times_.resize(index + 1);
-  LatestTime& latest = latest_times_[index];
-  if (!latest.loaded) {
+  if (index >= sensor_times_.size()) sensor_times_.resize(index + 1);
+  SensorTimes& times = sensor_times_[index];
+  if (!times.loaded) {
     // Loaded when the sensor is first seen since the start (or a recovery), which committed everything before: the
     // committed state holds its latest reading.
     committed_latest_.Bind(1, sensor);
-    latest.any = committed_latest_.Step();
-    latest.time = latest.any ? committed_latest_.ColumnInt(0) : 0;
+    times.any = times.any_committed = committed_latest_.Step();
+    times.latest = times.latest_committed = times.any ? committed_latest_.ColumnInt(0) : 0;
     committed_latest_.Reset();
-    latest.loaded = true;
+    times.loaded = true;
   }
-  return latest;
+  return times;
 }
 
 void SqliteStore::InsertRows(const std::vector<Row>& rows) {
@@ -694,7 +704,9 @@ void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
   job.rows = std::exchange(pending_rows_, {});
   job.commit = true;
   job.commit_number = ++commits_requested_;
-  committing_.emplace_back(job.commit_number, std::exchange(uncommitted_, {}));
+  for (auto& [sensor, latest] : uncommitted_.latest) latest = sensor_times_[static_cast<std::size_t>(sensor)].latest;
+  committing_.push_back(std::exchange(uncommitted_, {}));
+  uncommitted_.number = commits_requested_ + 1;
   job.deltas = unflushed_.Take();
   job.log_end = log_->end();
   job.rounds = applied_rounds_.load(std::memory_order_relaxed);
@@ -781,8 +793,8 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   // Numbered here, so that the writer need not wait for SQLite; the applier inserts it with the readings.
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
-  if (static_cast<std::size_t>(id) >= latest_times_.size()) latest_times_.resize(static_cast<std::size_t>(id) + 1);
-  latest_times_[static_cast<std::size_t>(id)] = {true, false, 0};
+  if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
+  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{.loaded = true};
   sensor_ids_.emplace(name, id);
   return id;
 }
