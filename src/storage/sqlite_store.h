@@ -1,19 +1,21 @@
 // SqliteStore: the embedded store. One data directory holds a SQLite database (readings, sensors, rollups) and the
 // readings log (see readings_log.h).
 //
-// How a write becomes durable (group commit):
+// How a write becomes durable (group commit), on three threads:
 //   1. Write() queues the readings; the writer thread takes every queued write at once (a "round").
-//   2. It inserts them into SQLite inside an open transaction, which decides stored / duplicate / conflict,
-//      and appends the stored ones to the readings log with one write().
-//   3. The syncer thread fdatasync()s the log once for all rounds queued meanwhile, then runs the callbacks, while
-//      the writer already works on the next round.
-//   4. Every commit_interval the writer commits the SQLite transaction (synchronous=NORMAL: no fsync), recording
-//      how far into the log it reaches; on start the log is replayed from there, so kill -9 at any moment loses no
-//      acknowledged reading and leaves every aggregate exact.
-// Aggregates are kept up to date in the same transaction as the readings (see core/rollup.h), so statistics never
-// scan readings. Statistics are read by their own threads from committed snapshots; a query asked while
-// acknowledged readings are still uncommitted makes the writer commit first, so every read sees every write
-// acknowledged before it was asked.
+//   2. The writer decides stored / duplicate / conflict from memory: a reading later than its sensor's latest is
+//      new; an earlier one is looked up among the readings found new but not yet committed, then in SQLite's
+//      committed state through the writer's own read connection. It appends the stored ones to the readings log
+//      with one write() and folds them into in-memory rollup deltas.
+//   3. The syncer thread fdatasync()s the log once for all rounds queued meanwhile, then runs the callbacks.
+//   4. The applier thread inserts the stored readings into SQLite in an open transaction and, every
+//      commit_interval, merges the rollup deltas and commits (synchronous=NORMAL: no fsync), recording how far
+//      into the log the commit reaches. On start the log is replayed from there, so kill -9 at any moment loses
+//      no acknowledged reading and leaves every aggregate exact.
+// The writer, the syncer and the applier work on different rounds at once. Aggregates are committed in the same
+// transaction as their readings (see core/rollup.h), so statistics never scan readings. Statistics are read by
+// their own threads from committed snapshots; a query asked while acknowledged readings are still uncommitted
+// waits for a commit, so every read sees every write acknowledged before it was asked.
 #pragma once
 
 #include <chrono>
