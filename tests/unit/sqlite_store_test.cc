@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
@@ -19,9 +22,11 @@ namespace {
 
 constexpr TimeNs kMinute = 60 * kNanosPerSecond;
 
-std::unique_ptr<Store> Open(const std::string& dir) {
+std::unique_ptr<Store> Open(const std::string& dir,
+                            std::chrono::milliseconds commit_interval = SqliteStoreOptions().commit_interval) {
   SqliteStoreOptions options;
   options.data_dir = dir;
+  options.commit_interval = commit_interval;
   auto store = OpenSqliteStore(options);
   EXPECT_TRUE(store.ok()) << store.status().message();
   return store.ok() ? std::move(store).value() : nullptr;
@@ -94,6 +99,68 @@ TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
   EXPECT_EQ(a.count, 42);
   EXPECT_EQ(a.Sum(), 40 * 41 / 2 + 7 + 41);
   EXPECT_EQ(StatsOf(*store).count, 44);
+}
+
+// Four clients write overlapping readings in random order (new, retried, conflicting, late) while commits come
+// every millisecond, so that decisions are made against readings in every state: found new this round, waiting
+// for the applier, being committed, committed. Every key must be stored exactly once, with its first value.
+TEST(SqliteStore, ConcurrentOverlappingWritersStoreEveryKeyOnce) {
+  testing::TempDir dir;
+  constexpr int kClients = 4, kSensors = 6, kTimes = 400;
+  std::mutex mu;
+  std::map<std::pair<int, int>, std::vector<std::pair<WriteOutcome, double>>> outcomes;  // by (sensor, time)
+  {
+    auto store = Open(dir.path(), std::chrono::milliseconds(1));
+    std::vector<std::thread> clients;
+    for (int client = 0; client < kClients; ++client) {
+      clients.emplace_back([&, client] {
+        std::mt19937_64 random(100 + client);
+        std::uniform_int_distribution<int> sensor(0, kSensors - 1), time(0, kTimes - 1), size(1, 60), other(0, 9);
+        for (int batch = 0; batch < 40; ++batch) {
+          std::vector<Reading> readings;
+          std::vector<std::pair<int, int>> keys;
+          int count = size(random);
+          for (int i = 0; i < count; ++i) {
+            // Mostly forward in time per client, often behind: the fast path and every lookup both run.
+            int s = sensor(random), t = (batch * 10 + time(random) / 4) % kTimes;
+            double value = other(random) == 0 ? 1000 + client : s * 1000 + t;  // sometimes a conflicting value
+            readings.push_back({"s" + std::to_string(s), t * kNanosPerSecond, value});
+            keys.emplace_back(s, t);
+          }
+          std::vector<WriteOutcome> result = WriteAll(*store, readings);
+          std::lock_guard lock(mu);
+          for (std::size_t i = 0; i < result.size(); ++i) outcomes[keys[i]].emplace_back(result[i], readings[i].value);
+        }
+      });
+    }
+    for (std::thread& client : clients) client.join();
+  }
+  auto store = Open(dir.path());  // after a reopen, what the file holds
+  Aggregate expected;
+  for (const auto& [key, results] : outcomes) {
+    int stored = 0;
+    double first = 0;
+    for (const auto& [outcome, value] : results) {
+      if (outcome == WriteOutcome::kStored) {
+        ++stored;
+        first = value;
+      }
+    }
+    ASSERT_EQ(stored, 1) << "sensor " << key.first << " time " << key.second;
+    for (const auto& [outcome, value] : results) {
+      if (outcome != WriteOutcome::kStored) {
+        EXPECT_EQ(outcome, value == first ? WriteOutcome::kDuplicate : WriteOutcome::kConflict);
+      }
+    }
+    expected.Add(first);
+    Aggregate one = StatsOf(*store, {"s" + std::to_string(key.first), key.second * kNanosPerSecond,
+                                     key.second * kNanosPerSecond + 1});
+    EXPECT_EQ(one.count, 1);
+    EXPECT_EQ(one.Sum(), first);
+  }
+  Aggregate total = StatsOf(*store);
+  EXPECT_EQ(total.count, expected.count);
+  EXPECT_DOUBLE_EQ(total.Sum(), expected.Sum());
 }
 
 constexpr TimeNs kMillisecond = kNanosPerSecond / 1000;
