@@ -153,8 +153,8 @@ TEST(SqliteStore, ConcurrentOverlappingWritersStoreEveryKeyOnce) {
       }
     }
     expected.Add(first);
-    Aggregate one = StatsOf(*store, {"s" + std::to_string(key.first), key.second * kNanosPerSecond,
-                                     key.second * kNanosPerSecond + 1});
+    Aggregate one = StatsOf(
+        *store, {"s" + std::to_string(key.first), key.second * kNanosPerSecond, key.second * kNanosPerSecond + 1});
     EXPECT_EQ(one.count, 1);
     EXPECT_EQ(one.Sum(), first);
   }
