@@ -6,9 +6,9 @@
 #include <array>
 #include <stdexcept>
 
-#include "aws/sigv4.h"  // Sha256Hex: the one SHA-256 helper
 #include "core/json_writer.h"
 #include "core/reading.h"
+#include "crypto/digest.h"
 
 namespace telemetry::auth {
 namespace {
@@ -17,18 +17,6 @@ constexpr std::string_view kPrefix = "tmd_";
 constexpr std::size_t kIdDigits = 16;
 constexpr std::size_t kSecretBytes = 32;  // 256 bits
 constexpr std::size_t kSecretChars = 43;  // base64url of 32 bytes, unpadded
-
-// For the random id (SHA-256 in hex is aws::Sha256Hex).
-std::string Hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex += kDigits[bytes[i] >> 4];
-    hex += kDigits[bytes[i] & 15];
-  }
-  return hex;
-}
 
 std::string Base64Url(const unsigned char* bytes, std::size_t size) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -70,7 +58,7 @@ IssuedToken IssueToken(Role role, std::vector<std::string> sensors, TimeNs now) 
   auto id = RandomBytes<kIdDigits / 2>();
   auto secret = RandomBytes<kSecretBytes>();
   IssuedToken issued;
-  issued.record.id = Hex(id.data(), id.size());
+  issued.record.id = crypto::LowerHex(id.data(), id.size());
   issued.record.role = role;
   issued.record.sensors = std::move(sensors);
   issued.record.created = now;
@@ -79,7 +67,7 @@ IssuedToken IssueToken(Role role, std::vector<std::string> sensors, TimeNs now) 
   return issued;
 }
 
-std::string HashToken(std::string_view token) { return aws::Sha256Hex(token); }
+std::string HashToken(std::string_view token) { return crypto::Sha256Hex(token); }
 
 std::optional<std::string_view> TokenId(std::string_view token) {
   if (token.size() != kPrefix.size() + kIdDigits + 1 + kSecretChars || !token.starts_with(kPrefix)) {

@@ -1,9 +1,8 @@
 #include "aws/sigv4.h"
 
 #include "core/percent_encoding.h"
+#include "crypto/digest.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -12,28 +11,7 @@
 namespace telemetry::aws {
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string Hex(const unsigned char* bytes, std::size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHexDigits[bytes[i] >> 4]);
-    out.push_back(kHexDigits[bytes[i] & 0xF]);
-  }
-  return out;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length)) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
-  return std::string(reinterpret_cast<char*>(digest), length);
-}
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -147,10 +125,10 @@ std::vector<std::pair<std::string, std::string>> CanonicalHeaders(const Signable
 }
 
 std::string SigningKey(const Credentials& credentials, std::string_view date, const SigningScope& scope) {
-  std::string key = HmacSha256("AWS4" + credentials.secret_access_key, date);
-  key = HmacSha256(key, scope.region);
-  key = HmacSha256(key, scope.service);
-  return HmacSha256(key, "aws4_request");
+  std::string key = crypto::HmacSha256("AWS4" + credentials.secret_access_key, date);
+  key = crypto::HmacSha256(key, scope.region);
+  key = crypto::HmacSha256(key, scope.service);
+  return crypto::HmacSha256(key, "aws4_request");
 }
 
 std::string CredentialScope(std::string_view amz_date, const SigningScope& scope) {
@@ -174,15 +152,6 @@ void SetHeader(SignableRequest& request, std::string_view name, std::string valu
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr)) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  return Hex(digest, length);
-}
-
 std::string SignedHeaders(const SignableRequest& request) {
   std::string out;
   for (const auto& [name, unused] : CanonicalHeaders(request)) {
@@ -198,19 +167,19 @@ std::string CanonicalRequest(const SignableRequest& request) {
   out += CanonicalQuery(request.query) + "\n";
   for (const auto& [name, value] : CanonicalHeaders(request)) out += name + ":" + value + "\n";
   out += "\n" + SignedHeaders(request) + "\n";
-  out += Sha256Hex(request.body);
+  out += crypto::Sha256Hex(request.body);
   return out;
 }
 
 std::string StringToSign(std::string_view amz_date, const SigningScope& scope, std::string_view canonical_request) {
   return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + CredentialScope(amz_date, scope) + "\n" +
-         Sha256Hex(canonical_request);
+         crypto::Sha256Hex(canonical_request);
 }
 
 std::string Signature(const Credentials& credentials, std::string_view amz_date, const SigningScope& scope,
                       std::string_view string_to_sign) {
-  std::string mac = HmacSha256(SigningKey(credentials, amz_date.substr(0, 8), scope), string_to_sign);
-  return Hex(reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
+  std::string mac = crypto::HmacSha256(SigningKey(credentials, amz_date.substr(0, 8), scope), string_to_sign);
+  return crypto::LowerHex(reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
 }
 
 std::string Authorization(const Credentials& credentials, std::string_view amz_date, const SigningScope& scope,

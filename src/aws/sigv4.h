@@ -56,7 +56,5 @@ void Sign(SignableRequest& request, const Credentials& credentials, const Signin
 
 // "20150830T123600Z"
 std::string AmzDate(TimeNs time);
-// Lower-case hex of SHA-256.
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace telemetry::aws
