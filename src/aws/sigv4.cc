@@ -1,12 +1,12 @@
 #include "aws/sigv4.h"
 
-#include "core/percent_encoding.h"
-#include "crypto/digest.h"
-
 #include <strings.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "core/percent_encoding.h"
+#include "crypto/digest.h"
 
 namespace telemetry::aws {
 namespace {
