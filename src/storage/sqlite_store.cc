@@ -192,26 +192,27 @@ class SqliteStore final : public Store {
   // The database and its statements are used by one thread at a time: the applier thread while it runs a job,
   // otherwise the writer thread (Start() and Close() before and after both run).
   SqliteDatabase db_;
-  std::unique_ptr<ReadingsLog> log_;
   SqliteStatement insert_reading_, insert_readings_, insert_sensor_, select_rollup_, save_position_;
   SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
-  std::unordered_map<std::string, std::int64_t> sensor_ids_;
-  std::vector<SensorTimes> sensor_times_;  // by sensor id
   bool in_transaction_ = false;
+
+  // Owned by the writer thread.
+  std::unique_ptr<ReadingsLog> log_;
   // The writer's own read-only connection: it sees what is committed, never waiting for the applier.
   std::unique_ptr<SqliteDatabase> committed_db_;
   SqliteStatement committed_value_, committed_latest_;
-  // Owned by the writer thread.
+  std::unordered_map<std::string, std::int64_t> sensor_ids_;
   std::int64_t next_sensor_id_ = 1;
+  std::vector<SensorTimes> sensor_times_;                              // by sensor id
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
+  std::vector<Row> pending_rows_;            // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
   std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
   std::uint64_t commits_requested_ = 0;
-  std::vector<Row> pending_rows_;  // readings found new in this round, not yet handed to the applier
-  RollupDeltas unflushed_;         // of every reading found new since the last commit asked for
+  RollupDeltas unflushed_;  // of every reading found new since the last commit asked for
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
   std::uint64_t commit_requested_rounds_ = 0;  // applied rounds covered by the commits asked for
-  bool applier_running_ = false;
+  bool applier_running_ = false;               // false: jobs run at once, on the writer (start-up, recovery)
 
   std::mutex apply_mu_;
   std::condition_variable apply_cv_;  // a job was queued, or one finished
