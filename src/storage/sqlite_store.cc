@@ -279,6 +279,7 @@ void SqliteStore::Start() {
   MigrateSchema();
   committed_db_ = std::make_unique<SqliteDatabase>(options_.data_dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
   committed_db_->Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
+  committed_db_->SetBusyTimeout(10000);  // a WAL reader is rarely kept waiting, but never fail a round for it
   committed_value_ = committed_db_->Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
   committed_latest_ =
       committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
