@@ -31,6 +31,9 @@ constexpr int kReadingsPerInsert = 32;
 // is then shared by many rows.
 constexpr int kRollupsPerUpsert = 32;
 
+// Readings found new that the writer gathers before handing them to the applier, unless a commit comes first.
+constexpr std::size_t kReadingsPerApplierJob = 2048;
+
 // Readings the applier may be behind the writer by: enough to keep both busy, little enough that a read waiting for
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
@@ -566,7 +569,9 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
       }
     }
     status = log_->Write();
-    if (status.ok()) SubmitPendingRows();
+    // Small rounds' readings wait for more (or for the next commit): one wake-up of the applier per round would
+    // cost more than inserting them.
+    if (status.ok() && pending_rows_.size() >= kReadingsPerApplierJob) SubmitPendingRows();
   } catch (const std::exception& error) {
     log_->DiscardBuffered();
     status = Status(StatusCode::kInternal, std::string("storing readings failed: ") + error.what());
