@@ -2,14 +2,15 @@
 
 #include <algorithm>
 
+#include "core/hash_mix.h"
+
 namespace telemetry {
 namespace {
 
 std::size_t HashOf(const RollupKey& key) {
-  std::uint64_t h = static_cast<std::uint64_t>(key.bucket) * 0x9E3779B97F4A7C15ull;
-  h ^= static_cast<std::uint64_t>(key.series) * 0xC2B2AE3D27D4EB4Full + static_cast<std::uint64_t>(key.level);
-  h *= 0xFF51AFD7ED558CCDull;
-  return static_cast<std::size_t>(h ^ (h >> 32));
+  std::uint64_t series_level = static_cast<std::uint64_t>(key.series) * 8 + static_cast<std::uint64_t>(key.level + 1);
+  return static_cast<std::size_t>(
+      Mix64(static_cast<std::uint64_t>(key.bucket) ^ (series_level * 0x9E3779B97F4A7C15ull)));
 }
 
 constexpr std::uint32_t kNoEntry = UINT32_MAX;

@@ -2,13 +2,13 @@
 
 #include <utility>
 
+#include "core/hash_mix.h"
+
 namespace telemetry {
 
 std::size_t ReadingIndex::HashOf(std::int64_t sensor, TimeNs time) {
-  std::uint64_t h = static_cast<std::uint64_t>(time) * 0x9E3779B97F4A7C15ull;
-  h ^= static_cast<std::uint64_t>(sensor) * 0xC2B2AE3D27D4EB4Full;
-  h *= 0xFF51AFD7ED558CCDull;
-  return static_cast<std::size_t>(h ^ (h >> 32));
+  return static_cast<std::size_t>(
+      Mix64(static_cast<std::uint64_t>(time) ^ (static_cast<std::uint64_t>(sensor) * 0x9E3779B97F4A7C15ull)));
 }
 
 void ReadingIndex::Insert(std::int64_t sensor, TimeNs time, double value) {
