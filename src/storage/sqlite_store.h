@@ -34,7 +34,7 @@ struct SqliteStoreOptions {
   std::string data_dir = "./data";
   // How often readings applied to SQLite are committed there. Longer: fewer commits, a longer replay after a crash.
   std::chrono::milliseconds commit_interval{200};
-  // Most readings one round takes from the queue (a round is one SQLite savepoint and one log write).
+  // Most readings one round takes from the queue (a round is one log write, acknowledged after one fsync).
   std::size_t max_round_readings = 16384;
   // Readings waiting for the writer beyond which Write() fails fast with kUnavailable instead of queueing.
   std::size_t max_queued_readings = 1 << 20;
