@@ -24,12 +24,9 @@
 namespace telemetry {
 namespace {
 
-// Readings inserted by one statement when they are known to be new (see SqliteStore::Apply).
-constexpr int kReadingsPerInsert = 32;
-
-// Rollup deltas merged by one statement: SQLite's cost per statement (step, reset, the program's start and end)
-// is then shared by many rows.
-constexpr int kRollupsPerUpsert = 32;
+// Rows one multi-row statement inserts or merges: SQLite's cost per statement (step, reset, the program's start
+// and end) is then shared by many rows.
+constexpr int kRowsPerStatement = 32;
 
 // Readings found new that the writer gathers before handing them to the applier, unless a commit comes first.
 constexpr std::size_t kReadingsPerApplierJob = 2048;
@@ -38,26 +35,47 @@ constexpr std::size_t kReadingsPerApplierJob = 2048;
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
 
-// A statement merging `rows` deltas into their buckets, each delta 8 parameters (series, level, bucket, count,
-// sum, sum_error, min, max). The sum_error update is Aggregate::Merge's compensated addition (CompensatedAdd)
-// written in SQL; on the right of SET, column names are the row's old values.
+// " VALUES(?, ?, ...), (?, ...)": `rows` rows of `columns` parameters.
+std::string ValuesClause(int rows, int columns) {
+  std::string row = "(?";
+  for (int column = 1; column < columns; ++column) row += ", ?";
+  row += ")";
+  std::string sql = " VALUES" + row;
+  for (int i = 1; i < rows; ++i) sql += ", " + row;
+  return sql;
+}
+
+// Inserts `rows` readings (sensor_id, time_ns, value). OR IGNORE (not ON CONFLICT DO NOTHING) so that no statement
+// can abort, which spares SQLite a statement journal, a copy of every page touched, per insert.
+std::string ReadingsInsertSql(int rows) {
+  return "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value)" + ValuesClause(rows, 3);
+}
+
+// Merges `rows` deltas (series, level, bucket, count, sum, sum_error, min, max) into their buckets. The sum_error
+// update is Aggregate::Merge's compensated addition (CompensatedAdd) written in SQL; on the right of SET, column
+// names are the row's old values.
 std::string RollupUpsertSql(int rows) {
-  std::string sql = "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max) VALUES";
-  for (int row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
-  return sql +
+  return "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max)" + ValuesClause(rows, 8) +
          " ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
          "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
          "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
          "min = min(min, excluded.min), max = max(max, excluded.max)";
 }
 
-// "INSERT OR IGNORE INTO readings" of `rows` readings, 3 parameters each (sensor_id, time_ns, value). OR IGNORE
-// (not ON CONFLICT DO NOTHING) so that no statement can abort, which spares SQLite a statement journal, a copy of
-// every page touched, per insert.
-std::string ReadingsInsertSql(int rows) {
-  std::string sql = "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value) VALUES";
-  for (int row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
-  return sql;
+// Runs `items` through `grouped` (kRowsPerStatement rows a statement) while a full group is left, then through
+// `single`. bind(statement, row, item) binds `item` as the statement's row-th row; ran(rows) is told of each run.
+template <typename Item, typename Bind, typename Ran>
+void RunInGroups(const std::vector<Item>& items, SqliteStatement& grouped, SqliteStatement& single, Bind bind,
+                 Ran ran) {
+  std::size_t next = 0;
+  while (next < items.size()) {
+    bool group = items.size() - next >= kRowsPerStatement;
+    SqliteStatement& statement = group ? grouped : single;
+    int rows = group ? kRowsPerStatement : 1;
+    for (int row = 0; row < rows; ++row, ++next) bind(statement, row, items[next]);
+    statement.Run();
+    ran(rows);
+  }
 }
 
 class SqliteStore final : public Store {
@@ -175,7 +193,7 @@ class SqliteStore final : public Store {
   void ProcessWrites(std::vector<WriteJob>& jobs);
   // Decides whether a reading is new, a duplicate or a conflict; a new one is added to the unflushed rollups and to
   // the readings the applier will insert.
-  WriteOutcome Apply(const Reading& reading);
+  WriteOutcome Decide(const Reading& reading);
   SensorTimes& TimesOf(std::int64_t sensor);
   // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
   // total). REQUIRES: the applier thread does not run.
@@ -196,7 +214,7 @@ class SqliteStore final : public Store {
   // otherwise the writer thread (Start() and Close() before and after both run).
   SqliteDatabase db_;
   SqliteStatement insert_reading_, insert_readings_, insert_sensor_, select_rollup_, save_position_;
-  SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRollupsPerUpsert deltas
+  SqliteStatement upsert_rollup_, upsert_rollups_;  // one delta; kRowsPerStatement deltas
   bool in_transaction_ = false;
 
   // Owned by the writer thread.
@@ -257,12 +275,12 @@ class SqliteStore final : public Store {
 
 void SqliteStore::PrepareStatements() {
   insert_reading_ = db_.Prepare(ReadingsInsertSql(1));
-  insert_readings_ = db_.Prepare(ReadingsInsertSql(kReadingsPerInsert));
+  insert_readings_ = db_.Prepare(ReadingsInsertSql(kRowsPerStatement));
   insert_sensor_ = db_.Prepare("INSERT INTO sensors(id, name) VALUES(?1, ?2)");
   select_rollup_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
   upsert_rollup_ = db_.Prepare(RollupUpsertSql(1));
-  upsert_rollups_ = db_.Prepare(RollupUpsertSql(kRollupsPerUpsert));
+  upsert_rollups_ = db_.Prepare(RollupUpsertSql(kRowsPerStatement));
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
 }
 
@@ -313,13 +331,14 @@ void SqliteStore::MigrateSchema() {
   // follows then keeps up to date. The old index gives them in time order, so memory holds a bounded batch of
   // instants at a time (the upsert merges an instant split between two batches).
   std::int64_t migrated = 0;
+  RollupDeltas instants;
   SqliteStatement readings = db_.Prepare("SELECT time_ns, value FROM readings ORDER BY time_ns");
   while (readings.Step()) {
-    unflushed_.Add({kAllSensors, kInstantLevel, readings.ColumnInt(0)}, readings.ColumnDouble(1));
-    if (++migrated % 100000 == 0) MergeDeltas(unflushed_.Take());
+    instants.Add({kAllSensors, kInstantLevel, readings.ColumnInt(0)}, readings.ColumnDouble(1));
+    if (++migrated % 100000 == 0) MergeDeltas(instants.Take());
   }
   readings.Reset();
-  MergeDeltas(unflushed_.Take());
+  MergeDeltas(instants.Take());
   db_.Execute("DROP INDEX IF EXISTS readings_by_time");
   db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
   db_.Execute("COMMIT");
@@ -353,7 +372,7 @@ void SqliteStore::CatchUpWithLog() {
   unflushed_.Clear();
   std::int64_t replayed = 0;
   Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
-    Apply(reading);
+    Decide(reading);
     ++replayed;
   });
   if (!replay.ok()) throw std::runtime_error(replay.message());
@@ -560,7 +579,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       outcomes[i].reserve(jobs[i].readings.size());
       for (const Reading& reading : jobs[i].readings) {
-        WriteOutcome outcome = Apply(reading);
+        WriteOutcome outcome = Decide(reading);
         if (outcome == WriteOutcome::kStored) {
           log_->Append(reading);
           round_total.Add(reading.value);
@@ -617,7 +636,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   sync_cv_.notify_one();
 }
 
-WriteOutcome SqliteStore::Apply(const Reading& reading) {
+WriteOutcome SqliteStore::Decide(const Reading& reading) {
   std::int64_t sensor = SensorId(reading.sensor_id);
   SensorTimes& times = TimesOf(sensor);
   if (!times.any || reading.time > times.latest) {
@@ -684,17 +703,14 @@ SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
 }
 
 void SqliteStore::InsertRows(const std::vector<Row>& rows) {
-  std::size_t next = 0;
-  while (next < rows.size()) {
-    bool group = rows.size() - next >= kReadingsPerInsert;
-    SqliteStatement& insert = group ? insert_readings_ : insert_reading_;
-    int count = group ? kReadingsPerInsert : 1;
-    for (int row = 0; row < count; ++row, ++next) {
-      insert.Bind(row * 3 + 1, rows[next].sensor).Bind(row * 3 + 2, rows[next].time).Bind(row * 3 + 3, rows[next].value);
-    }
-    insert.Run();
-    if (db_.Changes() != count) throw std::logic_error("a reading taken for new was already stored");
-  }
+  RunInGroups(
+      rows, insert_readings_, insert_reading_,
+      [](SqliteStatement& statement, int row, const Row& reading) {
+        statement.Bind(row * 3 + 1, reading.sensor).Bind(row * 3 + 2, reading.time).Bind(row * 3 + 3, reading.value);
+      },
+      [this](int inserted) {
+        if (db_.Changes() != inserted) throw std::logic_error("a reading taken for new was already stored");
+      });
 }
 
 void SqliteStore::SubmitPendingRows() {
@@ -808,28 +824,21 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
 
 // `deltas` in key order (RollupDeltas::Take): each upsert then lands beside the previous one in the B-tree.
 void SqliteStore::MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas) {
-  auto bind = [](SqliteStatement& statement, int row, const RollupKey& key, const Aggregate& delta) {
-    int first = row * 8 + 1;
-    statement.Bind(first, key.series)
-        .Bind(first + 1, std::int64_t{key.level})
-        .Bind(first + 2, key.bucket)
-        .Bind(first + 3, delta.count)
-        .Bind(first + 4, delta.sum)
-        .Bind(first + 5, delta.sum_error)
-        .Bind(first + 6, delta.min)
-        .Bind(first + 7, delta.max);
-  };
-  std::size_t next = 0;
-  for (; next + kRollupsPerUpsert <= deltas.size(); next += kRollupsPerUpsert) {
-    for (int row = 0; row < kRollupsPerUpsert; ++row) {
-      bind(upsert_rollups_, row, deltas[next + row].first, deltas[next + row].second);
-    }
-    upsert_rollups_.Run();
-  }
-  for (; next < deltas.size(); ++next) {
-    bind(upsert_rollup_, 0, deltas[next].first, deltas[next].second);
-    upsert_rollup_.Run();
-  }
+  RunInGroups(
+      deltas, upsert_rollups_, upsert_rollup_,
+      [](SqliteStatement& statement, int row, const std::pair<RollupKey, Aggregate>& delta) {
+        const auto& [key, change] = delta;
+        int first = row * 8 + 1;
+        statement.Bind(first, key.series)
+            .Bind(first + 1, std::int64_t{key.level})
+            .Bind(first + 2, key.bucket)
+            .Bind(first + 3, change.count)
+            .Bind(first + 4, change.sum)
+            .Bind(first + 5, change.sum_error)
+            .Bind(first + 6, change.min)
+            .Bind(first + 7, change.max);
+      },
+      [](int) {});
 }
 
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
