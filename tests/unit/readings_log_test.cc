@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -28,6 +29,37 @@ std::vector<std::filesystem::path> Segments(const std::string& dir) {
 }
 
 TEST(Crc32c, MatchesTheStandardCheckValue) { EXPECT_EQ(Crc32c("123456789", 9), 0xE3069283u); }
+
+TEST(Crc32c, MatchesTheIscsiTestVectors) {  // RFC 3720, B.4
+  std::array<unsigned char, 32> bytes{};
+  EXPECT_EQ(Crc32c(bytes.data(), bytes.size()), 0x8A9136AAu);
+  bytes.fill(0xFF);
+  EXPECT_EQ(Crc32c(bytes.data(), bytes.size()), 0x62A8AB43u);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i);
+  EXPECT_EQ(Crc32c(bytes.data(), bytes.size()), 0x46DD794Eu);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(31 - i);
+  EXPECT_EQ(Crc32c(bytes.data(), bytes.size()), 0x113FDB5Cu);
+}
+
+// Whatever the length and the alignment (the fast path takes eight bytes at a time), the bit-by-bit definition.
+TEST(Crc32c, AgreesWithTheDefinitionAtEveryLengthAndAlignment) {
+  auto by_definition = [](const unsigned char* bytes, std::size_t size) {
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < size; ++i) {
+      crc ^= bytes[i];
+      for (int bit = 0; bit < 8; ++bit) crc = (crc & 1u) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+    }
+    return crc ^ 0xFFFFFFFFu;
+  };
+  std::array<unsigned char, 80> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i * 37 + 11);
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t size = 0; offset + size <= bytes.size(); ++size) {
+      ASSERT_EQ(Crc32c(bytes.data() + offset, size), by_definition(bytes.data() + offset, size))
+          << "offset " << offset << ", size " << size;
+    }
+  }
+}
 
 TEST(ReadingsLog, ReplaysWhatWasWritten) {
   testing::TempDir dir;
