@@ -16,6 +16,7 @@
 
 #include "core/rollup.h"
 #include "core/rollup_deltas.h"
+#include "core/time_cover.h"
 #include "log/log.h"
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
@@ -108,8 +109,7 @@ class SqliteStore final : public Store {
   // What the writer knows of a sensor's times, loaded from SQLite when the sensor is first seen.
   struct SensorTimes {
     bool loaded = false;
-    bool any = false;   // whether the sensor has a reading, stored or found new
-    TimeNs latest = 0;  // the latest of them: a later reading is new without a lookup
+    TimeCover cover;  // the times of its readings, stored or found new: a reading outside is new without a lookup
     bool any_committed = false;
     TimeNs latest_committed = 0;  // no committed reading is later: a later one is not in SQLite yet
     std::uint64_t batch = 0;      // the last uncommitted batch holding a reading of the sensor
@@ -648,13 +648,12 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
 WriteOutcome SqliteStore::Decide(const Reading& reading) {
   std::int64_t sensor = SensorId(reading.sensor_id);
   SensorTimes& times = TimesOf(sensor);
-  if (!times.any || reading.time > times.latest) {
-    // Later than every reading of its sensor (how sensors report): new for certain, without a lookup.
-    times.any = true;
-    times.latest = reading.time;
-  } else if (std::optional<double> stored = StoredValue(times, sensor, reading.time)) {
-    return *stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+  if (times.cover.MayHold(reading.time)) {
+    if (std::optional<double> stored = StoredValue(times, sensor, reading.time)) {
+      return *stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
+    }
   }
+  times.cover.Add(reading.time);
   uncommitted_.readings.Insert(sensor, reading.time, reading.value);
   if (times.batch != uncommitted_.number) {
     times.batch = uncommitted_.number;
@@ -703,8 +702,11 @@ SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
     // Loaded when the sensor is first seen since the start (or a recovery), which committed everything before: the
     // committed state holds its latest reading.
     committed_latest_.Bind(1, sensor);
-    times.any = times.any_committed = committed_latest_.Step();
-    times.latest = times.latest_committed = times.any ? committed_latest_.ColumnInt(0) : 0;
+    times.any_committed = committed_latest_.Step();
+    if (times.any_committed) {
+      times.latest_committed = committed_latest_.ColumnInt(0);
+      times.cover.AddThrough(times.latest_committed);
+    }
     committed_latest_.Reset();
     times.loaded = true;
   }
@@ -742,7 +744,8 @@ void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
   job.rows = TakePendingRows();
   job.commit = true;
   job.commit_number = ++commits_requested_;
-  for (auto& [sensor, latest] : uncommitted_.latest) latest = sensor_times_[static_cast<std::size_t>(sensor)].latest;
+  for (auto& [sensor, latest] : uncommitted_.latest)
+    latest = sensor_times_[static_cast<std::size_t>(sensor)].cover.latest();
   committing_.push_back(std::exchange(uncommitted_, {}));
   uncommitted_.number = commits_requested_ + 1;
   job.deltas = unflushed_.Take();
@@ -832,7 +835,7 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
   if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
-  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{.loaded = true};
+  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{.loaded = true, .cover = {}};
   sensor_ids_.emplace(name, id);
   return id;
 }

@@ -1,0 +1,49 @@
+// TimeCover: the times one sensor has readings at, summarised as a few disjoint closed intervals whose union holds
+// every one of them. A time outside all of them certainly has no reading, so the writer takes a reading there for
+// new without looking it up. Sensors report in time order (each reading after the last: outside), and batches that
+// overtake each other on their way in (two connections, two batches of the same sensors) leave a gap that the
+// overtaken batch then fills: outside too, as long as the gap is among the widest few.
+//
+//   Add(10); Add(20); Add(1000)   ->  [10, 20] [1000, 1000]   (with room for two intervals)
+//   MayHold(15) == true (looked up), MayHold(500) == false (new for certain)
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/time.h"
+
+namespace telemetry {
+
+class TimeCover {
+ public:
+  static constexpr std::size_t kMaxIntervals = 4;
+
+  bool empty() const { return size_ == 0; }
+  // The latest time recorded. REQUIRES: !empty().
+  TimeNs latest() const { return intervals_[size_ - 1].last; }
+
+  // False when no reading is at `time`; true when one may be.
+  bool MayHold(TimeNs time) const;
+  // Records a reading at `time`. With more than kMaxIntervals intervals, the two around the narrowest gap join:
+  // the cover only ever grows, so MayHold() stays true for every time recorded.
+  void Add(TimeNs time);
+  // Records readings at unknown times up to `time` (a sensor whose stored readings are known by their latest only).
+  void AddThrough(TimeNs time);
+
+ private:
+  struct Interval {
+    TimeNs first;
+    TimeNs last;
+  };
+  // Inserts `interval` where it belongs. REQUIRES: it overlaps no interval.
+  void Insert(Interval interval);
+  // Joins the two intervals around the narrowest gap (the earliest of equal ones).
+  void JoinNarrowestGap();
+
+  std::array<Interval, kMaxIntervals + 1> intervals_{};  // ascending and disjoint; one spare until a join
+  std::uint8_t size_ = 0;
+};
+
+}  // namespace telemetry

@@ -1,0 +1,93 @@
+#include "core/time_cover.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+namespace telemetry {
+namespace {
+
+// The promise the writer relies on: MayHold() is false only where nothing was added.
+TEST(TimeCover, NeverDeniesATimeItWasGiven) {
+  std::mt19937_64 random(5);
+  for (int trial = 0; trial < 200; ++trial) {
+    TimeCover cover;
+    std::set<TimeNs> added;
+    std::uniform_int_distribution<TimeNs> time(-1000, 1000);
+    for (int i = 0; i < 40; ++i) {
+      TimeNs t = time(random);
+      if (i == 20 && trial % 2 == 1) {
+        cover.AddThrough(t);
+        for (TimeNs earlier = -1001; earlier <= t; ++earlier) added.insert(earlier);
+      } else {
+        cover.Add(t);
+        added.insert(t);
+      }
+      ASSERT_EQ(cover.latest(), *added.rbegin());
+      for (TimeNs probe = -1001; probe <= 1001; ++probe) {
+        if (added.count(probe)) {
+          ASSERT_TRUE(cover.MayHold(probe)) << "trial " << trial << ", time " << probe;
+        }
+      }
+    }
+  }
+}
+
+TEST(TimeCover, AnEmptyCoverHoldsNothing) {
+  TimeCover cover;
+  EXPECT_TRUE(cover.empty());
+  EXPECT_FALSE(cover.MayHold(0));
+  cover.Add(7);
+  EXPECT_FALSE(cover.empty());
+  EXPECT_TRUE(cover.MayHold(7));
+  EXPECT_FALSE(cover.MayHold(6));
+  EXPECT_FALSE(cover.MayHold(8));
+}
+
+// What it is for: four connections' batches of the same sensor, each 50 readings 8 s apart, reaching the writer
+// out of order. A batch that was overtaken lands in the gap the later one left, and needs no lookup.
+TEST(TimeCover, BatchesThatOvertookEachOtherNeedNoLookup) {
+  constexpr TimeNs kStep = 8 * kNanosPerSecond;
+  auto batch_time = [](int batch, int i) { return (batch * 50 + i) * kStep; };
+  const int arrival[] = {0, 2, 1, 3, 5, 4, 7, 6, 9, 8, 11, 10, 12, 15, 13, 14};
+  TimeCover cover;
+  int lookups = 0;
+  for (int batch : arrival) {
+    for (int i = 0; i < 50; ++i) {
+      TimeNs t = batch_time(batch, i);
+      if (cover.MayHold(t)) ++lookups;
+      cover.Add(t);
+    }
+  }
+  EXPECT_EQ(lookups, 0);
+  // Retries of any of them are looked up.
+  for (int batch = 0; batch < 16; ++batch) EXPECT_TRUE(cover.MayHold(batch_time(batch, 25)));
+}
+
+TEST(TimeCover, AddThroughCoversEverythingUpToItsTimeAndKeepsWhatIsLater) {
+  TimeCover cover;
+  cover.Add(100);
+  cover.Add(200);
+  cover.Add(300);
+  cover.AddThrough(250);
+  EXPECT_TRUE(cover.MayHold(kMinTime));
+  EXPECT_TRUE(cover.MayHold(150));
+  EXPECT_TRUE(cover.MayHold(250));
+  EXPECT_FALSE(cover.MayHold(260));
+  EXPECT_TRUE(cover.MayHold(300));
+  EXPECT_EQ(cover.latest(), 300);
+  cover.AddThrough(300);
+  EXPECT_TRUE(cover.MayHold(299));
+  EXPECT_FALSE(cover.MayHold(301));
+}
+
+TEST(TimeCover, GapsWiderThanTheTimeTypeAreCompared) {
+  TimeCover cover;  // the gaps here exceed TimeNs's range: compared unsigned (UBSan would catch an overflow)
+  for (TimeNs t : {kMinTime, kMaxTime, TimeNs{0}, kMinTime + 1, kMaxTime - 1, TimeNs{1}}) cover.Add(t);
+  for (TimeNs t : {kMinTime, kMaxTime, TimeNs{0}, kMinTime + 1, kMaxTime - 1, TimeNs{1}}) EXPECT_TRUE(cover.MayHold(t));
+  EXPECT_EQ(cover.latest(), kMaxTime);
+}
+
+}  // namespace
+}  // namespace telemetry
