@@ -3,10 +3,10 @@
 //
 // How a write becomes durable (group commit), on three threads:
 //   1. Write() queues the readings; the writer thread takes every queued write at once (a "round").
-//   2. The writer decides stored / duplicate / conflict from memory: a reading later than its sensor's latest is
-//      new; an earlier one is looked up among the readings found new but not yet committed, then in SQLite's
-//      committed state through the writer's own read connection. It appends the stored ones to the readings log
-//      with one write() and folds them into in-memory rollup deltas.
+//   2. The writer decides stored / duplicate / conflict from memory: a reading outside the intervals that hold its
+//      sensor's times (core/time_cover.h) is new; any other is looked up among the readings found new but not yet
+//      committed, then in SQLite's committed state through the writer's own read connection. It appends the stored ones
+//      to the readings log with one write() and folds them into in-memory rollup deltas.
 //   3. The syncer thread fdatasync()s the log once for all rounds queued meanwhile, then runs the callbacks.
 //   4. The applier thread inserts the stored readings into SQLite in an open transaction and, every
 //      commit_interval, merges the rollup deltas and commits (synchronous=NORMAL: no fsync), recording how far

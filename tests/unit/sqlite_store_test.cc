@@ -77,28 +77,29 @@ TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
   {
     auto store = Open(dir.path());
     std::vector<Reading> readings;
-    for (int i = 1; i <= 40; ++i) readings.push_back({"a", i * kMinute, double(i)});  // a group of 32, then more
+    // More than one multi-row statement's worth (512), then more: grouped and single inserts both.
+    for (int i = 1; i <= 600; ++i) readings.push_back({"a", i * kMinute, double(i)});
     readings.push_back({"a", 5 * kMinute, 5});       // the same as one in the inserted group
-    readings.push_back({"a", 35 * kMinute, 9});      // another value than one still waiting
-    readings.push_back({"a", 40 * kMinute, 40});     // the same as one still waiting
+    readings.push_back({"a", 550 * kMinute, 9});     // another value than one still waiting
+    readings.push_back({"a", 600 * kMinute, 600});   // the same as one still waiting
     readings.push_back({"a", 30 * kMinute + 1, 7});  // late, new
     readings.push_back({"b", 1 * kMinute, 1});       // another sensor's own order
-    std::vector<WriteOutcome> expected(40, kStored);
+    std::vector<WriteOutcome> expected(600, kStored);
     expected.insert(expected.end(), {kDuplicate, kConflict, kDuplicate, kStored, kStored});
     EXPECT_EQ(WriteAll(*store, readings), expected);
-    EXPECT_EQ(StatsOf(*store).count, 42);
+    EXPECT_EQ(StatsOf(*store).count, 602);
   }
   // After a reopen the latest times come from the file.
   auto store = Open(dir.path());
   EXPECT_EQ(
       WriteAll(
           *store,
-          {{"a", 40 * kMinute, 41}, {"a", 41 * kMinute, 41}, {"b", 1 * kMinute, 1}, {"b", 30 * kNanosPerSecond, 2}}),
+          {{"a", 600 * kMinute, 41}, {"a", 601 * kMinute, 41}, {"b", 1 * kMinute, 1}, {"b", 30 * kNanosPerSecond, 2}}),
       (std::vector<WriteOutcome>{kConflict, kStored, kDuplicate, kStored}));
   Aggregate a = StatsOf(*store, {"a", kMinTime, kMaxTime});
-  EXPECT_EQ(a.count, 42);
-  EXPECT_EQ(a.Sum(), 40 * 41 / 2 + 7 + 41);
-  EXPECT_EQ(StatsOf(*store).count, 44);
+  EXPECT_EQ(a.count, 602);
+  EXPECT_EQ(a.Sum(), 600 * 601 / 2 + 7 + 41);
+  EXPECT_EQ(StatsOf(*store).count, 604);
 }
 
 // Four clients write overlapping readings in random order (new, retried, conflicting, late) while commits come
