@@ -6,8 +6,11 @@ Every answer must be 204; anything else stops the run with the answer.
 
   bench/send_lines.py URL_PATH PORT READINGS BATCH CONNECTIONS SENSORS [SPAN_DAYS]
   bench/send_lines.py '/write?db=bench&precision=s' 8080 1000000 5000 4 100
+
+With SENDING_FILE set (environment), the file is created when the bodies are made and sending begins.
 """
 import http.client
+import os
 import sys
 import threading
 import time
@@ -45,6 +48,8 @@ def send(share):
 
 
 threads = [threading.Thread(target=send, args=(bodies[c::connections],)) for c in range(connections)]
+if os.environ.get("SENDING_FILE"):
+    open(os.environ["SENDING_FILE"], "w").close()
 began = time.monotonic()
 for thread in threads:
     thread.start()
