@@ -1,16 +1,17 @@
 #include "api/metrics_api.h"
 
 #include <array>
+#include <charconv>
 
 namespace telemetry::api {
 namespace {
 
 // Methods beyond these are one label value, so that clients cannot grow the label set.
-std::string MethodLabel(std::string_view method) {
+std::string_view MethodLabel(std::string_view method) {
   static constexpr std::array<std::string_view, 7> kKnown = {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS",
                                                              "PATCH"};
   for (std::string_view known : kKnown) {
-    if (method == known) return std::string(known);
+    if (method == known) return known;
   }
   return "other";
 }
@@ -47,8 +48,10 @@ ServiceMetrics::ServiceMetrics()
 
 http::Router::Observer ServiceMetrics::HttpObserver() {
   return [this](const http::Router::Answered& answered) {
-    std::string route = answered.route.empty() ? "unmatched" : std::string(answered.route);
-    requests_.With({route, MethodLabel(answered.method), std::to_string(answered.status)}).Inc();
+    std::string_view route = answered.route.empty() ? "unmatched" : answered.route;
+    char status[12];
+    std::string_view status_text(status, std::to_chars(status, status + sizeof status, answered.status).ptr - status);
+    requests_.With({route, MethodLabel(answered.method), status_text}).Inc();
     request_seconds_.With({route}).Observe(std::chrono::duration<double>(answered.took).count());
   };
 }

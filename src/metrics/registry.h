@@ -8,13 +8,16 @@
 //   std::string text = registry.Render();   // for GET /metrics
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace telemetry::metrics {
@@ -63,11 +66,14 @@ class Family {
       : label_names_(std::move(label_names)), make_(std::move(make)) {}
 
   // The child for these label values (as many as label names), created on first use. The reference stays valid.
-  Metric& With(const std::vector<std::string>& label_values) {
+  // Finding a child allocates nothing: every answer counts itself here.
+  Metric& With(std::initializer_list<std::string_view> label_values) {
     std::lock_guard lock(mu_);
-    auto& child = children_[label_values];
-    if (!child) child = make_();
-    return *child;
+    auto found = children_.find(label_values);
+    if (found == children_.end()) {
+      found = children_.emplace(std::vector<std::string>(label_values.begin(), label_values.end()), make_()).first;
+    }
+    return *found->second;
   }
 
   template <typename Fn>
@@ -81,7 +87,16 @@ class Family {
   const std::vector<std::string> label_names_;
   const std::function<std::unique_ptr<Metric>()> make_;
   mutable std::mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;  // GUARDED_BY(mu_)
+  // Label values in order, compared with those of a lookup without copying them.
+  struct LabelsLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
+  std::map<std::vector<std::string>, std::unique_ptr<Metric>, LabelsLess> children_;  // GUARDED_BY(mu_)
 };
 
 class Registry {
