@@ -1,6 +1,7 @@
 #include "aws/curl_transport.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 
 #include <deque>
 #include <mutex>
@@ -37,7 +38,10 @@ struct CurlTransport::Impl {
 
   Impl() : multi(curl_multi_init()) {
     if (!multi) throw std::runtime_error("curl_multi_init failed");
-    thread = std::thread([this] { Run(); });
+    thread = std::thread([this] {
+      pthread_setname_np(pthread_self(), "aws-http");
+      Run();
+    });
   }
 
   ~Impl() {

@@ -1,20 +1,20 @@
 #include "http/server.h"
 
-#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
+#include <pthread.h>
+#include <sys/resource.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <sys/resource.h>
-
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
 #include <vector>
 
 #include "http/session.h"
@@ -189,7 +189,10 @@ void Server::Start() {
   net::post(impl_->loops.front()->context, [impl = impl_.get()] { impl->Accept(); });
   for (auto& loop : impl_->loops) {
     loop->Sweep();
-    impl_->threads.emplace_back([&loop] { loop->context.run(); });
+    impl_->threads.emplace_back([&loop] {
+      pthread_setname_np(pthread_self(), "http-io");
+      loop->context.run();
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 #include "storage/dynamodb_store.h"
 
+#include <pthread.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -160,10 +161,16 @@ class DynamoDbStore final : public Store {
     int offset = RandomShard(options_.all_sensor_shards);
     for (unsigned i = 0; i < std::max(1u, options_.writer_threads); ++i) {
       int shard = static_cast<int>((offset + i) % options_.all_sensor_shards);
-      writers_.emplace_back([this, shard] { WriterLoop(shard); });
+      writers_.emplace_back([this, shard] {
+        pthread_setname_np(pthread_self(), "ddb-writer");
+        WriterLoop(shard);
+      });
     }
     for (unsigned i = 0; i < std::max(1u, options_.reader_threads); ++i) {
-      readers_.emplace_back([this] { ReaderLoop(); });
+      readers_.emplace_back([this] {
+        pthread_setname_np(pthread_self(), "ddb-reader");
+        ReaderLoop();
+      });
     }
   }
 

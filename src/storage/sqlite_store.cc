@@ -1,5 +1,7 @@
 #include "storage/sqlite_store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -323,11 +325,26 @@ void SqliteStore::Start() {
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
     readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
-  for (auto& reader : readers) readers_.emplace_back([this, reader] { ReaderLoop(*reader); });
+  // Named threads: `top -H` and profilers tell them apart.
+  for (auto& reader : readers) {
+    readers_.emplace_back([this, reader] {
+      pthread_setname_np(pthread_self(), "store-reader");
+      ReaderLoop(*reader);
+    });
+  }
   applier_running_ = true;
-  applier_ = std::thread([this] { ApplierLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
-  syncer_ = std::thread([this] { SyncerLoop(); });
+  applier_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-applier");
+    ApplierLoop();
+  });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-writer");
+    WriterLoop();
+  });
+  syncer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-syncer");
+    SyncerLoop();
+  });
 }
 
 void SqliteStore::MigrateSchema() {

@@ -1,5 +1,7 @@
 #include "storage/sqlite_token_store.h"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -44,7 +46,10 @@ class SqliteTokenStore final : public TokenStore {
     db_.Execute("PRAGMA synchronous = FULL");  // a token acknowledged is a token kept
     db_.SetBusyTimeout(10000);                 // another process (the CLI, a server) may be writing
     db_.Execute(kTokenSchema);
-    worker_ = std::thread([this] { Work(); });
+    worker_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "token-store");
+      Work();
+    });
   }
 
   ~SqliteTokenStore() override {
