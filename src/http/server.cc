@@ -1,5 +1,9 @@
 #include "http/server.h"
 
+// clang-format off: <utility> must come before Asio (Boost 1.74 with g++ 12 needs it), whatever the sort order.
+#include <utility>
+// clang-format on
+
 #include <pthread.h>
 #include <sys/resource.h>
 
@@ -14,7 +18,6 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
-#include <utility>  // before Asio: Boost 1.74 with g++ 12 needs it
 #include <vector>
 
 #include "http/session.h"

@@ -761,8 +761,9 @@ void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
   job.rows = TakePendingRows();
   job.commit = true;
   job.commit_number = ++commits_requested_;
-  for (auto& [sensor, latest] : uncommitted_.latest)
+  for (auto& [sensor, latest] : uncommitted_.latest) {
     latest = sensor_times_[static_cast<std::size_t>(sensor)].cover.latest();
+  }
   committing_.push_back(std::exchange(uncommitted_, {}));
   uncommitted_.number = commits_requested_ + 1;
   job.deltas = unflushed_.Take();
