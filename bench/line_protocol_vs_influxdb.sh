@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Line-protocol ingest against InfluxDB 1.6 (Debian's influxdb, WAL fsync on every write, its default) on the same
-# machine: READINGS readings (default 1,000,000; 100 sensors over SPAN_DAYS days, default 365) in BATCH-line POSTs
-# (5,000) from 4 connections, alternating rounds on fresh data; prints the median points/s of each and their ratio.
+# machine: READINGS readings (default 1,000,000; 100 sensors) in BATCH-line POSTs (5,000) from 4 connections,
+# alternating rounds on fresh data; prints the median points/s of each and their ratio, for each time span in
+# SPAN_DAYS (default "1 365": the readings within a day, as live telemetry arrives, then spread over a year, as a
+# back-fill of sparse history, where every reading opens rollup buckets of its own).
 # Then, on the last round's data: one global mean/min/max and a one-year hourly series for one sensor, on each.
-#   bench/line_protocol_vs_influxdb.sh        ROUNDS=3 READINGS=1000000 BATCH=5000 SPAN_DAYS=365
+#   bench/line_protocol_vs_influxdb.sh        ROUNDS=3 READINGS=1000000 BATCH=5000 SPAN_DAYS="1 365"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 rounds=${ROUNDS:-3}
 readings=${READINGS:-1000000}
 batch=${BATCH:-5000}
-span_days=${SPAN_DAYS:-365}
+spans=${SPAN_DAYS:-1 365}
 
 scripts/setup.sh influxdb curl
 scripts/build.sh --target telemetryd >/dev/null
@@ -55,25 +57,29 @@ CONF
   curl -sf -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE bench" >/dev/null
 }
 
-echo "$readings readings of 100 sensors over $span_days days, $batch-line batches, 4 connections, $rounds rounds, $(nproc) cores"
-for round in $(seq "$rounds"); do
-  rm -rf "$work/telemetry" "$work/influx"
-  start_telemetryd "$work/telemetryd.log" --data-dir "$work/telemetry"
-  t=$(bench/send_lines.py '/write?db=bench&precision=s' "$TELEMETRYD_PORT" "$readings" "$batch" 4 100 "$span_days")
-  [ "$round" -lt "$rounds" ] && stop_telemetryd
-  start_influxd "$work/influx"
-  i=$(bench/send_lines.py '/write?db=bench&precision=s' "$INFLUX_PORT" "$readings" "$batch" 4 100 "$span_days")
-  if [ "$round" -lt "$rounds" ]; then kill "$INFLUXD_PID"; wait "$INFLUXD_PID" 2>/dev/null || true; INFLUXD_PID=; fi
-  echo "round $round: telemetryd $t points/s, InfluxDB $i points/s"
-  echo "$t" >>"$work/telemetry.rates"
-  echo "$i" >>"$work/influx.rates"
+last_span=${spans##* }
+for span_days in $spans; do
+  echo "$readings readings of 100 sensors over $span_days days, $batch-line batches, 4 connections, $rounds rounds, $(nproc) cores"
+  rm -f "$work/telemetry.rates" "$work/influx.rates"
+  for round in $(seq "$rounds"); do
+    last=$([ "$round" -eq "$rounds" ] && [ "$span_days" = "$last_span" ] && echo yes || echo no)
+    rm -rf "$work/telemetry" "$work/influx"
+    start_telemetryd "$work/telemetryd.log" --data-dir "$work/telemetry"
+    t=$(bench/send_lines.py '/write?db=bench&precision=s' "$TELEMETRYD_PORT" "$readings" "$batch" 4 100 "$span_days")
+    [ "$last" = no ] && stop_telemetryd
+    start_influxd "$work/influx"
+    i=$(bench/send_lines.py '/write?db=bench&precision=s' "$INFLUX_PORT" "$readings" "$batch" 4 100 "$span_days")
+    if [ "$last" = no ]; then kill "$INFLUXD_PID"; wait "$INFLUXD_PID" 2>/dev/null || true; INFLUXD_PID=; fi
+    echo "round $round: telemetryd $t points/s, InfluxDB $i points/s"
+    echo "$t" >>"$work/telemetry.rates"
+    echo "$i" >>"$work/influx.rates"
+  done
+  t=$(median <"$work/telemetry.rates")
+  i=$(median <"$work/influx.rates")
+  echo "median over $span_days days: telemetryd $t points/s, InfluxDB $i points/s"
+  awk -v t="$t" -v i="$i" -v d="$span_days" 'BEGIN {printf "ratio telemetryd/InfluxDB over %s days: %.2f\n", d, t / i}'
 done
-t=$(median <"$work/telemetry.rates")
-i=$(median <"$work/influx.rates")
-echo "median: telemetryd $t points/s, InfluxDB $i points/s"
-awk -v t="$t" -v i="$i" 'BEGIN {printf "ratio telemetryd/InfluxDB: %.2f\n", t / i}'
 
-# Queries over the last round's data; curl's time_total, best of 5 (after one unmeasured run).
 best_of_5() {
   local best=
   "$@" >/dev/null
