@@ -2,10 +2,18 @@
 
 #include <algorithm>
 
-#include "core/hash_mix.h"
-
 namespace telemetry {
 namespace {
+
+// Times are often whole seconds or minutes, their low bits all zero, so every bit of a hash must depend on every
+// bit of the key: MurmurHash3's 64-bit finalizer.
+std::uint64_t Mix64(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 33);
+}
 
 std::size_t HashOf(const RollupKey& key) {
   std::uint64_t series_level = static_cast<std::uint64_t>(key.series) * 8 + static_cast<std::uint64_t>(key.level + 1);

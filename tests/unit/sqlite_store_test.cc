@@ -77,7 +77,7 @@ TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
   {
     auto store = Open(dir.path());
     std::vector<Reading> readings;
-    // More than one multi-row statement's worth (512), then more: grouped and single inserts both.
+    // 600 new readings: one statement of 512, two of 32 and 24 of one (see kRowsPerStatement).
     for (int i = 1; i <= 600; ++i) readings.push_back({"a", i * kMinute, double(i)});
     readings.push_back({"a", 5 * kMinute, 5});       // the same as one in the inserted group
     readings.push_back({"a", 550 * kMinute, 9});     // another value than one still waiting
