@@ -57,6 +57,17 @@ wrk_rate() { awk '/^Requests\/sec:/ {print $2}'; }
 # The median of numbers given one per line on stdin.
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
+# Prints the median of two runs' rates (files, one rate a line) and the first's ratio to the second:
+#   median_ratio NAME FILE REFERENCE_NAME REFERENCE_FILE UNIT [WHAT]
+median_ratio() {
+  local rate reference
+  rate=$(median <"$2")
+  reference=$(median <"$4")
+  echo "median${6:+ $6}: $1 $rate $5, $3 $reference $5"
+  awk -v r="$rate" -v f="$reference" -v names="$1/$3" -v what="${6:+ $6}" \
+    'BEGIN {printf "ratio %s%s: %.2f\n", names, what, r / f}'
+}
+
 # Starts AWS's DynamoDB Local (in memory) on a free loopback port: start_dynamodb_local LOGFILE.
 # Sets DYNAMODB_PID and DYNAMODB_PORT once it answers; exports the fake credentials it accepts.
 start_dynamodb_local() {

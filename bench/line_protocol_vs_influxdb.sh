@@ -74,10 +74,7 @@ for span_days in $spans; do
     echo "$t" >>"$work/telemetry.rates"
     echo "$i" >>"$work/influx.rates"
   done
-  t=$(median <"$work/telemetry.rates")
-  i=$(median <"$work/influx.rates")
-  echo "median over $span_days days: telemetryd $t points/s, InfluxDB $i points/s"
-  awk -v t="$t" -v i="$i" -v d="$span_days" 'BEGIN {printf "ratio telemetryd/InfluxDB over %s days: %.2f\n", d, t / i}'
+  median_ratio telemetryd "$work/telemetry.rates" InfluxDB "$work/influx.rates" points/s "over $span_days days"
 done
 
 best_of_5() {

@@ -47,7 +47,4 @@ for round in $(seq "$rounds"); do
   echo "$nginx_rate" >>"$work/nginx.rates"
   echo "$telemetryd_rate" >>"$work/telemetryd.rates"
 done
-nginx_median=$(median <"$work/nginx.rates")
-telemetryd_median=$(median <"$work/telemetryd.rates")
-echo "median: nginx $nginx_median req/s, telemetryd $telemetryd_median req/s"
-awk -v t="$telemetryd_median" -v n="$nginx_median" 'BEGIN {printf "ratio telemetryd/nginx: %.2f\n", t / n}'
+median_ratio telemetryd "$work/telemetryd.rates" nginx "$work/nginx.rates" req/s
