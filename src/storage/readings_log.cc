@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "core/crc32c.h"
 
@@ -44,13 +43,23 @@ T GetRaw(const char* at) {
   return value;
 }
 
-Status CutTornTail(const std::string& path, std::size_t size) {
+Status CutAfterRecords(const std::string& path, std::size_t size) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("open " + path);
   int rc = ::ftruncate(fd, static_cast<off_t>(size)) == 0 ? ::fdatasync(fd) : -1;
-  Status status = rc == 0 ? Status::Ok() : ErrnoStatus("cut the torn tail of " + path);
+  Status status = rc == 0 ? Status::Ok() : ErrnoStatus("cut " + path + " after its last record");
   ::close(fd);
   return status;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  if (!file) return {};
+  std::string data(static_cast<std::size_t>(file.tellg()), '\0');
+  file.seekg(0);
+  file.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<std::size_t>(file.gcount()));
+  return data;
 }
 
 }  // namespace
@@ -61,11 +70,11 @@ Status LogSegment::Sync() const {
   return ::fdatasync(fd_) == 0 ? Status::Ok() : ErrnoStatus("fdatasync of the readings log");
 }
 
-StatusOr<std::unique_ptr<ReadingsLog>> ReadingsLog::Open(const std::string& dir) {
+StatusOr<std::unique_ptr<ReadingsLog>> ReadingsLog::Open(const std::string& dir, std::uint64_t segment_bytes) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) return Status(StatusCode::kInternal, "cannot create " + dir + ": " + error.message());
-  return std::unique_ptr<ReadingsLog>(new ReadingsLog(dir));
+  return std::unique_ptr<ReadingsLog>(new ReadingsLog(dir, segment_bytes));
 }
 
 std::string ReadingsLog::SegmentPath(std::uint64_t id) const {
@@ -85,15 +94,24 @@ std::vector<std::uint64_t> ReadingsLog::ListSegments() const {
   return ids;
 }
 
-Status ReadingsLog::OpenSegment(std::uint64_t id, std::uint64_t size) {
+Status ReadingsLog::OpenSegment(std::uint64_t id) {
   std::string path = SegmentPath(id);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus("open " + path);
   current_ = std::make_shared<LogSegment>(id, fd);
-  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) return ErrnoStatus("truncate " + path);
-  if (::lseek(fd, static_cast<off_t>(size), SEEK_SET) < 0) return ErrnoStatus("seek " + path);
-  size_ = size;
-  return current_->Sync();
+  size_ = 0;
+  Status sized = ResetFileEnd(segment_bytes_);
+  return sized.ok() ? current_->Sync() : sized;
+}
+
+Status ReadingsLog::ResetFileEnd(std::uint64_t sized_to) {
+  int fd = current_->fd();
+  if (::ftruncate(fd, static_cast<off_t>(size_)) != 0 ||
+      (sized_to > size_ && ::ftruncate(fd, static_cast<off_t>(sized_to)) != 0)) {
+    return ErrnoStatus("resize " + SegmentPath(current_->id()));
+  }
+  if (::lseek(fd, static_cast<off_t>(size_), SEEK_SET) < 0) return ErrnoStatus("seek " + SegmentPath(current_->id()));
+  return Status::Ok();
 }
 
 Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Reading&, LogPosition)>& apply) {
@@ -101,9 +119,7 @@ Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Read
   std::vector<std::uint64_t> ids = ListSegments();
   if (ids.empty()) ids.push_back(from.segment);  // no file: the next segment is the one after it
   for (std::uint64_t id : ids) {
-    std::ifstream file(SegmentPath(id), std::ios::binary);
-    if (!file) continue;
-    std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::string data = ReadFile(SegmentPath(id));
     std::size_t pos = id == from.segment ? std::min<std::uint64_t>(from.offset, data.size()) : 0;
     while (pos < data.size()) {
       bool intact = data.size() - pos >= kHeaderBytes;
@@ -111,11 +127,13 @@ Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Read
       intact = intact && length >= kFixedPayloadBytes && data.size() - pos - kHeaderBytes >= length &&
                GetRaw<std::uint32_t>(&data[pos]) == Crc32c(&data[pos + 4], length + 4);
       if (!intact) {
-        if (id != ids.back()) {
+        bool never_written = std::all_of(data.begin() + pos, data.end(), [](char byte) { return byte == 0; });
+        if (!never_written && id != ids.back()) {
           return Status(StatusCode::kInternal, "the readings log is corrupt in " + SegmentPath(id) +
                                                    " at byte " + std::to_string(pos) + "; not starting");
         }
-        Status cut = CutTornTail(SegmentPath(id), pos);
+        // Zeros the segment was sized with, or a torn tail: cut off, so that only the newest segment has either.
+        Status cut = CutAfterRecords(SegmentPath(id), pos);
         if (!cut.ok()) return cut;
         break;
       }
@@ -128,7 +146,7 @@ Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Read
   }
   // Appends always go to a fresh segment, so a record is never written behind a cut-off tail or behind an applied
   // position that a lost log write left beyond the end of its file.
-  Status opened = OpenSegment(ids.back() + 1, 0);
+  Status opened = OpenSegment(ids.back() + 1);
   return opened.ok() ? SyncDirectory(dir_) : opened;
 }
 
@@ -152,10 +170,8 @@ Status ReadingsLog::Write() {
       Status failed = ErrnoStatus("write to the readings log");
       buffer_.clear();
       // Leave no partial record behind: the next record must start where this batch started.
-      if (::ftruncate(current_->fd(), static_cast<off_t>(size_)) != 0 ||
-          ::lseek(current_->fd(), static_cast<off_t>(size_), SEEK_SET) < 0) {
-        return ErrnoStatus("cannot undo a failed write to the readings log");
-      }
+      Status undone = ResetFileEnd(std::max(size_, segment_bytes_));
+      if (!undone.ok()) return Status(StatusCode::kInternal, "cannot undo a failed write: " + undone.message());
       return failed;
     }
     written += static_cast<std::size_t>(n);
@@ -166,7 +182,11 @@ Status ReadingsLog::Write() {
 }
 
 Status ReadingsLog::Rotate() {
-  Status opened = OpenSegment(current_->id() + 1, 0);
+  // A finished segment is cut to its records: only the newest segment may end in zeros or in a torn record.
+  Status cut = ResetFileEnd(size_);
+  if (cut.ok()) cut = current_->Sync();
+  if (!cut.ok()) return cut;
+  Status opened = OpenSegment(current_->id() + 1);
   return opened.ok() ? SyncDirectory(dir_) : opened;
 }
 

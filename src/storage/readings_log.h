@@ -6,6 +6,12 @@
 //   u32 crc32c(of everything after it) | u32 payload length | i64 time ns | f64 value | sensor id bytes
 // A torn or corrupt record at the end of the newest segment (a crash mid-write) ends the log and is cut off.
 //
+// A segment is created at its full expected size, as a sparse file whose unwritten rest reads as zeros: appending
+// then does not change the file's size, so fdatasync() writes the records alone, not the inode too (on ext4 a
+// sync of an append took ~120 µs, of the same write into a sized file ~85 µs). A segment's records therefore end
+// where the rest of the file is zeros (a record's length is never zero); a finished segment is cut to its
+// records when the next one begins.
+//
 // Not thread-safe, except LogSegment::Sync(), which may run on another thread while records are appended.
 #pragma once
 
@@ -46,8 +52,9 @@ class LogSegment {
 
 class ReadingsLog {
  public:
-  // Opens the log in `dir`, creating the folder if missing. Call Replay() before appending.
-  static StatusOr<std::unique_ptr<ReadingsLog>> Open(const std::string& dir);
+  // Opens the log in `dir`, creating the folder if missing; new segments are sized `segment_bytes` (see above).
+  // Call Replay() before appending.
+  static StatusOr<std::unique_ptr<ReadingsLog>> Open(const std::string& dir, std::uint64_t segment_bytes = 0);
 
   // Calls apply(reading, position after it) for each record from `from` on, in log order; then cuts off a torn
   // tail of the newest segment and positions the log for appending. Segments before from.segment are deleted.
@@ -71,12 +78,15 @@ class ReadingsLog {
   void DeleteSegmentsBefore(std::uint64_t segment);
 
  private:
-  explicit ReadingsLog(std::string dir) : dir_(std::move(dir)) {}
+  ReadingsLog(std::string dir, std::uint64_t segment_bytes) : dir_(std::move(dir)), segment_bytes_(segment_bytes) {}
   std::string SegmentPath(std::uint64_t id) const;
   std::vector<std::uint64_t> ListSegments() const;
-  Status OpenSegment(std::uint64_t id, std::uint64_t size);
+  Status OpenSegment(std::uint64_t id);
+  // Makes the current segment's file end at size_ and then, when segment_bytes_ allows, sized again with zeros.
+  Status ResetFileEnd(std::uint64_t sized_to);
 
   std::string dir_;
+  std::uint64_t segment_bytes_;
   std::shared_ptr<LogSegment> current_;
   std::uint64_t size_ = 0;
   std::string buffer_;

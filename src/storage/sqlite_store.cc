@@ -325,7 +325,7 @@ void SqliteStore::Start() {
   committed_latest_ =
       committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 
-  auto log = ReadingsLog::Open(options_.data_dir + "/log");
+  auto log = ReadingsLog::Open(options_.data_dir + "/log", options_.log_segment_bytes);
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();

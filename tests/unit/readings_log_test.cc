@@ -112,10 +112,68 @@ TEST(ReadingsLog, CutsATornTailAndKeepsAppendingAfterIt) {
   EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}, {"2", 2, 2}}));
 }
 
+// Segments are created at their full size, the rest zeros, so that a sync need not write the file's size.
+TEST(ReadingsLog, ASizedSegmentsRecordsEndWhereItsZerosBegin) {
+  constexpr std::uint64_t kSegmentBytes = 4096;
+  testing::TempDir dir;
+  std::vector<Reading> written{{"1", 1, 1}, {"2", 2, 2}};
+  std::uint64_t records_end;
+  {
+    auto log = ReadingsLog::Open(dir.path(), kSegmentBytes);
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    for (const Reading& reading : written) (*log)->Append(reading);
+    ASSERT_TRUE((*log)->Write().ok());
+    ASSERT_TRUE((*log)->current()->Sync().ok());
+    records_end = (*log)->end().offset;
+  }
+  auto segment = Segments(dir.path()).back();
+  EXPECT_EQ(std::filesystem::file_size(segment), kSegmentBytes);
+
+  EXPECT_EQ(ReplayAll(dir.path()), written);
+  EXPECT_EQ(std::filesystem::file_size(segment), records_end);  // no longer the newest: cut to its records
+}
+
+TEST(ReadingsLog, CutsATornRecordAmongTheZerosOfASizedSegment) {
+  testing::TempDir dir;
+  std::uint64_t records_end;
+  {
+    auto log = ReadingsLog::Open(dir.path(), 4096);
+    ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+    (*log)->Append({"1", 1, 1});
+    ASSERT_TRUE((*log)->Write().ok());
+    records_end = (*log)->end().offset;
+  }
+  auto segment = Segments(dir.path()).back();
+  {
+    std::fstream file(segment, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(records_end));
+    file.write("\x10\x20\x30\x40\x50\x60", 6);  // a record's first bytes, the rest never written
+  }
+  EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}}));
+  EXPECT_EQ(std::filesystem::file_size(segment), records_end);
+}
+
+TEST(ReadingsLog, RotationCutsTheFinishedSegmentToItsRecords) {
+  testing::TempDir dir;
+  auto log = ReadingsLog::Open(dir.path(), 4096);
+  ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
+  (*log)->Append({"1", 1, 1});
+  ASSERT_TRUE((*log)->Write().ok());
+  std::uint64_t records_end = (*log)->end().offset;
+  ASSERT_TRUE((*log)->Rotate().ok());
+  auto segments = Segments(dir.path());
+  ASSERT_EQ(segments.size(), 2u);
+  EXPECT_EQ(std::filesystem::file_size(segments[0]), records_end);
+  EXPECT_EQ(std::filesystem::file_size(segments[1]), 4096u);
+  (*log)->Append({"2", 2, 2});
+  ASSERT_TRUE((*log)->Write().ok());
+  EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}, {"2", 2, 2}}));
+}
+
 TEST(ReadingsLog, RefusesCorruptionBeforeTheTail) {
   testing::TempDir dir;
   {
-    auto log = ReadingsLog::Open(dir.path());
+    auto log = ReadingsLog::Open(dir.path(), 4096);
     ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
     (*log)->Append({"1", 1, 1});
     ASSERT_TRUE((*log)->Write().ok());
