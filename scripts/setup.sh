@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libboost1.74-dev libsimdjson-dev libsqlite3-dev libcli11-dev libgtest-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
-  libhowardhinnant-date-dev tzdata
+  libhowardhinnant-date-dev tzdata libtcmalloc-minimal4
   openjdk-17-jre-headless  # runs AWS's DynamoDB Local in the tests
   "$@"
 )
