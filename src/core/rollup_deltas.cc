@@ -25,7 +25,8 @@ constexpr std::uint32_t kNoEntry = UINT32_MAX;
 
 }  // namespace
 
-void RollupDeltas::AddReading(std::int64_t series, int finest_level, TimeNs time, double value) {
+void RollupDeltas::AddReading(std::int64_t series, int finest_level, TimeNs time, double value,
+                              unsigned skipped_levels) {
   Cursors* cursors = nullptr;
   if (series >= 0 && series < kMaxCursorSeries) {
     auto index = static_cast<std::size_t>(series);
@@ -37,6 +38,7 @@ void RollupDeltas::AddReading(std::int64_t series, int finest_level, TimeNs time
     cursors = &cursors_[index];
   }
   ForEachBucket(time, finest_level, [&](int level, TimeNs bucket) {
+    if (skipped_levels & (1u << level)) return;
     RollupKey key{series, level, bucket};
     if (cursors) {
       std::uint32_t& cursor = (*cursors)[static_cast<std::size_t>(level)];

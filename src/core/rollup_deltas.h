@@ -31,8 +31,9 @@ struct RollupKey {
 
 class RollupDeltas {
  public:
-  // Adds `value` to every bucket a reading of `series` at `time` belongs to: ForEachBucket(time, finest_level).
-  void AddReading(std::int64_t series, int finest_level, TimeNs time, double value);
+  // Adds `value` to every bucket a reading of `series` at `time` belongs to: ForEachBucket(time, finest_level),
+  // leaving out the levels whose bit is set in `skipped_levels` (bit 1 << level).
+  void AddReading(std::int64_t series, int finest_level, TimeNs time, double value, unsigned skipped_levels = 0);
   // Adds `value` to one bucket.
   void Add(const RollupKey& key, double value) { Find(key).Add(value); }
 

@@ -9,6 +9,13 @@ bool TimeCover::MayHold(TimeNs time) const {
   return false;
 }
 
+bool TimeCover::MayHoldAny(TimeNs from, TimeNs to) const {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (from <= intervals_[i].last) return intervals_[i].first < to;
+  }
+  return false;
+}
+
 void TimeCover::Add(TimeNs time) {
   if (!MayHold(time)) Insert({time, time});
 }

@@ -18,7 +18,10 @@ namespace telemetry {
 
 class TimeCover {
  public:
-  static constexpr std::size_t kMaxIntervals = 4;
+  // Enough for several connections' batches overtaking each other by many batches: with 4 intervals, four
+  // connections sending a year of readings left gaps that were joined before the batches that fill them came
+  // (measured: a fifth of the readings then looked up). 17 intervals of 16 bytes per sensor.
+  static constexpr std::size_t kMaxIntervals = 16;
 
   bool empty() const { return size_ == 0; }
   // The latest time recorded. REQUIRES: !empty().
@@ -26,6 +29,8 @@ class TimeCover {
 
   // False when no reading is at `time`; true when one may be.
   bool MayHold(TimeNs time) const;
+  // False when no reading is in [from, to); true when one may be. REQUIRES: from < to.
+  bool MayHoldAny(TimeNs from, TimeNs to) const;
   // Records a reading at `time`. With more than kMaxIntervals intervals, the two around the narrowest gap join:
   // the cover only ever grows, so MayHold() stays true for every time recorded.
   void Add(TimeNs time);

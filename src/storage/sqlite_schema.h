@@ -21,9 +21,20 @@ inline int FinestLevel(std::int64_t series) {
 // that cost one more B-tree insert per reading.
 inline constexpr int kInstantLevel = -1;
 
+// A sensor's minute and hour levels are sparse: a bucket holding two or more of the sensor's readings has its row
+// once they are committed, a bucket holding one reading may have none (the reading is its own aggregate, read from
+// the readings table), and a row, where there is one, is exact. A sensor that reports less often than a bucket's
+// width then costs no rollup row on that level per reading; readers take the readings of row-less buckets, at most
+// one per bucket, from the readings table (storage/sqlite_stats_reader.cc).
+inline constexpr int kSparseSensorLevels = 2;  // from kFinestSensorLevel on: the minute and the hour
+inline bool IsSparseLevel(std::int64_t series, int level) {
+  return series != kAllSensors && level >= kFinestSensorLevel && level < kFinestSensorLevel + kSparseSensorLevels;
+}
+
 // PRAGMA user_version of the schema below. 1: readings_by_time, an index of every reading by time, instead of the
-// instant level; Start() migrates such a store.
-inline constexpr int kSqliteSchemaVersion = 2;
+// instant level; Start() migrates such a store. 2: every non-empty minute and hour bucket of a sensor has its row
+// (a valid store of version 3, which only allows fewer; a binary of version 2 would misread a store of version 3).
+inline constexpr int kSqliteSchemaVersion = 3;
 
 inline constexpr std::string_view kSqliteSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sensors(

@@ -105,25 +105,39 @@ std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& que
   // Rows land in the span holding their bucket's start or their time (the total's only span: 0).
   std::vector<Aggregate> result(boundaries.size() - 1);
   auto span_of = [&](TimeNs time) { return plan.whole_series ? 0 : SpanIndex(boundaries, time); };
+  auto merge_raw = [&](TimeNs from, TimeNs to) {
+    raw_of_sensor_.Bind(1, series).Bind(2, from).Bind(3, to);
+    while (raw_of_sensor_.Step()) result[span_of(raw_of_sensor_.ColumnInt(1))].Add(raw_of_sensor_.ColumnDouble(0));
+    raw_of_sensor_.Reset();
+  };
   auto merge_buckets = [&](int level, TimeNs first_start, TimeNs end_start) {
+    // On a sparse level a bucket without a row holds at most one reading: each run of such buckets between the rows
+    // is read from the readings table, so the work stays bounded by the number of buckets.
+    bool sparse = IsSparseLevel(series, level);
+    TimeNs accounted_to = first_start;  // every bucket before it is in the result
     sum_rollups_.Bind(1, series).Bind(2, std::int64_t{level}).Bind(3, first_start).Bind(4, end_start);
     while (sum_rollups_.Step()) {
-      result[span_of(sum_rollups_.ColumnInt(5))].Merge(
-          Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1), sum_rollups_.ColumnDouble(2),
-                    sum_rollups_.ColumnDouble(3), sum_rollups_.ColumnDouble(4)});
+      TimeNs bucket = sum_rollups_.ColumnInt(5);
+      if (sparse && bucket > accounted_to) merge_raw(accounted_to, bucket);
+      result[span_of(bucket)].Merge(Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1),
+                                              sum_rollups_.ColumnDouble(2), sum_rollups_.ColumnDouble(3),
+                                              sum_rollups_.ColumnDouble(4)});
+      if (sparse) {
+        TimeNs width = kRollupWidths[static_cast<std::size_t>(level)];
+        accounted_to = bucket > kMaxTime - width ? kMaxTime : bucket + width;
+      }
     }
     sum_rollups_.Reset();
+    if (sparse && end_start > accounted_to) merge_raw(accounted_to, end_start);
   };
   for (const BucketSpan& span : plan.buckets) merge_buckets(span.level, span.first_start, span.end_start);
   for (const TimeSpan& span : plan.raw) {
-    if (!query.sensor_id) {
+    if (query.sensor_id) {
+      merge_raw(span.from, span.to);
+    } else {
       // All sensors' raw edges: the instant level holds them exactly, one row per distinct time.
       merge_buckets(kInstantLevel, span.from, span.to);
-      continue;
     }
-    raw_of_sensor_.Bind(1, series).Bind(2, span.from).Bind(3, span.to);
-    while (raw_of_sensor_.Step()) result[span_of(raw_of_sensor_.ColumnInt(1))].Add(raw_of_sensor_.ColumnDouble(0));
-    raw_of_sensor_.Reset();
   }
   return result;
 }

@@ -23,6 +23,7 @@
 #include "log/log.h"
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
+#include "storage/recent_buckets.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
 #include "storage/sqlite_stats_reader.h"
@@ -126,6 +127,7 @@ class SqliteStore final : public Store {
     bool any_committed = false;
     TimeNs latest_committed = 0;  // no committed reading is later: a later one is not in SQLite yet
     std::uint64_t batch = 0;      // the last uncommitted batch holding a reading of the sensor
+    std::array<RecentBuckets, kSparseSensorLevels> sparse;  // by level - kFinestSensorLevel
   };
   struct Row {
     std::int64_t sensor;
@@ -170,6 +172,7 @@ class SqliteStore final : public Store {
     std::vector<Row> rows;                                      // readings the writer found new
     bool commit = false;
     std::vector<std::pair<RollupKey, Aggregate>> deltas;  // merged into the rollups by the commit
+    std::vector<RollupKey> recounts;                      // sparse buckets to recount if their delta made the row
     LogPosition log_end;                                   // recorded by the commit
     std::uint64_t rounds = 0;                              // the applied rounds the commit covers
     std::uint64_t commit_number = 0;
@@ -199,6 +202,8 @@ class SqliteStore final : public Store {
   void BeginIfNeeded();
   void InsertRows(const std::vector<Row>& rows);
   void MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
+  // For each of `recounts` whose row the deltas just created: the row from every reading of the bucket.
+  void Recount(const std::vector<RollupKey>& recounts, const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
   // Hands the sensors and readings found new so far to the applier.
   void SubmitPendingRows();
   // The pending rows in key order, so that the applier's inserts land beside each other in the B-tree.
@@ -213,6 +218,8 @@ class SqliteStore final : public Store {
   // Decides whether a reading is new, a duplicate or a conflict; a new one is added to the unflushed rollups and to
   // the readings the applier will insert.
   WriteOutcome Decide(const Reading& reading);
+  // Adds a stored reading to its sensor's rollup deltas. REQUIRES: its time is not yet in times.cover.
+  void AddSensorDeltas(SensorTimes& times, std::int64_t sensor, const Reading& reading);
   SensorTimes& TimesOf(std::int64_t sensor);
   // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
   // total). REQUIRES: the applier thread does not run.
@@ -232,7 +239,7 @@ class SqliteStore final : public Store {
   // The database and its statements are used by one thread at a time: the applier thread while it runs a job,
   // otherwise the writer thread (Start() and Close() before and after both run).
   SqliteDatabase db_;
-  SqliteStatement insert_sensor_, select_rollup_, save_position_;
+  SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
   MultiRowStatements insert_readings_, upsert_rollups_;
   bool in_transaction_ = false;
 
@@ -250,6 +257,7 @@ class SqliteStore final : public Store {
   std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
   std::uint64_t commits_requested_ = 0;
   RollupDeltas unflushed_;  // of every reading found new since the last commit asked for
+  std::vector<RollupKey> recounts_;  // of sparse buckets, since the last commit asked for
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
   std::uint64_t commit_requested_rounds_ = 0;  // applied rounds covered by the commits asked for
   bool applier_running_ = false;               // false: jobs run at once, on the writer (start-up, recovery)
@@ -297,6 +305,10 @@ void SqliteStore::PrepareStatements() {
   insert_sensor_ = db_.Prepare("INSERT INTO sensors(id, name) VALUES(?1, ?2)");
   select_rollup_ = db_.Prepare(
       "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
+  bucket_values_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns BETWEEN ?2 AND ?3");
+  replace_rollup_ = db_.Prepare(
+      "UPDATE rollups SET count = ?4, sum = ?5, sum_error = ?6, min = ?7, max = ?8 "
+      "WHERE series = ?1 AND level = ?2 AND bucket = ?3");
   upsert_rollups_ = PrepareMultiRow(db_, RollupUpsertSql);
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
 }
@@ -360,8 +372,18 @@ void SqliteStore::MigrateSchema() {
   SqliteStatement version_query = db_.Prepare("PRAGMA user_version");
   std::int64_t version = version_query.Step() ? version_query.ColumnInt(0) : 0;
   version_query.Reset();
-  if (version >= kSqliteSchemaVersion) return;
+  if (version == kSqliteSchemaVersion) return;
+  if (version > kSqliteSchemaVersion) {
+    throw std::runtime_error("the store was written by a newer telemetryd (schema " + std::to_string(version) +
+                             "; this one knows " + std::to_string(kSqliteSchemaVersion) + ")");
+  }
   db_.Execute("BEGIN");
+  if (version >= 2) {
+    // From 2: rows for every non-empty minute and hour are a valid sparse store; only the version changes.
+    db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
+    db_.Execute("COMMIT");
+    return;
+  }
   // Version 1 (or a new, empty store): the instant level is built from the readings, which the log replay that
   // follows then keeps up to date. The old index gives them in time order, so memory holds a bounded batch of
   // instants at a time (the upsert merges an instant split between two batches).
@@ -405,6 +427,7 @@ void SqliteStore::CatchUpWithLog() {
   position.Reset();
 
   unflushed_.Clear();
+  recounts_.clear();
   std::int64_t replayed = 0;
   Status replay = log_->Replay(applied, [&](const Reading& reading, LogPosition) {
     Decide(reading);
@@ -679,6 +702,7 @@ WriteOutcome SqliteStore::Decide(const Reading& reading) {
       return *stored == reading.value ? WriteOutcome::kDuplicate : WriteOutcome::kConflict;
     }
   }
+  AddSensorDeltas(times, sensor, reading);
   times.cover.Add(reading.time);
   uncommitted_.readings.Insert(sensor, reading.time, reading.value);
   if (times.batch != uncommitted_.number) {
@@ -686,10 +710,39 @@ WriteOutcome SqliteStore::Decide(const Reading& reading) {
     uncommitted_.latest.emplace_back(sensor, 0);  // the time is filled in when the batch closes
   }
   pending_rows_.push_back({sensor, reading.time, reading.value});
-  unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value);
   unflushed_.AddReading(kAllSensors, FinestLevel(kAllSensors), reading.time, reading.value);
   unflushed_.Add({kAllSensors, kInstantLevel, reading.time}, reading.value);
   return WriteOutcome::kStored;
+}
+
+void SqliteStore::AddSensorDeltas(SensorTimes& times, std::int64_t sensor, const Reading& reading) {
+  unsigned alone = 0;  // levels where the reading is alone in its bucket: its own aggregate, no delta
+  for (int level = kFinestSensorLevel; level < kFinestSensorLevel + kSparseSensorLevels; ++level) {
+    TimeNs width = kRollupWidths[static_cast<std::size_t>(level)];
+    TimeNs bucket = FloorTo(reading.time, width);
+    RecentBuckets& recent = times.sparse[static_cast<std::size_t>(level - kFinestSensorLevel)];
+    // The cover holds every reading of the sensor: when it holds none in the bucket, the bucket is empty.
+    if (bucket <= kMaxTime - width && !times.cover.MayHoldAny(bucket, bucket + width)) {
+      alone |= 1u << level;
+      recent.KeepLone(bucket, reading.value);
+      continue;
+    }
+    RollupKey key{sensor, level, bucket};
+    double lone_value = 0;
+    switch (recent.Join(bucket, lone_value)) {
+      case RecentBuckets::State::kLone:
+        unflushed_.Add(key, lone_value);  // the row starts with the reading that was alone
+        break;
+      case RecentBuckets::State::kHasRow:
+        break;
+      case RecentBuckets::State::kUnknown:
+        // The bucket may hold a reading alone, without a row, whose value is no longer at hand (other buckets came
+        // between, or a restart): if this delta makes the row, the applier counts the bucket's readings instead.
+        recounts_.push_back(key);
+        break;
+    }
+  }
+  unflushed_.AddReading(sensor, FinestLevel(sensor), reading.time, reading.value, alone);
 }
 
 std::optional<double> SqliteStore::StoredValue(SensorTimes& times, std::int64_t sensor, TimeNs time) {
@@ -776,6 +829,9 @@ void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
   committing_.push_back(std::exchange(uncommitted_, {}));
   uncommitted_.number = commits_requested_ + 1;
   job.deltas = unflushed_.Take();
+  std::sort(recounts_.begin(), recounts_.end());
+  recounts_.erase(std::unique(recounts_.begin(), recounts_.end()), recounts_.end());
+  job.recounts = std::exchange(recounts_, {});
   job.log_end = log_->end();
   job.rounds = applied_rounds_.load(std::memory_order_relaxed);
   job.reads = std::move(reads);
@@ -844,6 +900,7 @@ void SqliteStore::RunApplyJob(ApplyJob& job) {
   InsertRows(job.rows);
   if (job.commit) {
     MergeDeltas(job.deltas);
+    Recount(job.recounts, job.deltas);
     save_position_.Bind(1, static_cast<std::int64_t>(job.log_end.segment))
         .Bind(2, static_cast<std::int64_t>(job.log_end.offset));
     save_position_.Run();
@@ -862,7 +919,8 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
   if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
-  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{.loaded = true, .cover = {}};
+  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{};
+  sensor_times_[static_cast<std::size_t>(id)].loaded = true;  // new: nothing to load
   sensor_ids_.emplace(name, id);
   return id;
 }
@@ -884,6 +942,35 @@ void SqliteStore::MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>
             .Bind(first + 7, change.max);
       },
       [](int) {});
+}
+
+void SqliteStore::Recount(const std::vector<RollupKey>& recounts,
+                          const std::vector<std::pair<RollupKey, Aggregate>>& deltas) {
+  for (const RollupKey& key : recounts) {
+    auto delta = std::lower_bound(deltas.begin(), deltas.end(), key,
+                                  [](const auto& entry, const RollupKey& wanted) { return entry.first < wanted; });
+    if (delta == deltas.end() || delta->first != key) throw std::logic_error("a recount without its delta");
+    select_rollup_.Bind(1, key.series).Bind(2, std::int64_t{key.level}).Bind(3, key.bucket);
+    bool made_now = select_rollup_.Step() && select_rollup_.ColumnInt(0) == delta->second.count;
+    select_rollup_.Reset();
+    // A row that existed before had at least one reading more than the delta, and was exact: it needs nothing.
+    if (!made_now) continue;
+    Aggregate whole;
+    TimeNs width = kRollupWidths[static_cast<std::size_t>(key.level)];
+    TimeNs last = key.bucket > kMaxTime - (width - 1) ? kMaxTime : key.bucket + (width - 1);  // the last bucket
+    bucket_values_.Bind(1, key.series).Bind(2, key.bucket).Bind(3, last);
+    while (bucket_values_.Step()) whole.Add(bucket_values_.ColumnDouble(0));
+    bucket_values_.Reset();
+    replace_rollup_.Bind(1, key.series)
+        .Bind(2, std::int64_t{key.level})
+        .Bind(3, key.bucket)
+        .Bind(4, whole.count)
+        .Bind(5, whole.sum)
+        .Bind(6, whole.sum_error)
+        .Bind(7, whole.min)
+        .Bind(8, whole.max)
+        .Run();
+  }
 }
 
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments

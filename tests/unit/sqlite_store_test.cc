@@ -219,6 +219,149 @@ TEST(SqliteStore, AllSensorRangesAreExactWithReadingsSharingTheirTimes) {
             200);
 }
 
+std::vector<Aggregate> SeriesOf(Store& store, const std::string& sensor, std::vector<TimeNs> boundaries) {
+  std::promise<std::vector<Aggregate>> done;
+  store.Series(SeriesQuery{sensor, std::move(boundaries)}, [&](StatusOr<std::vector<Aggregate>> spans) {
+    EXPECT_TRUE(spans.ok()) << spans.status().message();
+    done.set_value(spans.ok() ? *spans : std::vector<Aggregate>{});
+  });
+  return done.get_future().get();
+}
+
+Aggregate BruteForce(const std::vector<Reading>& stored, const std::string& sensor, TimeNs from, TimeNs to) {
+  Aggregate expected;
+  for (const Reading& r : stored) {
+    if (r.sensor_id == sensor && r.time >= from && r.time < to) expected.Add(r.value);
+  }
+  return expected;
+}
+
+void ExpectSame(const Aggregate& actual, const Aggregate& expected, const std::string& what) {
+  ASSERT_EQ(actual.count, expected.count) << what;
+  EXPECT_DOUBLE_EQ(actual.Sum(), expected.Sum()) << what;
+  if (expected.count) {
+    EXPECT_EQ(actual.min, expected.min) << what;
+    EXPECT_EQ(actual.max, expected.max) << what;
+  }
+}
+
+// A sensor's minute and hour levels are sparse (a bucket with one reading has no row): against brute force, with
+// sensors dense and sparse, batches in order, shuffled and overtaking each other, duplicates, commits at random
+// points and reopenings (which forget what the writer remembered of each bucket).
+TEST(SqliteStore, SensorRangesAndSeriesAreExactOnSparseLevels) {
+  testing::TempDir dir;
+  const TimeNs start = 1'633'338'000 * kNanosPerSecond;
+  std::mt19937_64 random(21);
+  std::vector<Reading> all;
+  // Cadences: every 7 s (dense minutes), every 52 min (alone in its minute, sometimes sharing an hour), every
+  // 20-100 s at random.
+  for (int i = 0; i < 1500; ++i) all.push_back({"dense", start + i * 7 * kNanosPerSecond, double(i % 23) - 5});
+  for (int i = 0; i < 300; ++i) all.push_back({"sparse", start + i * 52 * kMinute + i % 13, double(i % 17) / 4});
+  TimeNs t = start;
+  for (int i = 0; i < 800; ++i) {
+    t += (20 + static_cast<TimeNs>(random() % 81)) * kNanosPerSecond;
+    all.push_back({"jittery", t, double(random() % 1000) / 8 - 60});
+  }
+  // Batches of 1-80 readings; a third shuffled, a third sent after the batch that followed them (overtaken).
+  std::vector<std::vector<Reading>> batches;
+  for (std::size_t i = 0; i < all.size();) {
+    std::size_t size = 1 + random() % 80;
+    std::vector<Reading> batch(all.begin() + i, all.begin() + std::min(all.size(), i + size));
+    if (random() % 3 == 0) std::shuffle(batch.begin(), batch.end(), random);
+    batches.push_back(std::move(batch));
+    if (batches.size() >= 2 && random() % 3 == 0) std::swap(batches.back(), batches[batches.size() - 2]);
+    i += size;
+  }
+  std::vector<Reading> stored;
+  auto check = [&](Store& store) {
+    for (const std::string sensor : {"dense", "sparse", "jittery", "steady"}) {
+      TimeNs last = start + 300 * 52 * kMinute;
+      std::uniform_int_distribution<TimeNs> when(start - kMinute, last);
+      for (int q = 0; q < 40; ++q) {
+        TimeNs a = when(random), b = when(random);
+        if (q % 2 == 0) {  // whole minutes: minute and hour buckets and no raw edge
+          a = a / kMinute * kMinute;
+          b = b / kMinute * kMinute;
+        }
+        TimeNs from = std::min(a, b), to = std::max(a, b);
+        ExpectSame(StatsOf(store, {sensor, from, to}), BruteForce(stored, sensor, from, to),
+                   sensor + " " + std::to_string(from) + ".." + std::to_string(to));
+      }
+      for (TimeNs width : {kMinute, 5 * kMinute, 60 * kMinute}) {
+        std::vector<TimeNs> boundaries;
+        for (TimeNs edge = start / width * width; edge <= last + width; edge += width) boundaries.push_back(edge);
+        std::vector<Aggregate> series = SeriesOf(store, sensor, boundaries);
+        ASSERT_EQ(series.size(), boundaries.size() - 1);
+        for (std::size_t i = 0; i < series.size(); ++i) {
+          ExpectSame(series[i], BruteForce(stored, sensor, boundaries[i], boundaries[i + 1]),
+                     sensor + " series " + std::to_string(width) + " #" + std::to_string(i));
+        }
+      }
+    }
+  };
+  std::size_t next = 0;
+  for (int opening = 0; opening < 3; ++opening) {
+    auto store = Open(dir.path(), std::chrono::milliseconds(1 + random() % 3));
+    for (std::size_t end = std::min(batches.size(), next + batches.size() / 3 + 1); next < end; ++next) {
+      std::vector<Reading> batch = batches[next];
+      if (next > 0 && random() % 4 == 0) batch.push_back(batches[next - 1].front());  // a retry: a duplicate
+      std::vector<WriteOutcome> outcomes = WriteAll(*store, batch);
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        if (outcomes[i] == WriteOutcome::kStored) stored.push_back(batch[i]);
+      }
+    }
+    // A sensor that reports in order every 52 minutes, its stream split by the reopenings.
+    std::vector<Reading> steady;
+    for (int i = opening * 100; i < opening * 100 + 100; ++i) {
+      steady.push_back({"steady", start + i * 52 * kMinute + kNanosPerSecond, double(i % 11)});
+    }
+    for (std::size_t i = 0; i < steady.size(); i += 25) {
+      std::vector<Reading> batch(steady.begin() + i, steady.begin() + i + 25);
+      for (WriteOutcome outcome : WriteAll(*store, batch)) ASSERT_EQ(outcome, WriteOutcome::kStored);
+      stored.insert(stored.end(), batch.begin(), batch.end());
+    }
+    check(*store);
+  }
+  ASSERT_EQ(stored.size(), all.size() + 300);
+  // The point of it: the steady sensor's readings are alone in their minutes, so it has no minute rows, and an hour
+  // row only where two readings share an hour (8 minutes in 60 of a 52-minute cadence: about 40 of 300).
+  auto rows_of_steady = [&](int level) {
+    return CountRows(dir.path(),
+                     "SELECT count(*) FROM rollups r JOIN sensors s ON s.id = r.series "
+                     "WHERE s.name = 'steady' AND r.level = " +
+                         std::to_string(level));
+  };
+  EXPECT_EQ(rows_of_steady(1), 0);
+  EXPECT_GT(rows_of_steady(2), 20);
+  EXPECT_LT(rows_of_steady(2), 60);
+}
+
+// The bucket's lone reading is no longer at hand when its second reading comes (more buckets came between than the
+// writer remembers, or a reopening): the applier counts the bucket from the readings.
+TEST(SqliteStore, ASecondReadingJoinsALoneOneItsWriterForgot) {
+  testing::TempDir dir;
+  const TimeNs minute = 1'633'338'000 / 60 * 60 * kNanosPerSecond;
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, {{"a", minute + 5 * kNanosPerSecond, 1}});
+    for (int later = 1; later <= 5; ++later) WriteAll(*store, {{"a", minute + later * 7 * kMinute, 100}});
+    WriteAll(*store, {{"a", minute + 9 * kNanosPerSecond, 2}});  // joins the first
+    WriteAll(*store, {{"b", minute + 7 * kNanosPerSecond, 10}});
+  }
+  auto store = Open(dir.path());
+  WriteAll(*store, {{"b", minute + 8 * kNanosPerSecond, 20}});  // after a reopening
+  Aggregate a = StatsOf(*store, {"a", minute, minute + kMinute});
+  EXPECT_EQ(a.count, 2);
+  EXPECT_EQ(a.Sum(), 3);
+  Aggregate b = StatsOf(*store, {"b", minute, minute + kMinute});
+  EXPECT_EQ(b.count, 2);
+  EXPECT_EQ(b.Sum(), 30);
+  EXPECT_EQ(b.min, 10);
+  EXPECT_EQ(b.max, 20);
+  // The rows themselves, as a reader of a whole hour that holds them takes them.
+  EXPECT_EQ(CountRows(dir.path(), "SELECT sum(count) FROM rollups WHERE level = 1 AND series > 0"), 4);
+}
+
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
   testing::TempDir dir;
   std::vector<Reading> readings = FleetReadings();

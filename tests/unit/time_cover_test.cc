@@ -30,8 +30,29 @@ TEST(TimeCover, NeverDeniesATimeItWasGiven) {
           ASSERT_TRUE(cover.MayHold(probe)) << "trial " << trial << ", time " << probe;
         }
       }
+      // Spans too: a span holding a time given is never denied (the writer's rollup shortcut relies on it).
+      for (TimeNs from = -1001; from <= 1001; from += 7) {
+        for (TimeNs width : {1, 2, 10, 60, 500}) {
+          auto first_added = added.lower_bound(from);
+          if (first_added != added.end() && *first_added < from + width) {
+            ASSERT_TRUE(cover.MayHoldAny(from, from + width)) << "trial " << trial << ", span " << from << "+" << width;
+          }
+        }
+      }
     }
   }
+}
+
+TEST(TimeCover, SpansBetweenAndBesideItsTimesHoldNothing) {
+  TimeCover cover;
+  EXPECT_FALSE(cover.MayHoldAny(kMinTime, kMaxTime));
+  for (TimeNs t : {10, 20, 100}) cover.Add(t);
+  EXPECT_FALSE(cover.MayHoldAny(0, 10));  // half-open: 10 is not in [0, 10)
+  EXPECT_TRUE(cover.MayHoldAny(0, 11));
+  EXPECT_FALSE(cover.MayHoldAny(11, 20));
+  EXPECT_FALSE(cover.MayHoldAny(21, 100));
+  EXPECT_TRUE(cover.MayHoldAny(21, 101));
+  EXPECT_FALSE(cover.MayHoldAny(101, kMaxTime));
 }
 
 TEST(TimeCover, AnEmptyCoverHoldsNothing) {
