@@ -524,14 +524,21 @@ void SqliteStore::Read(StatsJob job) {
 
 void SqliteStore::EnqueueReads(std::vector<StatsJob> reads) {
   if (reads.empty()) return;
+  std::size_t queued = 0;
   {
     std::lock_guard lock(read_mu_);
     if (!writer_stopped_) {
       for (StatsJob& read : reads) read_queue_.push_back(std::move(read));
+      queued = reads.size();
       reads.clear();
     }
   }
-  read_cv_.notify_all();
+  // As many readers as there are reads: waking every reader for one read costs the others a wake-up for nothing.
+  if (queued == 1) {
+    read_cv_.notify_one();
+  } else if (queued > 1) {
+    read_cv_.notify_all();
+  }
   for (StatsJob& read : reads) read.fail(Status(StatusCode::kUnavailable, "the store is shutting down"));
 }
 
