@@ -56,8 +56,9 @@ class ReadingsLog {
   // Call Replay() before appending.
   static StatusOr<std::unique_ptr<ReadingsLog>> Open(const std::string& dir, std::uint64_t segment_bytes = 0);
 
-  // Calls apply(reading, position after it) for each record from `from` on, in log order; then cuts off a torn
-  // tail of the newest segment and positions the log for appending. Segments before from.segment are deleted.
+  // Calls apply(reading, position after it) for each record from `from` on, in log order; cuts off a torn tail of
+  // the newest segment and the unwritten zeros of any, and positions the log for appending in a new segment.
+  // Segments before from.segment are deleted.
   // kInternal when a record other than the newest segment's tail is corrupt (the log is left untouched).
   Status Replay(LogPosition from, const std::function<void(const Reading&, LogPosition)>& apply);
 
