@@ -2,18 +2,21 @@
 
 namespace telemetry {
 
+std::size_t TimeCover::FirstEndingAtOrAfter(TimeNs time) const {
+  // From the latest back: a sensor's next reading is nearly always after its latest, found without a step.
+  std::size_t i = size_;
+  while (i > 0 && intervals_[i - 1].last >= time) --i;
+  return i;
+}
+
 bool TimeCover::MayHold(TimeNs time) const {
-  for (std::size_t i = 0; i < size_; ++i) {
-    if (time <= intervals_[i].last) return time >= intervals_[i].first;
-  }
-  return false;
+  std::size_t i = FirstEndingAtOrAfter(time);
+  return i < size_ && intervals_[i].first <= time;
 }
 
 bool TimeCover::MayHoldAny(TimeNs from, TimeNs to) const {
-  for (std::size_t i = 0; i < size_; ++i) {
-    if (from <= intervals_[i].last) return intervals_[i].first < to;
-  }
-  return false;
+  std::size_t i = FirstEndingAtOrAfter(from);
+  return i < size_ && intervals_[i].first < to;
 }
 
 void TimeCover::Add(TimeNs time) {
@@ -36,8 +39,7 @@ void TimeCover::AddThrough(TimeNs time) {
 }
 
 void TimeCover::Insert(Interval interval) {
-  std::size_t at = 0;
-  while (at < size_ && intervals_[at].last < interval.first) ++at;
+  std::size_t at = FirstEndingAtOrAfter(interval.first);
   for (std::size_t i = size_; i > at; --i) intervals_[i] = intervals_[i - 1];
   intervals_[at] = interval;
   ++size_;

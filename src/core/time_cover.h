@@ -42,6 +42,8 @@ class TimeCover {
     TimeNs first;
     TimeNs last;
   };
+  // The index of the first interval whose last time is at or after `time`; size_ when there is none.
+  std::size_t FirstEndingAtOrAfter(TimeNs time) const;
   // Inserts `interval` where it belongs. REQUIRES: it overlaps no interval.
   void Insert(Interval interval);
   // Joins the two intervals around the narrowest gap (the earliest of equal ones).
