@@ -10,8 +10,12 @@ RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level) {
     plan.whole_series = true;
     return plan;
   }
-  TimeNs inner_from = CeilTo(from, kRollupWidths[finest_level]);
-  TimeNs inner_to = FloorTo(to, kRollupWidths[finest_level]);
+  // An open end is an edge of every level: the buckets from it are all there are on that side (a reading's bucket
+  // saturates at kMinTime, see FloorTo), so no finer piece is read there.
+  auto ceil_from = [&](TimeNs width) { return from == kMinTime ? kMinTime : CeilTo(from, width); };
+  auto floor_to = [&](TimeNs width) { return to == kMaxTime ? kMaxTime : FloorTo(to, width); };
+  TimeNs inner_from = ceil_from(kRollupWidths[finest_level]);
+  TimeNs inner_to = floor_to(kRollupWidths[finest_level]);
   if (inner_from >= inner_to) {
     if (from < to) plan.raw.push_back({from, to});
     return plan;
@@ -22,8 +26,8 @@ RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level) {
   // Peel off the finer buckets at both edges, moving inwards to coarser levels while whole coarser buckets fit.
   for (int level = finest_level; level < kRollupLevels; ++level) {
     bool coarsest = level + 1 == kRollupLevels;
-    TimeNs next_from = coarsest ? inner_from : CeilTo(inner_from, kRollupWidths[level + 1]);
-    TimeNs next_to = coarsest ? inner_from : FloorTo(inner_to, kRollupWidths[level + 1]);
+    TimeNs next_from = coarsest ? inner_from : ceil_from(kRollupWidths[level + 1]);
+    TimeNs next_to = coarsest ? inner_from : floor_to(kRollupWidths[level + 1]);
     if (coarsest || next_from >= next_to) {
       plan.buckets.push_back({level, inner_from, inner_to});
       break;

@@ -196,8 +196,9 @@ TimeNs CeilTo(TimeNs time, TimeNs width) {
   TimeNs remainder = time % width;
   if (remainder == 0) return time;
   if (remainder < 0) remainder += width;
+  // time + (width - remainder), not floor + width: the floor of a time near kMinTime lies below it.
   TimeNs ceiled;
-  return __builtin_add_overflow(time - remainder, width, &ceiled) ? kMaxTime : ceiled;
+  return __builtin_add_overflow(time, width - remainder, &ceiled) ? kMaxTime : ceiled;
 }
 
 }  // namespace telemetry

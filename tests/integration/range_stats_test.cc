@@ -101,6 +101,38 @@ TEST_P(RangeStats, ShortRangesAcrossBucketEdges) {
   }
 }
 
+// A range open at one end (only `from` or only `to`) is read from the coarsest buckets out to that end. Before,
+// the start's open end was planned as one raw span from the earliest representable time: every reading before
+// `to` read one by one (and, on DynamoDB, every second since 1677 asked for).
+TEST_P(RangeStats, RangesOpenAtOneEnd) {
+  testing::TestBackend backend(GetParam());
+  ServerProcess server(backend.Args());
+  HttpClient client(server.port());
+  const long long base_ms = 1'633'338'000'000;
+  std::string batch = "[";
+  for (int i = 0; i < 40; ++i) {  // every 7 hours 13 minutes 0.25 s over 12 days, values 0..39, two sensors
+    batch += std::string(i ? "," : "") + R"({"sensorID":"o)" + std::to_string(i % 2) + R"(","temperature":)" +
+             std::to_string(i) + R"(,"time":")" + EpochSeconds(base_ms + i * 25'980'250LL) + R"("})";
+  }
+  ASSERT_EQ(client.Request("POST", "/api/v1/readings", batch + "]").status, 200);
+  for (int split : {0, 1, 17, 39, 40}) {
+    std::string edge = EpochSeconds(base_ms + split * 25'980'250LL - (split % 2 ? 1 : 0));
+    for (std::string sensor : {"", "o1"}) {
+      long long before = 0, after = 0;
+      for (int i = 0; i < 40; ++i) {
+        bool at_or_after_edge = i >= split;
+        if (!sensor.empty() && i % 2 != 1) continue;
+        (at_or_after_edge ? after : before) += 1;
+      }
+      std::string tail = sensor.empty() ? "" : "&sensorID=" + sensor;
+      std::string to = client.Get("/api/v1/stats?to=" + edge + tail).body;
+      EXPECT_EQ(JsonField(to, "count"), std::to_string(before)) << "to=" << edge << tail << " -> " << to;
+      std::string from = client.Get("/api/v1/stats?from=" + edge + tail).body;
+      EXPECT_EQ(JsonField(from, "count"), std::to_string(after)) << "from=" << edge << tail << " -> " << from;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RangeStats, ::testing::ValuesIn(testing::kBackends));
 
 }  // namespace

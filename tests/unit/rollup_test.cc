@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 namespace telemetry {
@@ -16,8 +17,13 @@ void ExpectExactCover(TimeNs from, TimeNs to, int finest_level = kFinestSensorLe
   RangePlan plan = PlanRange(from, to, finest_level);
   std::vector<TimeSpan> pieces = plan.raw;
   for (const BucketSpan& span : plan.buckets) {
-    EXPECT_EQ(span.first_start % kRollupWidths[span.level], 0);
-    EXPECT_EQ(span.end_start % kRollupWidths[span.level], 0);
+    // Bucket edges, or an open end of the range (the buckets from it are all there are on that side).
+    if (span.first_start != kMinTime) {
+      EXPECT_EQ(span.first_start % kRollupWidths[span.level], 0);
+    }
+    if (span.end_start != kMaxTime) {
+      EXPECT_EQ(span.end_start % kRollupWidths[span.level], 0);
+    }
     pieces.push_back({span.first_start, span.end_start});
   }
   std::sort(pieces.begin(), pieces.end(), [](const TimeSpan& a, const TimeSpan& b) { return a.from < b.from; });
@@ -28,7 +34,11 @@ void ExpectExactCover(TimeNs from, TimeNs to, int finest_level = kFinestSensorLe
     covered = piece.to;
   }
   EXPECT_EQ(covered, from == to ? from : to);
-  for (const TimeSpan& raw : plan.raw) EXPECT_LT(raw.to - raw.from, kRollupWidths[finest_level]);
+  // Unsigned: an open end's span would overflow TimeNs (and must fail here, not wrap into a pass).
+  for (const TimeSpan& raw : plan.raw) {
+    EXPECT_LT(static_cast<std::uint64_t>(raw.to) - static_cast<std::uint64_t>(raw.from),
+              static_cast<std::uint64_t>(kRollupWidths[finest_level]));
+  }
 }
 
 TEST(PlanRange, EverythingIsTheTotal) {
@@ -81,6 +91,20 @@ TEST(PlanRange, BoundsTheWorkByTheLengthOfTheRangeNotItsReadings) {
   EXPECT_LE(plan.buckets.size(), 2u * (kRollupLevels - 1) + 1);
   ExpectExactCover(kMinTime, 5);
   ExpectExactCover(-5, kMaxTime);
+}
+
+// A range open at one end is read from the coarsest buckets out to that end, never from raw readings.
+TEST(PlanRange, AnOpenEndIsReadFromBuckets) {
+  TimeNs day = 19000 * kDay;
+  RangePlan before = PlanRange(kMinTime, day + 5, kFinestSensorLevel);
+  EXPECT_EQ(before.raw, (std::vector<TimeSpan>{{day, day + 5}}));
+  ASSERT_EQ(before.buckets.size(), 1u);
+  EXPECT_EQ(before.buckets[0].level, kRollupLevels - 1);
+  EXPECT_EQ(before.buckets[0].end_start, day);
+  RangePlan after = PlanRange(day - 5, kMaxTime, kFinestAllSensorsLevel);
+  EXPECT_EQ(after.raw, (std::vector<TimeSpan>{{day - 5, day}}));
+  ASSERT_EQ(after.buckets.size(), 1u);
+  EXPECT_EQ(after.buckets[0].first_start, day);
 }
 
 TEST(PlanSeries, AYearOfHoursIsOneRange) {

@@ -80,6 +80,14 @@ TEST(FloorAndCeil, RoundTowardsBucketEdgesOnBothSidesOfTheEpoch) {
   EXPECT_EQ(CeilTo(120, 60), 120);
   EXPECT_EQ(FloorTo(kMinTime, 60 * kNanosPerSecond), kMinTime);  // saturates
   EXPECT_EQ(CeilTo(kMaxTime, 60 * kNanosPerSecond), kMaxTime);
+  // The first bucket edge after the earliest time (its floor lies below the range; once, this saturated to kMaxTime).
+  const TimeNs minute = 60 * kNanosPerSecond;
+  TimeNs first_edge = CeilTo(kMinTime, minute);
+  EXPECT_EQ(first_edge % minute, 0);
+  EXPECT_GT(first_edge, kMinTime);
+  EXPECT_LT(first_edge, kMinTime + minute);
+  EXPECT_EQ(FloorTo(kMaxTime, minute) % minute, 0);
+  EXPECT_GT(FloorTo(kMaxTime, minute), kMaxTime - minute);
 }
 
 }  // namespace
