@@ -1,5 +1,8 @@
 #include "storage/sqlite_stats_reader.h"
 
+#include <cstdint>
+#include <limits>
+
 #include "core/rollup.h"
 #include "storage/sqlite_schema.h"
 
@@ -45,7 +48,11 @@ auto SqliteStatsReader::InSnapshot(Fn fn) {
 }
 
 std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
-  return InSnapshot([&] { return QueryInSnapshot(query); });
+  return *InSnapshot([&] { return QueryInSnapshot(query, std::numeric_limits<std::size_t>::max()); });
+}
+
+std::optional<std::vector<Aggregate>> SqliteStatsReader::TryQuery(const SeriesQuery& query, std::size_t row_budget) {
+  return InSnapshot([&] { return QueryInSnapshot(query, row_budget); });
 }
 
 std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query) {
@@ -89,7 +96,8 @@ std::vector<Reading> SqliteStatsReader::Readings(const ReadingsQuery& query) {
   return page;
 }
 
-std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& query) {
+std::optional<std::vector<Aggregate>> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& query,
+                                                                         std::size_t row_budget) {
   std::int64_t series = kAllSensors;
   if (query.sensor_id) {
     sensor_id_.Bind(1, *query.sensor_id);
@@ -101,13 +109,31 @@ std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& que
   const std::vector<TimeNs>& boundaries = query.boundaries;
   RangePlan plan = PlanSeries(boundaries, FinestLevel(series));
   if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
+  // A bucket span has at most one row per bucket, or one reading per row-less bucket on a sparse level.
+  // Unsigned: a span with an open end is wider than TimeNs holds; no sum of a few spans' bucket counts overflows.
+  std::uint64_t most_bucket_rows = 0;
+  for (const BucketSpan& span : plan.buckets) {
+    if (span.level == kTotalLevel) {
+      ++most_bucket_rows;
+    } else {
+      auto width = static_cast<std::uint64_t>(kRollupWidths[static_cast<std::size_t>(span.level)]);
+      most_bucket_rows +=
+          (static_cast<std::uint64_t>(span.end_start) - static_cast<std::uint64_t>(span.first_start)) / width;
+    }
+  }
+  if (most_bucket_rows > row_budget) return std::nullopt;
+  // Every loop below stops once the budget is spent.
+  std::size_t rows_left = row_budget;
+  auto take_row = [&] { return rows_left > 0 && (--rows_left, true); };
 
   // Rows land in the span holding their bucket's start or their time (the total's only span: 0).
   std::vector<Aggregate> result(boundaries.size() - 1);
   auto span_of = [&](TimeNs time) { return plan.whole_series ? 0 : SpanIndex(boundaries, time); };
   auto merge_raw = [&](TimeNs from, TimeNs to) {
     raw_of_sensor_.Bind(1, series).Bind(2, from).Bind(3, to);
-    while (raw_of_sensor_.Step()) result[span_of(raw_of_sensor_.ColumnInt(1))].Add(raw_of_sensor_.ColumnDouble(0));
+    while (take_row() && raw_of_sensor_.Step()) {
+      result[span_of(raw_of_sensor_.ColumnInt(1))].Add(raw_of_sensor_.ColumnDouble(0));
+    }
     raw_of_sensor_.Reset();
   };
   auto merge_buckets = [&](int level, TimeNs first_start, TimeNs end_start) {
@@ -116,7 +142,7 @@ std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& que
     bool sparse = IsSparseLevel(series, level);
     TimeNs accounted_to = first_start;  // every bucket before it is in the result
     sum_rollups_.Bind(1, series).Bind(2, std::int64_t{level}).Bind(3, first_start).Bind(4, end_start);
-    while (sum_rollups_.Step()) {
+    while (take_row() && sum_rollups_.Step()) {
       TimeNs bucket = sum_rollups_.ColumnInt(5);
       if (sparse && bucket > accounted_to) merge_raw(accounted_to, bucket);
       result[span_of(bucket)].Merge(Aggregate{sum_rollups_.ColumnInt(0), sum_rollups_.ColumnDouble(1),
@@ -139,6 +165,7 @@ std::vector<Aggregate> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& que
       merge_buckets(kInstantLevel, span.from, span.to);
     }
   }
+  if (rows_left == 0) return std::nullopt;  // perhaps spent on the last row: unknown whether more followed
   return result;
 }
 

@@ -2,6 +2,8 @@
 // range's edges, raw readings (see core/rollup.h). Not thread-safe: one reader per thread.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@ class SqliteStatsReader {
   // Throws std::runtime_error on a database error.
   std::vector<Aggregate> Query(const SeriesQuery& query);
 
+  // As Query, but reads at most `row_budget` rows (rollup rows and readings): empty when the answer needs more. A
+  // caller answers a small read itself this way and leaves a larger one to a thread that may take its time.
+  std::optional<std::vector<Aggregate>> TryQuery(const SeriesQuery& query, std::size_t row_budget);
+
   // A page of the sensor list, in one snapshot. Throws std::runtime_error on a database error.
   std::vector<SensorSummary> Sensors(const SensorsQuery& query);
 
@@ -31,7 +37,7 @@ class SqliteStatsReader {
   // Runs fn inside one read transaction: every statement sees the same committed snapshot.
   template <typename Fn>
   auto InSnapshot(Fn fn);
-  std::vector<Aggregate> QueryInSnapshot(const SeriesQuery& query);
+  std::optional<std::vector<Aggregate>> QueryInSnapshot(const SeriesQuery& query, std::size_t row_budget);
 
   SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_;
   SqliteStatement sensor_page_, first_reading_, last_reading_, readings_page_;

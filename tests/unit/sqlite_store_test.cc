@@ -8,12 +8,14 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
+#include "storage/sqlite_stats_reader.h"
 #include "store_calls.h"
 #include "temp_dir.h"
 
@@ -360,6 +362,59 @@ TEST(SqliteStore, ASecondReadingJoinsALoneOneItsWriterForgot) {
   EXPECT_EQ(b.max, 20);
   // The rows themselves, as a reader of a whole hour that holds them takes them.
   EXPECT_EQ(CountRows(dir.path(), "SELECT sum(count) FROM rollups WHERE level = 1 AND series > 0"), 4);
+}
+
+// A read with a row budget (what the store answers on the calling thread) is exact within it and gives up past it,
+// whether the plan alone needs more buckets or the readings at an edge turn out to be more.
+TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
+  testing::TempDir dir;
+  const TimeNs day = 1'633'305'600 * kNanosPerSecond;  // a UTC midnight
+  std::vector<Reading> readings;
+  for (int i = 0; i < 1000; ++i) readings.push_back({"busy", day + 5 * kNanosPerSecond + i * 1'000'000, double(i)});
+  for (int i = 0; i < 60; ++i) readings.push_back({"calm", day + i * 61 * kMinute, double(i % 7)});
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, readings);
+  }
+  SqliteStatsReader reader(dir.path() + "/telemetry.db");
+  auto try_query = [&](std::optional<std::string> sensor, TimeNs from, TimeNs to, std::size_t budget) {
+    return reader.TryQuery(SeriesQuery{std::move(sensor), {from, to}}, budget);
+  };
+  auto expect_exact = [&](const std::optional<std::vector<Aggregate>>& answer, std::optional<std::string> sensor,
+                          TimeNs from, TimeNs to, const std::string& what) {
+    ASSERT_TRUE(answer.has_value()) << what;
+    ASSERT_EQ(answer->size(), 1u) << what;
+    Aggregate expected;
+    for (const Reading& r : readings) {
+      if ((!sensor || r.sensor_id == *sensor) && r.time >= from && r.time < to) expected.Add(r.value);
+    }
+    ExpectSame(answer->front(), expected, what);
+    ExpectSame(reader.Query(SeriesQuery{sensor, {from, to}}).front(), expected, what + " (Query)");
+  };
+
+  // 1,000 readings in a minute's raw edge: past a budget of 256, within one of 2,000.
+  TimeNs edge_from = day + 1, edge_to = day + 30 * kNanosPerSecond;
+  EXPECT_FALSE(try_query("busy", edge_from, edge_to, 256).has_value());
+  expect_exact(try_query("busy", edge_from, edge_to, 2000), "busy", edge_from, edge_to, "busy raw edge");
+  // All sensors within that one second: a raw edge, one instant row per distinct time, 990 of them.
+  TimeNs second_from = day + 5 * kNanosPerSecond + 1, second_to = day + 5 * kNanosPerSecond + 991'000'000;
+  EXPECT_FALSE(try_query(std::nullopt, second_from, second_to, 256).has_value());
+  expect_exact(try_query(std::nullopt, second_from, second_to, 2000), std::nullopt, second_from, second_to,
+               "all raw edge");
+  // Two and a half days of a sparse sensor: its minutes and hours are row-less runs, read a reading at a time.
+  TimeNs calm_from = day + 7 * kMinute + 3, calm_to = day + 60 * 61 * kMinute - 11 * kMinute;
+  expect_exact(try_query("calm", calm_from, calm_to, 256), "calm", calm_from, calm_to, "calm");
+  // Ten years of days, or a range open at one end: refused from the plan alone, without reading.
+  EXPECT_FALSE(try_query("calm", day - 3650 * 24 * 60 * kMinute, day + kMinute, 256).has_value());
+  EXPECT_FALSE(try_query("calm", kMinTime, day + kMinute, 256).has_value());
+  expect_exact(reader.TryQuery(SeriesQuery{"calm", {kMinTime, kMaxTime}}, 256), "calm", kMinTime, kMaxTime,
+               "whole series");
+  // The store answers what its quick readers give up on from a reader thread, as exactly.
+  auto store = Open(dir.path());
+  ExpectSame(StatsOf(*store, {"busy", edge_from, edge_to}), BruteForce(readings, "busy", edge_from, edge_to),
+             "store, busy raw edge");
+  ExpectSame(StatsOf(*store, {"calm", kMinTime, day + kMinute}), BruteForce(readings, "calm", kMinTime, day + kMinute),
+             "store, open start");
 }
 
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
