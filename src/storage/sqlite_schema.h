@@ -61,8 +61,9 @@ CREATE TABLE IF NOT EXISTS log_position(
   offset INTEGER NOT NULL);
 )sql";
 
-// SQLite maps the database file into memory up to this size: reads of a large store then cost no system call and
-// share the operating system's page cache between connections.
+// The writer's connections map the database file into memory up to this size: their reads of a large store then
+// cost no system call and share the operating system's page cache. (The stats readers do not map it; see
+// sqlite_stats_reader.cc.)
 inline constexpr std::int64_t kSqliteMmapBytes = std::int64_t{1} << 31;
 
 }  // namespace telemetry
