@@ -44,6 +44,7 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path)
 
 template <typename Fn>
 auto SqliteStatsReader::InSnapshot(Fn fn) {
+  ReleaseSnapshot();  // one TryQueryAt held may be older than this read must see
   begin_.Run();
   struct EndRead {
     SqliteStatement& end;
@@ -62,8 +63,29 @@ std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
   return *InSnapshot([&] { return QueryInSnapshot(query, std::numeric_limits<std::size_t>::max()); });
 }
 
-std::optional<std::vector<Aggregate>> SqliteStatsReader::TryQuery(const SeriesQuery& query, std::size_t row_budget) {
-  return InSnapshot([&] { return QueryInSnapshot(query, row_budget); });
+std::optional<std::vector<Aggregate>> SqliteStatsReader::TryQueryAt(std::uint64_t version, const SeriesQuery& query,
+                                                                    std::size_t row_budget) {
+  if (held_version_ != version) {
+    ReleaseSnapshot();
+    begin_.Run();  // deferred: the snapshot is taken by the first read below, after `version` was read
+    held_version_ = version;
+  }
+  try {
+    return QueryInSnapshot(query, row_budget);
+  } catch (const std::exception&) {
+    ReleaseSnapshot();
+    throw;
+  }
+}
+
+void SqliteStatsReader::ReleaseSnapshot() noexcept {
+  if (!held_version_) return;
+  held_version_.reset();
+  try {
+    end_.Run();
+  } catch (const std::exception&) {
+    // The next BEGIN fails and reports it.
+  }
 }
 
 std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query) {

@@ -313,6 +313,7 @@ class SqliteStore final : public Store {
   // read on them would wait for a lock, it fails and goes to a reader thread instead.
   std::mutex quick_mu_;
   std::vector<std::unique_ptr<SqliteStatsReader>> idle_quick_readers_;  // GUARDED_BY(quick_mu_)
+  bool release_quick_snapshots_ = false;  // GUARDED_BY(quick_mu_): a checkpoint runs, hold no snapshot
 };
 
 void SqliteStore::PrepareStatements() {
@@ -525,7 +526,8 @@ void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
 std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuery& query) {
   // As Read(): every round applied when asked is committed, so the read sees every write acknowledged before.
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
-  if (committed_rounds_.load(std::memory_order_acquire) < asked_after) return std::nullopt;
+  std::uint64_t committed = committed_rounds_.load(std::memory_order_acquire);
+  if (committed < asked_after) return std::nullopt;
   std::unique_ptr<SqliteStatsReader> reader;
   {
     std::lock_guard lock(quick_mu_);
@@ -535,11 +537,14 @@ std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuer
   }
   std::optional<std::vector<Aggregate>> answer;
   try {
-    answer = reader->TryQuery(query, kQuickReadRows);
+    // Every commit moves committed_rounds_ on (stored once the commit is made): a snapshot taken after reading it
+    // holds at least what it counts, so one taken at the same count still holds all there is.
+    answer = reader->TryQueryAt(committed, query, kQuickReadRows);
   } catch (const std::exception&) {
     // Busy, or worse: a reader thread reads it again, waiting where it must, and reports what still fails.
   }
   std::lock_guard lock(quick_mu_);
+  if (release_quick_snapshots_) reader->ReleaseSnapshot();
   idle_quick_readers_.push_back(std::move(reader));
   return answer;
 }
@@ -1024,9 +1029,20 @@ void SqliteStore::Recount(const std::vector<RollupKey>& recounts,
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
 // applied so far are no longer needed.
 void SqliteStore::CheckpointAndRotateLog() {
+  // The checkpoint waits for every read to end: the quick readers' held snapshots end now, and the reads running
+  // end theirs when they are done, until the checkpoint is.
+  {
+    std::lock_guard lock(quick_mu_);
+    release_quick_snapshots_ = true;
+    for (auto& reader : idle_quick_readers_) reader->ReleaseSnapshot();
+  }
   SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
   bool complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
   checkpoint.Reset();
+  {
+    std::lock_guard lock(quick_mu_);
+    release_quick_snapshots_ = false;
+  }
   std::uint64_t applied_segment = log_->current()->id();
   Status rotated = log_->Rotate();
   if (!rotated.ok()) throw std::runtime_error(rotated.message());

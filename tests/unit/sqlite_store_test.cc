@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -378,7 +380,7 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
   }
   SqliteStatsReader reader(dir.path() + "/telemetry.db");
   auto try_query = [&](std::optional<std::string> sensor, TimeNs from, TimeNs to, std::size_t budget) {
-    return reader.TryQuery(SeriesQuery{std::move(sensor), {from, to}}, budget);
+    return reader.TryQueryAt(0, SeriesQuery{std::move(sensor), {from, to}}, budget);
   };
   auto expect_exact = [&](const std::optional<std::vector<Aggregate>>& answer, std::optional<std::string> sensor,
                           TimeNs from, TimeNs to, const std::string& what) {
@@ -407,14 +409,51 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
   // Ten years of days, or a range open at one end: refused from the plan alone, without reading.
   EXPECT_FALSE(try_query("calm", day - 3650 * 24 * 60 * kMinute, day + kMinute, 256).has_value());
   EXPECT_FALSE(try_query("calm", kMinTime, day + kMinute, 256).has_value());
-  expect_exact(reader.TryQuery(SeriesQuery{"calm", {kMinTime, kMaxTime}}, 256), "calm", kMinTime, kMaxTime,
-               "whole series");
-  // The store answers what its quick readers give up on from a reader thread, as exactly.
+  expect_exact(try_query("calm", kMinTime, kMaxTime, 256), "calm", kMinTime, kMaxTime, "whole series");
+  // The store answers what its quick readers give up on from a reader thread, as exactly. (Its start checkpoints
+  // the store, which waits for every snapshot held.)
+  reader.ReleaseSnapshot();
   auto store = Open(dir.path());
   ExpectSame(StatsOf(*store, {"busy", edge_from, edge_to}), BruteForce(readings, "busy", edge_from, edge_to),
              "store, busy raw edge");
   ExpectSame(StatsOf(*store, {"calm", kMinTime, day + kMinute}), BruteForce(readings, "calm", kMinTime, day + kMinute),
              "store, open start");
+}
+
+// A quick read's snapshot is held for the next quick read only until the next commit.
+TEST(SqliteStore, AHeldSnapshotIsRenewedByTheNextCommit) {
+  testing::TempDir dir;
+  auto store = Open(dir.path());
+  for (int written = 1; written <= 4; ++written) {
+    WriteAll(*store, {{"a", written * kMinute, double(written)}});
+    // The first read waits for the commit; the next ones find it made and are answered on this thread.
+    for (int i = 0; i < 3; ++i) {
+      Aggregate seen = StatsOf(*store, {"a", 0, 10 * kMinute});
+      EXPECT_EQ(seen.count, written) << "read " << i;
+      EXPECT_EQ(seen.max, written) << "read " << i;
+    }
+  }
+}
+
+// A quick read's snapshot, held for the next one, is let go for a checkpoint: the checkpoint at closing completes
+// and the segment it covered is deleted (held, the checkpoint would give up after its busy timeout and keep it).
+TEST(SqliteStore, AHeldSnapshotDoesNotHoldUpACheckpoint) {
+  testing::TempDir dir;
+  auto segments = [&] {
+    auto files = std::filesystem::directory_iterator(dir.path() + "/log");
+    return std::distance(std::filesystem::begin(files), std::filesystem::end(files));
+  };
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, {{"a", kMinute, 1}, {"b", kMinute, 2}});
+    // The first read waits for the commit; the next ones find it made and are answered on this thread.
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, 2 * kMinute}).count, 2);
+    ASSERT_EQ(segments(), 1);
+    store->Close();
+    EXPECT_EQ(segments(), 1);  // the new one only
+  }
+  auto store = Open(dir.path());
+  EXPECT_EQ(StatsOf(*store, {"a", 0, 2 * kMinute}).count, 1);
 }
 
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
