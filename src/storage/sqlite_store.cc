@@ -51,8 +51,10 @@ constexpr std::size_t kReadingsPerApplierJob = 16384;
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
 
 // Most rows a statistics read answered on the calling thread may read (~30 µs here); a larger read goes to a reader
-// thread. A random range of the statistics benchmark reads ~100 (docs/performance.md).
+// thread. A random range of the statistics benchmark reads ~100 (docs/performance.md). A series of more spans than
+// kQuickReadSpans goes there without being planned on the calling thread first (a year of hours is 8,760 spans).
 constexpr std::size_t kQuickReadRows = 256;
+constexpr std::size_t kQuickReadSpans = 64;
 
 // " VALUES(?, ?, ...), (?, ...)": `rows` rows of `columns` parameters.
 std::string ValuesClause(int rows, int columns) {
@@ -172,7 +174,8 @@ class SqliteStore final : public Store {
   // Runs `job` once everything acknowledged before the call is committed (read-your-writes).
   void Read(StatsJob job);
   // The answer to `query` read on the calling thread, when everything acknowledged is committed, a quick reader is
-  // free and the answer needs at most kQuickReadRows rows; empty otherwise (a reader thread answers then).
+  // free and the answer needs at most kQuickReadSpans spans and kQuickReadRows rows; empty otherwise (a reader
+  // thread answers then).
   std::optional<std::vector<Aggregate>> TryQuickRead(const SeriesQuery& query);
 
   // Work for the applier thread, run in order: insert readings, then perhaps commit, then start reads.
@@ -527,7 +530,7 @@ std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuer
   // As Read(): every round applied when asked is committed, so the read sees every write acknowledged before.
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
   std::uint64_t committed = committed_rounds_.load(std::memory_order_acquire);
-  if (committed < asked_after) return std::nullopt;
+  if (committed < asked_after || query.boundaries.size() > kQuickReadSpans + 1) return std::nullopt;
   std::unique_ptr<SqliteStatsReader> reader;
   {
     std::lock_guard lock(quick_mu_);
