@@ -2,7 +2,6 @@
 // store (AWS's DynamoDB Local). Whatever one promises, the other keeps.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <future>
 #include <random>
 #include <thread>
@@ -46,8 +45,7 @@ class SqliteBackend final : public Backend {
 class DynamoDbBackend final : public Backend {
  public:
   DynamoDbBackend() {
-    static std::atomic<int> tables{0};
-    table_ = "contract_" + std::to_string(::getpid()) + "_" + std::to_string(tables++);
+    table_ = testing::UniqueTableName("contract");
     options_.endpoint = testing::SharedDynamoDbLocal().endpoint();
     options_.base_backoff = std::chrono::milliseconds(1);
     options_.max_backoff = std::chrono::milliseconds(20);

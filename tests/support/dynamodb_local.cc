@@ -9,8 +9,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -60,13 +65,32 @@ DynamoDbLocal::DynamoDbLocal() {
 }
 
 DynamoDbLocal::~DynamoDbLocal() {
+  if (pid_ <= 0) return;  // not ours
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
 }
 
 DynamoDbLocal& SharedDynamoDbLocal() {
-  static DynamoDbLocal instance;
+  static DynamoDbLocal instance = [] {
+    // The fixture's state file: "PID PORT". Without one (the fixture did not run, or failed) start our own.
+    const char* state = std::getenv("TELEMETRY_DYNAMODB_LOCAL_STATE");
+    std::ifstream file(state ? state : "");
+    long long pid = 0;
+    unsigned port = 0;
+    if (file >> pid >> port && port > 0 && port <= 65535 && Accepts(static_cast<std::uint16_t>(port))) {
+      return DynamoDbLocal(static_cast<std::uint16_t>(port));
+    }
+    return DynamoDbLocal();
+  }();
   return instance;
+}
+
+std::string UniqueTableName(std::string_view prefix) {
+  static std::atomic<unsigned> made{0};
+  static const std::uint64_t process = std::random_device{}() * 0x100000000ull + std::random_device{}();
+  char suffix[40];
+  std::snprintf(suffix, sizeof suffix, "_%016llx_%u", static_cast<unsigned long long>(process), made++);
+  return std::string(prefix) + suffix;
 }
 
 }  // namespace telemetry::testing

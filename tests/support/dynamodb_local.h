@@ -1,5 +1,7 @@
-// AWS's DynamoDB Local, the real DynamoDB implementation that AWS ships for development, started once per test
-// binary on a free loopback port (scripts/fetch_dynamodb_local.sh puts it in .cache/dynamodb-local).
+// AWS's DynamoDB Local, the real DynamoDB implementation that AWS ships for development, on a free loopback port
+// (scripts/fetch_dynamodb_local.sh puts it in .cache/dynamodb-local). Under ctest one instance serves the whole run
+// (tests/support/dynamodb_local_fixture.sh, named by TELEMETRY_DYNAMODB_LOCAL_STATE); a test binary run by hand
+// starts its own.
 //
 //   DynamoDbLocal& dynamodb = SharedDynamoDbLocal();
 //   dynamodb.endpoint()  // "http://127.0.0.1:41234"
@@ -9,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace telemetry::testing {
 
@@ -16,6 +19,8 @@ class DynamoDbLocal {
  public:
   // Starts it in memory and waits until it accepts connections. Throws std::runtime_error when it cannot.
   DynamoDbLocal();
+  // One already running on `port`, started by someone else (the fixture), who also stops it.
+  explicit DynamoDbLocal(std::uint16_t port) : port_(port) {}
   ~DynamoDbLocal();
   DynamoDbLocal(const DynamoDbLocal&) = delete;
   DynamoDbLocal& operator=(const DynamoDbLocal&) = delete;
@@ -28,7 +33,12 @@ class DynamoDbLocal {
   std::uint16_t port_ = 0;
 };
 
-// One instance for the whole test binary, started on first use (it takes seconds to start).
+// One instance for the whole test binary: the fixture's when the environment names one, otherwise started on first
+// use (it takes seconds to start).
 DynamoDbLocal& SharedDynamoDbLocal();
+
+// A table name no other test of the run uses: tables outlive the test process in a shared DynamoDB Local, and
+// process ids come round again within a run.
+std::string UniqueTableName(std::string_view prefix);
 
 }  // namespace telemetry::testing

@@ -1,9 +1,6 @@
 #include "test_backend.h"
 
 #include <stdlib.h>
-#include <unistd.h>
-
-#include <atomic>
 
 #include "dynamodb_local.h"
 
@@ -11,8 +8,7 @@ namespace telemetry::testing {
 
 TestBackend::TestBackend(std::string kind) : kind_(std::move(kind)) {
   if (kind_ == "dynamodb") {
-    static std::atomic<int> tables{0};
-    table_ = "it_" + std::to_string(::getpid()) + "_" + std::to_string(tables++);
+    table_ = UniqueTableName("it");
     // DynamoDB Local checks no signature, but telemetryd must find credentials to sign with.
     ::setenv("AWS_ACCESS_KEY_ID", "AKIDLOCAL", 1);
     ::setenv("AWS_SECRET_ACCESS_KEY", "local-secret", 1);
