@@ -73,6 +73,17 @@ RangePlan PlanSeries(const std::vector<TimeNs>& boundaries, int finest_level) {
   return plan;
 }
 
+std::uint64_t MostBucketRows(const RangePlan& plan) {
+  if (plan.whole_series) return 1;
+  std::uint64_t rows = 0;
+  for (const BucketSpan& span : plan.buckets) {
+    // Unsigned: a span with an open end is wider than TimeNs holds.
+    auto width = static_cast<std::uint64_t>(kRollupWidths[static_cast<std::size_t>(span.level)]);
+    rows += (static_cast<std::uint64_t>(span.end_start) - static_cast<std::uint64_t>(span.first_start)) / width;
+  }
+  return rows;
+}
+
 std::size_t SpanIndex(const std::vector<TimeNs>& boundaries, TimeNs time) {
   return static_cast<std::size_t>(std::upper_bound(boundaries.begin(), boundaries.end(), time) - boundaries.begin()) -
          1;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/time.h"
@@ -60,6 +61,11 @@ void ForEachBucket(TimeNs time, int finest_level, Fn fn) {
 // The plan for a series whose finest level is `finest_level`.
 // REQUIRES: from <= to; 0 <= finest_level < kRollupLevels. kMinTime/kMaxTime stand for an open end.
 RangePlan PlanRange(TimeNs from, TimeNs to, int finest_level);
+
+// The most rows reading `plan` takes from its bucket spans: one per bucket, which on a sparse level may be a reading
+// instead of a row (the whole series: one). A span out to an open end counts every bucket to the end of time; the
+// count is exact in 64 unsigned bits. Raw spans are not counted: what they hold is known only by reading them.
+std::uint64_t MostBucketRows(const RangePlan& plan);
 
 // The plan for consecutive spans [boundaries[0], boundaries[1]), [boundaries[1], boundaries[2]), ... of one series
 // (a time series): every span's PlanRange, with bucket spans of one level that touch merged into one (so that a

@@ -1,6 +1,5 @@
 #include "storage/sqlite_stats_reader.h"
 
-#include <cstdint>
 #include <limits>
 
 #include "core/rollup.h"
@@ -141,21 +140,9 @@ std::optional<std::vector<Aggregate>> SqliteStatsReader::QueryInSnapshot(const S
   }
   const std::vector<TimeNs>& boundaries = query.boundaries;
   RangePlan plan = PlanSeries(boundaries, FinestLevel(series));
+  if (MostBucketRows(plan) > row_budget) return std::nullopt;  // known without reading
   if (plan.whole_series) plan.buckets.push_back({kTotalLevel, 0, 1});
-  // A bucket span has at most one row per bucket, or one reading per row-less bucket on a sparse level.
-  // Unsigned: a span with an open end is wider than TimeNs holds; no sum of a few spans' bucket counts overflows.
-  std::uint64_t most_bucket_rows = 0;
-  for (const BucketSpan& span : plan.buckets) {
-    if (span.level == kTotalLevel) {
-      ++most_bucket_rows;
-    } else {
-      auto width = static_cast<std::uint64_t>(kRollupWidths[static_cast<std::size_t>(span.level)]);
-      most_bucket_rows +=
-          (static_cast<std::uint64_t>(span.end_start) - static_cast<std::uint64_t>(span.first_start)) / width;
-    }
-  }
-  if (most_bucket_rows > row_budget) return std::nullopt;
-  // Every loop below stops once the budget is spent.
+  // Every loop below stops once the budget is spent: the raw edges' readings are known only by reading them.
   std::size_t rows_left = row_budget;
   auto take_row = [&] { return rows_left > 0 && (--rows_left, true); };
 

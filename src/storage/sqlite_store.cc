@@ -364,8 +364,6 @@ void SqliteStore::Start() {
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
     readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
-  }
-  for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
     idle_quick_readers_.push_back(std::make_unique<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
   // Named threads: `top -H` and profilers tell them apart.

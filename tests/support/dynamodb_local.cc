@@ -1,23 +1,17 @@
 #include "dynamodb_local.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
 #include "run_command.h"
 
@@ -35,52 +29,44 @@ bool Accepts(std::uint16_t port) {
   return connected;
 }
 
+// The port in a state file of tests/support/dynamodb_local_fixture.sh ("PID PORT"), if it names one that answers.
+std::optional<std::uint16_t> RunningPort(const std::string& state) {
+  std::ifstream file(state);
+  long long pid = 0;
+  unsigned port = 0;
+  if (!(file >> pid >> port) || port == 0 || port > 65535 || !Accepts(static_cast<std::uint16_t>(port))) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+std::string Fixture(const std::string& arguments) {
+  return std::string(TELEMETRY_DYNAMODB_LOCAL_FIXTURE) + " " + arguments;
+}
+
 }  // namespace
 
-DynamoDbLocal::DynamoDbLocal() {
-  std::string dir = TELEMETRY_DYNAMODB_LOCAL_DIR;
-  if (!std::filesystem::exists(dir + "/DynamoDBLocal.jar")) {
-    throw std::runtime_error("DynamoDB Local is not in " + dir + ": run scripts/fetch_dynamodb_local.sh");
-  }
-  port_ = FreeLoopbackPort();
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test binary that crashed
-    if (::chdir(dir.c_str()) != 0) ::_exit(127);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
-    std::string port = std::to_string(port_);
-    ::execlp("java", "java", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory",
-             "-sharedDb", "-port", port.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  // Ready when it accepts connections; give up if it exits or takes a minute.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!Accepts(port_)) {
-    int status;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) throw std::runtime_error("DynamoDB Local exited at start");
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("DynamoDB Local did not start");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+// The fixture's script starts it, as it does for a whole ctest run: one way to start it, in one place.
+DynamoDbLocal::DynamoDbLocal() : own_(std::make_unique<TempDir>()) {
+  std::string output;
+  int status = RunCommand(Fixture("start " + std::string(TELEMETRY_DYNAMODB_LOCAL_DIR) + " " + State()), &output);
+  std::optional<std::uint16_t> port = RunningPort(State());
+  if (status != 0 || !port) throw std::runtime_error("DynamoDB Local did not start: " + output);
+  port_ = *port;
 }
 
 DynamoDbLocal::~DynamoDbLocal() {
-  if (pid_ <= 0) return;  // not ours
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
+  if (!own_) return;  // the fixture's: it stops it
+  std::string output;
+  RunCommand(Fixture("stop " + State()), &output);
 }
 
 DynamoDbLocal& SharedDynamoDbLocal() {
   static DynamoDbLocal instance = [] {
-    // The fixture's state file: "PID PORT". Without one (the fixture did not run, or failed) start our own.
+    // Without the fixture's (run by hand, or the fixture failed) start one of our own.
     const char* state = std::getenv("TELEMETRY_DYNAMODB_LOCAL_STATE");
-    std::ifstream file(state ? state : "");
-    long long pid = 0;
-    unsigned port = 0;
-    if (file >> pid >> port && port > 0 && port <= 65535 && Accepts(static_cast<std::uint16_t>(port))) {
-      return DynamoDbLocal(static_cast<std::uint16_t>(port));
-    }
-    return DynamoDbLocal();
+    std::optional<std::uint16_t> port = state ? RunningPort(state) : std::nullopt;
+    return port ? DynamoDbLocal(*port) : DynamoDbLocal();
   }();
   return instance;
 }

@@ -7,17 +7,19 @@
 //   dynamodb.endpoint()  // "http://127.0.0.1:41234"
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "temp_dir.h"
 
 namespace telemetry::testing {
 
 class DynamoDbLocal {
  public:
-  // Starts it in memory and waits until it accepts connections. Throws std::runtime_error when it cannot.
+  // Starts one of its own in memory (tests/support/dynamodb_local_fixture.sh) and waits until it accepts
+  // connections; stops it when destroyed. Throws std::runtime_error when it cannot.
   DynamoDbLocal();
   // One already running on `port`, started by someone else (the fixture), who also stops it.
   explicit DynamoDbLocal(std::uint16_t port) : port_(port) {}
@@ -29,7 +31,9 @@ class DynamoDbLocal {
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  pid_t pid_ = -1;
+  std::string State() const { return own_->path() + "/state"; }
+
+  std::unique_ptr<TempDir> own_;  // holds the state file of one this object started; empty for the fixture's
   std::uint16_t port_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One DynamoDB Local for a whole ctest run, as a CTest fixture (tests/CMakeLists.txt): every test process that asks
-# for DynamoDB Local uses it instead of starting a JVM of its own (~3 s and ~4 s of CPU each here, then a cold JIT).
+# Starts and stops AWS's DynamoDB Local. As a CTest fixture (tests/CMakeLists.txt) one serves a whole ctest run:
+# every test process that asks for DynamoDB Local uses it instead of starting a JVM of its own (~3 s and ~4 s of CPU
+# each here, then a cold JIT). A test binary run by hand starts its own with it (tests/support/dynamodb_local.cc).
 #   dynamodb_local_fixture.sh start DIR STATE   starts it from DIR on a free loopback port; writes "PID PORT" to STATE
 #   dynamodb_local_fixture.sh stop STATE        stops it
 set -euo pipefail

@@ -107,6 +107,20 @@ TEST(PlanRange, AnOpenEndIsReadFromBuckets) {
   EXPECT_EQ(after.buckets[0].first_start, day);
 }
 
+TEST(PlanRange, CountsTheMostRowsItsBucketsHold) {
+  TimeNs day = 19000 * kDay;
+  // A minute of the first hour, then two hours (the raw edges are not counted).
+  EXPECT_EQ(MostBucketRows(PlanRange(day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond, day + 12 * kHour + 10,
+                                     kFinestSensorLevel)),
+            3u);
+  EXPECT_EQ(MostBucketRows(PlanRange(kMinTime, kMaxTime, kFinestSensorLevel)), 1u);  // the total
+  EXPECT_EQ(MostBucketRows(PlanRange(10, 20, kFinestSensorLevel)), 0u);              // raw only
+  // Every day back to the earliest representable time (1677): ~125,750 of them, no overflow.
+  std::uint64_t open = MostBucketRows(PlanRange(kMinTime, day, kFinestSensorLevel));
+  EXPECT_GT(open, 125'000u);
+  EXPECT_LT(open, 126'000u);
+}
+
 TEST(PlanSeries, AYearOfHoursIsOneRange) {
   std::vector<TimeNs> boundaries;
   for (TimeNs t = 0; t <= 365 * kDay; t += kHour) boundaries.push_back(t);
