@@ -23,6 +23,7 @@
 #include "core/rollup_deltas.h"
 #include "core/time_cover.h"
 #include "log/log.h"
+#include "storage/quick_readers.h"
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
 #include "storage/recent_buckets.h"
@@ -49,12 +50,6 @@ constexpr std::size_t kReadingsPerApplierJob = 16384;
 // Readings the applier may be behind the writer by: enough to keep both busy, little enough that a read waiting for
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
-
-// Most rows a statistics read answered on the calling thread may read (~30 µs here); a larger read goes to a reader
-// thread. A random range of the statistics benchmark reads ~100 (docs/performance.md). A series of more spans than
-// kQuickReadSpans goes there without being planned on the calling thread first (a year of hours is 8,760 spans).
-constexpr std::size_t kQuickReadRows = 256;
-constexpr std::size_t kQuickReadSpans = 64;
 
 // " VALUES(?, ?, ...), (?, ...)": `rows` rows of `columns` parameters.
 std::string ValuesClause(int rows, int columns) {
@@ -173,9 +168,8 @@ class SqliteStore final : public Store {
   }
   // Runs `job` once everything acknowledged before the call is committed (read-your-writes).
   void Read(StatsJob job);
-  // The answer to `query` read on the calling thread, when everything acknowledged is committed, a quick reader is
-  // free and the answer needs at most kQuickReadSpans spans and kQuickReadRows rows; empty otherwise (a reader
-  // thread answers then).
+  // The answer to `query` read on the calling thread, when everything acknowledged is committed and a quick reader
+  // takes it; empty otherwise (a reader thread answers then).
   std::optional<std::vector<Aggregate>> TryQuickRead(const SeriesQuery& query);
 
   // Work for the applier thread, run in order: insert readings, then perhaps commit, then start reads.
@@ -311,12 +305,7 @@ class SqliteStore final : public Store {
   std::thread writer_, syncer_, applier_;
   std::vector<std::thread> readers_;
 
-  // Connections for reads answered on the calling thread (an I/O thread): a small statistics read takes less time
-  // there than the two thread hand-offs to a reader thread and back add to it. They have no busy timeout: where a
-  // read on them would wait for a lock, it fails and goes to a reader thread instead.
-  std::mutex quick_mu_;
-  std::vector<std::unique_ptr<SqliteStatsReader>> idle_quick_readers_;  // GUARDED_BY(quick_mu_)
-  bool release_quick_snapshots_ = false;  // GUARDED_BY(quick_mu_): a checkpoint runs, hold no snapshot
+  std::unique_ptr<QuickReaders> quick_readers_;
 };
 
 void SqliteStore::PrepareStatements() {
@@ -362,10 +351,11 @@ void SqliteStore::Start() {
   CatchUpWithLog();
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
-  for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
+  unsigned reader_count = std::max(1u, options_.stats_readers);
+  for (unsigned i = 0; i < reader_count; ++i) {
     readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
-    idle_quick_readers_.push_back(std::make_unique<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
+  quick_readers_ = std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db", reader_count);
   // Named threads: `top -H` and profilers tell them apart.
   for (auto& reader : readers) {
     readers_.emplace_back([this, reader] {
@@ -528,26 +518,10 @@ std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuer
   // As Read(): every round applied when asked is committed, so the read sees every write acknowledged before.
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
   std::uint64_t committed = committed_rounds_.load(std::memory_order_acquire);
-  if (committed < asked_after || query.boundaries.size() > kQuickReadSpans + 1) return std::nullopt;
-  std::unique_ptr<SqliteStatsReader> reader;
-  {
-    std::lock_guard lock(quick_mu_);
-    if (idle_quick_readers_.empty()) return std::nullopt;
-    reader = std::move(idle_quick_readers_.back());
-    idle_quick_readers_.pop_back();
-  }
-  std::optional<std::vector<Aggregate>> answer;
-  try {
-    // Every commit moves committed_rounds_ on (stored once the commit is made): a snapshot taken after reading it
-    // holds at least what it counts, so one taken at the same count still holds all there is.
-    answer = reader->TryQueryAt(committed, query, kQuickReadRows);
-  } catch (const std::exception&) {
-    // Busy, or worse: a reader thread reads it again, waiting where it must, and reports what still fails.
-  }
-  std::lock_guard lock(quick_mu_);
-  if (release_quick_snapshots_) reader->ReleaseSnapshot();
-  idle_quick_readers_.push_back(std::move(reader));
-  return answer;
+  if (committed < asked_after) return std::nullopt;
+  // Every commit moves committed_rounds_ on (stored once the commit is made): a snapshot taken after reading it
+  // holds at least what it counts, so one taken at the same count still holds all there is.
+  return quick_readers_->TryQuery(committed, query);
 }
 
 void SqliteStore::Read(StatsJob job) {
@@ -1030,19 +1004,17 @@ void SqliteStore::Recount(const std::vector<RollupKey>& recounts,
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
 // applied so far are no longer needed.
 void SqliteStore::CheckpointAndRotateLog() {
-  // The checkpoint waits for every read to end: the quick readers' held snapshots end now, and the reads running
-  // end theirs when they are done, until the checkpoint is.
-  {
-    std::lock_guard lock(quick_mu_);
-    release_quick_snapshots_ = true;
-    for (auto& reader : idle_quick_readers_) reader->ReleaseSnapshot();
-  }
-  SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-  bool complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
-  checkpoint.Reset();
-  {
-    std::lock_guard lock(quick_mu_);
-    release_quick_snapshots_ = false;
+  // The checkpoint waits for every read to end, the quick readers' held snapshots too.
+  bool complete = false;
+  auto checkpoint = [&] {
+    SqliteStatement statement = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    complete = statement.Step() && statement.ColumnInt(0) == 0;
+    statement.Reset();
+  };
+  if (quick_readers_) {
+    quick_readers_->WithoutSnapshots(checkpoint);
+  } else {
+    checkpoint();  // catching up with the log at start, before the readers are opened
   }
   std::uint64_t applied_segment = log_->current()->id();
   Status rotated = log_->Rotate();
