@@ -1,5 +1,5 @@
 // Connections for statistics reads answered on the thread that asks (an I/O thread): a small read takes less time
-// there than the two thread hand-offs to a reader thread and back add to it (~27 µs here). A read too large for
+// there than the two thread hand-offs to a reader thread and back add to it (~25 µs here). A read too large for
 // them, or one that would wait for a lock, is refused: the caller hands it to a reader thread instead.
 #pragma once
 
