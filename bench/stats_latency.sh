@@ -5,8 +5,10 @@
 #   GET /api/stats           the original's statistics over everything
 #   GET /api/v1/stats        random ranges with millisecond edges, half for one sensor, half for all sensors
 # with 1 connection (latency alone) and with CONNECTIONS (default 16: latency under load), and prints p50/p99 of
-# each and the p99 ratios to GET /api, after one unmeasured pass over random ranges.
-#   bench/stats_latency.sh            READINGS=1000000 DURATION=10s CONNECTIONS=16 DATA_DIR=... (kept if given)
+# each and the p99 ratios to GET /api, after one unmeasured pass over random ranges. Each connection count runs
+# ROUNDS times (default 3) in turn, and the median of the rounds' ratios is printed: one run's p99 here is often
+# a hiccup of the machine's, for the reference as much as for the others.
+#   bench/stats_latency.sh  READINGS=1000000 DURATION=10s CONNECTIONS=16 ROUNDS=3 DATA_DIR=... (kept if given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -14,6 +16,7 @@ readings=${READINGS:-10000000}
 sensors=1000
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-16}
+rounds=${ROUNDS:-3}
 start=1600000000
 step_ms=60000
 
@@ -54,11 +57,18 @@ run() {
     "${p99[$name]}"
 }
 for c in 1 "$connections"; do
-  run "$c" "GET /api" "$base/api"
-  run "$c" "GET /api/stats" "$base/api/stats"
-  run "$c" "GET /api/v1/stats ranges" "$base" -s bench/range_stats.lua
+  for round in $(seq "$rounds"); do
+    run "$c" "GET /api" "$base/api"
+    run "$c" "GET /api/stats" "$base/api/stats"
+    run "$c" "GET /api/v1/stats ranges" "$base" -s bench/range_stats.lua
+    for name in "GET /api/stats" "GET /api/v1/stats ranges"; do
+      awk -v a="${p99[$name]}" -v b="${p99[GET /api]}" 'BEGIN {printf "%.2f\n", a / b}' \
+        >>"$work/ratios-$c-${name//[ \/]/_}"
+    done
+  done
   for name in "GET /api/stats" "GET /api/v1/stats ranges"; do
-    awk -v c="$c" -v n="$name" -v a="${p99[$name]}" -v b="${p99[GET /api]}" \
-      'BEGIN {printf "c=%-3s p99 %s / GET /api: %.2f\n", c, n, a / b}'
+    ratios="$work/ratios-$c-${name//[ \/]/_}"
+    printf "c=%-3s p99 %s / GET /api: median %s of %s\n" "$c" "$name" "$(median <"$ratios")" \
+      "$(paste -sd' ' "$ratios")"
   done
 done
