@@ -345,17 +345,18 @@ void SqliteStore::Start() {
   committed_latest_ =
       committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 
+  // Open before catching up with the log, whose checkpoint goes through them (no snapshot is held before a read).
+  quick_readers_ =
+      std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db", std::max(1u, options_.stats_readers));
   auto log = ReadingsLog::Open(options_.data_dir + "/log", options_.log_segment_bytes);
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
-  unsigned reader_count = std::max(1u, options_.stats_readers);
-  for (unsigned i = 0; i < reader_count; ++i) {
+  for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
     readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
   }
-  quick_readers_ = std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db", reader_count);
   // Named threads: `top -H` and profilers tell them apart.
   for (auto& reader : readers) {
     readers_.emplace_back([this, reader] {
@@ -1006,16 +1007,11 @@ void SqliteStore::Recount(const std::vector<RollupKey>& recounts,
 void SqliteStore::CheckpointAndRotateLog() {
   // The checkpoint waits for every read to end, the quick readers' held snapshots too.
   bool complete = false;
-  auto checkpoint = [&] {
-    SqliteStatement statement = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    complete = statement.Step() && statement.ColumnInt(0) == 0;
-    statement.Reset();
-  };
-  if (quick_readers_) {
-    quick_readers_->WithoutSnapshots(checkpoint);
-  } else {
-    checkpoint();  // catching up with the log at start, before the readers are opened
-  }
+  quick_readers_->WithoutSnapshots([&] {
+    SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
+    checkpoint.Reset();
+  });
   std::uint64_t applied_segment = log_->current()->id();
   Status rotated = log_->Rotate();
   if (!rotated.ok()) throw std::runtime_error(rotated.message());
