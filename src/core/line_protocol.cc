@@ -233,8 +233,8 @@ std::optional<TimeNs> PrecisionNanos(std::string_view name) {
   if (name == "u" || name == "us" || name == "\xC2\xB5s") return 1'000;
   if (name == "ms") return 1'000'000;
   if (name == "s") return kNanosPerSecond;
-  if (name == "m") return 60 * kNanosPerSecond;
-  if (name == "h") return 3600 * kNanosPerSecond;
+  if (name == "m") return kNanosPerMinute;
+  if (name == "h") return kNanosPerHour;
   return std::nullopt;
 }
 

@@ -19,8 +19,7 @@
 namespace telemetry {
 
 // Bucket widths, finest first; each divides the next.
-inline constexpr std::array<TimeNs, 4> kRollupWidths = {kNanosPerSecond, 60 * kNanosPerSecond,
-                                                        3600 * kNanosPerSecond, 86400 * kNanosPerSecond};
+inline constexpr std::array<TimeNs, 4> kRollupWidths = {kNanosPerSecond, kNanosPerMinute, kNanosPerHour, kNanosPerDay};
 inline constexpr int kRollupLevels = static_cast<int>(kRollupWidths.size());
 // The finest level kept per sensor. The all-sensors series also keeps seconds: its raw edges would otherwise hold
 // every sensor's readings of up to a minute, while a second of them costs one bucket write per second of writes.

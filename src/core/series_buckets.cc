@@ -36,8 +36,10 @@ StatusOr<TimeNs> ParseInterval(std::string_view text) {
                            "got \"" + std::string(text.substr(0, 32)) + "\"");
   };
   if (text.size() < 2) return invalid();
-  TimeNs unit = text.back() == 'm' ? kNanosPerMinute : text.back() == 'h' ? 60 * kNanosPerMinute
-                                                      : text.back() == 'd' ? kNanosPerDay : 0;
+  TimeNs unit = text.back() == 'm'   ? kNanosPerMinute
+                : text.back() == 'h' ? kNanosPerHour
+                : text.back() == 'd' ? kNanosPerDay
+                                     : 0;
   std::int64_t count = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size() - 1, count);
   if (unit == 0 || error != std::errc() || end != text.data() + text.size() - 1 || count <= 0 ||

@@ -1,7 +1,7 @@
 // The buckets of a time series: [from, to) cut into intervals, aligned to the epoch (UTC) or to local midnights of
 // a time zone, so that "daily" means the user's days, 23 or 25 hours long across DST changes.
 //
-//   SeriesBoundaries(from, to, 3600 * kNanosPerSecond, berlin, 10'000)  ->  hourly boundaries, Berlin days
+//   SeriesBoundaries(from, to, kNanosPerHour, berlin, 10'000)  ->  hourly boundaries, Berlin days
 #pragma once
 
 #include <cstddef>
@@ -15,9 +15,6 @@ class time_zone;
 }
 
 namespace telemetry {
-
-inline constexpr TimeNs kNanosPerMinute = 60 * kNanosPerSecond;
-inline constexpr TimeNs kNanosPerDay = 86400 * kNanosPerSecond;
 
 // Boundaries b0 < b1 < ... of the buckets covering [from, to), widened to whole buckets: bucket i is
 // [b_i, b_{i+1}).

@@ -14,6 +14,9 @@ namespace telemetry {
 using TimeNs = std::int64_t;
 
 inline constexpr TimeNs kNanosPerSecond = 1'000'000'000;
+inline constexpr TimeNs kNanosPerMinute = 60 * kNanosPerSecond;
+inline constexpr TimeNs kNanosPerHour = 3600 * kNanosPerSecond;
+inline constexpr TimeNs kNanosPerDay = 86400 * kNanosPerSecond;
 inline constexpr TimeNs kMinTime = std::numeric_limits<TimeNs>::min();
 inline constexpr TimeNs kMaxTime = std::numeric_limits<TimeNs>::max();
 

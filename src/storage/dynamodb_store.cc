@@ -411,7 +411,7 @@ class DynamoDbStore final : public Store {
     // The partition prefixes of the levels finer than an hour, made once (this runs for every bucket written).
     static const std::vector<std::string> kPrefixes = [] {
       std::vector<std::string> prefixes;
-      for (int level = 0; kRollupWidths[level] < 3600 * kNanosPerSecond; ++level) {
+      for (int level = 0; kRollupWidths[level] < kNanosPerHour; ++level) {
         prefixes.push_back(BucketPartition(level, 0, "").substr(0, 2 + std::to_string(level).size() + 1));
       }
       return prefixes;

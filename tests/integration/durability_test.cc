@@ -1,13 +1,13 @@
 // A 200 means durable: restarts keep everything, and kill -9 under concurrent load loses no acknowledged reading.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <thread>
 
 #include "http_client.h"
+#include "reading_body.h"
 #include "server_process.h"
 #include "temp_dir.h"
 #include "test_backend.h"
@@ -16,14 +16,9 @@ namespace telemetry {
 namespace {
 
 using testing::HttpClient;
+using testing::kExampleEpochSecond;
+using testing::ReadingBody;
 using testing::ServerProcess;
-
-constexpr long long kStart = 1633338000;  // 2021-10-04 09:00:00 UTC
-
-std::string ReadingAt(const std::string& sensor, long long second, long long value) {
-  return R"({"sensorID":")" + sensor + R"(","temperature":)" + std::to_string(value) + R"(,"time":)" +
-         std::to_string(kStart + second) + "}";
-}
 
 class Durability : public ::testing::TestWithParam<std::string> {
  protected:
@@ -34,15 +29,16 @@ TEST_P(Durability, ReadingsSurviveARestart) {
   {
     ServerProcess server(backend_.Args());
     HttpClient client(server.port());
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(client.Put("/api/temperature", ReadingAt("r", i, i)).status, 200);
+    for (int i = 0; i < 100; ++i) ASSERT_EQ(client.Put("/api/temperature", ReadingBody("r", i, i)).status, 200);
     server.Signal(SIGTERM);
     ASSERT_EQ(server.Wait(), 0);
   }
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
   EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":50,"Maximum":99,"Minimum":0})");  // mean 49.5 -> 50
-  EXPECT_EQ(client.Get("/api/v1/stats?sensorID=r&from=" + std::to_string(kStart + 10) + "&to=" +
-                       std::to_string(kStart + 20))
+  EXPECT_EQ(client
+                .Get("/api/v1/stats?sensorID=r&from=" + std::to_string(kExampleEpochSecond + 10) +
+                     "&to=" + std::to_string(kExampleEpochSecond + 20))
                 .body,
             R"({"count":10,"sum":145,"mean":14.5,"min":10,"max":19})");
 }
@@ -66,7 +62,7 @@ TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
         try {
           HttpClient client(server.port());
           for (int i = 0; i < kMaxPerWriter; ++i) {
-            if (client.Put("/api/temperature", ReadingAt("w" + std::to_string(w), i, i)).status != 200) return;
+            if (client.Put("/api/temperature", ReadingBody("w" + std::to_string(w), i, i)).status != 200) return;
             std::lock_guard lock(mu);
             acked[w] = i + 1;
             if (++total_acked == kKillAfterAcks) enough.notify_one();
@@ -94,15 +90,17 @@ TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
     ASSERT_GT(k, 0) << sensor;
     long long sum = k * (k - 1) / 2;
     // Every acknowledged reading is there, counted once, and the aggregates over them are exact.
-    std::string acked_range = client.Get("/api/v1/stats?sensorID=" + sensor + "&from=" + std::to_string(kStart) +
-                                         "&to=" + std::to_string(kStart + k))
-                                  .body;
+    std::string acked_range =
+        client
+            .Get("/api/v1/stats?sensorID=" + sensor + "&from=" + std::to_string(kExampleEpochSecond) +
+                 "&to=" + std::to_string(kExampleEpochSecond + k))
+            .body;
     EXPECT_EQ(testing::JsonField(acked_range, "count"), std::to_string(k)) << acked_range;
     EXPECT_EQ(testing::JsonField(acked_range, "sum"), std::to_string(sum)) << acked_range;
     EXPECT_EQ(testing::JsonField(acked_range, "min"), "0") << acked_range;
     EXPECT_EQ(testing::JsonField(acked_range, "max"), std::to_string(k - 1)) << acked_range;
     for (long long i = 0; i < k; ++i) {
-      ASSERT_EQ(client.Put("/api/temperature", ReadingAt(sensor, i, i + 1)).status, 409) << sensor << " #" << i;
+      ASSERT_EQ(client.Put("/api/temperature", ReadingBody(sensor, i, i + 1)).status, 409) << sensor << " #" << i;
     }
     // At most the one reading in flight at the kill went further.
     std::string all = client.Get("/api/v1/stats?sensorID=" + sensor).body;

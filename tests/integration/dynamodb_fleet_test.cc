@@ -11,6 +11,7 @@
 #include "dynamodb_local.h"
 #include "fault_proxy.h"
 #include "http_client.h"
+#include "reading_body.h"
 #include "server_process.h"
 #include "test_backend.h"
 
@@ -19,14 +20,9 @@ namespace {
 
 using testing::FaultProxy;
 using testing::HttpClient;
+using testing::kExampleEpochSecond;
+using testing::ReadingBody;
 using testing::ServerProcess;
-
-constexpr long long kStart = 1633338000;  // 2021-10-04 09:00:00 UTC
-
-std::string ReadingAt(const std::string& sensor, long long second, long long value) {
-  return R"({"sensorID":")" + sensor + R"(","temperature":)" + std::to_string(value) + R"(,"time":)" +
-         std::to_string(kStart + second) + "}";
-}
 
 // The readings a test stores, and the statistics they must give.
 struct Expected {
@@ -82,7 +78,8 @@ TEST(DynamoDbFleet, TwoProcessesOnOneTableKeepEveryStatisticExact) {
         for (int i = 0; i < kReadings; ++i) {
           if (i % 3 != 2 && i % 3 != process) continue;
           long long value = (sensor * 37 + i * 11) % 101 - 50;
-          testing::HttpResponse answer = client.Put("/api/temperature", ReadingAt("s" + std::to_string(sensor), i, value));
+          testing::HttpResponse answer =
+              client.Put("/api/temperature", ReadingBody("s" + std::to_string(sensor), i, value));
           EXPECT_EQ(answer.status, 200) << answer.body;
         }
       });
@@ -106,8 +103,10 @@ TEST(DynamoDbFleet, TwoProcessesOnOneTableKeepEveryStatisticExact) {
     for (int sensor = 0; sensor < kSensors; ++sensor) {
       for (int i = 10; i < 100; ++i) middle.Add((sensor * 37 + i * 11) % 101 - 50);
     }
-    ExpectStats(client, "?from=" + std::to_string(kStart + 9) + ".5&to=" + std::to_string(kStart + 99) + ".5",
-                middle);
+    ExpectStats(
+        client,
+        "?from=" + std::to_string(kExampleEpochSecond + 9) + ".5&to=" + std::to_string(kExampleEpochSecond + 99) + ".5",
+        middle);
   }
 }
 
@@ -126,7 +125,7 @@ TEST(DynamoDbFleet, ThrottlingErrorsAndLostAnswersNeitherLoseNorDoubleCount) {
     writers.emplace_back([&, w] {
       HttpClient client(server.port());
       for (int i = 0; i < kReadings; ++i) {
-        std::string reading = ReadingAt("f" + std::to_string(w), i, i * (w + 1));
+        std::string reading = ReadingBody("f" + std::to_string(w), i, i * (w + 1));
         EXPECT_EQ(PutUntilStored(client, reading), 200) << "f" << w << " #" << i;
         // Sent again, as a client does that did not see the answer: still counted once.
         if (i % 5 == 0) {
@@ -159,10 +158,10 @@ TEST(DynamoDbFleet, ThrottlingPastTheRetryBudgetIs503WithRetryAfterAndLosesNothi
   args.insert(args.end(), {"--dynamodb-max-attempts", "2"});
   ServerProcess server(args);
   HttpClient client(server.port());
-  ASSERT_EQ(client.Put("/api/temperature", ReadingAt("t", 1, 5)).status, 200);
+  ASSERT_EQ(client.Put("/api/temperature", ReadingBody("t", 1, 5)).status, 200);
 
   proxy.SetFaults({.throttle = 1.0});
-  testing::HttpResponse refused = client.Put("/api/temperature", ReadingAt("t", 2, 7));
+  testing::HttpResponse refused = client.Put("/api/temperature", ReadingBody("t", 2, 7));
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(refused.Header("retry-after"), "1");
   EXPECT_NE(refused.body.find(R"("code":"unavailable")"), std::string::npos) << refused.body;
@@ -171,7 +170,7 @@ TEST(DynamoDbFleet, ThrottlingPastTheRetryBudgetIs503WithRetryAfterAndLosesNothi
   EXPECT_EQ(client.Get("/api").status, 200);  // the health check does not depend on DynamoDB
 
   proxy.SetFaults({});
-  EXPECT_EQ(client.Put("/api/temperature", ReadingAt("t", 2, 7)).status, 200);
+  EXPECT_EQ(client.Put("/api/temperature", ReadingBody("t", 2, 7)).status, 200);
   EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":6,"Maximum":7,"Minimum":5})");
 }
 

@@ -7,6 +7,7 @@
 
 #include "gzip.h"
 #include "http_client.h"
+#include "reading_body.h"
 #include "run_command.h"
 #include "server_process.h"
 #include "temp_dir.h"
@@ -17,9 +18,9 @@ namespace {
 
 using testing::HttpClient;
 using testing::HttpResponse;
+using testing::kExampleEpochSecond;
 using testing::ServerProcess;
 
-constexpr long long kStart = 1633338000;  // 2021-10-04 09:00:00 UTC
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class IngestTest : public ::testing::TestWithParam<std::string> {
@@ -74,7 +75,7 @@ TEST_P(IngestTest, NdjsonAndGzipBodies) {
   std::string ndjson;
   for (int i = 0; i < readings; ++i) {
     ndjson += R"({"sensorID":"n)" + std::to_string(i % 10) + R"(","temperature":)" + std::to_string(i % 50) +
-              R"(,"time":)" + std::to_string(kStart + i) + "}\r\n";
+              R"(,"time":)" + std::to_string(kExampleEpochSecond + i) + "}\r\n";
     if (i % 100 == 0) ndjson += "\n";  // blank lines are skipped
   }
   ndjson += "{not json\n";
@@ -188,7 +189,7 @@ TEST_P(IngestTest, TheInfluxCliImportsIntoTelemetryd) {
     std::ofstream file(path);
     file << "# DML\n# CONTEXT-DATABASE: telemetry\n";
     for (int i = 0; i < 500; ++i) {
-      file << "temperature,sensorID=cli" << i % 5 << " value=" << i % 30 << " " << kStart + i << "\n";
+      file << "temperature,sensorID=cli" << i % 5 << " value=" << i % 30 << " " << kExampleEpochSecond + i << "\n";
     }
   }
   std::string output;

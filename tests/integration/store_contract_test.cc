@@ -18,8 +18,6 @@
 namespace telemetry {
 namespace {
 
-constexpr TimeNs kMinute = 60 * kNanosPerSecond;
-
 using testing::StatsOf;
 using testing::WriteAll;
 
@@ -107,7 +105,7 @@ TEST_P(StoreContractTest, AnswersAnyRangeExactly) {
                                           readings.begin() + std::min(readings.size(), start + 40)));
   }
   std::mt19937_64 random(3);
-  std::uniform_int_distribution<TimeNs> when(-kMinute, 65 * kMinute);
+  std::uniform_int_distribution<TimeNs> when(-kNanosPerMinute, 65 * kNanosPerMinute);
   for (int q = 0; q < 40; ++q) {
     TimeNs a = when(random), b = when(random);
     StatsQuery query{q % 2 ? std::optional<std::string>("odd") : std::nullopt, std::min(a, b), std::max(a, b)};
@@ -142,7 +140,8 @@ TEST_P(StoreContractTest, ConcurrentWritersKeepEveryAggregateExact) {
         std::vector<Reading> batch;
         for (int j = i; j < i + 6; ++j) {
           // Writers 0/1 and 2/3 send the same readings: every reading is sent twice, to different instances.
-          batch.push_back({"s" + std::to_string(j % 5), (w / 2) * kMinute * 100 + j * kNanosPerSecond, double(j)});
+          batch.push_back(
+              {"s" + std::to_string(j % 5), (w / 2) * kNanosPerMinute * 100 + j * kNanosPerSecond, double(j)});
         }
         WriteAll(store, batch);
       }

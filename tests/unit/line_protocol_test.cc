@@ -101,8 +101,8 @@ TEST(LineProtocol, PrecisionNames) {
   EXPECT_EQ(PrecisionNanos("us"), TimeNs{1000});
   EXPECT_EQ(PrecisionNanos("ms"), TimeNs{1000000});
   EXPECT_EQ(PrecisionNanos("s"), kNanosPerSecond);
-  EXPECT_EQ(PrecisionNanos("m"), 60 * kNanosPerSecond);
-  EXPECT_EQ(PrecisionNanos("h"), 3600 * kNanosPerSecond);
+  EXPECT_EQ(PrecisionNanos("m"), kNanosPerMinute);
+  EXPECT_EQ(PrecisionNanos("h"), kNanosPerHour);
   EXPECT_FALSE(PrecisionNanos("d").has_value());
 }
 

@@ -15,8 +15,6 @@
 namespace telemetry {
 namespace {
 
-constexpr TimeNs kMinute = 60 * kNanosPerSecond;
-
 // The pool alone: a read of up to kMaxSpans spans is answered and one more is refused; a connection keeps its
 // snapshot between reads (a checkpoint cannot truncate the WAL past it) except while WithoutSnapshots runs, and a
 // checkpoint that throws does not leave the pool letting every snapshot go.
@@ -27,18 +25,19 @@ TEST(QuickReaders, AnswerSmallReadsAndLetTheirSnapshotsGoForACheckpointOnly) {
     options.data_dir = dir.path();
     auto store = OpenSqliteStore(options);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    testing::WriteAll(**store, {{"a", kMinute, 1}, {"a", 2 * kMinute, 3}});
+    testing::WriteAll(**store, {{"a", kNanosPerMinute, 1}, {"a", 2 * kNanosPerMinute, 3}});
   }
   QuickReaders quick(dir.path() + "/telemetry.db", 1);
   std::vector<TimeNs> minutes;
-  for (std::size_t i = 0; i <= QuickReaders::kMaxSpans; ++i) minutes.push_back(static_cast<TimeNs>(i) * kMinute);
+  for (std::size_t i = 0; i <= QuickReaders::kMaxSpans; ++i)
+    minutes.push_back(static_cast<TimeNs>(i) * kNanosPerMinute);
   std::optional<std::vector<Aggregate>> answer = quick.TryQuery(1, SeriesQuery{"a", minutes});
   ASSERT_TRUE(answer.has_value());
   ASSERT_EQ(answer->size(), QuickReaders::kMaxSpans);
   EXPECT_EQ((*answer)[0].count, 0);
   EXPECT_EQ((*answer)[1].count, 1);
   EXPECT_EQ((*answer)[2].max, 3);
-  minutes.push_back(minutes.back() + kMinute);
+  minutes.push_back(minutes.back() + kNanosPerMinute);
   EXPECT_FALSE(quick.TryQuery(1, SeriesQuery{"a", minutes}).has_value());
 
   SqliteDatabase writer(dir.path() + "/telemetry.db");
@@ -51,7 +50,7 @@ TEST(QuickReaders, AnswerSmallReadsAndLetTheirSnapshotsGoForACheckpointOnly) {
     checkpoint.Reset();
     return complete;
   };
-  auto small_read = [&] { ASSERT_TRUE(quick.TryQuery(1, SeriesQuery{"a", {0, 3 * kMinute}}).has_value()); };
+  auto small_read = [&] { ASSERT_TRUE(quick.TryQuery(1, SeriesQuery{"a", {0, 3 * kNanosPerMinute}}).has_value()); };
   EXPECT_FALSE(write_and_checkpoint()) << "the snapshot of the reads above is held";
   bool complete = false;
   quick.WithoutSnapshots([&] {

@@ -8,8 +8,6 @@
 namespace telemetry {
 namespace {
 
-constexpr TimeNs kMinute = 60 * kNanosPerSecond;
-
 // The same readings folded into a plain ordered map, bucket by bucket: what RollupDeltas must equal.
 using Reference = std::map<RollupKey, Aggregate>;
 
@@ -37,7 +35,7 @@ TEST(RollupDeltas, MatchBucketByBucketFoldingInKeyOrder) {
   // Series beyond the cursor range too, and sensors that alternate, so that cursors both hit and miss.
   std::vector<std::int64_t> series = {0, 1, 2, 3, 77, std::int64_t{1} << 40};
   std::uniform_int_distribution<std::size_t> which(0, series.size() - 1);
-  std::uniform_int_distribution<TimeNs> when(-3 * 24 * 60 * kMinute, 3 * 24 * 60 * kMinute);
+  std::uniform_int_distribution<TimeNs> when(-3 * 24 * 60 * kNanosPerMinute, 3 * 24 * 60 * kNanosPerMinute);
   std::uniform_int_distribution<int> value(-100, 100);
   for (int round = 0; round < 3; ++round) {
     for (int i = 0; i < 20000; ++i) {
@@ -62,12 +60,12 @@ TEST(RollupDeltas, MatchBucketByBucketFoldingInKeyOrder) {
 
 TEST(RollupDeltas, ClearForgetsEverything) {
   RollupDeltas deltas;
-  deltas.AddReading(1, kFinestSensorLevel, kMinute, 5);
+  deltas.AddReading(1, kFinestSensorLevel, kNanosPerMinute, 5);
   deltas.Clear();
   EXPECT_TRUE(deltas.empty());
-  deltas.AddReading(1, kFinestSensorLevel, kMinute, 7);  // the series' cursors must not reach a forgotten entry
+  deltas.AddReading(1, kFinestSensorLevel, kNanosPerMinute, 7);  // the series' cursors must not reach a forgotten entry
   Reference reference;
-  AddToReference(reference, 1, kFinestSensorLevel, kMinute, 7);
+  AddToReference(reference, 1, kFinestSensorLevel, kNanosPerMinute, 7);
   ExpectEqual(deltas.Take(), reference);
 }
 

@@ -8,10 +8,6 @@
 namespace telemetry {
 namespace {
 
-constexpr TimeNs kMinute = 60 * kNanosPerSecond;
-constexpr TimeNs kHour = 60 * kMinute;
-constexpr TimeNs kDay = 24 * kHour;
-
 // Every instant in [from, to) must be covered exactly once by the plan's raw spans and buckets.
 void ExpectExactCover(TimeNs from, TimeNs to, int finest_level = kFinestSensorLevel) {
   RangePlan plan = PlanRange(from, to, finest_level);
@@ -47,15 +43,15 @@ TEST(PlanRange, EverythingIsTheTotal) {
 }
 
 TEST(PlanRange, UsesTheCoarsestBucketsThatFit) {
-  TimeNs day = 19000 * kDay;
-  RangePlan plan =
-      PlanRange(day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond, day + 12 * kHour + 10, kFinestSensorLevel);
-  EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond,
-                                              day + 9 * kHour + 59 * kMinute},
-                                             {day + 12 * kHour, day + 12 * kHour + 10}}));
+  TimeNs day = 19000 * kNanosPerDay;
+  RangePlan plan = PlanRange(day + 9 * kNanosPerHour + 58 * kNanosPerMinute + 30 * kNanosPerSecond,
+                             day + 12 * kNanosPerHour + 10, kFinestSensorLevel);
+  EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{day + 9 * kNanosPerHour + 58 * kNanosPerMinute + 30 * kNanosPerSecond,
+                                              day + 9 * kNanosPerHour + 59 * kNanosPerMinute},
+                                             {day + 12 * kNanosPerHour, day + 12 * kNanosPerHour + 10}}));
   ASSERT_EQ(plan.buckets.size(), 2u);
-  EXPECT_EQ(plan.buckets[0], (BucketSpan{1, day + 9 * kHour + 59 * kMinute, day + 10 * kHour}));
-  EXPECT_EQ(plan.buckets[1], (BucketSpan{2, day + 10 * kHour, day + 12 * kHour}));
+  EXPECT_EQ(plan.buckets[0], (BucketSpan{1, day + 9 * kNanosPerHour + 59 * kNanosPerMinute, day + 10 * kNanosPerHour}));
+  EXPECT_EQ(plan.buckets[1], (BucketSpan{2, day + 10 * kNanosPerHour, day + 12 * kNanosPerHour}));
 }
 
 TEST(PlanRange, ASubMinuteRangeIsReadRaw) {
@@ -69,24 +65,24 @@ TEST(PlanRange, AllSensorsUseSecondsSoTheirRawEdgesAreUnderASecond) {
   RangePlan plan = PlanRange(kNanosPerSecond / 2, 150 * kNanosPerSecond + 7, kFinestAllSensorsLevel);
   EXPECT_EQ(plan.raw, (std::vector<TimeSpan>{{kNanosPerSecond / 2, kNanosPerSecond},
                                              {150 * kNanosPerSecond, 150 * kNanosPerSecond + 7}}));
-  EXPECT_EQ(plan.buckets, (std::vector<BucketSpan>{{0, kNanosPerSecond, kMinute},
-                                                   {0, 2 * kMinute, 150 * kNanosPerSecond},
-                                                   {1, kMinute, 2 * kMinute}}));
+  EXPECT_EQ(plan.buckets, (std::vector<BucketSpan>{{0, kNanosPerSecond, kNanosPerMinute},
+                                                   {0, 2 * kNanosPerMinute, 150 * kNanosPerSecond},
+                                                   {1, kNanosPerMinute, 2 * kNanosPerMinute}}));
 }
 
 TEST(PlanRange, CoversRandomRangesExactly) {
   std::mt19937_64 random(42);
-  std::uniform_int_distribution<TimeNs> offset(0, 400 * kDay);
+  std::uniform_int_distribution<TimeNs> offset(0, 400 * kNanosPerDay);
   for (int i = 0; i < 5000; ++i) {
-    TimeNs a = offset(random) - 200 * kDay, b = offset(random) - 200 * kDay;
-    if (i % 4 == 0) a = FloorTo(a, kHour);
-    if (i % 5 == 0) b = FloorTo(b, kMinute);
+    TimeNs a = offset(random) - 200 * kNanosPerDay, b = offset(random) - 200 * kNanosPerDay;
+    if (i % 4 == 0) a = FloorTo(a, kNanosPerHour);
+    if (i % 5 == 0) b = FloorTo(b, kNanosPerMinute);
     ExpectExactCover(std::min(a, b), std::max(a, b), i % 2 ? kFinestSensorLevel : kFinestAllSensorsLevel);
   }
 }
 
 TEST(PlanRange, BoundsTheWorkByTheLengthOfTheRangeNotItsReadings) {
-  RangePlan plan = PlanRange(7, 3650 * kDay + 7, kFinestAllSensorsLevel);  // ten years
+  RangePlan plan = PlanRange(7, 3650 * kNanosPerDay + 7, kFinestAllSensorsLevel);  // ten years
   EXPECT_LE(plan.raw.size(), 2u);
   EXPECT_LE(plan.buckets.size(), 2u * (kRollupLevels - 1) + 1);
   ExpectExactCover(kMinTime, 5);
@@ -95,7 +91,7 @@ TEST(PlanRange, BoundsTheWorkByTheLengthOfTheRangeNotItsReadings) {
 
 // A range open at one end is read from the coarsest buckets out to that end, never from raw readings.
 TEST(PlanRange, AnOpenEndIsReadFromBuckets) {
-  TimeNs day = 19000 * kDay;
+  TimeNs day = 19000 * kNanosPerDay;
   RangePlan before = PlanRange(kMinTime, day + 5, kFinestSensorLevel);
   EXPECT_EQ(before.raw, (std::vector<TimeSpan>{{day, day + 5}}));
   ASSERT_EQ(before.buckets.size(), 1u);
@@ -108,10 +104,10 @@ TEST(PlanRange, AnOpenEndIsReadFromBuckets) {
 }
 
 TEST(PlanRange, CountsTheMostRowsItsBucketsHold) {
-  TimeNs day = 19000 * kDay;
+  TimeNs day = 19000 * kNanosPerDay;
   // A minute of the first hour, then two hours (the raw edges are not counted).
-  EXPECT_EQ(MostBucketRows(PlanRange(day + 9 * kHour + 58 * kMinute + 30 * kNanosPerSecond, day + 12 * kHour + 10,
-                                     kFinestSensorLevel)),
+  EXPECT_EQ(MostBucketRows(PlanRange(day + 9 * kNanosPerHour + 58 * kNanosPerMinute + 30 * kNanosPerSecond,
+                                     day + 12 * kNanosPerHour + 10, kFinestSensorLevel)),
             3u);
   EXPECT_EQ(MostBucketRows(PlanRange(kMinTime, kMaxTime, kFinestSensorLevel)), 1u);  // the total
   EXPECT_EQ(MostBucketRows(PlanRange(10, 20, kFinestSensorLevel)), 0u);              // raw only
@@ -123,26 +119,26 @@ TEST(PlanRange, CountsTheMostRowsItsBucketsHold) {
 
 TEST(PlanSeries, AYearOfHoursIsOneRange) {
   std::vector<TimeNs> boundaries;
-  for (TimeNs t = 0; t <= 365 * kDay; t += kHour) boundaries.push_back(t);
+  for (TimeNs t = 0; t <= 365 * kNanosPerDay; t += kNanosPerHour) boundaries.push_back(t);
   RangePlan plan = PlanSeries(boundaries, kFinestSensorLevel);
   ASSERT_EQ(plan.buckets.size(), 1u);
-  EXPECT_EQ(plan.buckets[0], (BucketSpan{2, 0, 365 * kDay}));
+  EXPECT_EQ(plan.buckets[0], (BucketSpan{2, 0, 365 * kNanosPerDay}));
   EXPECT_TRUE(plan.raw.empty());
   EXPECT_EQ(SpanIndex(boundaries, 0), 0u);
-  EXPECT_EQ(SpanIndex(boundaries, kHour - 1), 0u);
-  EXPECT_EQ(SpanIndex(boundaries, kHour), 1u);
-  EXPECT_EQ(SpanIndex(boundaries, 365 * kDay - 1), 365u * 24 - 1);
+  EXPECT_EQ(SpanIndex(boundaries, kNanosPerHour - 1), 0u);
+  EXPECT_EQ(SpanIndex(boundaries, kNanosPerHour), 1u);
+  EXPECT_EQ(SpanIndex(boundaries, 365 * kNanosPerDay - 1), 365u * 24 - 1);
 }
 
 // Every bucket and raw span of the merged plan lies within one span, and together they cover every span exactly.
 TEST(PlanSeries, EveryPieceLiesInOneSpanAndTheSpansAreCovered) {
   std::mt19937_64 random(7);
   for (int round = 0; round < 300; ++round) {
-    std::vector<TimeNs> boundaries{std::uniform_int_distribution<TimeNs>(-5 * kDay, 5 * kDay)(random)};
+    std::vector<TimeNs> boundaries{std::uniform_int_distribution<TimeNs>(-5 * kNanosPerDay, 5 * kNanosPerDay)(random)};
     int spans = std::uniform_int_distribution<int>(1, 40)(random);
     for (int i = 0; i < spans; ++i) {
-      TimeNs step = round % 3 == 0 ? kDay + (i % 2 ? kHour : -kHour)  // DST-like days
-                                   : std::uniform_int_distribution<TimeNs>(1, 3 * kHour)(random);
+      TimeNs step = round % 3 == 0 ? kNanosPerDay + (i % 2 ? kNanosPerHour : -kNanosPerHour)  // DST-like days
+                                   : std::uniform_int_distribution<TimeNs>(1, 3 * kNanosPerHour)(random);
       boundaries.push_back(boundaries.back() + step);
     }
     int finest = round % 2 ? kFinestSensorLevel : kFinestAllSensorsLevel;

@@ -24,8 +24,6 @@
 namespace telemetry {
 namespace {
 
-constexpr TimeNs kMinute = 60 * kNanosPerSecond;
-
 std::unique_ptr<Store> Open(const std::string& dir,
                             std::chrono::milliseconds commit_interval = SqliteStoreOptions().commit_interval) {
   SqliteStoreOptions options;
@@ -43,13 +41,13 @@ TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   testing::TempDir dir;
   {
     auto store = Open(dir.path());
-    WriteAll(*store, {{"a", 1, 10}, {"a", 2 * kMinute, 30}});
+    WriteAll(*store, {{"a", 1, 10}, {"a", 2 * kNanosPerMinute, 30}});
   }
   auto store = Open(dir.path());
   Aggregate total = StatsOf(*store);
   EXPECT_EQ(total.count, 2);
   EXPECT_EQ(total.Sum(), 40);
-  EXPECT_EQ(StatsOf(*store, {"a", 0, kMinute}).count, 1);
+  EXPECT_EQ(StatsOf(*store, {"a", 0, kNanosPerMinute}).count, 1);
   EXPECT_EQ(WriteAll(*store, {{"a", 1, 10}}), (std::vector<WriteOutcome>{WriteOutcome::kDuplicate}));
 }
 
@@ -64,13 +62,13 @@ TEST(SqliteStore, ReplaysReadingsThatOnlyReachedTheLog) {
     auto log = ReadingsLog::Open(dir.path() + "/log");
     ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
     (*log)->Append({"b", 5, 20});
-    (*log)->Append({"a", 2 * kMinute, 30});
+    (*log)->Append({"a", 2 * kNanosPerMinute, 30});
     ASSERT_TRUE((*log)->Write().ok());
   }
   auto store = Open(dir.path());
   EXPECT_EQ(StatsOf(*store).count, 3);
   EXPECT_EQ(StatsOf(*store, {"a", kMinTime, kMaxTime}).Sum(), 40);
-  EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, kMinute}).count, 2);
+  EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, kNanosPerMinute}).count, 2);
 }
 
 // Readings later than their sensor's latest are inserted in groups without a check of their own; everything else
@@ -82,12 +80,12 @@ TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
     auto store = Open(dir.path());
     std::vector<Reading> readings;
     // 600 new readings: one statement of 512, two of 32 and 24 of one (see kRowsPerStatement).
-    for (int i = 1; i <= 600; ++i) readings.push_back({"a", i * kMinute, double(i)});
-    readings.push_back({"a", 5 * kMinute, 5});       // the same as one in the inserted group
-    readings.push_back({"a", 550 * kMinute, 9});     // another value than one still waiting
-    readings.push_back({"a", 600 * kMinute, 600});   // the same as one still waiting
-    readings.push_back({"a", 30 * kMinute + 1, 7});  // late, new
-    readings.push_back({"b", 1 * kMinute, 1});       // another sensor's own order
+    for (int i = 1; i <= 600; ++i) readings.push_back({"a", i * kNanosPerMinute, double(i)});
+    readings.push_back({"a", 5 * kNanosPerMinute, 5});       // the same as one in the inserted group
+    readings.push_back({"a", 550 * kNanosPerMinute, 9});     // another value than one still waiting
+    readings.push_back({"a", 600 * kNanosPerMinute, 600});   // the same as one still waiting
+    readings.push_back({"a", 30 * kNanosPerMinute + 1, 7});  // late, new
+    readings.push_back({"b", 1 * kNanosPerMinute, 1});       // another sensor's own order
     std::vector<WriteOutcome> expected(600, kStored);
     expected.insert(expected.end(), {kDuplicate, kConflict, kDuplicate, kStored, kStored});
     EXPECT_EQ(WriteAll(*store, readings), expected);
@@ -95,11 +93,11 @@ TEST(SqliteStore, TellsNewDuplicateAndConflictingReadingsWhetherInOrderOrNot) {
   }
   // After a reopen the latest times come from the file.
   auto store = Open(dir.path());
-  EXPECT_EQ(
-      WriteAll(
-          *store,
-          {{"a", 600 * kMinute, 41}, {"a", 601 * kMinute, 41}, {"b", 1 * kMinute, 1}, {"b", 30 * kNanosPerSecond, 2}}),
-      (std::vector<WriteOutcome>{kConflict, kStored, kDuplicate, kStored}));
+  EXPECT_EQ(WriteAll(*store, {{"a", 600 * kNanosPerMinute, 41},
+                              {"a", 601 * kNanosPerMinute, 41},
+                              {"b", 1 * kNanosPerMinute, 1},
+                              {"b", 30 * kNanosPerSecond, 2}}),
+            (std::vector<WriteOutcome>{kConflict, kStored, kDuplicate, kStored}));
   Aggregate a = StatsOf(*store, {"a", kMinTime, kMaxTime});
   EXPECT_EQ(a.count, 602);
   EXPECT_EQ(a.Sum(), 600 * 601 / 2 + 7 + 41);
@@ -260,7 +258,8 @@ TEST(SqliteStore, SensorRangesAndSeriesAreExactOnSparseLevels) {
   // Cadences: every 7 s (dense minutes), every 52 min (alone in its minute, sometimes sharing an hour), every
   // 20-100 s at random.
   for (int i = 0; i < 1500; ++i) all.push_back({"dense", start + i * 7 * kNanosPerSecond, double(i % 23) - 5});
-  for (int i = 0; i < 300; ++i) all.push_back({"sparse", start + i * 52 * kMinute + i % 13, double(i % 17) / 4});
+  for (int i = 0; i < 300; ++i)
+    all.push_back({"sparse", start + i * 52 * kNanosPerMinute + i % 13, double(i % 17) / 4});
   TimeNs t = start;
   for (int i = 0; i < 800; ++i) {
     t += (20 + static_cast<TimeNs>(random() % 81)) * kNanosPerSecond;
@@ -279,19 +278,19 @@ TEST(SqliteStore, SensorRangesAndSeriesAreExactOnSparseLevels) {
   std::vector<Reading> stored;
   auto check = [&](Store& store) {
     for (const std::string sensor : {"dense", "sparse", "jittery", "steady"}) {
-      TimeNs last = start + 300 * 52 * kMinute;
-      std::uniform_int_distribution<TimeNs> when(start - kMinute, last);
+      TimeNs last = start + 300 * 52 * kNanosPerMinute;
+      std::uniform_int_distribution<TimeNs> when(start - kNanosPerMinute, last);
       for (int q = 0; q < 40; ++q) {
         TimeNs a = when(random), b = when(random);
         if (q % 2 == 0) {  // whole minutes: minute and hour buckets and no raw edge
-          a = a / kMinute * kMinute;
-          b = b / kMinute * kMinute;
+          a = a / kNanosPerMinute * kNanosPerMinute;
+          b = b / kNanosPerMinute * kNanosPerMinute;
         }
         TimeNs from = std::min(a, b), to = std::max(a, b);
         ExpectSame(StatsOf(store, {sensor, from, to}), BruteForce(stored, sensor, from, to),
                    sensor + " " + std::to_string(from) + ".." + std::to_string(to));
       }
-      for (TimeNs width : {kMinute, 5 * kMinute, 60 * kMinute}) {
+      for (TimeNs width : {kNanosPerMinute, 5 * kNanosPerMinute, 60 * kNanosPerMinute}) {
         std::vector<TimeNs> boundaries;
         for (TimeNs edge = start / width * width; edge <= last + width; edge += width) boundaries.push_back(edge);
         std::vector<Aggregate> series = SeriesOf(store, sensor, boundaries);
@@ -317,7 +316,7 @@ TEST(SqliteStore, SensorRangesAndSeriesAreExactOnSparseLevels) {
     // A sensor that reports in order every 52 minutes, its stream split by the reopenings.
     std::vector<Reading> steady;
     for (int i = opening * 100; i < opening * 100 + 100; ++i) {
-      steady.push_back({"steady", start + i * 52 * kMinute + kNanosPerSecond, double(i % 11)});
+      steady.push_back({"steady", start + i * 52 * kNanosPerMinute + kNanosPerSecond, double(i % 11)});
     }
     for (std::size_t i = 0; i < steady.size(); i += 25) {
       std::vector<Reading> batch(steady.begin() + i, steady.begin() + i + 25);
@@ -348,16 +347,16 @@ TEST(SqliteStore, ASecondReadingJoinsALoneOneItsWriterForgot) {
   {
     auto store = Open(dir.path());
     WriteAll(*store, {{"a", minute + 5 * kNanosPerSecond, 1}});
-    for (int later = 1; later <= 5; ++later) WriteAll(*store, {{"a", minute + later * 7 * kMinute, 100}});
+    for (int later = 1; later <= 5; ++later) WriteAll(*store, {{"a", minute + later * 7 * kNanosPerMinute, 100}});
     WriteAll(*store, {{"a", minute + 9 * kNanosPerSecond, 2}});  // joins the first
     WriteAll(*store, {{"b", minute + 7 * kNanosPerSecond, 10}});
   }
   auto store = Open(dir.path());
   WriteAll(*store, {{"b", minute + 8 * kNanosPerSecond, 20}});  // after a reopening
-  Aggregate a = StatsOf(*store, {"a", minute, minute + kMinute});
+  Aggregate a = StatsOf(*store, {"a", minute, minute + kNanosPerMinute});
   EXPECT_EQ(a.count, 2);
   EXPECT_EQ(a.Sum(), 3);
-  Aggregate b = StatsOf(*store, {"b", minute, minute + kMinute});
+  Aggregate b = StatsOf(*store, {"b", minute, minute + kNanosPerMinute});
   EXPECT_EQ(b.count, 2);
   EXPECT_EQ(b.Sum(), 30);
   EXPECT_EQ(b.min, 10);
@@ -373,7 +372,7 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
   const TimeNs day = 1'633'305'600 * kNanosPerSecond;  // a UTC midnight
   std::vector<Reading> readings;
   for (int i = 0; i < 1000; ++i) readings.push_back({"busy", day + 5 * kNanosPerSecond + i * 1'000'000, double(i)});
-  for (int i = 0; i < 60; ++i) readings.push_back({"calm", day + i * 61 * kMinute, double(i % 7)});
+  for (int i = 0; i < 60; ++i) readings.push_back({"calm", day + i * 61 * kNanosPerMinute, double(i % 7)});
   {
     auto store = Open(dir.path());
     WriteAll(*store, readings);
@@ -404,11 +403,11 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
   expect_exact(try_query(std::nullopt, second_from, second_to, 2000), std::nullopt, second_from, second_to,
                "all raw edge");
   // Two and a half days of a sparse sensor: its minutes and hours are row-less runs, read a reading at a time.
-  TimeNs calm_from = day + 7 * kMinute + 3, calm_to = day + 60 * 61 * kMinute - 11 * kMinute;
+  TimeNs calm_from = day + 7 * kNanosPerMinute + 3, calm_to = day + 60 * 61 * kNanosPerMinute - 11 * kNanosPerMinute;
   expect_exact(try_query("calm", calm_from, calm_to, 256), "calm", calm_from, calm_to, "calm");
   // Ten years of days, or a range open at one end: refused from the plan alone, without reading.
-  EXPECT_FALSE(try_query("calm", day - 3650 * 24 * 60 * kMinute, day + kMinute, 256).has_value());
-  EXPECT_FALSE(try_query("calm", kMinTime, day + kMinute, 256).has_value());
+  EXPECT_FALSE(try_query("calm", day - 3650 * 24 * 60 * kNanosPerMinute, day + kNanosPerMinute, 256).has_value());
+  EXPECT_FALSE(try_query("calm", kMinTime, day + kNanosPerMinute, 256).has_value());
   expect_exact(try_query("calm", kMinTime, kMaxTime, 256), "calm", kMinTime, kMaxTime, "whole series");
   // The store answers what its quick readers give up on from a reader thread, as exactly. (Its start checkpoints
   // the store, which waits for every snapshot held.)
@@ -416,8 +415,8 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
   auto store = Open(dir.path());
   ExpectSame(StatsOf(*store, {"busy", edge_from, edge_to}), BruteForce(readings, "busy", edge_from, edge_to),
              "store, busy raw edge");
-  ExpectSame(StatsOf(*store, {"calm", kMinTime, day + kMinute}), BruteForce(readings, "calm", kMinTime, day + kMinute),
-             "store, open start");
+  ExpectSame(StatsOf(*store, {"calm", kMinTime, day + kNanosPerMinute}),
+             BruteForce(readings, "calm", kMinTime, day + kNanosPerMinute), "store, open start");
 }
 
 // A quick read's snapshot is held for the next quick read only until the next commit.
@@ -425,10 +424,10 @@ TEST(SqliteStore, AHeldSnapshotIsRenewedByTheNextCommit) {
   testing::TempDir dir;
   auto store = Open(dir.path());
   for (int written = 1; written <= 4; ++written) {
-    WriteAll(*store, {{"a", written * kMinute, double(written)}});
+    WriteAll(*store, {{"a", written * kNanosPerMinute, double(written)}});
     // The first read waits for the commit; the next ones find it made and are answered on this thread.
     for (int i = 0; i < 3; ++i) {
-      Aggregate seen = StatsOf(*store, {"a", 0, 10 * kMinute});
+      Aggregate seen = StatsOf(*store, {"a", 0, 10 * kNanosPerMinute});
       EXPECT_EQ(seen.count, written) << "read " << i;
       EXPECT_EQ(seen.max, written) << "read " << i;
     }
@@ -445,15 +444,15 @@ TEST(SqliteStore, AHeldSnapshotDoesNotHoldUpACheckpoint) {
   };
   {
     auto store = Open(dir.path());
-    WriteAll(*store, {{"a", kMinute, 1}, {"b", kMinute, 2}});
+    WriteAll(*store, {{"a", kNanosPerMinute, 1}, {"b", kNanosPerMinute, 2}});
     // The first read waits for the commit; the next ones find it made and are answered on this thread.
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, 2 * kMinute}).count, 2);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, 2 * kNanosPerMinute}).count, 2);
     ASSERT_EQ(segments(), 1);
     store->Close();
     EXPECT_EQ(segments(), 1);  // the new one only
   }
   auto store = Open(dir.path());
-  EXPECT_EQ(StatsOf(*store, {"a", 0, 2 * kMinute}).count, 1);
+  EXPECT_EQ(StatsOf(*store, {"a", 0, 2 * kNanosPerMinute}).count, 1);
 }
 
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
