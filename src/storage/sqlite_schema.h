@@ -32,7 +32,7 @@ inline bool IsSparseLevel(std::int64_t series, int level) {
 }
 
 // PRAGMA user_version of the schema below. 1: readings_by_time, an index of every reading by time, instead of the
-// instant level; Start() migrates such a store. 2: every non-empty minute and hour bucket of a sensor has its row
+// instant level; SqliteApplier migrates such a store. 2: every non-empty minute and hour bucket of a sensor has its row
 // (a valid store of version 3, which only allows fewer; a binary of version 2 would misread a store of version 3).
 inline constexpr int kSqliteSchemaVersion = 3;
 

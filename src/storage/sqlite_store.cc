@@ -27,20 +27,13 @@
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
 #include "storage/recent_buckets.h"
+#include "storage/sqlite_applier.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
 #include "storage/sqlite_stats_reader.h"
 
 namespace telemetry {
 namespace {
-
-// Rows a multi-row statement inserts or merges, largest first: SQLite's cost per statement (step, reset, the
-// program's start and end) is then shared by many rows (512 instead of 32 made the applier ~7 % cheaper on
-// year-spread ingest), and what is left after the large ones still goes 32 at a time, not one by one.
-constexpr std::array<int, 3> kRowsPerStatement = {512, 32, 1};
-
-// A statement prepared for each of kRowsPerStatement's row counts.
-using MultiRowStatements = std::array<SqliteStatement, kRowsPerStatement.size()>;
 
 // Readings found new that the writer gathers before handing them to the applier, unless a commit comes first. The
 // applier inserts them in key order: the more there are, the more of them land on the leaf page the previous one
@@ -51,60 +44,10 @@ constexpr std::size_t kReadingsPerApplierJob = 16384;
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
 
-// " VALUES(?, ?, ...), (?, ...)": `rows` rows of `columns` parameters.
-std::string ValuesClause(int rows, int columns) {
-  std::string row = "(?";
-  for (int column = 1; column < columns; ++column) row += ", ?";
-  row += ")";
-  std::string sql = " VALUES" + row;
-  for (int i = 1; i < rows; ++i) sql += ", " + row;
-  return sql;
-}
-
-// Inserts `rows` readings (sensor_id, time_ns, value). OR IGNORE (not ON CONFLICT DO NOTHING) so that no statement
-// can abort, which spares SQLite a statement journal, a copy of every page touched, per insert.
-std::string ReadingsInsertSql(int rows) {
-  return "INSERT OR IGNORE INTO readings(sensor_id, time_ns, value)" + ValuesClause(rows, 3);
-}
-
-// Merges `rows` deltas (series, level, bucket, count, sum, sum_error, min, max) into their buckets. The sum_error
-// update is Aggregate::Merge's compensated addition (CompensatedAdd) written in SQL; on the right of SET, column
-// names are the row's old values.
-std::string RollupUpsertSql(int rows) {
-  return "INSERT INTO rollups(series, level, bucket, count, sum, sum_error, min, max)" + ValuesClause(rows, 8) +
-         " ON CONFLICT DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
-         "sum_error = sum_error + excluded.sum_error + CASE WHEN abs(sum) >= abs(excluded.sum) "
-         "THEN (sum - (sum + excluded.sum)) + excluded.sum ELSE (excluded.sum - (sum + excluded.sum)) + sum END, "
-         "min = min(min, excluded.min), max = max(max, excluded.max)";
-}
-
-MultiRowStatements PrepareMultiRow(SqliteDatabase& db, std::string (*sql)(int rows)) {
-  MultiRowStatements statements;
-  for (std::size_t i = 0; i < kRowsPerStatement.size(); ++i) statements[i] = db.Prepare(sql(kRowsPerStatement[i]));
-  return statements;
-}
-
-// Runs `items` through `statements`, each time the largest that what is left fills. bind(statement, row, item)
-// binds `item` as the statement's row-th row; ran(rows) is told of each run.
-template <typename Item, typename Bind, typename Ran>
-void RunInGroups(const std::vector<Item>& items, MultiRowStatements& statements, Bind bind, Ran ran) {
-  std::size_t next = 0;
-  while (next < items.size()) {
-    std::size_t size = 0;  // the last row count is 1: every rest fits one
-    while (static_cast<std::size_t>(kRowsPerStatement[size]) > items.size() - next) ++size;
-    SqliteStatement& statement = statements[size];
-    int rows = kRowsPerStatement[size];
-    for (int row = 0; row < rows; ++row, ++next) bind(statement, row, items[next]);
-    statement.Run();
-    ran(rows);
-  }
-}
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteStoreOptions& options)
-      : options_(options),
-        db_(options.data_dir + "/telemetry.db") {}
+      : options_(options), database_(options.data_dir + "/telemetry.db") {}
 
   ~SqliteStore() override { Close(); }
 
@@ -131,11 +74,6 @@ class SqliteStore final : public Store {
     TimeNs latest_committed = 0;  // no committed reading is later: a later one is not in SQLite yet
     std::uint64_t batch = 0;      // the last uncommitted batch holding a reading of the sensor
     std::array<RecentBuckets, kSparseSensorLevels> sparse;  // by level - kFinestSensorLevel
-  };
-  struct Row {
-    std::int64_t sensor;
-    TimeNs time;
-    double value;
   };
   // Readings found new between two commit requests: what the writer must still tell apart from new readings
   // itself until the commit is made, since its read connection sees only committed data.
@@ -175,7 +113,7 @@ class SqliteStore final : public Store {
   // Work for the applier thread, run in order: insert readings, then perhaps commit, then start reads.
   struct ApplyJob {
     std::vector<std::pair<std::int64_t, std::string>> sensors;  // new sensors: id, name
-    std::vector<Row> rows;                                      // readings the writer found new
+    std::vector<ReadingRow> rows;                               // readings the writer found new
     bool commit = false;
     std::vector<std::pair<RollupKey, Aggregate>> deltas;  // merged into the rollups by the commit
     std::vector<RollupKey> recounts;                      // sparse buckets to recount if their delta made the row
@@ -192,9 +130,6 @@ class SqliteStore final : public Store {
     std::size_t new_readings = 0;  // stored by this round
   };
 
-  void PrepareStatements();
-  // Brings a store written by an older version to kSqliteSchemaVersion, in one transaction.
-  void MigrateSchema();
   void WriterLoop();
   void SyncerLoop();
   void ApplierLoop();
@@ -205,15 +140,10 @@ class SqliteStore final : public Store {
   void WaitForApplier();
   // Runs on whichever thread holds the database.
   void RunApplyJob(ApplyJob& job);
-  void BeginIfNeeded();
-  void InsertRows(const std::vector<Row>& rows);
-  void MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
-  // For each of `recounts` whose row the deltas just created: the row from every reading of the bucket.
-  void Recount(const std::vector<RollupKey>& recounts, const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
   // Hands the sensors and readings found new so far to the applier.
   void SubmitPendingRows();
   // The pending rows in key order, so that the applier's inserts land beside each other in the B-tree.
-  std::vector<Row> TakePendingRows();
+  std::vector<ReadingRow> TakePendingRows();
   // The value stored, or about to be, under (sensor, time); empty when there is none.
   std::optional<double> StoredValue(SensorTimes& times, std::int64_t sensor, TimeNs time);
   // Forgets uncommitted readings that the applier has committed since.
@@ -244,10 +174,7 @@ class SqliteStore final : public Store {
 
   // The database and its statements are used by one thread at a time: the applier thread while it runs a job,
   // otherwise the writer thread (Start() and Close() before and after both run).
-  SqliteDatabase db_;
-  SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
-  MultiRowStatements insert_readings_, upsert_rollups_;
-  bool in_transaction_ = false;
+  SqliteApplier database_;
 
   // Owned by the writer thread.
   std::unique_ptr<ReadingsLog> log_;
@@ -258,7 +185,7 @@ class SqliteStore final : public Store {
   std::int64_t next_sensor_id_ = 1;
   std::vector<SensorTimes> sensor_times_;                              // by sensor id
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
-  std::vector<Row> pending_rows_;            // readings found new in this round, not yet handed to the applier
+  std::vector<ReadingRow> pending_rows_;     // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
   std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
   std::uint64_t commits_requested_ = 0;
@@ -308,36 +235,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<QuickReaders> quick_readers_;
 };
 
-void SqliteStore::PrepareStatements() {
-  insert_readings_ = PrepareMultiRow(db_, ReadingsInsertSql);
-  insert_sensor_ = db_.Prepare("INSERT INTO sensors(id, name) VALUES(?1, ?2)");
-  select_rollup_ = db_.Prepare(
-      "SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = ?2 AND bucket = ?3");
-  bucket_values_ = db_.Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns BETWEEN ?2 AND ?3");
-  replace_rollup_ = db_.Prepare(
-      "UPDATE rollups SET count = ?4, sum = ?5, sum_error = ?6, min = ?7, max = ?8 "
-      "WHERE series = ?1 AND level = ?2 AND bucket = ?3");
-  upsert_rollups_ = PrepareMultiRow(db_, RollupUpsertSql);
-  save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
-}
-
 void SqliteStore::Start() {
-  // New stores only (a store keeps the page size it was made with). 8 KiB pages: fewer page splits and B-tree
-  // levels for the applier; larger ones cost more bytes per commit for the same dirty B-tree ends.
-  db_.Execute("PRAGMA page_size = 8192");
-  db_.Execute("PRAGMA journal_mode = WAL");
-  // The readings log carries durability; SQLite only has to be consistent after a crash, which WAL + NORMAL is.
-  db_.Execute("PRAGMA synchronous = NORMAL");
-  db_.Execute("PRAGMA cache_size = -65536");  // KiB: 64 MiB
-  // Checkpoints run when the log rotates (see CheckpointAndRotateLog), not in the middle of a round.
-  db_.Execute("PRAGMA wal_autocheckpoint = 0");
-  db_.Execute("PRAGMA temp_store = MEMORY");
-  db_.Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
-  // A checkpoint waits for the stats readers (which are quick) instead of failing.
-  db_.SetBusyTimeout(10000);
-  db_.Execute(kSqliteSchema);
-  PrepareStatements();
-  MigrateSchema();
   committed_db_ = std::make_unique<SqliteDatabase>(options_.data_dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
   committed_db_->Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
   committed_db_->SetBusyTimeout(10000);  // a WAL reader is rarely kept waiting, but never fail a round for it
@@ -379,42 +277,6 @@ void SqliteStore::Start() {
   });
 }
 
-void SqliteStore::MigrateSchema() {
-  SqliteStatement version_query = db_.Prepare("PRAGMA user_version");
-  std::int64_t version = version_query.Step() ? version_query.ColumnInt(0) : 0;
-  version_query.Reset();
-  if (version == kSqliteSchemaVersion) return;
-  if (version > kSqliteSchemaVersion) {
-    throw std::runtime_error("the store was written by a newer telemetryd (schema " + std::to_string(version) +
-                             "; this one knows " + std::to_string(kSqliteSchemaVersion) + ")");
-  }
-  db_.Execute("BEGIN");
-  if (version >= 2) {
-    // From 2: rows for every non-empty minute and hour are a valid sparse store; only the version changes.
-    db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
-    db_.Execute("COMMIT");
-    return;
-  }
-  // Version 1 (or a new, empty store): the instant level is built from the readings, which the log replay that
-  // follows then keeps up to date. The old index gives them in time order, so memory holds a bounded batch of
-  // instants at a time (the upsert merges an instant split between two batches).
-  std::int64_t migrated = 0;
-  RollupDeltas instants;
-  SqliteStatement readings = db_.Prepare("SELECT time_ns, value FROM readings ORDER BY time_ns");
-  while (readings.Step()) {
-    instants.Add({kAllSensors, kInstantLevel, readings.ColumnInt(0)}, readings.ColumnDouble(1));
-    if (++migrated % 100000 == 0) MergeDeltas(instants.Take());
-  }
-  readings.Reset();
-  MergeDeltas(instants.Take());
-  db_.Execute("DROP INDEX IF EXISTS readings_by_time");
-  db_.Execute("PRAGMA user_version = " + std::to_string(kSqliteSchemaVersion));
-  db_.Execute("COMMIT");
-  if (migrated > 0) {
-    log::Info("upgraded the store's schema", {{"readings", migrated}, {"version", std::int64_t{kSqliteSchemaVersion}}});
-  }
-}
-
 void SqliteStore::CatchUpWithLog() {
   sensor_ids_.clear();
   sensor_times_.clear();
@@ -424,18 +286,11 @@ void SqliteStore::CatchUpWithLog() {
   uncommitted_.number = commits_requested_ + 1;
   committing_.clear();
   next_sensor_id_ = 1;
-  SqliteStatement sensors = db_.Prepare("SELECT id, name FROM sensors");
-  while (sensors.Step()) {
-    sensor_ids_.emplace(std::string(sensors.ColumnText(1)), sensors.ColumnInt(0));
-    next_sensor_id_ = std::max(next_sensor_id_, sensors.ColumnInt(0) + 1);
+  for (auto& [id, name] : database_.Sensors()) {
+    next_sensor_id_ = std::max(next_sensor_id_, id + 1);
+    sensor_ids_.emplace(std::move(name), id);
   }
-
-  LogPosition applied;
-  SqliteStatement position = db_.Prepare("SELECT segment, offset FROM log_position WHERE id = 0");
-  if (position.Step()) {
-    applied = {static_cast<std::uint64_t>(position.ColumnInt(0)), static_cast<std::uint64_t>(position.ColumnInt(1))};
-  }
-  position.Reset();
+  LogPosition applied = database_.AppliedPosition();
 
   unflushed_.Clear();
   recounts_.clear();
@@ -451,17 +306,9 @@ void SqliteStore::CatchUpWithLog() {
   }
   CheckpointAndRotateLog();
 
-  Aggregate total;
-  select_rollup_.Bind(1, kAllSensors).Bind(2, std::int64_t{kTotalLevel}).Bind(3, std::int64_t{0});
-  if (select_rollup_.Step()) {
-    total = Aggregate{select_rollup_.ColumnInt(0), select_rollup_.ColumnDouble(1), select_rollup_.ColumnDouble(2),
-                      select_rollup_.ColumnDouble(3), select_rollup_.ColumnDouble(4)};
-  }
-  select_rollup_.Reset();
-  {
-    std::lock_guard lock(total_mu_);
-    total_ = total;
-  }
+  Aggregate total = database_.Rollup({kAllSensors, kTotalLevel, 0}).value_or(Aggregate{});
+  std::lock_guard lock(total_mu_);
+  total_ = total;
 }
 
 void SqliteStore::Write(std::vector<Reading> readings, WriteCallback done) {
@@ -694,8 +541,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     log::Error("a round of writes failed; rebuilding from the log", {{"error", status.message()}});
     try {
       WaitForApplier();
-      if (in_transaction_) db_.Execute("ROLLBACK");
-      in_transaction_ = false;
+      database_.Rollback();
       applier_running_ = false;  // the writer holds the database until the log is applied again
       CatchUpWithLog();
       applier_running_ = true;
@@ -821,20 +667,10 @@ SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
   return times;
 }
 
-void SqliteStore::InsertRows(const std::vector<Row>& rows) {
-  RunInGroups(
-      rows, insert_readings_,
-      [](SqliteStatement& statement, int row, const Row& reading) {
-        statement.Bind(row * 3 + 1, reading.sensor).Bind(row * 3 + 2, reading.time).Bind(row * 3 + 3, reading.value);
-      },
-      [this](int inserted) {
-        if (db_.Changes() != inserted) throw std::logic_error("a reading taken for new was already stored");
-      });
-}
-
-std::vector<SqliteStore::Row> SqliteStore::TakePendingRows() {
-  std::sort(pending_rows_.begin(), pending_rows_.end(),
-            [](const Row& a, const Row& b) { return std::tie(a.sensor, a.time) < std::tie(b.sensor, b.time); });
+std::vector<ReadingRow> SqliteStore::TakePendingRows() {
+  std::sort(pending_rows_.begin(), pending_rows_.end(), [](const ReadingRow& a, const ReadingRow& b) {
+    return std::tie(a.sensor, a.time) < std::tie(b.sensor, b.time);
+  });
   return std::exchange(pending_rows_, {});
 }
 
@@ -917,24 +753,15 @@ void SqliteStore::ApplierLoop() {
   }
 }
 
-void SqliteStore::BeginIfNeeded() {
-  if (in_transaction_) return;
-  db_.Execute("BEGIN");
-  in_transaction_ = true;
-}
-
 void SqliteStore::RunApplyJob(ApplyJob& job) {
-  if (!job.sensors.empty() || !job.rows.empty() || job.commit) BeginIfNeeded();
-  for (const auto& [id, name] : job.sensors) insert_sensor_.Bind(1, id).Bind(2, name).Run();
-  InsertRows(job.rows);
+  if (!job.sensors.empty() || !job.rows.empty() || job.commit) database_.Begin();
+  for (const auto& [id, name] : job.sensors) database_.InsertSensor(id, name);
+  database_.InsertReadings(job.rows);
   if (job.commit) {
-    MergeDeltas(job.deltas);
-    Recount(job.recounts, job.deltas);
-    save_position_.Bind(1, static_cast<std::int64_t>(job.log_end.segment))
-        .Bind(2, static_cast<std::int64_t>(job.log_end.offset));
-    save_position_.Run();
-    db_.Execute("COMMIT");
-    in_transaction_ = false;
+    database_.MergeDeltas(job.deltas);
+    database_.Recount(job.recounts, job.deltas);
+    database_.SavePosition(job.log_end);
+    database_.Commit();
     committed_rounds_.store(job.rounds, std::memory_order_release);
     commits_made_.store(job.commit_number, std::memory_order_release);
   }
@@ -954,64 +781,12 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   return id;
 }
 
-// `deltas` in key order (RollupDeltas::Take): each upsert then lands beside the previous one in the B-tree.
-void SqliteStore::MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas) {
-  RunInGroups(
-      deltas, upsert_rollups_,
-      [](SqliteStatement& statement, int row, const std::pair<RollupKey, Aggregate>& delta) {
-        const auto& [key, change] = delta;
-        int first = row * 8 + 1;
-        statement.Bind(first, key.series)
-            .Bind(first + 1, std::int64_t{key.level})
-            .Bind(first + 2, key.bucket)
-            .Bind(first + 3, change.count)
-            .Bind(first + 4, change.sum)
-            .Bind(first + 5, change.sum_error)
-            .Bind(first + 6, change.min)
-            .Bind(first + 7, change.max);
-      },
-      [](int) {});
-}
-
-void SqliteStore::Recount(const std::vector<RollupKey>& recounts,
-                          const std::vector<std::pair<RollupKey, Aggregate>>& deltas) {
-  for (const RollupKey& key : recounts) {
-    auto delta = std::lower_bound(deltas.begin(), deltas.end(), key,
-                                  [](const auto& entry, const RollupKey& wanted) { return entry.first < wanted; });
-    if (delta == deltas.end() || delta->first != key) throw std::logic_error("a recount without its delta");
-    select_rollup_.Bind(1, key.series).Bind(2, std::int64_t{key.level}).Bind(3, key.bucket);
-    bool made_now = select_rollup_.Step() && select_rollup_.ColumnInt(0) == delta->second.count;
-    select_rollup_.Reset();
-    // A row that existed before had at least one reading more than the delta, and was exact: it needs nothing.
-    if (!made_now) continue;
-    Aggregate whole;
-    TimeNs width = kRollupWidths[static_cast<std::size_t>(key.level)];
-    TimeNs last = key.bucket > kMaxTime - (width - 1) ? kMaxTime : key.bucket + (width - 1);  // the last bucket
-    bucket_values_.Bind(1, key.series).Bind(2, key.bucket).Bind(3, last);
-    while (bucket_values_.Step()) whole.Add(bucket_values_.ColumnDouble(0));
-    bucket_values_.Reset();
-    replace_rollup_.Bind(1, key.series)
-        .Bind(2, std::int64_t{key.level})
-        .Bind(3, key.bucket)
-        .Bind(4, whole.count)
-        .Bind(5, whole.sum)
-        .Bind(6, whole.sum_error)
-        .Bind(7, whole.min)
-        .Bind(8, whole.max)
-        .Run();
-  }
-}
-
 // REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
 // applied so far are no longer needed.
 void SqliteStore::CheckpointAndRotateLog() {
   // The checkpoint waits for every read to end, the quick readers' held snapshots too.
   bool complete = false;
-  quick_readers_->WithoutSnapshots([&] {
-    SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
-    checkpoint.Reset();
-  });
+  quick_readers_->WithoutSnapshots([&] { complete = database_.Checkpoint(); });
   std::uint64_t applied_segment = log_->current()->id();
   Status rotated = log_->Rotate();
   if (!rotated.ok()) throw std::runtime_error(rotated.message());

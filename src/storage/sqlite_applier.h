@@ -1,0 +1,83 @@
+// The embedded store's writing connection to its database: the schema and its upgrades, and the SQL that applies
+// what the store's writer decided (new sensors, new readings, rollup deltas, the log position they reach) in
+// transactions. Which thread uses it, and when, is the store's business (storage/sqlite_store.cc): one at a time.
+//
+//   SqliteApplier applier(data_dir + "/telemetry.db");  // created, or upgraded to kSqliteSchemaVersion
+//   applier.Begin();
+//   applier.InsertReadings(rows);                       // rows found new, in key order
+//   applier.MergeDeltas(deltas);
+//   applier.SavePosition(log_end);
+//   applier.Commit();
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/aggregate.h"
+#include "core/rollup_deltas.h"
+#include "core/time.h"
+#include "storage/readings_log.h"
+#include "storage/sqlite_db.h"
+
+namespace telemetry {
+
+// A reading as the readings table holds it: its sensor by id.
+struct ReadingRow {
+  std::int64_t sensor;
+  TimeNs time;
+  double value;
+};
+
+class SqliteApplier {
+ public:
+  // Opens (or creates) the database at `path` and brings its schema to kSqliteSchemaVersion.
+  // Throws std::runtime_error on failure, and for a store written by a newer version.
+  explicit SqliteApplier(const std::string& path);
+
+  // Every sensor: id and name.
+  std::vector<std::pair<std::int64_t, std::string>> Sensors();
+  // The log position the last commit recorded: every reading before it is applied. {0, 0} in a new store.
+  LogPosition AppliedPosition();
+  // The rollup row under `key`, if there is one.
+  std::optional<Aggregate> Rollup(const RollupKey& key);
+
+  // Opens a transaction unless one is open.
+  void Begin();
+  bool in_transaction() const { return in_transaction_; }
+  void Commit();
+  void Rollback();
+
+  void InsertSensor(std::int64_t id, const std::string& name);
+  // Inserts `rows`, best in key order (they then land beside each other in the B-tree).
+  // Throws std::logic_error when one is already stored: the writer took it for new.
+  void InsertReadings(const std::vector<ReadingRow>& rows);
+  // Adds each delta to its rollup row, creating the row if missing. `deltas` in key order (RollupDeltas::Take).
+  void MergeDeltas(const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
+  // For each of `recounts` (buckets of sparse levels) whose row the `deltas` just merged created: the row from
+  // every reading of the bucket, since the bucket may have held a reading alone, without a row, before.
+  // REQUIRES: every recount has its delta in `deltas`, which are in key order.
+  void Recount(const std::vector<RollupKey>& recounts, const std::vector<std::pair<RollupKey, Aggregate>>& deltas);
+  // Records that the log is applied up to `end`.
+  void SavePosition(LogPosition end);
+
+  // Copies the WAL into the database and truncates it: true when complete (no reader kept it from finishing).
+  // REQUIRES: no transaction is open.
+  bool Checkpoint();
+
+ private:
+  // Brings a store written by an older version to kSqliteSchemaVersion, in one transaction.
+  void MigrateSchema();
+
+  // A statement prepared for each of the row counts a multi-row statement comes in (see the .cc).
+  using MultiRowStatements = std::vector<SqliteStatement>;
+
+  SqliteDatabase db_;
+  bool in_transaction_ = false;
+  SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
+  MultiRowStatements insert_readings_, upsert_rollups_;
+};
+
+}  // namespace telemetry
