@@ -51,8 +51,21 @@ CONF
 
 stop_nginx() { [ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true; }
 
+# CPU time the processes (all their threads) have used so far, in clock ticks: cpu_ticks PID...
+cpu_ticks() {
+  local pid ticks=0
+  for pid in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$ticks"
+}
+
+# CPU time the whole machine has spent busy so far (every core, every process, the kernel's interrupts), in ticks.
+machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
 # Requests per second from wrk's output on stdin.
 wrk_rate() { awk '/^Requests\/sec:/ {print $2}'; }
+
+# Requests completed, from wrk's output on stdin ("  612345 requests in 10.00s, ...").
+wrk_requests() { awk '$2 == "requests" && $3 == "in" {print $1}'; }
 
 # The median of numbers given one per line on stdin.
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Durable PUT throughput: telemetryd (embedded store, every 200 fsync'd) against nginx's bare `return 200` on the
-# same machine with the same wrk script, alternating runs; prints the median of each and their ratio.
+# same machine with the same wrk script, alternating runs; prints the median of each and their ratio, and where
+# the machine's CPU went per request: the server's processes, and everything else (wrk, mostly, and the kernel's
+# loopback work on its behalf), from /proc — both share the same cores, so a server's rate is bounded by the sum.
 #   bench/put_vs_nginx.sh            ROUNDS=5 DURATION=10s CONNECTIONS=64 to change the defaults
 #   AUTH=token bench/put_vs_nginx.sh  the same with --auth token, every request carrying a token
 set -euo pipefail
@@ -31,20 +33,45 @@ else
   start_telemetryd "$work/telemetryd.log" --data-dir "$work/data"
 fi
 
-echo "wrk -t2 -c$connections -d$duration -s bench/put_reading.lua, $rounds rounds, $(nproc) cores, auth ${AUTH:-none}"
-for round in $(seq "$rounds"); do
-  epoch=$((1600000000 + round * 10000000))  # a fresh key range each round
-  nginx_rate=$(BENCH_EPOCH=$epoch wrk -t2 -c"$connections" -d"$duration" -s bench/put_reading.lua \
-    "http://127.0.0.1:$NGINX_PORT/api/temperature" | wrk_rate)
-  telemetryd_rate=$(BENCH_EPOCH=$epoch wrk -t2 -c"$connections" -d"$duration" -s bench/put_reading.lua \
-    "http://127.0.0.1:$TELEMETRYD_PORT" 2>"$work/wrk-errors.log" | wrk_rate)
+nginx_pids=$(cat "$work/nginx.pid" && pgrep -P "$(cat "$work/nginx.pid")")
+us_per_tick=$((1000000 / $(getconf CLK_TCK)))
+
+# run NAME URL EPOCH SERVER_PIDS...: one wrk run; appends its rate and CPU per request to NAME's files, prints them.
+run() {
+  local name=$1 url=$2 epoch=$3
+  shift 3
+  local server0 busy0 out requests server rest
+  server0=$(cpu_ticks "$@")
+  busy0=$(machine_busy_ticks)
+  out=$(BENCH_EPOCH=$epoch wrk -t2 -c"$connections" -d"$duration" -s bench/put_reading.lua "$url" \
+    2>"$work/wrk-errors.log")
   if [ -s "$work/wrk-errors.log" ]; then
-    echo "telemetryd answered something other than 200:" >&2
+    echo "$name answered something other than 200:" >&2
     head -5 "$work/wrk-errors.log" >&2
     exit 1
   fi
-  echo "round $round: nginx $nginx_rate req/s, telemetryd $telemetryd_rate req/s"
-  echo "$nginx_rate" >>"$work/nginx.rates"
-  echo "$telemetryd_rate" >>"$work/telemetryd.rates"
+  requests=$(echo "$out" | wrk_requests)
+  server=$((($(cpu_ticks "$@") - server0) * us_per_tick / requests))
+  rest=$((($(machine_busy_ticks) - busy0) * us_per_tick / requests - server))
+  echo "$out" | wrk_rate >>"$work/$name.rates"
+  echo "$server" >>"$work/$name.server-us"
+  echo "$rest" >>"$work/$name.rest-us"
+  printf "%s %s req/s (CPU per request: server %s us, the rest %s us)" "$name" "$(echo "$out" | wrk_rate)" \
+    "$server" "$rest"
+}
+
+echo "wrk -t2 -c$connections -d$duration -s bench/put_reading.lua, $rounds rounds, $(nproc) cores, auth ${AUTH:-none}"
+for round in $(seq "$rounds"); do
+  epoch=$((1600000000 + round * 10000000))  # a fresh key range each round
+  printf "round %s: " "$round"
+  # shellcheck disable=SC2086  # one PID per word
+  run nginx "http://127.0.0.1:$NGINX_PORT/api/temperature" "$epoch" $nginx_pids
+  printf ", "
+  run telemetryd "http://127.0.0.1:$TELEMETRYD_PORT" "$epoch" "$TELEMETRYD_PID"
+  echo
 done
 median_ratio telemetryd "$work/telemetryd.rates" nginx "$work/nginx.rates" req/s
+for name in nginx telemetryd; do
+  echo "median CPU per request, $name: server $(median <"$work/$name.server-us") us," \
+    "the rest $(median <"$work/$name.rest-us") us"
+done
