@@ -172,8 +172,8 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
 
-  // The database and its statements are used by one thread at a time: the applier thread while it runs a job,
-  // otherwise the writer thread (Start() and Close() before and after both run).
+  // The writing connection, used by one thread at a time: the applier thread while it runs a job, otherwise the
+  // writer thread (Start() and Close() before and after both run).
   SqliteApplier database_;
 
   // Owned by the writer thread.
