@@ -7,7 +7,8 @@
 # with 1 connection (latency alone) and with CONNECTIONS (default 16: latency under load), and prints p50/p99 of
 # each and the p99 ratios to GET /api, after one unmeasured pass over random ranges. Each connection count runs
 # ROUNDS times (default 3) in turn, and the median of the rounds' ratios is printed: one run's p99 here is often
-# a hiccup of the machine's, for the reference as much as for the others.
+# a hiccup of the machine's, for the reference as much as for the others. Before all that, the same kind of ranges
+# read from the store without HTTP (build/telemetry_read_ranges): the storage's part of a range's cost.
 #   bench/stats_latency.sh  READINGS=1000000 DURATION=10s CONNECTIONS=16 ROUNDS=3 DATA_DIR=... (kept if given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ start=1600000000
 step_ms=60000
 
 scripts/setup.sh wrk
-scripts/build.sh --target telemetryd --target telemetry_load >/dev/null
+scripts/build.sh --target telemetryd --target telemetry_load --target telemetry_read_ranges >/dev/null
 
 work=$(mktemp -d)
 cleanup() {
@@ -34,8 +35,10 @@ if [ ! -f "$data_dir/telemetry.db" ]; then
   build/telemetry_load --data-dir "$data_dir" --readings "$readings" --sensors "$sensors" --batch 5000 \
     --start "$start" --step-ms "$step_ms"
 fi
-start_telemetryd "$work/telemetryd.log" --data-dir "$data_dir"
 end=$((start + readings / sensors * step_ms / 1000))
+echo "storage alone, no HTTP:"
+build/telemetry_read_ranges --data-dir "$data_dir" --from "$start" --to "$end" --sensors "$sensors"
+start_telemetryd "$work/telemetryd.log" --data-dir "$data_dir"
 
 echo "store: $readings readings, $sensors sensors, $(du -sh "$data_dir" | cut -f1); wrk -t1 -d$duration"
 base="http://127.0.0.1:$TELEMETRYD_PORT"
