@@ -92,6 +92,29 @@ StatusOr<TimeNs> DecodeSortTime(std::string_view text) {
   return static_cast<TimeNs>(value ^ kSignFlip);
 }
 
+std::string SensorSeries(std::string_view sensor_id) { return "=" + std::string(sensor_id); }
+
+ItemKey ReadingKey(const std::string& sensor, TimeNs time) { return {"R#" + sensor, EncodeSortTime(time)}; }
+
+ItemKey ReadingByTimeKey(const std::string& sensor, TimeNs time, int shard) {
+  return {"T#" + EncodeSortTime(FloorTo(time, kNanosPerSecond)) + "#" + std::to_string(shard),
+          EncodeSortTime(time) + "#" + sensor};
+}
+
+std::string BucketPartition(int level, int shard, std::string_view series) {
+  return "A#" + std::to_string(level) + "#" + std::to_string(shard) + "#" + std::string(series);
+}
+
+ItemKey BucketKey(int level, int shard, std::string_view series, TimeNs bucket) {
+  return {BucketPartition(level, shard, series), EncodeSortTime(bucket)};
+}
+
+bool IsAllSensorsBucket(const ItemKey& key) {
+  std::size_t level_end = key.pk.find('#', 2);
+  std::size_t shard_end = key.pk.find('#', level_end + 1);
+  return key.pk.compare(shard_end + 1, std::string::npos, kAllSensorsSeries) == 0;
+}
+
 Status EnsureDynamoDbTable(aws::DynamoDbClient& client, const std::string& table, bool create) {
   JsonWriter describe;
   describe.BeginObject().Key("TableName").String(table).EndObject();

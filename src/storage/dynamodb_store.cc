@@ -26,42 +26,6 @@ constexpr std::size_t kMaxTransactionActions = 100;  // DynamoDB's limit
 constexpr std::size_t kMaxBatchGetKeys = 100;        // DynamoDB's limit
 // How far down the queue a writer looks for jobs whose sensors no other writer holds.
 constexpr std::size_t kMaxJobsScanned = 1024;
-// Series names in bucket keys: "*" for all sensors, "=<id>" for one, so that no sensor id names the former.
-constexpr std::string_view kAllSensors = "*";
-std::string SensorSeries(std::string_view sensor_id) { return "=" + std::string(sensor_id); }
-// The partition listing every sensor (sort key: the sensor id), for /api/v1/sensors.
-constexpr std::string_view kSensorList = "SENSORS";
-
-// ---- Keys (docs/dynamodb.md) ----
-
-struct ItemKey {
-  std::string pk;
-  std::string sk;
-  friend auto operator<=>(const ItemKey&, const ItemKey&) = default;
-};
-
-ItemKey ReadingKey(const std::string& sensor, TimeNs time) { return {"R#" + sensor, EncodeSortTime(time)}; }
-
-ItemKey ReadingByTimeKey(const std::string& sensor, TimeNs time, int shard) {
-  return {"T#" + EncodeSortTime(FloorTo(time, kNanosPerSecond)) + "#" + std::to_string(shard),
-          EncodeSortTime(time) + "#" + sensor};
-}
-
-// The series name goes last: a sensor id may contain '#'.
-std::string BucketPartition(int level, int shard, std::string_view series) {
-  return "A#" + std::to_string(level) + "#" + std::to_string(shard) + "#" + std::string(series);
-}
-
-ItemKey BucketKey(int level, int shard, std::string_view series, TimeNs bucket) {
-  return {BucketPartition(level, shard, series), EncodeSortTime(bucket)};
-}
-
-// REQUIRES: a key from BucketKey ("A#<level>#<shard>#<series>").
-bool IsAllSensorsBucket(const ItemKey& key) {
-  std::size_t level_end = key.pk.find('#', 2);
-  std::size_t shard_end = key.pk.find('#', level_end + 1);
-  return key.pk.compare(shard_end + 1, std::string::npos, kAllSensors) == 0;
-}
 
 // ---- DynamoDB JSON ----
 
@@ -379,7 +343,7 @@ class DynamoDbStore final : public Store {
     ForEachBucket(reading.time, kFinestSensorLevel,
                   [&](int level, TimeNs bucket) { out.insert(BucketKey(level, 0, SensorSeries(reading.sensor_id), bucket)); });
     ForEachBucket(reading.time, kFinestAllSensorsLevel,
-                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, shard, kAllSensors, bucket)); });
+                  [&](int level, TimeNs bucket) { out.insert(BucketKey(level, shard, kAllSensorsSeries, bucket)); });
   }
 
   // The buckets as they are before this commit: from the cache, else read. A short-lived bucket (second, minute)
@@ -431,7 +395,7 @@ class DynamoDbStore final : public Store {
           deltas[BucketKey(level, 0, SensorSeries(reading.sensor_id), bucket)].Add(reading.value);
         });
         ForEachBucket(reading.time, kFinestAllSensorsLevel, [&](int level, TimeNs bucket) {
-          deltas[BucketKey(level, shard, kAllSensors, bucket)].Add(reading.value);
+          deltas[BucketKey(level, shard, kAllSensorsSeries, bucket)].Add(reading.value);
         });
       }
       StatusOr<std::map<ItemKey, StoredBucket>> before = BucketsBefore(deltas);
@@ -569,7 +533,7 @@ class DynamoDbStore final : public Store {
     for (const std::string& sensor : NewSensors(chunk, after)) {
       json.BeginObject().Key("Put").BeginObject().Key("TableName").String(options_.table).Key("Item").BeginObject();
       json.Key(kPartitionKey);
-      WriteString(json, kSensorList);
+      WriteString(json, kSensorListPartition);
       json.Key(kSortKey);
       WriteString(json, sensor);
       json.EndObject().EndObject().EndObject();
@@ -707,7 +671,7 @@ class DynamoDbStore final : public Store {
   }
 
   StatusOr<std::vector<Aggregate>> Query(const SeriesQuery& query) {
-    std::string series = query.sensor_id ? SensorSeries(*query.sensor_id) : std::string(kAllSensors);
+    std::string series = query.sensor_id ? SensorSeries(*query.sensor_id) : std::string(kAllSensorsSeries);
     int shards = query.sensor_id ? 1 : options_.all_sensor_shards;
     const std::vector<TimeNs>& boundaries = query.boundaries;
     RangePlan plan = PlanSeries(boundaries, query.sensor_id ? kFinestSensorLevel : kFinestAllSensorsLevel);
@@ -787,7 +751,7 @@ class DynamoDbStore final : public Store {
           json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
           if (!query.after.empty()) json.Key("#sk").String(kSortKey);
           json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
-          WriteString(json, kSensorList);
+          WriteString(json, kSensorListPartition);
           if (!query.after.empty()) {
             json.Key(":after");
             WriteString(json, query.after);

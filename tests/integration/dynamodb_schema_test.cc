@@ -73,5 +73,33 @@ TEST(SortTime, PreservesOrderAcrossTheWholeRange) {
   EXPECT_FALSE(DecodeSortTime("12x").ok());
 }
 
+// Sensor ids are any string of up to 128 bytes, '#' and '*' included: no sensor's keys may land in another's
+// partition or in the all-sensors series'.
+TEST(ItemKeys, NoSensorIdReachesAnotherSeriesPartition) {
+  const TimeNs bucket = 1'633'338'000 * kNanosPerSecond;
+  EXPECT_TRUE(IsAllSensorsBucket(BucketKey(2, 3, kAllSensorsSeries, bucket)));
+  for (std::string sensor : {"*", "a", "a#1", "#", "=", "1#2#*"}) {
+    ItemKey key = BucketKey(2, 3, SensorSeries(sensor), bucket);
+    EXPECT_FALSE(IsAllSensorsBucket(key)) << sensor;
+    EXPECT_EQ(key.pk, "A#2#3#=" + sensor);
+    EXPECT_NE(key.pk, BucketKey(2, 3, kAllSensorsSeries, bucket).pk) << sensor;
+  }
+  EXPECT_NE(BucketPartition(1, 0, SensorSeries("a#1")), BucketPartition(1, 0, SensorSeries("a")));
+  EXPECT_NE(ReadingKey("a#1", 0).pk, ReadingKey("a", 0).pk);
+}
+
+// A sensor's readings sort by time in their partition; their twins share a partition per second and shard, sorted
+// by time, then sensor.
+TEST(ItemKeys, ReadingsSortByTimeAndTheirTwinsGroupBySecond) {
+  const TimeNs second = 1'633'338'000 * kNanosPerSecond;
+  EXPECT_EQ(ReadingKey("s", second).pk, ReadingKey("s", second + 1).pk);
+  EXPECT_LT(ReadingKey("s", second - 1).sk, ReadingKey("s", second).sk);
+  ItemKey early = ReadingByTimeKey("b", second + 1, 0), late = ReadingByTimeKey("a", second + kNanosPerSecond - 1, 0);
+  EXPECT_EQ(early.pk, late.pk);
+  EXPECT_LT(early.sk, late.sk);
+  EXPECT_NE(ReadingByTimeKey("a", second, 0).pk, ReadingByTimeKey("a", second, 1).pk);
+  EXPECT_NE(ReadingByTimeKey("a", second, 0).pk, ReadingByTimeKey("a", second + kNanosPerSecond, 0).pk);
+}
+
 }  // namespace
 }  // namespace telemetry
