@@ -68,6 +68,14 @@ void RunInGroups(const std::vector<Item>& items, std::vector<SqliteStatement>& s
 }  // namespace
 
 SqliteApplier::SqliteApplier(const std::string& path) : db_(path) {
+  // Before anything writes to the file: a store of a newer version is refused as it is.
+  SqliteStatement version_query = db_.Prepare("PRAGMA user_version");
+  std::int64_t version = version_query.Step() ? version_query.ColumnInt(0) : 0;
+  version_query.Reset();
+  if (version > kSqliteSchemaVersion) {
+    throw std::runtime_error("the store was written by a newer telemetryd (schema " + std::to_string(version) +
+                             "; this one knows " + std::to_string(kSqliteSchemaVersion) + ")");
+  }
   // New stores only (a store keeps the page size it was made with). 8 KiB pages: fewer page splits and B-tree
   // levels for the applier; larger ones cost more bytes per commit for the same dirty B-tree ends.
   db_.Execute("PRAGMA page_size = 8192");
@@ -92,18 +100,10 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path) {
       "WHERE series = ?1 AND level = ?2 AND bucket = ?3");
   upsert_rollups_ = PrepareMultiRow(db_, RollupUpsertSql);
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
-  MigrateSchema();
+  if (version < kSqliteSchemaVersion) MigrateSchema(version);
 }
 
-void SqliteApplier::MigrateSchema() {
-  SqliteStatement version_query = db_.Prepare("PRAGMA user_version");
-  std::int64_t version = version_query.Step() ? version_query.ColumnInt(0) : 0;
-  version_query.Reset();
-  if (version == kSqliteSchemaVersion) return;
-  if (version > kSqliteSchemaVersion) {
-    throw std::runtime_error("the store was written by a newer telemetryd (schema " + std::to_string(version) +
-                             "; this one knows " + std::to_string(kSqliteSchemaVersion) + ")");
-  }
+void SqliteApplier::MigrateSchema(std::int64_t version) {
   db_.Execute("BEGIN");
   if (version >= 2) {
     // From 2: rows for every non-empty minute and hour are a valid sparse store; only the version changes.

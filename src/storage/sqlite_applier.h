@@ -34,7 +34,7 @@ struct ReadingRow {
 class SqliteApplier {
  public:
   // Opens (or creates) the database at `path` and brings its schema to kSqliteSchemaVersion.
-  // Throws std::runtime_error on failure, and for a store written by a newer version.
+  // Throws std::runtime_error on failure, and for a store written by a newer version, which it leaves untouched.
   explicit SqliteApplier(const std::string& path);
 
   // Every sensor: id and name.
@@ -68,16 +68,14 @@ class SqliteApplier {
   bool Checkpoint();
 
  private:
-  // Brings a store written by an older version to kSqliteSchemaVersion, in one transaction.
-  void MigrateSchema();
-
-  // A statement prepared for each of the row counts a multi-row statement comes in (see the .cc).
-  using MultiRowStatements = std::vector<SqliteStatement>;
+  // Brings a store of schema `version` (older than kSqliteSchemaVersion, 0 when new) up to it, in one transaction.
+  void MigrateSchema(std::int64_t version);
 
   SqliteDatabase db_;
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
-  MultiRowStatements insert_readings_, upsert_rollups_;
+  // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).
+  std::vector<SqliteStatement> insert_readings_, upsert_rollups_;
 };
 
 }  // namespace telemetry

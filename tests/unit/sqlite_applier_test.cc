@@ -67,6 +67,10 @@ TEST(SqliteApplier, RefusesAStoreWrittenByANewerVersion) {
     EXPECT_NE(std::string(error.what()).find("newer telemetryd"), std::string::npos) << error.what();
   }
   EXPECT_EQ(UserVersion(path), kSqliteSchemaVersion + 1);  // untouched
+  SqliteDatabase db(path, SqliteDatabase::Mode::kReadOnly);
+  SqliteStatement tables = db.Prepare("SELECT count(*) FROM sqlite_master");
+  ASSERT_TRUE(tables.Step());
+  EXPECT_EQ(tables.ColumnInt(0), 0);  // not even this version's tables
 }
 
 // A sparse bucket (a sensor's minute) holding one reading has no row. When the next reading's delta makes the row,
@@ -82,17 +86,21 @@ TEST(SqliteApplier, RecountsASparseBucketOnlyWhenItsDeltaMadeTheRow) {
     delta.Add(value);
     return std::vector<std::pair<RollupKey, Aggregate>>{{key, delta}};
   };
+  // A reading that joins the minute, as the store's writer applies it: its delta, and the recount that may follow.
+  auto apply_joining = [&](TimeNs second, double value) {
+    applier.Begin();
+    applier.InsertReadings({{1, minute + second * kNanosPerSecond, value}});
+    applier.MergeDeltas(delta_of(value));
+    applier.Recount({key}, delta_of(value));
+    applier.Commit();
+  };
   applier.Begin();
   applier.InsertSensor(1, "a");
   applier.InsertReadings({{1, minute + kNanosPerSecond, 10}});  // alone in its minute: no row, no delta
   applier.Commit();
   EXPECT_FALSE(applier.Rollup(key).has_value());
 
-  applier.Begin();
-  applier.InsertReadings({{1, minute + 2 * kNanosPerSecond, 20}});
-  applier.MergeDeltas(delta_of(20));
-  applier.Recount({key}, delta_of(20));
-  applier.Commit();
+  apply_joining(2, 20);
   std::optional<Aggregate> recounted = applier.Rollup(key);
   ASSERT_TRUE(recounted.has_value());
   EXPECT_EQ(recounted->count, 2);
@@ -100,11 +108,7 @@ TEST(SqliteApplier, RecountsASparseBucketOnlyWhenItsDeltaMadeTheRow) {
   EXPECT_EQ(recounted->min, 10);
   EXPECT_EQ(recounted->max, 20);
 
-  applier.Begin();
-  applier.InsertReadings({{1, minute + 3 * kNanosPerSecond, 5}});
-  applier.MergeDeltas(delta_of(5));
-  applier.Recount({key}, delta_of(5));
-  applier.Commit();
+  apply_joining(3, 5);
   std::optional<Aggregate> merged = applier.Rollup(key);
   ASSERT_TRUE(merged.has_value());
   EXPECT_EQ(merged->count, 3);
