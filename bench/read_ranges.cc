@@ -1,7 +1,7 @@
 // telemetry_read_ranges: what a statistics read costs the embedded store alone, without HTTP: random ranges with
 // millisecond edges, every other one for one random sensor ("sensor-<n>", as telemetry_load names them) and the
-// rest over all sensors, read the way the server's I/O threads read small ones (a held snapshot, at most
-// QuickReaders::kMaxRows rows). Prints the latency percentiles of each kind, and how many needed more rows (the
+// rest over all sensors, read as the server's I/O threads read small ones: through QuickReaders (a held snapshot,
+// at most QuickReaders::kMaxRows rows). Prints the latency percentiles of each kind, and how many needed more rows (the
 // server hands those to a reader thread).
 //
 //   telemetry_read_ranges --data-dir ./ten-million --from 1600000000 --to 1600600000 --sensors 1000
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "storage/quick_readers.h"
-#include "storage/sqlite_stats_reader.h"
 
 namespace {
 
@@ -51,7 +50,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    SqliteStatsReader reader(data_dir + "/telemetry.db");
+    QuickReaders readers(data_dir + "/telemetry.db", 1);
     std::mt19937_64 random(42);
     std::uniform_real_distribution<double> second(from, to);
     std::uniform_int_distribution<long long> sensor(0, sensors - 1);
@@ -65,7 +64,7 @@ int main(int argc, char** argv) {
       query.boundaries = {millis(a), std::max(millis(a) + 1, millis(b))};
       auto began = std::chrono::steady_clock::now();
       // A store nobody writes to: one version, one snapshot held from read to read, as between two commits.
-      bool answered = reader.TryQueryAt(1, query, QuickReaders::kMaxRows).has_value();
+      bool answered = readers.TryQuery(1, query).has_value();
       auto took = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - began).count();
       if (i < warm_up) continue;
       Latencies& kind = query.sensor_id ? one : all;
