@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 namespace telemetry::api {
@@ -67,22 +68,35 @@ StatusOr<Reading> ReadingFrom(simdjson::dom::element document, TimeNs now) {
   simdjson::dom::object object;
   if (document.get_object().get(object)) return InvalidArgument("a reading must be a JSON object");
 
+  // One pass over the members. A field given twice is refused: JSON leaves its meaning open (the original's
+  // Python took the last value, a lookup by name here the first), and a reading stored under the other sensor
+  // or value is worse than an error. Other members are ignored, as the original ignored them.
+  std::optional<simdjson::dom::element> sensor_field, temperature_field, time_field;
+  for (simdjson::dom::key_value_pair member : object) {
+    std::optional<simdjson::dom::element>* slot = member.key == "sensorID"      ? &sensor_field
+                                                  : member.key == "temperature" ? &temperature_field
+                                                  : member.key == "time"        ? &time_field
+                                                                                : nullptr;
+    if (slot == nullptr) continue;
+    if (*slot) return InvalidArgument(std::string(member.key) + " is given more than once");
+    *slot = member.value;
+  }
+
   Reading reading;
-  simdjson::dom::element field;
-  if (object["sensorID"].get(field)) return InvalidArgument("sensorID is missing");
-  StatusOr<std::string> sensor_id = SensorIdFrom(field);
+  if (!sensor_field) return InvalidArgument("sensorID is missing");
+  StatusOr<std::string> sensor_id = SensorIdFrom(*sensor_field);
   if (!sensor_id.ok()) return sensor_id.status();
   reading.sensor_id = std::move(sensor_id).value();
 
-  if (object["temperature"].get(field) || field.is_null()) return InvalidArgument("temperature is missing");
-  StatusOr<double> temperature = TemperatureFrom(field);
+  if (!temperature_field || temperature_field->is_null()) return InvalidArgument("temperature is missing");
+  StatusOr<double> temperature = TemperatureFrom(*temperature_field);
   if (!temperature.ok()) return temperature.status();
   reading.value = *temperature;
 
-  if (object["time"].get(field) || field.is_null()) {
+  if (!time_field || time_field->is_null()) {
     reading.time = now;
   } else {
-    StatusOr<TimeNs> time = TimeFrom(field);
+    StatusOr<TimeNs> time = TimeFrom(*time_field);
     if (!time.ok()) return time.status();
     reading.time = *time;
   }

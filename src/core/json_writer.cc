@@ -29,6 +29,8 @@ void AppendJsonString(std::string& out, std::string_view value) {
 }
 
 std::string FormatNumber(double value) {
+  // -0 is the same temperature as 0 and equal to it in every comparison: printed alike, whichever a client sent.
+  if (value == 0) value = 0;
   char buffer[32];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);

@@ -145,6 +145,7 @@ TEST_P(ContractTest, InvalidReadingsAreRejectedAndNeverPoisonTheStats) {
            {R"({"sensorID":"1","temperature":"12","time":"3000-01-01 00:00:00"})", "range"},
            {R"(not json)", "JSON"},
            {R"(["107", "12"])", "object"},
+           {R"({"sensorID":"107","temperature":"12","time":"2021-10-04 09:00:02","temperature":"99"})", "temperature"},
        }) {
     HttpResponse response = client_.Put("/api/temperature", c.body);
     EXPECT_EQ(response.status, 400) << c.body;

@@ -19,6 +19,7 @@ TEST(JsonWriter, PrintsIntegralDoublesWithoutAFraction) {
   EXPECT_EQ(FormatNumber(-0.5), "-0.5");
   EXPECT_EQ(FormatNumber(0.1), "0.1");
   EXPECT_EQ(FormatNumber(1e300), "1e+300");
+  EXPECT_EQ(FormatNumber(-0.0), "0");  // the same temperature as 0, however a client wrote it
   JsonWriter json;
   json.BeginArray().Number(std::nan("")).Number(std::optional<double>()).EndArray();
   EXPECT_EQ(json.str(), "[null,null]");

@@ -20,6 +20,13 @@ TEST(ParseReadingJson, AcceptsNumbersWhereTheOriginalSentStrings) {
   EXPECT_EQ(*reading, (Reading{"107", kOriginalExample + 500'000'000, -3.25}));
 }
 
+TEST(ParseReadingJson, IgnoresOtherMembersAsTheOriginalDid) {
+  auto reading =
+      ParseReadingJson(R"({"unit":"C","sensorID":"7","extra":{"temperature":5},"temperature":1,"note":[1,2]})", kNow);
+  ASSERT_TRUE(reading.ok()) << reading.status().message();
+  EXPECT_EQ(*reading, (Reading{"7", kNow, 1.0}));
+}
+
 TEST(ParseReadingJson, UsesTheReceiveTimeWhenTimeIsMissingOrNull) {
   EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1})", kNow)->time, kNow);
   EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1,"time":null})", kNow)->time, kNow);
@@ -46,6 +53,11 @@ TEST(ParseReadingJson, NamesTheFieldAtFault) {
            {R"({"sensorID":"1","temperature":1)", "JSON"},
            {"", "JSON"},
            {R"({"sensorID":"1","temperature":1e999})", "JSON"},
+           // Repeated fields are ambiguous: neither the first nor the last value is stored.
+           {R"({"sensorID":"1","temperature":1,"sensorID":"2"})", "sensorID is given more than once"},
+           {R"({"sensorID":"1","temperature":1,"temperature":2})", "temperature is given more than once"},
+           {R"({"sensorID":"1","temperature":1,"time":1,"time":null})", "time is given more than once"},
+           {R"({"sensor\u0049D":"1","temperature":1,"sensorID":"2"})", "sensorID is given more than once"},
        }) {
     auto reading = ParseReadingJson(c.body, kNow);
     ASSERT_FALSE(reading.ok()) << c.body;
