@@ -2,17 +2,25 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string>
+#include <vector>
 
 #include "core/reading.h"
 
 namespace telemetry::api {
 
-Status RejectUnknownParams(const http::Request& request, std::initializer_list<std::string_view> known) {
-  for (const std::string& name : request.QueryParamNames()) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    std::string list;
-    for (std::string_view one : known) list += (list.empty() ? "" : ", ") + std::string(one);
-    return InvalidArgument("unknown query parameter \"" + name.substr(0, 64) + "\"; known: " + list);
+Status CheckParamNames(const http::Request& request, std::initializer_list<std::string_view> known) {
+  std::vector<std::string> names = request.QueryParamNames();
+  for (auto name = names.begin(); name != names.end(); ++name) {
+    if (std::find(known.begin(), known.end(), *name) == known.end()) {
+      std::string list;
+      for (std::string_view one : known) list += (list.empty() ? "" : ", ") + std::string(one);
+      return InvalidArgument("unknown query parameter \"" + name->substr(0, 64) + "\"; known: " + list);
+    }
+    // ?sensorID=1&sensorID=2 is not a question with one answer: say so rather than pick one.
+    if (std::find(names.begin(), name, *name) != name) {
+      return InvalidArgument("query parameter \"" + *name + "\" is given more than once");
+    }
   }
   return Status::Ok();
 }

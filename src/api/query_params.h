@@ -14,8 +14,9 @@
 
 namespace telemetry::api {
 
-// OK when every query parameter is one of `known`; otherwise names the first that is not, and the known ones.
-Status RejectUnknownParams(const http::Request& request, std::initializer_list<std::string_view> known);
+// OK when every query parameter is one of `known` and none is repeated; otherwise names the first that is unknown
+// (and lists the known ones) or repeated.
+Status CheckParamNames(const http::Request& request, std::initializer_list<std::string_view> known);
 
 // sensorID when present, validated as a reading's sensorID is.
 StatusOr<std::optional<std::string>> SensorIdParam(const http::Request& request);

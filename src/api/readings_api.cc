@@ -25,8 +25,7 @@ bool AcceptsCsvFirst(std::optional<std::string_view> accept) {
 }
 
 StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
-  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to", "limit", "cursor", "format"});
-      !known.ok()) {
+  if (Status known = CheckParamNames(request, {"sensorID", "from", "to", "limit", "cursor", "format"}); !known.ok()) {
     return known;
   }
   ExportRequest out;

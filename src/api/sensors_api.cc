@@ -38,7 +38,7 @@ StatusOr<std::string> DecodeCursor(std::string_view cursor) {
 }
 
 StatusOr<SensorsQuery> ParseSensorsQuery(const http::Request& request) {
-  if (Status known = RejectUnknownParams(request, {"limit", "cursor"}); !known.ok()) return known;
+  if (Status known = CheckParamNames(request, {"limit", "cursor"}); !known.ok()) return known;
   SensorsQuery query;
   StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
   if (!limit.ok()) return limit.status();

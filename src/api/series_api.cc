@@ -13,7 +13,7 @@ namespace telemetry::api {
 namespace {
 
 StatusOr<SeriesQuery> ParseSeriesRequest(const http::Request& request, TimeNs now) {
-  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to", "interval", "tz"}); !known.ok()) {
+  if (Status known = CheckParamNames(request, {"sensorID", "from", "to", "interval", "tz"}); !known.ok()) {
     return known;
   }
   SeriesQuery query;

@@ -7,7 +7,7 @@
 namespace telemetry::api {
 
 StatusOr<StatsQuery> ParseStatsQuery(const http::Request& request) {
-  if (Status known = RejectUnknownParams(request, {"sensorID", "from", "to"}); !known.ok()) return known;
+  if (Status known = CheckParamNames(request, {"sensorID", "from", "to"}); !known.ok()) return known;
   StatusOr<std::optional<std::string>> sensor_id = SensorIdParam(request);
   if (!sensor_id.ok()) return sensor_id.status();
   StatusOr<TimeNs> from = TimeParam(request, "from", kMinTime), to = TimeParam(request, "to", kMaxTime);

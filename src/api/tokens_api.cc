@@ -50,7 +50,7 @@ StatusOr<std::pair<Role, std::vector<std::string>>> ParseTokenRequest(const std:
 void AddTokensApi(http::Router& router, TokenStore& store, auth::Authenticator& authenticator, Clock clock) {
   router.Add(
       "POST", "/api/v1/tokens", [&store, &authenticator, clock](http::Request&& request, http::Responder respond) {
-        if (Status known = RejectUnknownParams(request, {}); !known.ok()) return respond(StatusResponse(known));
+        if (Status known = CheckParamNames(request, {}); !known.ok()) return respond(StatusResponse(known));
         if (!IsJsonContentType(request.Header("Content-Type"))) {
           return respond(http::ErrorResponse(415, "unsupported_media_type", "send Content-Type: application/json"));
         }
@@ -69,7 +69,7 @@ void AddTokensApi(http::Router& router, TokenStore& store, auth::Authenticator& 
                   });
       });
   router.Add("GET", "/api/v1/tokens", [&store](http::Request&& request, http::Responder respond) {
-    if (Status known = RejectUnknownParams(request, {}); !known.ok()) return respond(StatusResponse(known));
+    if (Status known = CheckParamNames(request, {}); !known.ok()) return respond(StatusResponse(known));
     store.List([respond = std::move(respond)](StatusOr<std::vector<TokenRecord>> records) {
       if (!records.ok()) return respond(StatusResponse(records.status()));
       std::string body = R"({"tokens":[)";
@@ -78,7 +78,7 @@ void AddTokensApi(http::Router& router, TokenStore& store, auth::Authenticator& 
     });
   });
   router.Add("DELETE", "/api/v1/tokens", [&store, &authenticator](http::Request&& request, http::Responder respond) {
-    if (Status known = RejectUnknownParams(request, {"id"}); !known.ok()) return respond(StatusResponse(known));
+    if (Status known = CheckParamNames(request, {"id"}); !known.ok()) return respond(StatusResponse(known));
     auto id = request.QueryParam("id");
     if (!id || id->size() != 16 || id->find_first_not_of("0123456789abcdef") != std::string::npos) {
       return respond(http::ErrorResponse(400, "invalid_argument", "id must be a token id: 16 hex digits"));

@@ -168,11 +168,14 @@ TEST_P(ContractTest, ANonJsonContentTypeIs415) {
 
 TEST_P(ContractTest, RangeStatsValidateTheirParameters) {
   EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":0,"sum":0,"mean":null,"min":null,"max":null})");
-  for (std::string query : {"?from=abc", "?to=2021-13-01", "?from=10&to=5", "?sensor=107", "?sensorID="}) {
+  for (std::string query : {"?from=abc", "?to=2021-13-01", "?from=10&to=5", "?sensor=107",
+                            "?sensorID=", "?sensorID=107&sensorID=108", "?from=1&to=9&from=2"}) {
     HttpResponse response = client_.Get("/api/v1/stats" + query);
     EXPECT_EQ(response.status, 400) << query;
     EXPECT_NE(response.body.find("\"error\""), std::string::npos);
   }
+  EXPECT_NE(client_.Get("/api/v1/stats?sensorID=1&sensorID=2").body.find("sensorID\\\" is given more than once"),
+            std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContractTest, ::testing::ValuesIn(testing::kBackends));
