@@ -52,12 +52,21 @@ void PointsToReadings(const std::vector<LinePoint>& points, const std::string& m
                                    measurement + "\" is)");
       continue;
     }
+    // The sensor is the sensorID (or sensor) tag, the reading the value (or temperature) field. Two of either
+    // that disagree leave the point's meaning open: it is refused, not stored under one of them.
     const std::string* sensor = nullptr;
+    bool sensors_disagree = false;
     for (const auto& [key, value] : point.tags) {
-      if (!sensor && (key == "sensorID" || key == "sensor")) sensor = &value;
+      if (key != "sensorID" && key != "sensor") continue;
+      if (sensor && *sensor != value) sensors_disagree = true;
+      if (!sensor) sensor = &value;
     }
     if (!sensor) {
       problems.Add(point.line, "no sensorID tag");
+      continue;
+    }
+    if (sensors_disagree) {
+      problems.Add(point.line, "the sensorID (or sensor) tag is given more than once, with different values");
       continue;
     }
     if (Status valid = ValidateSensorId(*sensor); !valid.ok()) {
@@ -65,14 +74,21 @@ void PointsToReadings(const std::vector<LinePoint>& points, const std::string& m
       continue;
     }
     const LineField* chosen = nullptr;
+    bool values_disagree = false;
     for (const LineField& field : point.fields) {
-      if (!chosen && (field.key == "value" || field.key == "temperature")) chosen = &field;
-    }
-    for (const LineField& field : point.fields) {
-      if (&field != chosen) problems.Add(point.line, "field \"" + field.key.substr(0, 64) + "\" is not stored");
+      if (field.key != "value" && field.key != "temperature") {
+        problems.Add(point.line, "field \"" + field.key.substr(0, 64) + "\" is not stored");
+        continue;
+      }
+      if (chosen && NumericValue(chosen->value) != NumericValue(field.value)) values_disagree = true;
+      if (!chosen) chosen = &field;
     }
     if (!chosen) {
       problems.Add(point.line, "no value (or temperature) field");
+      continue;
+    }
+    if (values_disagree) {
+      problems.Add(point.line, "the value (or temperature) field is given more than once, with different values");
       continue;
     }
     std::optional<double> value = NumericValue(chosen->value);

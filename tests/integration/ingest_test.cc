@@ -157,21 +157,28 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
             204);
   std::string body =
       "temperature,sensorID=1 value=11 1633338001\n"
-      "cpu,host=a usage=3 1633338001\n"                        // another measurement
-      "temperature,sensorID=2 value=12,humidity=40 1633338001\n"  // stored, humidity reported
-      "temperature,host=a value=1 1633338001\n"                // no sensor tag
-      "temperature,sensorID=3 value=\"warm\" 1633338001\n"     // not a number
-      "temperature,sensorID=1 value=99 1633338000\n"           // conflicts with the first write
-      "temperature,sensorID=4 value= 1633338001\n";            // does not parse
+      "cpu,host=a usage=3 1633338001\n"                                       // another measurement
+      "temperature,sensorID=2 value=12,humidity=40 1633338001\n"              // stored, humidity reported
+      "temperature,host=a value=1 1633338001\n"                               // no sensor tag
+      "temperature,sensorID=3 value=\"warm\" 1633338001\n"                    // not a number
+      "temperature,sensorID=1 value=99 1633338000\n"                          // conflicts with the first write
+      "temperature,sensorID=4 value= 1633338001\n"                            // does not parse
+      "temperature,sensorID=5,sensor=6 value=1 1633338001\n"                  // which sensor?
+      "temperature,sensorID=5 value=1,temperature=2 1633338001\n"             // which value?
+      "temperature,sensorID=7,sensor=7 value=1,temperature=1i 1633338001\n";  // the same twice: stored
   HttpResponse response = client.Request("POST", "/write?db=x&precision=s", body);
   EXPECT_EQ(response.status, 400);
-  std::string error = testing::JsonField(response.body, "error");
-  for (const char* expected : {"line 2: measurement \\\"cpu\\\" is not stored", "line 3: field \\\"humidity\\\"",
-                               "line 4: no sensorID tag", "line 5: field \\\"value\\\" must be a number",
-                               "line 6: sensor \\\"1\\\" already has another value", "line 7: unable to parse"}) {
+  const std::string& error = response.body;  // {"error":"..."}; the message holds commas, so not JsonField
+  for (const char* expected :
+       {"line 2: measurement \\\"cpu\\\" is not stored", "line 3: field \\\"humidity\\\"", "line 4: no sensorID tag",
+        "line 5: field \\\"value\\\" must be a number", "line 6: sensor \\\"1\\\" already has another value",
+        "line 7: unable to parse",
+        "line 8: the sensorID (or sensor) tag is given more than once, with different values",
+        "line 9: the value (or temperature) field is given more than once, with different values"}) {
     EXPECT_NE(error.find(expected), std::string::npos) << expected << " in " << error;
   }
-  EXPECT_EQ(Stats(client), R"({"count":3,"sum":33,"mean":11,"min":10,"max":12})");
+  EXPECT_EQ(error.find("line 10"), std::string::npos) << error;
+  EXPECT_EQ(Stats(client), R"({"count":4,"sum":34,"mean":8.5,"min":1,"max":12})");
 
   HttpResponse v2 = client.Request("POST", "/api/v2/write?bucket=b", "nonsense");
   EXPECT_EQ(v2.status, 400);
