@@ -161,8 +161,18 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
 bool IsJsonContentType(std::optional<std::string_view> content_type) {
   if (!content_type) return true;
   std::string_view media_type = Trim(content_type->substr(0, content_type->find(';')));
-  return media_type.empty() ||
-         (media_type.size() == 16 && strncasecmp(media_type.data(), "application/json", 16) == 0);
+  auto starts_with = [&](std::string_view prefix) {
+    return media_type.size() >= prefix.size() && strncasecmp(media_type.data(), prefix.data(), prefix.size()) == 0;
+  };
+  auto ends_with = [&](std::string_view suffix) {
+    return media_type.size() >= suffix.size() &&
+           strncasecmp(media_type.data() + media_type.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+  };
+  constexpr std::string_view kJson = "application/json";
+  if (media_type.empty() || (media_type.size() == kJson.size() && starts_with(kJson))) return true;
+  // The structured-syntax suffix (application/vnd.acme+json, RFC 6839), which the original's Flask read as JSON too.
+  constexpr std::string_view kApplication = "application/", kSuffix = "+json";
+  return media_type.size() > kApplication.size() + kSuffix.size() && starts_with(kApplication) && ends_with(kSuffix);
 }
 
 }  // namespace telemetry::api

@@ -31,8 +31,8 @@ struct ReadingBatch {
 // item); kResourceExhausted past `max_readings` items.
 StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, TimeNs now, std::size_t max_readings);
 
-// True when a Content-Type header value (or its absence) announces JSON: absent, or "application/json" with any
-// parameters.
+// True when a Content-Type header value (or its absence) announces JSON: absent, "application/json" or an
+// "application/...+json" type, with any parameters.
 bool IsJsonContentType(std::optional<std::string_view> content_type);
 
 }  // namespace telemetry::api

@@ -74,6 +74,12 @@ TEST(IsJsonContentType, AcceptsJsonAndAbsence) {
   EXPECT_FALSE(IsJsonContentType("text/plain"));
   EXPECT_FALSE(IsJsonContentType("application/x-www-form-urlencoded"));
   EXPECT_FALSE(IsJsonContentType("application/jsonx"));
+  EXPECT_TRUE(IsJsonContentType("application/vnd.acme.reading+json; charset=utf-8"));
+  EXPECT_TRUE(IsJsonContentType("Application/Merge-Patch+JSON"));
+  EXPECT_FALSE(IsJsonContentType("application/+json"));
+  EXPECT_FALSE(IsJsonContentType("text/vnd.acme+json"));
+  EXPECT_FALSE(IsJsonContentType("application/xjson"));
+  EXPECT_FALSE(IsJsonContentType("application/json+xml"));
 }
 
 }  // namespace
