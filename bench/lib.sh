@@ -14,6 +14,20 @@ free_port() {
   return 1
 }
 
+# Waits until the process PID has logged "listening on 127.0.0.1:PORT" to LOG and prints PORT:
+# listening_port LOG PID. Fails when the process exits first or a minute passes.
+listening_port() {
+  local log=$1 pid=$2 port
+  for _ in $(seq 600); do
+    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    [ -n "$port" ] && echo "$port" && return
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "bench: $(basename "$log" .log) did not start" >&2
+  return 1
+}
+
 # Starts telemetryd in the background on a free loopback port: start_telemetryd LOGFILE ARGS...
 # Sets TELEMETRYD_PID and TELEMETRYD_PORT once it listens.
 start_telemetryd() {
@@ -21,14 +35,7 @@ start_telemetryd() {
   shift
   build/telemetryd --listen 127.0.0.1:0 "$@" 2>"$log" &
   TELEMETRYD_PID=$!
-  for _ in $(seq 600); do
-    TELEMETRYD_PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-    [ -n "$TELEMETRYD_PORT" ] && return
-    kill -0 "$TELEMETRYD_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "bench: telemetryd did not start" >&2
-  return 1
+  TELEMETRYD_PORT=$(listening_port "$log" "$TELEMETRYD_PID")
 }
 
 # Starts nginx with a bare `return 200` on a free loopback port, 2 workers (one per core here).

@@ -3,6 +3,8 @@
 # same machine with the same wrk script, alternating runs; prints the median of each and their ratio, and where
 # the machine's CPU went per request: the server's processes, and everything else (wrk, mostly, and the kernel's
 # loopback work on its behalf), from /proc — both share the same cores, so a server's rate is bounded by the sum.
+# A third server in each round, telemetry_http_floor (bench/http_floor.cc), is a bare Boost.Beast `return 200`:
+# the HTTP library's own ceiling here, which splits telemetryd's distance to nginx into the library's part and its own.
 #   bench/put_vs_nginx.sh            ROUNDS=5 DURATION=10s CONNECTIONS=64 to change the defaults
 #   AUTH=token bench/put_vs_nginx.sh  the same with --auth token, every request carrying a token
 set -euo pipefail
@@ -13,17 +15,21 @@ duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 
 scripts/setup.sh wrk nginx-light
-scripts/build.sh --target telemetryd >/dev/null
+scripts/build.sh --target telemetryd telemetry_http_floor >/dev/null
 
 work=$(mktemp -d)
 cleanup() {
   [ -n "${TELEMETRYD_PID:-}" ] && kill "$TELEMETRYD_PID" 2>/dev/null && wait "$TELEMETRYD_PID" 2>/dev/null
+  [ -n "${FLOOR_PID:-}" ] && kill "$FLOOR_PID" 2>/dev/null && wait "$FLOOR_PID" 2>/dev/null
   stop_nginx "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 start_nginx "$work"
+build/telemetry_http_floor 2>"$work/floor.log" &
+FLOOR_PID=$!
+FLOOR_PORT=$(listening_port "$work/floor.log" "$FLOOR_PID")
 if [ "${AUTH:-none}" = token ]; then
   BENCH_TOKEN=$(openssl rand -hex 32)
   export BENCH_TOKEN  # the bootstrap admin token: may write any sensor
@@ -67,11 +73,16 @@ for round in $(seq "$rounds"); do
   # shellcheck disable=SC2086  # one PID per word
   run nginx "http://127.0.0.1:$NGINX_PORT/api/temperature" "$epoch" $nginx_pids
   printf ", "
+  run beast-floor "http://127.0.0.1:$FLOOR_PORT/api/temperature" "$epoch" "$FLOOR_PID"
+  printf ", "
   run telemetryd "http://127.0.0.1:$TELEMETRYD_PORT" "$epoch" "$TELEMETRYD_PID"
   echo
 done
 median_ratio telemetryd "$work/telemetryd.rates" nginx "$work/nginx.rates" req/s
-for name in nginx telemetryd; do
+median_ratio beast-floor "$work/beast-floor.rates" nginx "$work/nginx.rates" req/s
+echo "ratio telemetryd/beast-floor: $(awk -v t="$(median <"$work/telemetryd.rates")" \
+  -v f="$(median <"$work/beast-floor.rates")" 'BEGIN {printf "%.2f", t / f}')"
+for name in nginx beast-floor telemetryd; do
   echo "median CPU per request, $name: server $(median <"$work/$name.server-us") us," \
     "the rest $(median <"$work/$name.rest-us") us"
 done
