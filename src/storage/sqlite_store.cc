@@ -40,6 +40,12 @@ namespace {
 // touched (100 sensors: sorted jobs of 16,384 instead of unsorted ones of 2,048 ingest ~5-7 % faster).
 constexpr std::size_t kReadingsPerApplierJob = 16384;
 
+// Rounds of fewer readings the writer syncs and acknowledges itself when the syncer is idle: handing them over costs
+// more than the overlap gains (wake-ups of the syncer and of the writer again; PUT at 64 connections: futex calls
+// 0.55 -> 0.09 per request, context switches 0.61 -> 0.34, server CPU per request -11 %). Larger rounds go to
+// the syncer, so that the writer's work on the next round overlaps their fsync (line-protocol batches).
+constexpr std::size_t kRoundReadingsSyncedByWriter = 1024;
+
 // Readings the applier may be behind the writer by: enough to keep both busy, little enough that a read waiting for
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
@@ -132,6 +138,9 @@ class SqliteStore final : public Store {
 
   void WriterLoop();
   void SyncerLoop();
+  // Makes the jobs' log records durable, then runs their acknowledgements; empties `jobs`. Aborts when the log
+  // cannot be synced.
+  void SyncAndAcknowledge(std::vector<SyncJob>& jobs);
   void ApplierLoop();
   // Runs `job` on the applier thread after the jobs before it, or at once while that thread does not run (start-up,
   // recovery). Waits while the applier is too far behind.
@@ -219,6 +228,7 @@ class SqliteStore final : public Store {
   std::condition_variable sync_cv_;
   std::deque<SyncJob> sync_queue_;        // GUARDED_BY(sync_mu_)
   bool writer_done_ = false;              // GUARDED_BY(sync_mu_)
+  bool syncer_busy_ = false;              // GUARDED_BY(sync_mu_): syncing or acknowledging jobs it took
 
   std::mutex total_mu_;
   Aggregate total_;                       // GUARDED_BY(total_mu_): every reading applied so far
@@ -506,6 +516,8 @@ void SqliteStore::WriterLoop() {
 
 void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   ForgetCommitted();
+  std::size_t round_readings = 0;
+  for (const WriteJob& job : jobs) round_readings += job.readings.size();
   Aggregate round_total;
   std::vector<std::vector<WriteOutcome>> outcomes(jobs.size());
   Status status;
@@ -562,11 +574,20 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
       sync.acks.push_back([done = std::move(jobs[i].done), status] { done(status, {}); });
     }
   }
+  // The syncer is idle when nothing is queued for it and it is not busy; only this thread queues, so it stays so.
+  bool sync_here;
   {
     std::lock_guard lock(sync_mu_);
-    sync_queue_.push_back(std::move(sync));
+    sync_here = round_readings < kRoundReadingsSyncedByWriter && sync_queue_.empty() && !syncer_busy_;
+    if (!sync_here) sync_queue_.push_back(std::move(sync));
   }
-  sync_cv_.notify_one();
+  if (!sync_here) {
+    sync_cv_.notify_one();
+    return;
+  }
+  std::vector<SyncJob> here;
+  here.push_back(std::move(sync));
+  SyncAndAcknowledge(here);
 }
 
 WriteOutcome SqliteStore::Decide(const Reading& reading) {
@@ -804,28 +825,35 @@ void SqliteStore::SyncerLoop() {
         jobs.push_back(std::move(sync_queue_.front()));
         sync_queue_.pop_front();
       }
+      syncer_busy_ = true;
     }
-    const LogSegment* synced = nullptr;
-    auto sync_start = std::chrono::steady_clock::now();
-    std::size_t new_readings = 0;
-    for (const SyncJob& job : jobs) {
-      new_readings += job.new_readings;
-      if (job.segment.get() == synced) continue;
-      Status status = job.segment->Sync();
-      if (!status.ok()) {
-        // After a failed fsync the kernel may have dropped the dirty pages: nothing written since the last good
-        // sync can be trusted, so stop now (as PostgreSQL does) and let the next start replay what is on disk.
-        log::Error("fatal: the log could not be synced", {{"error", status.message()}});
-        std::abort();
-      }
-      synced = job.segment.get();
-    }
-    if (options_.on_commit) options_.on_commit(new_readings, std::chrono::steady_clock::now() - sync_start);
-    for (SyncJob& job : jobs) {
-      for (auto& ack : job.acks) ack();
-    }
-    jobs.clear();
+    SyncAndAcknowledge(jobs);
+    std::lock_guard lock(sync_mu_);
+    syncer_busy_ = false;
   }
+}
+
+void SqliteStore::SyncAndAcknowledge(std::vector<SyncJob>& jobs) {
+  const LogSegment* synced = nullptr;
+  auto sync_start = std::chrono::steady_clock::now();
+  std::size_t new_readings = 0;
+  for (const SyncJob& job : jobs) {
+    new_readings += job.new_readings;
+    if (job.segment.get() == synced) continue;
+    Status status = job.segment->Sync();
+    if (!status.ok()) {
+      // After a failed fsync the kernel may have dropped the dirty pages: nothing written since the last good
+      // sync can be trusted, so stop now (as PostgreSQL does) and let the next start replay what is on disk.
+      log::Error("fatal: the log could not be synced", {{"error", status.message()}});
+      std::abort();
+    }
+    synced = job.segment.get();
+  }
+  if (options_.on_commit) options_.on_commit(new_readings, std::chrono::steady_clock::now() - sync_start);
+  for (SyncJob& job : jobs) {
+    for (auto& ack : job.acks) ack();
+  }
+  jobs.clear();
 }
 
 }  // namespace
