@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "http_client.h"
@@ -63,43 +65,53 @@ TEST_P(Durability, ReadingsSurviveARestart) {
             R"({"count":10,"sum":145,"mean":14.5,"min":10,"max":19})");
 }
 
+// Starts the server with `args` and `writers` threads, each with a connection of its own, calling
+// send(client, writer, step) for step 0, 1, ... up to `max_steps` (bounding the load in count) while it returns
+// true; once `kill_after` steps succeeded across all writers, kills the server with SIGKILL. Returns how many steps
+// each writer had acknowledged.
+std::vector<int> SendUntilKilled(const std::vector<std::string>& args, int writers, int max_steps, int kill_after,
+                                 const std::function<bool(HttpClient&, int writer, int step)>& send) {
+  std::vector<int> acked(writers, 0);
+  ServerProcess server(args);
+  std::mutex mu;
+  std::condition_variable enough;
+  int total_acked = 0;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        HttpClient client(server.port());
+        for (int step = 0; step < max_steps; ++step) {
+          if (!send(client, w, step)) return;
+          std::lock_guard lock(mu);
+          acked[w] = step + 1;
+          if (++total_acked == kill_after) enough.notify_one();
+        }
+      } catch (const std::runtime_error&) {
+        // The connection died with the server: what was acknowledged so far is what counts.
+      }
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    enough.wait_for(lock, std::chrono::seconds(60), [&] { return total_acked >= kill_after; });
+  }
+  server.Signal(SIGKILL);
+  EXPECT_EQ(server.Wait(), 128 + SIGKILL);
+  for (auto& thread : threads) thread.join();
+  return acked;
+}
+
 TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
   constexpr int kWriters = 8;
-  constexpr int kMaxPerWriter = 3000;   // bounds the load in count
   // Across all writers. DynamoDB Local commits far fewer transactions per second than SQLite: fewer there.
   const int kKillAfterAcks = GetParam() == "dynamodb" ? 400 : 3000;
-  std::vector<int> acked(kWriters, 0);
-  {
-    std::vector<std::string> args = backend_.Args();
-    args.insert(args.end(), {"--commit-interval-ms", "50"});
-    ServerProcess server(args);
-    std::mutex mu;
-    std::condition_variable enough;
-    int total_acked = 0;
-    std::vector<std::thread> writers;
-    for (int w = 0; w < kWriters; ++w) {
-      writers.emplace_back([&, w] {
-        try {
-          HttpClient client(server.port());
-          for (int i = 0; i < kMaxPerWriter; ++i) {
-            if (client.Put("/api/temperature", ReadingBody("w" + std::to_string(w), i, i)).status != 200) return;
-            std::lock_guard lock(mu);
-            acked[w] = i + 1;
-            if (++total_acked == kKillAfterAcks) enough.notify_one();
-          }
-        } catch (const std::runtime_error&) {
-          // The connection died with the server: what was acknowledged so far is what counts.
-        }
+  std::vector<std::string> args = backend_.Args();
+  args.insert(args.end(), {"--commit-interval-ms", "50"});
+  std::vector<int> acked =
+      SendUntilKilled(args, kWriters, 3000, kKillAfterAcks, [](HttpClient& client, int writer, int step) {
+        return client.Put("/api/temperature", ReadingBody("w" + std::to_string(writer), step, step)).status == 200;
       });
-    }
-    {
-      std::unique_lock lock(mu);
-      enough.wait_for(lock, std::chrono::seconds(60), [&] { return total_acked >= kKillAfterAcks; });
-    }
-    server.Signal(SIGKILL);
-    EXPECT_EQ(server.Wait(), 128 + SIGKILL);
-    for (auto& writer : writers) writer.join();
-  }
 
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
@@ -123,54 +135,23 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
   if (GetParam() == "dynamodb") GTEST_SKIP() << "the hand-off by round size is the embedded store's";
   constexpr int kWriters = 4;
   constexpr int kBatch = 1500;
-  constexpr int kMaxBatchesPerWriter = 40;  // bounds the load in count
-  constexpr int kKillAfterBatches = 12;     // across all writers
-  std::vector<long long> acked(kWriters, 0);
-  {
-    ServerProcess server(backend_.Args());
-    std::mutex mu;
-    std::condition_variable enough;
-    int total_batches = 0;
-    std::vector<std::thread> writers;
-    for (int w = 0; w < kWriters; ++w) {
-      writers.emplace_back([&, w] {
-        try {
-          HttpClient client(server.port());
-          std::string sensor = "b" + std::to_string(w);
-          for (int b = 0; b < kMaxBatchesPerWriter; ++b) {
-            std::string body = "[";
-            for (int i = b * kBatch; i < (b + 1) * kBatch; ++i) {
-              body += (body.size() > 1 ? "," : "") + ReadingBody(sensor, i, i);
-            }
-            body += "]";
-            if (client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}}).status !=
-                200) {
-              return;
-            }
-            std::lock_guard lock(mu);
-            acked[w] = static_cast<long long>(b + 1) * kBatch;
-            if (++total_batches == kKillAfterBatches) enough.notify_one();
-          }
-        } catch (const std::runtime_error&) {
-          // The connection died with the server: what was acknowledged so far is what counts.
+  std::vector<int> acked =
+      SendUntilKilled(backend_.Args(), kWriters, 40, 12, [](HttpClient& client, int writer, int step) {
+        std::string body = "[";
+        for (int i = step * kBatch; i < (step + 1) * kBatch; ++i) {
+          body += (body.size() > 1 ? "," : "") + ReadingBody("b" + std::to_string(writer), i, i);
         }
+        body += "]";
+        return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}}).status == 200;
       });
-    }
-    {
-      std::unique_lock lock(mu);
-      enough.wait_for(lock, std::chrono::seconds(60), [&] { return total_batches >= kKillAfterBatches; });
-    }
-    server.Signal(SIGKILL);
-    EXPECT_EQ(server.Wait(), 128 + SIGKILL);
-    for (auto& writer : writers) writer.join();
-  }
 
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
   long long stored_total = 0;
   for (int w = 0; w < kWriters; ++w) {
     ASSERT_GT(acked[w], 0) << "writer " << w;
-    stored_total += ExpectAcknowledged(client, "b" + std::to_string(w), acked[w], kBatch);
+    stored_total +=
+        ExpectAcknowledged(client, "b" + std::to_string(w), static_cast<long long>(acked[w]) * kBatch, kBatch);
   }
   EXPECT_EQ(testing::JsonField(client.Get("/api/v1/stats").body, "count"), std::to_string(stored_total));
 }
