@@ -42,6 +42,14 @@ fi
 nginx_pids=$(cat "$work/nginx.pid" && pgrep -P "$(cat "$work/nginx.pid")")
 us_per_tick=$((1000000 / $(getconf CLK_TCK)))
 
+# telemetryd's durable commits so far, from /metrics: "COUNT READINGS SECONDS" (fsyncs, readings they covered, time
+# they took).
+commits() {
+  curl -sf ${BENCH_TOKEN:+-H "Authorization: Bearer $BENCH_TOKEN"} "http://127.0.0.1:$TELEMETRYD_PORT/metrics" |
+    awk '/^telemetry_commit_readings_count /{n=$2} /^telemetry_commit_readings_sum /{r=$2}
+         /^telemetry_commit_duration_seconds_sum /{s=$2} END {print n + 0, r + 0, s + 0}'
+}
+
 # run NAME URL EPOCH SERVER_PIDS...: one wrk run; appends its rate and CPU per request to NAME's files, prints them.
 run() {
   local name=$1 url=$2 epoch=$3
@@ -75,7 +83,12 @@ for round in $(seq "$rounds"); do
   printf ", "
   run beast-floor "http://127.0.0.1:$FLOOR_PORT/api/temperature" "$epoch" "$FLOOR_PID"
   printf ", "
+  before=$(commits)
   run telemetryd "http://127.0.0.1:$TELEMETRYD_PORT" "$epoch" "$TELEMETRYD_PID"
+  # What binds the rate (docs/performance.md, session 10): how long an fsync takes under the load, and how many
+  # readings each carries.
+  echo "$before $(commits)" | awk '{n = $4 - $1; if (n > 0) printf ", %d fsyncs of %.1f readings, %.0f us each",
+    n, ($5 - $2) / n, ($6 - $3) * 1e6 / n}'
   echo
 done
 median_ratio telemetryd "$work/telemetryd.rates" nginx "$work/nginx.rates" req/s
