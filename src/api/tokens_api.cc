@@ -20,12 +20,17 @@ StatusOr<std::pair<Role, std::vector<std::string>>> ParseTokenRequest(const std:
   }
   std::string_view role;
   std::vector<std::string> sensors;
-  bool has_role = false;
+  bool has_role = false, has_sensors = false;
   for (auto [key, value] : object) {
+    // A field given twice would grant what one of its values says: which one is JSON's open question.
+    if ((key == "role" && has_role) || (key == "sensors" && has_sensors)) {
+      return Invalid(std::string(key) + " is given more than once");
+    }
     if (key == "role") {
       if (value.get(role)) return Invalid("role must be a string: device, reader or admin");
       has_role = true;
     } else if (key == "sensors") {
+      has_sensors = true;
       simdjson::dom::array array;
       if (value.get(array)) return Invalid("sensors must be an array of sensor ids");
       for (auto sensor : array) {

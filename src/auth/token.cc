@@ -92,7 +92,7 @@ StatusOr<std::pair<Role, std::vector<std::string>>> CheckTokenRequest(std::strin
   if (*role != Role::kDevice) {
     if (!sensors.empty())
       return Status(StatusCode::kInvalidArgument,
-                    "only a device token names sensors; a " + std::string(role_name) + " has none");
+                    "only a device token names sensors; a token of role " + std::string(role_name) + " has none");
     return std::pair{*role, std::move(sensors)};
   }
   if (sensors.empty())
