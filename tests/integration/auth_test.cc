@@ -120,10 +120,8 @@ TEST_P(AuthTest, HealthChecksStayOpenAndEverythingElseNeedsAToken) {
     EXPECT_EQ(unknown.Header("www-authenticate"), R"(Bearer realm="telemetryd", error="invalid_token")");
     EXPECT_EQ(unknown.body.find(forged), std::string::npos) << "a refusal must not echo the token";
   }
-  EXPECT_EQ(
-      client.Request("GET", "/api/stats", "", {{"Authorization", "Basic " + Base64("u:" + std::string(kAdminToken))}})
-          .status,
-      401)
+  EXPECT_EQ(client.Request("GET", "/api/stats", "", {{"Authorization", "Basic " + Base64("u:" + std::string(kAdminToken))}}).status,
+            401)
       << "Basic is for the InfluxDB endpoints only";
 }
 
@@ -135,41 +133,33 @@ TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
   ASSERT_EQ(device.substr(0, 4), "tmd_");
 
   // A device writes its own sensors, by every write endpoint.
-  EXPECT_EQ(client
-                .Request("PUT", "/api/temperature",
-                         R"({"sensorID":"107","temperature":"12","time":"2021-10-04 09:00:00"})", Bearer(device))
-                .body,
+  EXPECT_EQ(client.Request("PUT", "/api/temperature", R"({"sensorID":"107","temperature":"12","time":"2021-10-04 09:00:00"})",
+                           Bearer(device)).body,
             "Ok");
-  EXPECT_EQ(client
-                .Request("POST", "/api/v1/readings",
-                         R"([{"sensorID":108,"temperature":14,"time":"2021-10-04T09:00:00Z"}])", Bearer(device))
-                .status,
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", R"([{"sensorID":108,"temperature":14,"time":"2021-10-04T09:00:00Z"}])",
+                           Bearer(device)).status,
             200);
-  EXPECT_EQ(
-      client.Request("POST", "/write?db=x", "temperature,sensorID=107 value=10 1633338001000000000", Bearer(device))
-          .status,
-      204);
+  EXPECT_EQ(client.Request("POST", "/write?db=x", "temperature,sensorID=107 value=10 1633338001000000000",
+                           Bearer(device)).status,
+            204);
   // ... and no other sensor: the whole request is refused, nothing of it stored.
-  HttpResponse other =
-      client.Request("PUT", "/api/temperature", R"({"sensorID":"109","temperature":"1"})", Bearer(device));
+  HttpResponse other = client.Request("PUT", "/api/temperature", R"({"sensorID":"109","temperature":"1"})", Bearer(device));
   EXPECT_EQ(other.status, 403);
   EXPECT_EQ(Unquote(JsonField(other.body.substr(9), "code")), "forbidden") << other.body;
-  EXPECT_EQ(client
-                .Request("POST", "/api/v1/readings",
-                         R"([{"sensorID":"107","temperature":1,"time":1},{"sensorID":"109","temperature":1,"time":2}])",
-                         Bearer(device))
-                .status,
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings",
+                           R"([{"sensorID":"107","temperature":1,"time":1},{"sensorID":"109","temperature":1,"time":2}])",
+                           Bearer(device)).status,
             403);
-  HttpResponse influx_other =
-      client.Request("POST", "/api/v2/write?bucket=b",
-                     "temperature,sensorID=107 value=1 1\ntemperature,sensorID=109 value=1 2", Bearer(device));
+  HttpResponse influx_other = client.Request("POST", "/api/v2/write?bucket=b",
+                                             "temperature,sensorID=107 value=1 1\ntemperature,sensorID=109 value=1 2",
+                                             Bearer(device));
   EXPECT_EQ(influx_other.status, 403);
   EXPECT_EQ(Unquote(JsonField(influx_other.body, "code")), "forbidden") << influx_other.body;
 
   // A device reads nothing, through any endpoint; InfluxDB's 1.x query path does not exist here at all.
-  for (const std::string target :
-       {"/api/stats", "/api/v1/stats", "/api/v1/sensors", "/api/v1/readings?sensorID=107",
-        "/api/v1/series?interval=1d&from=2021-10-01T00:00:00Z&to=2021-10-05T00:00:00Z", "/metrics", "/api/v1/tokens"}) {
+  for (const std::string target : {"/api/stats", "/api/v1/stats", "/api/v1/sensors", "/api/v1/readings?sensorID=107",
+                                   "/api/v1/series?interval=1d&from=2021-10-01T00:00:00Z&to=2021-10-05T00:00:00Z",
+                                   "/metrics", "/api/v1/tokens"}) {
     HttpResponse refused = client.Request("GET", target, "", Bearer(device));
     EXPECT_EQ(refused.status, 403) << target << " " << refused.body;
     EXPECT_EQ(refused.body.find("Average"), std::string::npos);
@@ -178,8 +168,7 @@ TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
   EXPECT_EQ(client.Request("POST", "/query?db=x", "q=SELECT+*+FROM+temperature", Bearer(device)).status, 404);
 
   // A reader reads and writes nothing; it cannot make tokens either.
-  EXPECT_EQ(client.Request("GET", "/api/stats", "", Bearer(reader)).body,
-            R"({"Average":12,"Maximum":14,"Minimum":10})");
+  EXPECT_EQ(client.Request("GET", "/api/stats", "", Bearer(reader)).body, R"({"Average":12,"Maximum":14,"Minimum":10})");
   EXPECT_EQ(JsonField(client.Request("GET", "/api/v1/stats?sensorID=107", "", Bearer(reader)).body, "count"), "2");
   EXPECT_EQ(client.Request("GET", "/metrics", "", Bearer(reader)).status, 200);
   EXPECT_EQ(client.Request("PUT", "/api/temperature", R"({"sensorID":"107","temperature":"1"})", Bearer(reader)).status,
@@ -202,10 +191,8 @@ TEST_P(AuthTest, InfluxClientsSendTokensTheirOwnWays) {
   EXPECT_EQ(client.Request("POST", "/write?db=x&u=me&p=" + device, "temperature,sensorID=b value=1 1633338000000000000")
                 .status,
             204);
-  EXPECT_EQ(client
-                .Request("POST", "/api/v2/write?bucket=x", "temperature,sensorID=c value=1 1633338000000000000",
-                         {{"Authorization", "Basic " + Base64("me:" + device)}})
-                .status,
+  EXPECT_EQ(client.Request("POST", "/api/v2/write?bucket=x", "temperature,sensorID=c value=1 1633338000000000000",
+                           {{"Authorization", "Basic " + Base64("me:" + device)}}).status,
             204);
   HttpResponse wrong = client.Request("POST", "/write?db=x&p=nope", line);
   EXPECT_EQ(wrong.status, 401);
@@ -213,32 +200,30 @@ TEST_P(AuthTest, InfluxClientsSendTokensTheirOwnWays) {
 
   // The Python influxdb library sends username and password as HTTP Basic: the token is the password.
   std::string script = dir_.path() + "/write.py";
-  std::ofstream(script)
-      << "import sys\n"
-         "from influxdb import InfluxDBClient\n"
-         "client = InfluxDBClient('127.0.0.1', int(sys.argv[1]), username='device',\n"
-         "                        password=sys.argv[2], database='telemetry')\n"
-         "client.write_points([{'measurement': 'temperature', 'tags': {'sensorID': 'py'},\n"
-         "                      'time': 1633338000, 'fields': {'value': 20.5}}], time_precision='s')\n"
-         "try:\n"
-         "    InfluxDBClient('127.0.0.1', int(sys.argv[1]), username='x', password='wrong',\n"
-         "                   database='telemetry').write_points([{'measurement': 'temperature',\n"
-         "        'tags': {'sensorID': 'py'}, 'fields': {'value': 1.0}}])\n"
-         "    print('written without a valid token')\n"
-         "except Exception as error:\n"
-         "    print('refused:', getattr(error, 'code', error))\n";
+  std::ofstream(script) << "import sys\n"
+                           "from influxdb import InfluxDBClient\n"
+                           "client = InfluxDBClient('127.0.0.1', int(sys.argv[1]), username='device',\n"
+                           "                        password=sys.argv[2], database='telemetry')\n"
+                           "client.write_points([{'measurement': 'temperature', 'tags': {'sensorID': 'py'},\n"
+                           "                      'time': 1633338000, 'fields': {'value': 20.5}}], time_precision='s')\n"
+                           "try:\n"
+                           "    InfluxDBClient('127.0.0.1', int(sys.argv[1]), username='x', password='wrong',\n"
+                           "                   database='telemetry').write_points([{'measurement': 'temperature',\n"
+                           "        'tags': {'sensorID': 'py'}, 'fields': {'value': 1.0}}])\n"
+                           "    print('written without a valid token')\n"
+                           "except Exception as error:\n"
+                           "    print('refused:', getattr(error, 'code', error))\n";
   std::string output;
-  EXPECT_EQ(
-      testing::RunCommand("/usr/bin/python3 " + script + " " + std::to_string(server.port()) + " " + device, &output),
-      0)
+  EXPECT_EQ(testing::RunCommand("/usr/bin/python3 " + script + " " + std::to_string(server.port()) + " " + device, &output),
+            0)
       << output;
   EXPECT_NE(output.find("refused: 401"), std::string::npos) << output;
 
   // So does the influx CLI's -username/-password.
   std::string import = dir_.path() + "/import.txt";
   std::ofstream(import) << "# DML\n# CONTEXT-DATABASE: telemetry\ntemperature,sensorID=cli value=3 1633338000\n";
-  std::string influx = "influx -host 127.0.0.1 -port " + std::to_string(server.port()) +
-                       " -username device -import -path " + import + " -precision s -password ";
+  std::string influx = "influx -host 127.0.0.1 -port " + std::to_string(server.port()) + " -username device -import -path " +
+                       import + " -precision s -password ";
   EXPECT_EQ(testing::RunCommand(influx + device, &output), 0) << output;
   EXPECT_NE(testing::RunCommand(influx + "wrong", &output), 0) << output;
   EXPECT_NE(output.find("the token is not valid or was revoked"), std::string::npos) << output;
@@ -292,8 +277,7 @@ TEST_P(AuthTest, TheCommandLineManagesTokensInTheSameStore) {
   int status = 0;
   while (status != 200 && std::chrono::steady_clock::now() < deadline) {
     HttpClient client(server.port());
-    status =
-        client.Request("PUT", "/api/temperature", R"({"sensorID":"107","temperature":"1"})", Bearer(device)).status;
+    status = client.Request("PUT", "/api/temperature", R"({"sensorID":"107","temperature":"1"})", Bearer(device)).status;
   }
   EXPECT_EQ(status, 200);
 
@@ -371,9 +355,9 @@ TEST(AuthConfigTest, BadAuthSettingsStopTheStart) {
   EXPECT_EQ(testing::RunTelemetryd({"--data-dir", dir.path(), "--auth", "maybe"}, &output), 2) << output;
   std::string short_token = dir.path() + "/short";
   std::ofstream(short_token) << "secret\n";
-  EXPECT_EQ(
-      testing::RunTelemetryd({"--data-dir", dir.path(), "--auth", "token", "--admin-token-file", short_token}, &output),
-      2);
+  EXPECT_EQ(testing::RunTelemetryd({"--data-dir", dir.path(), "--auth", "token", "--admin-token-file", short_token},
+                                   &output),
+            2);
   EXPECT_NE(output.find("at least 32 characters"), std::string::npos) << output;
   EXPECT_EQ(testing::RunTelemetryd({"--data-dir", dir.path(), "--admin-token-file", dir.path() + "/missing"}, &output),
             2);
