@@ -17,12 +17,20 @@ Status ValidateSensorId(std::string_view sensor_id) {
 }
 
 StatusOr<double> ParseTemperature(std::string_view text) {
-  double value = 0;
-  // from_chars accepts neither leading '+', whitespace nor hex in general format: all are rejected here too.
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+  auto rejected = [&] {
     return InvalidArgument("temperature must be a number, got \"" + std::string(text.substr(0, 64)) + "\"");
-  }
+  };
+  // The original converted the stored string with Python's float(), which allows surrounding whitespace and a
+  // leading '+': a client that sent " 12" or "+12" must not notice the switch. from_chars takes neither.
+  std::string_view number = text;
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!number.empty() && is_space(number.front())) number.remove_prefix(1);
+  while (!number.empty() && is_space(number.back())) number.remove_suffix(1);
+  if (number.size() > 1 && number.front() == '+' && number[1] != '-') number.remove_prefix(1);
+  double value = 0;
+  // General format: no hex, no "0x"; "nan" and "inf" parse and are refused as not finite below.
+  auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || error != std::errc() || end != number.data() + number.size()) return rejected();
   if (!std::isfinite(value)) return InvalidArgument("temperature must be a finite number");
   return value;
 }

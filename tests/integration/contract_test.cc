@@ -80,6 +80,14 @@ TEST_P(ContractTest, JsonNumbersAreAcceptedAsWellAsStrings) {
   EXPECT_EQ(client_.Get("/api/v1/stats").body, R"({"count":1,"sum":12,"mean":12,"min":12,"max":12})");
 }
 
+TEST_P(ContractTest, TemperatureStringsAreReadAsPythonsFloatReadThem) {
+  // The original stored the string and converted it with float(): whitespace around it and a leading '+' counted.
+  ASSERT_EQ(client_.Put("/api/temperature", Reading("a", R"(" +12.5 ")", "2021-10-04 09:00:00")).status, 200);
+  ASSERT_EQ(client_.Put("/api/temperature", Reading("a", R"("\t-2.5\n")", "2021-10-04 09:00:01")).status, 200);
+  EXPECT_EQ(client_.Put("/api/temperature", Reading("a", R"("+-1")", "2021-10-04 09:00:02")).status, 400);
+  EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":5,"Maximum":12.5,"Minimum":-2.5})");
+}
+
 TEST_P(ContractTest, MissingTimeMeansTheServersReceiveTime) {
   auto before = std::chrono::system_clock::now();
   ASSERT_EQ(client_.Put("/api/temperature", R"({"sensorID":"a","temperature":"5"})").status, 200);

@@ -26,9 +26,16 @@ TEST(ParseTemperature, AcceptsDecimalNumbers) {
   EXPECT_EQ(*ParseTemperature("1e2"), 100.0);
 }
 
+TEST(ParseTemperature, AcceptsWhatPythonsFloatAccepted) {
+  EXPECT_EQ(*ParseTemperature(" 12"), 12.0);
+  EXPECT_EQ(*ParseTemperature("12\n"), 12.0);
+  EXPECT_EQ(*ParseTemperature("\t+12.5 "), 12.5);
+  EXPECT_EQ(*ParseTemperature("+.5"), 0.5);
+}
+
 TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
-  for (std::string_view bad : {"", "abc", "12abc", " 12", "12 ", "+12", "nan", "NaN", "inf", "-Infinity", "1e400",
-                               "0x10"}) {
+  for (std::string_view bad : {"", " ", "+", "+-12", "++12", "- 12", "1 2", "1_000", "abc", "12abc", "nan", "NaN",
+                               "inf", "-Infinity", "1e400", "0x10"}) {
     StatusOr<double> value = ParseTemperature(bad);
     EXPECT_FALSE(value.ok()) << "accepted \"" << bad << "\"";
     if (!value.ok()) {
