@@ -120,6 +120,12 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_COMMIT_INTERVAL_MS")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
+  std::uint64_t checkpoint_wal_mb = options.sqlite.checkpoint_wal_bytes >> 20;
+  app.add_option("--checkpoint-wal-mb", checkpoint_wal_mb,
+                 "MiB SQLite's write-ahead log may reach before it is checkpointed into the database")
+      ->envname("TELEMETRY_CHECKPOINT_WAL_MB")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
   app.add_option("--auth", options.auth,
                  "none: anyone may call anything; token: every call but the health checks needs a token")
       ->envname("TELEMETRY_AUTH")
@@ -204,6 +210,7 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));
   options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
+  options.sqlite.checkpoint_wal_bytes = checkpoint_wal_mb << 20;
   if (options.client_burst == 0) options.client_burst = std::max(1.0, 2 * options.client_rate);
   if (options.token_burst == 0) options.token_burst = std::max(1.0, 2 * options.token_rate);
   options.token_refresh = std::chrono::milliseconds(static_cast<std::int64_t>(token_refresh_seconds * 1000));

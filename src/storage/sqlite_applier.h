@@ -47,6 +47,8 @@ class SqliteApplier {
   // Opens a transaction unless one is open.
   void Begin();
   bool in_transaction() const { return in_transaction_; }
+  // Commits (without an fsync: the readings log is what makes writes durable) and starts writing the WAL's new
+  // pages back in the background, so that the next checkpoint has little left to write.
   void Commit();
   void Rollback();
 
@@ -70,8 +72,11 @@ class SqliteApplier {
  private:
   // Brings a store of schema `version` (older than kSqliteSchemaVersion, 0 when new) up to it, in one transaction.
   void MigrateSchema(std::int64_t version);
+  // Asks the kernel to start writing the WAL's new pages to disk, without waiting for them.
+  void StartWalWriteback();
 
   SqliteDatabase db_;
+  std::string wal_path_;
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
   // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).

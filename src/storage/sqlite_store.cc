@@ -170,6 +170,13 @@ class SqliteStore final : public Store {
   // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
   // total). REQUIRES: the applier thread does not run.
   void CatchUpWithLog();
+  // Checkpoints SQLite (its WAL into the database, fsync'd); when that completed, deletes the log segments before
+  // `first_needed` (all their readings are then durable in SQLite) and returns true. On the thread that holds the
+  // database.
+  bool CheckpointAndDeleteSegmentsBefore(std::uint64_t first_needed);
+  // Applier thread, after the commit that recorded `committed`: checkpoints when the WAL has grown past
+  // options_.checkpoint_wal_bytes or a finished log segment waits to be deleted.
+  void CheckpointIfDue(LogPosition committed);
   // Hands reads to the reader threads; REQUIRES: everything applied when they were asked is committed.
   void EnqueueReads(std::vector<StatsJob> reads);
   void ReaderLoop(SqliteStatsReader& reader);
@@ -178,6 +185,8 @@ class SqliteStore final : public Store {
   bool HasUncommitted() const {
     return applied_rounds_.load(std::memory_order_relaxed) > commit_requested_rounds_;
   }
+  // Begins a new log segment and checkpoints, deleting the segments before the new one. REQUIRES: the applier thread
+  // does not run, everything logged is committed.
   void CheckpointAndRotateLog();
 
   const SqliteStoreOptions options_;
@@ -244,6 +253,11 @@ class SqliteStore final : public Store {
   std::vector<std::thread> readers_;
 
   std::unique_ptr<QuickReaders> quick_readers_;
+
+  // Held with the database (the applier thread's, or the writer's while that does not run): the oldest log segment
+  // SQLite may still need, and when a checkpoint that could not complete (a long read held the WAL) is tried again.
+  std::uint64_t first_needed_segment_ = 0;
+  std::chrono::steady_clock::time_point next_checkpoint_try_{};
 };
 
 void SqliteStore::Start() {
@@ -495,7 +509,7 @@ void SqliteStore::WriterLoop() {
       bool commit_due = std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval;
       if (closing || (HasUncommitted() && (commit_due || !reads.empty()))) {
         RequestCommit(std::exchange(reads, {}));
-        if (closing || log_->end().offset >= options_.log_segment_bytes) {
+        if (closing) {
           WaitForApplier();
           CheckpointAndRotateLog();
         }
@@ -512,6 +526,14 @@ void SqliteStore::WriterLoop() {
       std::abort();
     }
     if (closing) return;
+    if (log_->end().offset >= options_.log_segment_bytes) {
+      // The applier deletes the finished segment after its next commit and checkpoint: the writer does not wait.
+      Status rotated = log_->Rotate();
+      if (!rotated.ok()) {
+        log::Error("fatal: cannot begin a new log segment", {{"error", rotated.message()}});
+        std::abort();
+      }
+    }
   }
 }
 
@@ -760,6 +782,8 @@ void SqliteStore::ApplierLoop() {
     }
     try {
       RunApplyJob(job);
+      // After the job's reads went to the readers: they need not wait for the checkpoint.
+      if (job.commit) CheckpointIfDue(job.log_end);
     } catch (const std::exception& error) {
       // The readings are acknowledged and safe in the log, but SQLite cannot take them: stop loudly and let the
       // next start replay the log.
@@ -803,16 +827,40 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   return id;
 }
 
-// REQUIRES: no transaction is open. After the checkpoint SQLite holds everything durably, so the log segments
-// applied so far are no longer needed.
-void SqliteStore::CheckpointAndRotateLog() {
+bool SqliteStore::CheckpointAndDeleteSegmentsBefore(std::uint64_t first_needed) {
   // The checkpoint waits for every read to end, the quick readers' held snapshots too.
   bool complete = false;
   quick_readers_->WithoutSnapshots([&] { complete = database_.Checkpoint(); });
+  if (!complete) return false;
+  log_->DeleteSegmentsBefore(first_needed);
+  first_needed_segment_ = first_needed;
+  return true;
+}
+
+// REQUIRES: no transaction is open, everything in the log is committed.
+void SqliteStore::CheckpointAndRotateLog() {
   std::uint64_t applied_segment = log_->current()->id();
   Status rotated = log_->Rotate();
   if (!rotated.ok()) throw std::runtime_error(rotated.message());
-  if (complete) log_->DeleteSegmentsBefore(applied_segment + 1);
+  CheckpointAndDeleteSegmentsBefore(applied_segment + 1);
+}
+
+// Under single-reading writes the WAL grows ~20 times faster than the log (each commit rewrites whole pages), so a
+// checkpoint only per finished 64 MiB log segment let it reach ~1.3 GB and stopped the writer for over a second
+// while it ran (docs/performance.md, session 11). Here the applier checkpoints after a commit, a few MB of WAL at a
+// time, while the writer goes on logging and acknowledging: it only waits if the applier falls kMaxApplierBacklog
+// readings behind.
+void SqliteStore::CheckpointIfDue(LogPosition committed) {
+  bool finished_segment = committed.segment > first_needed_segment_;
+  if (!finished_segment) {
+    std::error_code error;
+    std::uintmax_t wal_bytes = std::filesystem::file_size(options_.data_dir + "/telemetry.db-wal", error);
+    if (error || wal_bytes < options_.checkpoint_wal_bytes) return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_checkpoint_try_) return;
+  // Complete, SQLite holds everything up to `committed` durably: the segments before its segment can go.
+  if (!CheckpointAndDeleteSegmentsBefore(committed.segment)) next_checkpoint_try_ = now + std::chrono::seconds(1);
 }
 
 void SqliteStore::SyncerLoop() {

@@ -106,7 +106,9 @@ TEST_P(Durability, KillNineUnderLoadLosesNoAcknowledgedReading) {
   // Across all writers. DynamoDB Local commits far fewer transactions per second than SQLite: fewer there.
   const int kKillAfterAcks = GetParam() == "dynamodb" ? 400 : 3000;
   std::vector<std::string> args = backend_.Args();
-  args.insert(args.end(), {"--commit-interval-ms", "50"});
+  // Frequent commits and checkpoints (the embedded store's applier checkpoints while the writer goes on): the kill
+  // finds them under way.
+  args.insert(args.end(), {"--commit-interval-ms", "50", "--checkpoint-wal-mb", "1"});
   std::vector<int> acked =
       SendUntilKilled(args, kWriters, 3000, kKillAfterAcks, [](HttpClient& client, int writer, int step) {
         return client.Put("/api/temperature", ReadingBody("w" + std::to_string(writer), step, step)).status == 200;
@@ -134,15 +136,16 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
   if (GetParam() == "dynamodb") GTEST_SKIP() << "the hand-off by round size is the embedded store's";
   constexpr int kWriters = 4;
   constexpr int kBatch = 1500;
-  std::vector<int> acked =
-      SendUntilKilled(backend_.Args(), kWriters, 40, 12, [](HttpClient& client, int writer, int step) {
-        std::string body = "[";
-        for (int i = step * kBatch; i < (step + 1) * kBatch; ++i) {
-          body += (body.size() > 1 ? "," : "") + ReadingBody("b" + std::to_string(writer), i, i);
-        }
-        body += "]";
-        return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}}).status == 200;
-      });
+  std::vector<std::string> args = backend_.Args();
+  args.insert(args.end(), {"--checkpoint-wal-mb", "1"});
+  std::vector<int> acked = SendUntilKilled(args, kWriters, 40, 12, [](HttpClient& client, int writer, int step) {
+    std::string body = "[";
+    for (int i = step * kBatch; i < (step + 1) * kBatch; ++i) {
+      body += (body.size() > 1 ? "," : "") + ReadingBody("b" + std::to_string(writer), i, i);
+    }
+    body += "]";
+    return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}}).status == 200;
+  });
 
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());

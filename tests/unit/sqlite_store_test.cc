@@ -455,6 +455,84 @@ TEST(SqliteStore, AHeldSnapshotDoesNotHoldUpACheckpoint) {
   EXPECT_EQ(StatsOf(*store, {"a", 0, 2 * kNanosPerMinute}).count, 1);
 }
 
+// What CheckpointRounds saw of the data directory after each round.
+struct CheckpointRoundsSeen {
+  std::uintmax_t largest_wal = 0;
+  std::size_t most_segments = 0;
+  std::string first_segment, last_first_segment;  // the oldest log segment at the start, and at the end
+};
+
+// Writes kCheckpointRounds rounds of kCheckpointSensors readings, each round followed by a read, and checks that
+// the store holds them all exactly after a reopen. Commits come only with reads (a commit interval of an hour), so
+// each round's read is a barrier: the applier has finished the previous round's commit, and the checkpoint after
+// it, before it commits this round's.
+constexpr int kCheckpointRounds = 300, kCheckpointSensors = 50;
+CheckpointRoundsSeen CheckpointRounds(SqliteStoreOptions options) {
+  options.commit_interval = std::chrono::hours(1);
+  auto segments = [&] {
+    std::vector<std::string> names;
+    for (const auto& file : std::filesystem::directory_iterator(options.data_dir + "/log")) {
+      names.push_back(file.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  CheckpointRoundsSeen seen;
+  {
+    auto store = OpenSqliteStore(options);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    if (!store.ok()) return seen;
+    seen.first_segment = segments().front();
+    for (int round = 0; round < kCheckpointRounds; ++round) {
+      std::vector<Reading> readings;
+      for (int sensor = 0; sensor < kCheckpointSensors; ++sensor) {
+        readings.push_back({"s" + std::to_string(sensor), (round + 1) * kNanosPerSecond, double(round)});
+      }
+      WriteAll(**store, readings);
+      EXPECT_EQ(StatsOf(**store, {std::nullopt, 0, kMaxTime}).count, (round + 1) * kCheckpointSensors);
+      std::error_code error;
+      std::uintmax_t wal = std::filesystem::file_size(options.data_dir + "/telemetry.db-wal", error);
+      seen.largest_wal = std::max(seen.largest_wal, error ? 0 : wal);
+      seen.most_segments = std::max(seen.most_segments, segments().size());
+    }
+    seen.last_first_segment = segments().front();
+  }
+  auto store = OpenSqliteStore(options);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  if (!store.ok()) return seen;
+  Aggregate total = StatsOf(**store);
+  EXPECT_EQ(total.count, kCheckpointRounds * kCheckpointSensors);
+  EXPECT_EQ(total.Sum(), kCheckpointSensors * (kCheckpointRounds - 1) * kCheckpointRounds / 2.0);
+  Aggregate one = StatsOf(**store, {"s7", 100 * kNanosPerSecond, 200 * kNanosPerSecond});
+  EXPECT_EQ(one.count, 100);
+  EXPECT_EQ(one.min, 99);
+  EXPECT_EQ(one.max, 198);
+  return seen;
+}
+
+// The applier checkpoints once the WAL passes its limit (it grows many times faster than the log), while the
+// writer goes on: the WAL stays near the limit, and nothing is lost on the way.
+TEST(SqliteStore, CheckpointsKeepTheWalNearItsLimit) {
+  testing::TempDir dir;
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  options.checkpoint_wal_bytes = 256 << 10;
+  CheckpointRoundsSeen seen = CheckpointRounds(options);
+  EXPECT_LT(seen.largest_wal, 4 * options.checkpoint_wal_bytes);
+}
+
+// A finished log segment is deleted at the applier's next commit and checkpoint, however small the WAL.
+TEST(SqliteStore, FinishedLogSegmentsAreDeletedOnceCheckpointed) {
+  testing::TempDir dir;
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  options.log_segment_bytes = 16 << 10;  // ~450 records: a new segment every ~9 rounds
+  CheckpointRoundsSeen seen = CheckpointRounds(options);
+  // The previous round's segment and this one's, and a third if a round began two.
+  EXPECT_LE(seen.most_segments, 3u);
+  EXPECT_GT(seen.last_first_segment, seen.first_segment);
+}
+
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {
   testing::TempDir dir;
   std::vector<Reading> readings = FleetReadings();
