@@ -19,6 +19,8 @@ http::Response StatusResponse(const Status& status) {
       response.headers.emplace_back("Retry-After", "1");
       return response;
     }
+    case StatusCode::kOutOfSpace:
+      return http::ErrorResponse(507, "insufficient_storage", status.message());
     case StatusCode::kInternal:
       break;
   }

@@ -134,7 +134,7 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
   store.Write(std::move(readings), [=, respond = std::move(respond)](Status status,
                                                                      std::vector<WriteOutcome> outcomes) {
     if (!status.ok()) {
-      int code = status.code() == StatusCode::kUnavailable ? 503 : 500;
+      int code = status.code() == StatusCode::kUnavailable ? 503 : status.code() == StatusCode::kOutOfSpace ? 507 : 500;
       return respond(InfluxError(dialect, code, status.message()));
     }
     for (std::size_t i = 0; i < outcomes.size(); ++i) {

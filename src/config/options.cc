@@ -120,6 +120,13 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_COMMIT_INTERVAL_MS")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
+  std::uint64_t min_free_mb = options.sqlite.min_free_bytes >> 20;
+  app.add_option("--min-free-mb", min_free_mb,
+                 "MiB the data directory's disk must keep free, at least twice --checkpoint-wal-mb plus 16: below it "
+                 "writes get 507 (reads go on); 0: no check")
+      ->envname("TELEMETRY_MIN_FREE_MB")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 30))
+      ->capture_default_str();
   std::uint64_t checkpoint_wal_mb = options.sqlite.checkpoint_wal_bytes >> 20;
   app.add_option("--checkpoint-wal-mb", checkpoint_wal_mb,
                  "MiB SQLite's write-ahead log may reach before it is checkpointed into the database")
@@ -211,6 +218,13 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
   options.sqlite.checkpoint_wal_bytes = checkpoint_wal_mb << 20;
+  options.sqlite.min_free_bytes = min_free_mb << 20;
+  // The room SQLite may still need once writes stop: the readings acknowledged but not yet applied (at most 65,536,
+  // ~10 MB with their rollups), the WAL, and a checkpoint growing the database by as much as the WAL.
+  if (std::uint64_t least = 2 * checkpoint_wal_mb + 16; min_free_mb != 0 && min_free_mb < least) {
+    return ExitNow{2, "telemetryd: --min-free-mb must be 0 or at least twice --checkpoint-wal-mb plus 16 (" +
+                          std::to_string(least) + "), got " + std::to_string(min_free_mb)};
+  }
   if (options.client_burst == 0) options.client_burst = std::max(1.0, 2 * options.client_rate);
   if (options.token_burst == 0) options.token_burst = std::max(1.0, 2 * options.token_rate);
   options.token_refresh = std::chrono::milliseconds(static_cast<std::int64_t>(token_refresh_seconds * 1000));

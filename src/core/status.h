@@ -20,6 +20,7 @@ enum class StatusCode {
   kAlreadyExists,      // a different value is already stored under the same key; do not retry
   kResourceExhausted,  // the input is larger than a configured limit
   kUnavailable,        // transient: retry with backoff (throttling, shutting down, network)
+  kOutOfSpace,         // the store's disk is (nearly) full: retry once space is freed
   kInternal,           // a bug or an unexpected failure of a dependency; not retryable by the caller
 };
 

@@ -44,6 +44,12 @@ struct SqliteStoreOptions {
   std::size_t max_queued_readings = 1 << 20;
   // Threads answering statistics queries, each with its own read-only connection.
   unsigned stats_readers = 2;
+  // Free space the data directory's filesystem must keep: below it, writes fail with kOutOfSpace (and reads go on)
+  // until space is freed, checked every 100 ms. On a full disk SQLite cannot commit, and the readings already
+  // acknowledged would stop the store until it could. What SQLite may still write once writes stop must fit in it:
+  // the readings not yet applied (~10 MB), the WAL (up to checkpoint_wal_bytes) and a checkpoint's growth of the
+  // database (as much again). 0: no check.
+  std::uint64_t min_free_bytes = 256 << 20;
   // Log size after which a new log segment begins; a finished segment is deleted after the next checkpoint.
   std::uint64_t log_segment_bytes = 64 << 20;
   // Size of SQLite's write-ahead log past which the applier checkpoints it into the database after a commit. Bounds

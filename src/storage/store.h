@@ -35,6 +35,7 @@ enum class WriteOutcome {
 // crash of the process or the machine) before the callback runs. On an error, no outcomes, and none of the
 // readings is counted in any statistic; the error says how to react:
 //   kUnavailable: the store is closing or overloaded; retry later.
+//   kOutOfSpace:  the store's disk is (nearly) full; nothing was stored; retry once space is freed.
 //   kInternal:    the store failed (e.g. a disk error); the reading may or may not be stored, and a retry of the
 //                 same reading is safe (it becomes kStored or kDuplicate).
 using WriteCallback = std::function<void(Status, std::vector<WriteOutcome>)>;

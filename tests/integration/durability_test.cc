@@ -1,8 +1,13 @@
 // A 200 means durable: restarts keep everything, and kill -9 under concurrent load loses no acknowledged reading.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -159,6 +164,89 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Durability, ::testing::ValuesIn(testing::kBackends));
+
+// A batch of `count` readings of `sensor`, values and times first .. first + count - 1.
+std::string Batch(const std::string& sensor, long long first, int count) {
+  std::string body = "[";
+  for (long long i = first; i < first + count; ++i) body += (i > first ? "," : "") + ReadingBody(sensor, i, i);
+  return body + "]";
+}
+
+testing::HttpResponse PostBatch(HttpClient& client, const std::string& body) {
+  return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}});
+}
+
+// Below --min-free-mb every write is a 507 naming the free space, and reads go on. (No disk has a pebibyte free.)
+TEST(DiskSpace, WritesBelowTheMinimumFreeAre507AndReadsGoOn) {
+  testing::TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--min-free-mb", "1073741824"});
+  HttpClient client(server.port());
+  testing::HttpResponse put = client.Put("/api/temperature", ReadingBody("a", 0, 1));
+  EXPECT_EQ(put.status, 507);
+  EXPECT_NE(put.body.find(R"("code":"insufficient_storage")"), std::string::npos) << put.body;
+  EXPECT_NE(put.body.find("MiB free"), std::string::npos) << put.body;
+  EXPECT_EQ(PostBatch(client, Batch("a", 0, 3)).status, 507);
+  testing::HttpResponse influx = client.Request("POST", "/write?db=x", "temperature,sensorID=a value=1 1");
+  EXPECT_EQ(influx.status, 507);
+  EXPECT_EQ(influx.body.rfind(R"({"error":")", 0), 0u) << influx.body;
+  EXPECT_EQ(client.Get("/api/stats").body, "No data inserted yet!");
+  EXPECT_EQ(client.Get("/readyz").status, 200);
+}
+
+// On a disk that really fills (a 48 MiB tmpfs), writes stop with 507 before SQLite runs out of room (before the
+// guard, SQLite's commit failed and the process stopped, and would not start again until space was freed), every
+// acknowledged reading stays, writes resume once space is freed, and kill -9 afterwards loses nothing.
+TEST(DiskSpace, AFullDiskRefusesWritesLosesNothingAndRecovers) {
+  testing::TempDir dir;
+  std::string disk = dir.path() + "/disk";
+  std::filesystem::create_directories(disk);
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=48m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{disk};
+  {
+    std::ofstream filler(disk + "/filler", std::ios::binary);  // 16 MiB to free later
+    filler << std::string(16 << 20, 'x');
+    ASSERT_TRUE(filler.good());
+  }
+  std::vector<std::string> args = {
+      "--data-dir", disk + "/data", "--min-free-mb", "20", "--checkpoint-wal-mb", "1", "--commit-interval-ms", "50"};
+  constexpr int kBatch = 500;
+  long long acked = 0;
+  {
+    ServerProcess server(args);
+    HttpClient client(server.port());
+    testing::HttpResponse refused;
+    for (int batch = 0; batch < 2000; ++batch) {
+      testing::HttpResponse response = PostBatch(client, Batch("f", acked, kBatch));
+      if (response.status != 200) {
+        refused = response;
+        break;
+      }
+      acked += kBatch;
+    }
+    ASSERT_EQ(refused.status, 507) << "after " << acked << " readings: " << refused.body;
+    EXPECT_NE(refused.body.find("insufficient_storage"), std::string::npos) << refused.body;
+    EXPECT_EQ(testing::JsonField(client.Get("/api/v1/stats?sensorID=f").body, "count"), std::to_string(acked));
+
+    std::filesystem::remove(disk + "/filler");
+    int status = 507;  // the store looks at the disk again within 100 ms
+    for (int attempt = 0; attempt < 250 && status == 507; ++attempt) {
+      status = PostBatch(client, Batch("f", acked, kBatch)).status;
+      if (status == 507) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(status, 200);
+    acked += kBatch;
+    server.Signal(SIGKILL);
+    server.Wait();
+  }
+  ServerProcess server(args);
+  HttpClient client(server.port());
+  ExpectAcknowledged(client, "f", acked, 0);
+}
 
 }  // namespace
 }  // namespace telemetry

@@ -2,15 +2,17 @@
 // be documented for the operation, the media type too, and the body must match its schema. Every operation of
 // the description must be exercised. Exit code 0 when all is well; otherwise each problem on stderr.
 //
-//   node tests/openapi/check_responses.mjs http://127.0.0.1:PORT docs/openapi.yaml ADMIN_TOKEN
+//   node tests/openapi/check_responses.mjs http://127.0.0.1:PORT docs/openapi.yaml ADMIN_TOKEN [FULL_DISK_URL]
 //
-// The server runs with --auth token; every request carries the admin token unless it says `anonymous`.
+// The server runs with --auth token; every request carries the admin token unless it says `anonymous`. The
+// optional second server, with the same token, has less free disk than it keeps (--min-free-mb): its writes' 507s
+// are checked too.
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 
-const [base, specPath, adminToken] = process.argv.slice(2);
+const [base, specPath, adminToken, fullDiskBase] = process.argv.slice(2);
 const specText = readFileSync(specPath, "utf8");
 const spec = parse(specText);
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -28,8 +30,8 @@ function resolve(object, at) {
   return resolve(path.reduce((o, key) => o[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec), "#/" + pointer(...path));
 }
 
-async function check(method, path, { body, headers = {}, expect, anonymous = false, token = adminToken } = {}) {
-  const url = new URL(path, base);
+async function check(method, path, { body, headers = {}, expect, anonymous = false, token = adminToken, server = base } = {}) {
+  const url = new URL(path, server);
   const template = url.pathname;
   if (!anonymous) headers = { Authorization: `Bearer ${token}`, ...headers };
   const answer = await fetch(url, { method, body, headers });
@@ -115,6 +117,13 @@ await check("GET", "/healthz", { expect: 200, anonymous: true });
 await check("GET", "/readyz", { expect: 200, anonymous: true });
 await check("GET", "/metrics", { expect: 200 });
 await check("GET", "/api/openapi.yaml", { expect: 200, anonymous: true });
+if (fullDiskBase) {
+  const server = fullDiskBase;
+  await check("PUT", "/api/temperature", { body: reading, headers: json, expect: 507, server });
+  await check("POST", "/api/v1/readings", { body: `[${reading}]`, headers: json, expect: 507, server });
+  await check("POST", "/write?db=x", { body: "temperature,sensorID=9 value=1", expect: 507, server });
+  await check("POST", "/api/v2/write?bucket=b", { body: "temperature,sensorID=9 value=1", expect: 507, server });
+}
 const served = await (await fetch(new URL("/api/openapi.yaml", base))).text();
 if (served !== specText) problems.push("GET /api/openapi.yaml is not docs/openapi.yaml");
 
