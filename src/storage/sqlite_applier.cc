@@ -172,8 +172,8 @@ void SqliteApplier::Commit() {
 
 // The commit wrote its pages to the WAL without a sync (synchronous=NORMAL): left to the kernel they stay in memory
 // until the checkpoint's fsync writes tens of megabytes at once, and every fsync of the readings log waits behind
-// that burst (a PUT's p99 75 ms in each checkpoint's seconds). Started now, the writes trickle out a commit at a
-// time and the checkpoint finds them done (p99 ~30 ms; docs/performance.md, session 11). Asynchronous: this only
+// that burst (writes held ~75 ms per checkpoint). Started now, the writes trickle out a commit at a time and the
+// checkpoint finds them done (held 15-50 ms; docs/performance.md, session 11). Asynchronous: this only
 // queues the writes; a failure shows in the checkpoint's own fsync.
 void SqliteApplier::StartWalWriteback() {
   int wal = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
