@@ -13,7 +13,8 @@
 //   4. The applier thread inserts the stored readings into SQLite in an open transaction and, every
 //      commit_interval, merges the rollup deltas and commits (synchronous=NORMAL: no fsync), recording how far
 //      into the log the commit reaches. On start the log is replayed from there, so kill -9 at any moment loses
-//      no acknowledged reading and leaves every aggregate exact.
+//      no acknowledged reading and leaves every aggregate exact. After a commit it checkpoints the WAL into the
+//      database once the WAL is large or a finished log segment waits, and deletes the segments SQLite now holds.
 // The writer (or the syncer) and the applier work on different rounds at once. Aggregates are committed in the same
 // transaction as their readings (see core/rollup.h), so statistics never scan readings. Statistics are read by
 // their own threads from committed snapshots; a query asked while acknowledged readings are still uncommitted
