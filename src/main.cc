@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
     return exit_now->code;
   }
   if (auto& client = std::get<OpenedStore>(opened).client) service_metrics.Watch(*client);
+  if (options.storage == "sqlite") service_metrics.WatchDisk(options.sqlite.data_dir, options.sqlite.min_free_bytes);
   std::unique_ptr<Store> metered = MeterWrites(*std::get<OpenedStore>(opened).store, service_metrics.Writes());
   Store& store = *metered;
 

@@ -1,5 +1,7 @@
 #include "api/metrics_api.h"
 
+#include <sys/statvfs.h>
+
 #include <array>
 #include <charconv>
 
@@ -84,6 +86,19 @@ void ServiceMetrics::Watch(const aws::DynamoDbClient& client) {
                         [&client] { return static_cast<double>(client.retries_sent()); });
   registry_.AddCallback("telemetry_dynamodb_throttles_total", "DynamoDB answers that said it was throttling.", true,
                         [&client] { return static_cast<double>(client.throttles()); });
+}
+
+void ServiceMetrics::WatchDisk(std::string data_dir, std::uint64_t min_free_bytes) {
+  registry_.AddCallback("telemetry_disk_free_bytes",
+                        "Bytes free on the data directory's disk; writes get 507 below telemetry_disk_min_free_bytes.",
+                        false, [data_dir = std::move(data_dir)] {
+                          struct statvfs filesystem {};
+                          if (::statvfs(data_dir.c_str(), &filesystem) != 0) return -1.0;
+                          return static_cast<double>(filesystem.f_bavail) * static_cast<double>(filesystem.f_frsize);
+                        });
+  registry_.AddGauge("telemetry_disk_min_free_bytes", "Free bytes below which writes get 507 (--min-free-mb).")
+      .With({})
+      .Set(static_cast<std::int64_t>(min_free_bytes));
 }
 
 void ServiceMetrics::AddRoute(http::Router& router) {

@@ -4,7 +4,9 @@
 // ServiceMetrics owns the registry and hands out the hooks the other parts report through.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include "aws/dynamodb_client.h"
 #include "http/router.h"
@@ -31,6 +33,8 @@ class ServiceMetrics {
   // before serving.
   void Watch(const http::Server& server);
   void Watch(const aws::DynamoDbClient& client);
+  // The free space of the embedded store's disk, against which writes stop at `min_free_bytes` (507).
+  void WatchDisk(std::string data_dir, std::uint64_t min_free_bytes);
 
   // Registers GET /metrics.
   void AddRoute(http::Router& router);

@@ -62,6 +62,9 @@ TEST_P(MetricsTest, CountWhatHappenedInValidPrometheusText) {
   EXPECT_EQ(Sample(text, "telemetry_commit_readings_sum"), "2");
   if (GetParam() == "dynamodb") {
     EXPECT_GE(std::stoll(Sample(text, "telemetry_dynamodb_requests_total")), 2) << text;
+  } else {
+    EXPECT_GT(std::stod(Sample(text, "telemetry_disk_free_bytes")), 0) << text;
+    EXPECT_EQ(std::stod(Sample(text, "telemetry_disk_min_free_bytes")), 256 << 20) << text;
   }
 
   testing::TempDir dir;
