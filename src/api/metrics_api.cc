@@ -1,9 +1,10 @@
 #include "api/metrics_api.h"
 
-#include <sys/statvfs.h>
-
 #include <array>
 #include <charconv>
+#include <optional>
+
+#include "storage/free_space.h"
 
 namespace telemetry::api {
 namespace {
@@ -92,9 +93,8 @@ void ServiceMetrics::WatchDisk(std::string data_dir, std::uint64_t min_free_byte
   registry_.AddCallback("telemetry_disk_free_bytes",
                         "Bytes free on the data directory's disk; writes get 507 below telemetry_disk_min_free_bytes.",
                         false, [data_dir = std::move(data_dir)] {
-                          struct statvfs filesystem {};
-                          if (::statvfs(data_dir.c_str(), &filesystem) != 0) return -1.0;
-                          return static_cast<double>(filesystem.f_bavail) * static_cast<double>(filesystem.f_frsize);
+                          std::optional<std::uint64_t> free = FreeBytes(data_dir);
+                          return free ? static_cast<double>(*free) : -1.0;
                         });
   registry_.AddGauge("telemetry_disk_min_free_bytes", "Free bytes below which writes get 507 (--min-free-mb).")
       .With({})

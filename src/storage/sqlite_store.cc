@@ -1,7 +1,6 @@
 #include "storage/sqlite_store.h"
 
 #include <pthread.h>
-#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <array>
@@ -24,6 +23,7 @@
 #include "core/rollup_deltas.h"
 #include "core/time_cover.h"
 #include "log/log.h"
+#include "storage/free_space.h"
 #include "storage/quick_readers.h"
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
@@ -55,7 +55,9 @@ constexpr std::size_t kMaxApplierBacklog = 1 << 16;
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteStoreOptions& options)
-      : options_(options), database_(options.data_dir + "/telemetry.db") {}
+      : options_(options),
+        database_(options.data_dir + "/telemetry.db"),
+        free_space_(options.data_dir, options.min_free_bytes) {}
 
   ~SqliteStore() override { Close(); }
 
@@ -178,8 +180,6 @@ class SqliteStore final : public Store {
   // Applier thread, after the commit that recorded `committed`: checkpoints when the WAL has grown past
   // options_.checkpoint_wal_bytes or a finished log segment waits to be deleted.
   void CheckpointIfDue(LogPosition committed);
-  // Writer only: kOutOfSpace while the data directory's filesystem has less than options_.min_free_bytes free.
-  Status SpaceForWrites();
   // Hands reads to the reader threads; REQUIRES: everything applied when they were asked is committed.
   void EnqueueReads(std::vector<StatsJob> reads);
   void ReaderLoop(SqliteStatsReader& reader);
@@ -262,11 +262,7 @@ class SqliteStore final : public Store {
   std::uint64_t first_needed_segment_ = 0;
   std::chrono::steady_clock::time_point next_checkpoint_try_{};
 
-  // Writer only: the data directory's free space when last looked at, whether it was under options_.min_free_bytes,
-  // and when to look again.
-  std::uint64_t free_bytes_ = 0;
-  bool low_on_space_ = false;
-  std::chrono::steady_clock::time_point next_space_check_{};
+  FreeSpaceGuard free_space_;  // writer only
 };
 
 void SqliteStore::Start() {
@@ -547,7 +543,7 @@ void SqliteStore::WriterLoop() {
 }
 
 void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
-  if (Status space = SpaceForWrites(); !space.ok()) {
+  if (Status space = free_space_.Check(); !space.ok()) {
     for (WriteJob& job : jobs) job.done(space, {});
     return;
   }
@@ -624,34 +620,6 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
   std::vector<SyncJob> here;
   here.push_back(std::move(sync));
   SyncAndAcknowledge(here);
-}
-
-Status SqliteStore::SpaceForWrites() {
-  if (options_.min_free_bytes == 0) return Status::Ok();
-  auto now = std::chrono::steady_clock::now();
-  // Every 100 ms (the fastest ingest measured here, ~700k readings/s, writes ~20 MB of log and WAL in that time),
-  // and every round once the free space is within twice the minimum.
-  if (now >= next_space_check_ || free_bytes_ < 2 * options_.min_free_bytes) {
-    next_space_check_ = now + std::chrono::milliseconds(100);
-    struct statvfs filesystem {};
-    if (::statvfs(options_.data_dir.c_str(), &filesystem) == 0) {
-      free_bytes_ = static_cast<std::uint64_t>(filesystem.f_bavail) * filesystem.f_frsize;
-      bool low = free_bytes_ < options_.min_free_bytes;
-      if (low != low_on_space_) {
-        log::Write(low ? log::Level::kWarn : log::Level::kInfo,
-                   low ? "the data directory's disk is nearly full: writes are refused until space is freed"
-                       : "the data directory's disk has room again: writes are accepted",
-                   {{"free_mib", static_cast<std::int64_t>(free_bytes_ >> 20)},
-                    {"min_free_mib", static_cast<std::int64_t>(options_.min_free_bytes >> 20)}});
-      }
-      low_on_space_ = low;
-    }
-  }
-  if (!low_on_space_) return Status::Ok();
-  return Status(StatusCode::kOutOfSpace,
-                "the data directory's disk has " + std::to_string(free_bytes_ >> 20) + " MiB free, less than the " +
-                    std::to_string(options_.min_free_bytes >> 20) +
-                    " MiB the store keeps free: nothing was stored; retry once space is freed (reads go on)");
 }
 
 WriteOutcome SqliteStore::Decide(const Reading& reading) {
