@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <stdexcept>
 
 #include "core/rollup.h"
@@ -251,6 +252,12 @@ void SqliteApplier::Recount(const std::vector<RollupKey>& recounts,
 void SqliteApplier::SavePosition(LogPosition end) {
   save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));
   save_position_.Run();
+}
+
+std::uint64_t SqliteApplier::WalBytes() const {
+  std::error_code error;
+  std::uintmax_t size = std::filesystem::file_size(wal_path_, error);
+  return error ? 0 : size;
 }
 
 bool SqliteApplier::Checkpoint() {

@@ -68,6 +68,8 @@ class SqliteApplier {
   // Copies the WAL into the database and truncates it: true when complete (no reader kept it from finishing).
   // REQUIRES: no transaction is open.
   bool Checkpoint();
+  // The WAL file's size now: what it takes on disk (0 when there is none).
+  std::uint64_t WalBytes() const;
 
  private:
   // Brings a store of schema `version` (older than kSqliteSchemaVersion, 0 when new) up to it, in one transaction.

@@ -856,16 +856,12 @@ void SqliteStore::CheckpointAndRotateLog() {
 
 // Under single-reading writes the WAL grows ~20 times faster than the log (each commit rewrites whole pages), so a
 // checkpoint only per finished 64 MiB log segment let it reach ~1.3 GB and stopped the writer for over a second
-// while it ran (docs/performance.md, session 11). Here the applier checkpoints after a commit, a few MB of WAL at a
-// time, while the writer goes on logging and acknowledging: it only waits if the applier falls kMaxApplierBacklog
-// readings behind.
+// while it ran (docs/performance.md, session 11). Here the applier checkpoints after a commit, at most
+// checkpoint_wal_bytes of WAL at a time, while the writer goes on logging and acknowledging: it only waits if the
+// applier falls kMaxApplierBacklog readings behind.
 void SqliteStore::CheckpointIfDue(LogPosition committed) {
   bool finished_segment = committed.segment > first_needed_segment_;
-  if (!finished_segment) {
-    std::error_code error;
-    std::uintmax_t wal_bytes = std::filesystem::file_size(options_.data_dir + "/telemetry.db-wal", error);
-    if (error || wal_bytes < options_.checkpoint_wal_bytes) return;
-  }
+  if (!finished_segment && database_.WalBytes() < options_.checkpoint_wal_bytes) return;
   auto now = std::chrono::steady_clock::now();
   if (now < next_checkpoint_try_) return;
   // Complete, SQLite holds everything up to `committed` durably: the segments before its segment can go.
