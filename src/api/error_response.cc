@@ -1,30 +1,45 @@
 #include "api/error_response.h"
 
 namespace telemetry::api {
+namespace {
 
-http::Response StatusResponse(const Status& status) {
-  switch (status.code()) {
+struct HttpError {
+  int status;
+  const char* code;  // the JSON body's error code
+};
+
+HttpError HttpErrorOf(StatusCode code) {
+  switch (code) {
     case StatusCode::kOk:
-      return http::Response{};
+      return {200, "ok"};
     case StatusCode::kInvalidArgument:
-      return http::ErrorResponse(400, "invalid_argument", status.message());
+      return {400, "invalid_argument"};
     case StatusCode::kNotFound:
-      return http::ErrorResponse(404, "not_found", status.message());
+      return {404, "not_found"};
     case StatusCode::kAlreadyExists:
-      return http::ErrorResponse(409, "conflict", status.message());
+      return {409, "conflict"};
     case StatusCode::kResourceExhausted:
-      return http::ErrorResponse(413, "too_large", status.message());
-    case StatusCode::kUnavailable: {
-      http::Response response = http::ErrorResponse(503, "unavailable", status.message());
-      response.headers.emplace_back("Retry-After", "1");
-      return response;
-    }
+      return {413, "too_large"};
+    case StatusCode::kUnavailable:
+      return {503, "unavailable"};
     case StatusCode::kOutOfSpace:
-      return http::ErrorResponse(507, "insufficient_storage", status.message());
+      return {507, "insufficient_storage"};
     case StatusCode::kInternal:
       break;
   }
-  return http::ErrorResponse(500, "internal", status.message());
+  return {500, "internal"};
+}
+
+}  // namespace
+
+int HttpStatus(const Status& status) { return HttpErrorOf(status.code()).status; }
+
+http::Response StatusResponse(const Status& status) {
+  if (status.ok()) return http::Response{};
+  HttpError error = HttpErrorOf(status.code());
+  http::Response response = http::ErrorResponse(error.status, error.code, status.message());
+  if (status.code() == StatusCode::kUnavailable) response.headers.emplace_back("Retry-After", "1");
+  return response;
 }
 
 }  // namespace telemetry::api

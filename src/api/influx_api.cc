@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/access_guard.h"
+#include "api/error_response.h"
 #include "core/json_writer.h"
 #include "core/line_protocol.h"
 #include "http/content_encoding.h"
@@ -134,8 +135,7 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
   store.Write(std::move(readings), [=, respond = std::move(respond)](Status status,
                                                                      std::vector<WriteOutcome> outcomes) {
     if (!status.ok()) {
-      int code = status.code() == StatusCode::kUnavailable ? 503 : status.code() == StatusCode::kOutOfSpace ? 507 : 500;
-      return respond(InfluxError(dialect, code, status.message()));
+      return respond(InfluxError(dialect, HttpStatus(status), status.message()));
     }
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (outcomes[i] != WriteOutcome::kConflict) continue;
