@@ -7,19 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "core/ascii.h"
+
 namespace telemetry::api {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
-                           text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 StatusOr<std::string> SensorIdFrom(const simdjson::dom::element& value) {
   std::string sensor_id;
@@ -149,7 +140,7 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
   std::size_t index = 0;
   while (!body.empty()) {
     std::size_t end = body.find('\n');
-    std::string_view line = Trim(body.substr(0, end));
+    std::string_view line = TrimAsciiSpace(body.substr(0, end));
     body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
     if (line.empty()) continue;
     if (index == max_readings) return too_many();
@@ -160,7 +151,7 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
 
 bool IsJsonContentType(std::optional<std::string_view> content_type) {
   if (!content_type) return true;
-  std::string_view media_type = Trim(content_type->substr(0, content_type->find(';')));
+  std::string_view media_type = TrimAsciiSpace(content_type->substr(0, content_type->find(';')));
   auto starts_with = [&](std::string_view prefix) {
     return media_type.size() >= prefix.size() && strncasecmp(media_type.data(), prefix.data(), prefix.size()) == 0;
   };

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii.h"
+
 namespace telemetry {
 
 Status ValidateSensorId(std::string_view sensor_id) {
@@ -22,10 +24,7 @@ StatusOr<double> ParseTemperature(std::string_view text) {
   };
   // The original converted the stored string with Python's float(), which allows surrounding whitespace and a
   // leading '+': a client that sent " 12" or "+12" must not notice the switch. from_chars takes neither.
-  std::string_view number = text;
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!number.empty() && is_space(number.front())) number.remove_prefix(1);
-  while (!number.empty() && is_space(number.back())) number.remove_suffix(1);
+  std::string_view number = TrimAsciiSpace(text);
   if (number.size() > 1 && number.front() == '+' && number[1] != '-') number.remove_prefix(1);
   double value = 0;
   // General format: no hex, no "0x"; "nan" and "inf" parse and are refused as not finite below.

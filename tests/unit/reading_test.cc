@@ -31,6 +31,7 @@ TEST(ParseTemperature, AcceptsWhatPythonsFloatAccepted) {
   EXPECT_EQ(*ParseTemperature("12\n"), 12.0);
   EXPECT_EQ(*ParseTemperature("\t+12.5 "), 12.5);
   EXPECT_EQ(*ParseTemperature("+.5"), 0.5);
+  EXPECT_EQ(*ParseTemperature("\f12\v\r"), 12.0);
 }
 
 TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {

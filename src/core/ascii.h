@@ -1,0 +1,16 @@
+// Text helpers for ASCII-only syntax (numbers in strings, NDJSON lines, media types).
+#pragma once
+
+#include <string_view>
+
+namespace telemetry {
+
+// `text` without leading and trailing ASCII whitespace: space, \t, \n, \v, \f, \r (C's isspace, whatever the locale).
+inline std::string_view TrimAsciiSpace(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace telemetry
