@@ -219,11 +219,10 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
   options.sqlite.checkpoint_wal_bytes = checkpoint_wal_mb << 20;
   options.sqlite.min_free_bytes = min_free_mb << 20;
-  // The room SQLite may still need once writes stop: the readings acknowledged but not yet applied (at most 65,536,
-  // ~10 MB with their rollups), the WAL, and a checkpoint growing the database by as much as the WAL.
-  if (std::uint64_t least = 2 * checkpoint_wal_mb + 16; min_free_mb != 0 && min_free_mb < least) {
+  if (std::uint64_t least_mb = options.sqlite.least_min_free_bytes() >> 20;
+      min_free_mb != 0 && min_free_mb < least_mb) {
     return ExitNow{2, "telemetryd: --min-free-mb must be 0 or at least twice --checkpoint-wal-mb plus 16 (" +
-                          std::to_string(least) + "), got " + std::to_string(min_free_mb)};
+                          std::to_string(least_mb) + "), got " + std::to_string(min_free_mb)};
   }
   if (options.client_burst == 0) options.client_burst = std::max(1.0, 2 * options.client_rate);
   if (options.token_burst == 0) options.token_burst = std::max(1.0, 2 * options.token_rate);

@@ -46,10 +46,7 @@ struct SqliteStoreOptions {
   // Threads answering statistics queries, each with its own read-only connection.
   unsigned stats_readers = 2;
   // Free space the data directory's filesystem must keep: below it, writes fail with kOutOfSpace (and reads go on)
-  // until space is freed, checked every 100 ms. On a full disk SQLite cannot commit, and the readings already
-  // acknowledged would stop the store until it could. What SQLite may still write once writes stop must fit in it:
-  // the readings not yet applied (~10 MB), the WAL (up to checkpoint_wal_bytes) and a checkpoint's growth of the
-  // database (as much again). 0: no check.
+  // until space is freed (storage/free_space.h). 0: no check; otherwise at least least_min_free_bytes().
   std::uint64_t min_free_bytes = 256 << 20;
   // Log size after which a new log segment begins; a finished segment is deleted after the next checkpoint.
   std::uint64_t log_segment_bytes = 64 << 20;
@@ -58,6 +55,11 @@ struct SqliteStoreOptions {
   std::uint64_t checkpoint_wal_bytes = 64 << 20;
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
   CommitObserver on_commit;
+
+  // What SQLite may still write once writes stop, so that no commit of an acknowledged reading fails for space: the
+  // readings not yet applied (at most 65,536, ~10 MB with their rollups; 16 MiB), the WAL (up to
+  // checkpoint_wal_bytes) and a checkpoint's growth of the database (as much again).
+  std::uint64_t least_min_free_bytes() const { return 2 * checkpoint_wal_bytes + (std::uint64_t{16} << 20); }
 };
 
 // Opens the store, replaying the log. kInternal with a clear message when the folder, the database or the log
