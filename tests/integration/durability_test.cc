@@ -69,6 +69,17 @@ TEST_P(Durability, ReadingsSurviveARestart) {
             R"({"count":10,"sum":145,"mean":14.5,"min":10,"max":19})");
 }
 
+// A batch of `count` readings of `sensor`, values and times first .. first + count - 1.
+std::string Batch(const std::string& sensor, long long first, int count) {
+  std::string body = "[";
+  for (long long i = first; i < first + count; ++i) body += (i > first ? "," : "") + ReadingBody(sensor, i, i);
+  return body + "]";
+}
+
+testing::HttpResponse PostBatch(HttpClient& client, const std::string& body) {
+  return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}});
+}
+
 // Starts the server with `args` and `writers` threads, each with a connection of its own, calling
 // send(client, writer, step) for step 0, 1, ... up to `max_steps` (bounding the load in count) while it returns
 // true; once `kill_after` steps succeeded across all writers, kills the server with SIGKILL. Returns how many steps
@@ -144,12 +155,7 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
   std::vector<std::string> args = backend_.Args();
   args.insert(args.end(), {"--checkpoint-wal-mb", "1"});
   std::vector<int> acked = SendUntilKilled(args, kWriters, 40, 12, [](HttpClient& client, int writer, int step) {
-    std::string body = "[";
-    for (int i = step * kBatch; i < (step + 1) * kBatch; ++i) {
-      body += (body.size() > 1 ? "," : "") + ReadingBody("b" + std::to_string(writer), i, i);
-    }
-    body += "]";
-    return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}}).status == 200;
+    return PostBatch(client, Batch("b" + std::to_string(writer), step * kBatch, kBatch)).status == 200;
   });
 
   ServerProcess server(backend_.Args());
@@ -164,17 +170,6 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Durability, ::testing::ValuesIn(testing::kBackends));
-
-// A batch of `count` readings of `sensor`, values and times first .. first + count - 1.
-std::string Batch(const std::string& sensor, long long first, int count) {
-  std::string body = "[";
-  for (long long i = first; i < first + count; ++i) body += (i > first ? "," : "") + ReadingBody(sensor, i, i);
-  return body + "]";
-}
-
-testing::HttpResponse PostBatch(HttpClient& client, const std::string& body) {
-  return client.Request("POST", "/api/v1/readings", body, {{"Content-Type", "application/json"}});
-}
 
 // Below --min-free-mb every write is a 507 naming the free space, and reads go on. (No disk has a pebibyte free.)
 TEST(DiskSpace, WritesBelowTheMinimumFreeAre507AndReadsGoOn) {
