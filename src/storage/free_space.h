@@ -27,7 +27,7 @@ class FreeSpaceGuard {
       : path_(std::move(path)), min_free_bytes_(min_free_bytes) {}
 
   // kOutOfSpace while the filesystem has less than the minimum free. Looks every 100 ms (the fastest ingest
-  // measured here, ~700k readings/s, writes ~20 MB of log and WAL in that time), and at every call once within
+  // measured here, ~1M readings/s, writes ~30 MB of log and WAL in that time), and at every call once within
   // twice the minimum; logs when writes stop and when they resume.
   Status Check();
 
