@@ -34,7 +34,7 @@ class QuickReaders {
   std::optional<std::vector<Aggregate>> TryQuery(std::uint64_t version, const SeriesQuery& query);
 
   // Runs `checkpoint` while no connection holds a snapshot: an idle one lets its snapshot go at once, one reading
-  // lets go when its read ends. (A held snapshot would keep a checkpoint from truncating the WAL.)
+  // lets go when its read ends. (A held snapshot would keep a checkpoint from restarting the WAL.)
   void WithoutSnapshots(const std::function<void()>& checkpoint);
 
  private:

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
 #include <stdexcept>
 
 #include "core/rollup.h"
@@ -19,6 +18,9 @@ namespace {
 // program's start and end) is then shared by many rows (512 instead of 32 made the applier ~7 % cheaper on
 // year-spread ingest), and what is left after the large ones still goes 32 at a time, not one by one.
 constexpr std::array<int, 3> kRowsPerStatement = {512, 32, 1};
+
+// What a WAL frame holds besides its page (SQLite's file format).
+constexpr std::uint64_t kWalFrameHeaderBytes = 24;
 
 // " VALUES(?, ?, ...), (?, ...)": `rows` rows of `columns` parameters.
 std::string ValuesClause(int rows, int columns) {
@@ -87,8 +89,8 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
   // The readings log carries durability; SQLite only has to be consistent after a crash, which WAL + NORMAL is.
   db_.Execute("PRAGMA synchronous = NORMAL");
   db_.Execute("PRAGMA cache_size = -65536");  // KiB: 64 MiB
-  // Checkpoints run when the store says (Checkpoint()), not in the middle of a round.
-  db_.Execute("PRAGMA wal_autocheckpoint = 0");
+  // Checkpoints run when the store says (Checkpoint()), not in the middle of a round; the frames' count tells it.
+  db_.CountWalFrames();
   db_.Execute("PRAGMA temp_store = MEMORY");
   db_.Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
   // A checkpoint waits for the stats readers (which are quick) instead of failing.
@@ -105,6 +107,9 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
   upsert_rollups_ = PrepareMultiRow(db_, RollupUpsertSql);
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
   if (version < kSqliteSchemaVersion) MigrateSchema(version);
+  SqliteStatement page_size = db_.Prepare("PRAGMA page_size");
+  wal_frame_bytes_ = static_cast<std::uint64_t>(page_size.Step() ? page_size.ColumnInt(0) : 0) + kWalFrameHeaderBytes;
+  page_size.Reset();
 }
 
 void SqliteApplier::MigrateSchema(std::int64_t version) {
@@ -255,13 +260,19 @@ void SqliteApplier::SavePosition(LogPosition end) {
 }
 
 std::uint64_t SqliteApplier::WalBytes() const {
-  std::error_code error;
-  std::uintmax_t size = std::filesystem::file_size(wal_path_, error);
-  return error ? 0 : size;
+  return static_cast<std::uint64_t>(db_.wal_frames()) * wal_frame_bytes_;
 }
 
+void SqliteApplier::KeepWalFileBytes(std::uint64_t bytes) {
+  db_.Execute("PRAGMA journal_size_limit = " + std::to_string(bytes));
+}
+
+// RESTART, not TRUNCATE: truncating a WAL of tens of MB to nothing took ~40 ms under writes here (`strace -T`:
+// ftruncate, the file system freeing blocks that the kernel was still writing back), the applier and every read
+// waiting for its next commit held meanwhile; the file then grew block by block again (docs/performance.md, session
+// 12). Restarted, the next commit overwrites the file from its start.
 bool SqliteApplier::Checkpoint() {
-  SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  SqliteStatement checkpoint = db_.Prepare("PRAGMA wal_checkpoint(RESTART)");
   bool complete = checkpoint.Step() && checkpoint.ColumnInt(0) == 0;
   checkpoint.Reset();
   return complete;

@@ -65,10 +65,13 @@ class SqliteApplier {
   // Records that the log is applied up to `end`.
   void SavePosition(LogPosition end);
 
-  // Copies the WAL into the database and truncates it: true when complete (no reader kept it from finishing).
-  // REQUIRES: no transaction is open.
+  // Copies the WAL into the database and restarts it: true when complete (no reader kept it from finishing). The
+  // next commit then writes the WAL from its start again, over the same blocks of the file, which is cut back to
+  // the size KeepWalFileBytes() set. REQUIRES: no transaction is open.
   bool Checkpoint();
-  // The WAL file's size now: what it takes on disk (0 when there is none).
+  // The size the WAL file is cut back to when it restarts, if it grew larger (SQLite's journal_size_limit).
+  void KeepWalFileBytes(std::uint64_t bytes);
+  // What the WAL holds after the last commit: what a checkpoint has at most to copy.
   std::uint64_t WalBytes() const;
 
  private:
@@ -79,6 +82,7 @@ class SqliteApplier {
 
   SqliteDatabase db_;
   std::string wal_path_;
+  std::uint64_t wal_frame_bytes_ = 0;  // a page and its frame header
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
   // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).

@@ -106,4 +106,14 @@ int SqliteDatabase::Changes() const { return sqlite3_changes(db_); }
 
 void SqliteDatabase::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
+void SqliteDatabase::CountWalFrames() {
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<SqliteDatabase*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
+}
+
 }  // namespace telemetry

@@ -59,9 +59,15 @@ class SqliteDatabase {
   int Changes() const;
   // How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
   void SetBusyTimeout(int milliseconds);
+  // From now on, counts the frames in the WAL after each commit of this connection (sqlite3_wal_hook, which also
+  // turns SQLite's automatic checkpoints off).
+  void CountWalFrames();
+  // The frames in the WAL after this connection's last commit; 0 before CountWalFrames() and its first commit.
+  int wal_frames() const { return wal_frames_; }
 
  private:
   sqlite3* db_ = nullptr;
+  int wal_frames_ = 0;
 };
 
 }  // namespace telemetry

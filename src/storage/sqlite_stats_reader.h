@@ -28,7 +28,7 @@ class SqliteStatsReader {
   // The snapshot is held open from one call to the next while `version` stays the same: a read then costs no
   // transaction start (two file locks and a stat of the file, ~5 µs here). `version` is a number that changes
   // whenever something is committed, read before the call: the snapshot then holds everything committed up to it.
-  // A held snapshot keeps a checkpoint from truncating the WAL: ReleaseSnapshot() before one.
+  // A held snapshot keeps a checkpoint from restarting the WAL: ReleaseSnapshot() before one.
   std::optional<std::vector<Aggregate>> TryQueryAt(std::uint64_t version, const SeriesQuery& query,
                                                    std::size_t row_budget);
   void ReleaseSnapshot() noexcept;

@@ -266,6 +266,7 @@ class SqliteStore final : public Store {
 };
 
 void SqliteStore::Start() {
+  database_.KeepWalFileBytes(options_.checkpoint_wal_bytes);
   committed_db_ = std::make_unique<SqliteDatabase>(options_.data_dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
   committed_db_->Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
   committed_db_->SetBusyTimeout(10000);  // a WAL reader is rarely kept waiting, but never fail a round for it

@@ -51,7 +51,8 @@ struct SqliteStoreOptions {
   // Log size after which a new log segment begins; a finished segment is deleted after the next checkpoint.
   std::uint64_t log_segment_bytes = 64 << 20;
   // Size of SQLite's write-ahead log past which the applier checkpoints it into the database after a commit. Bounds
-  // the disk the WAL takes and the work of one checkpoint; larger means fewer checkpoints.
+  // the disk the WAL takes (its file stays about this size) and the work of one checkpoint; larger means fewer
+  // checkpoints.
   std::uint64_t checkpoint_wal_bytes = 64 << 20;
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
   CommitObserver on_commit;

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
@@ -153,6 +155,34 @@ TEST(SqliteApplier, KeepsCommittedSensorsAndLogPositionAndDropsRolledBackOnes) {
   std::vector<std::pair<std::int64_t, std::string>> expected = {{1, "a"}};
   EXPECT_EQ(reopened.Sensors(), expected);
   EXPECT_EQ(reopened.AppliedPosition(), (LogPosition{3, 100}));
+}
+
+// WalBytes() is what the WAL holds since its last restart, whatever the file's size; a checkpoint restarts it, and
+// the file is cut back to what KeepWalFileBytes() allows when the next commit writes it from its start again.
+TEST(SqliteApplier, CheckpointRestartsTheWalAndCutsItsFileBack) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/telemetry.db";
+  auto wal_file_bytes = [&] { return std::filesystem::file_size(path + "-wal"); };
+  SqliteApplier applier(path);
+  applier.KeepWalFileBytes(64 << 10);
+  applier.Begin();
+  applier.InsertSensor(1, "a");
+  std::vector<ReadingRow> rows;
+  for (int i = 0; i < 50'000; ++i) rows.push_back({1, i * kNanosPerSecond, double(i)});
+  applier.InsertReadings(rows);
+  applier.Commit();
+  std::uint64_t large = applier.WalBytes();
+  EXPECT_GT(large, 256u << 10);
+  EXPECT_GE(wal_file_bytes(), large);
+
+  ASSERT_TRUE(applier.Checkpoint());
+  EXPECT_GE(wal_file_bytes(), large);  // restarted, not truncated: the next commit writes over it
+  applier.Begin();
+  applier.InsertReadings({{1, -kNanosPerSecond, -1}});
+  applier.Commit();
+  EXPECT_GT(applier.WalBytes(), 0u);
+  EXPECT_LT(applier.WalBytes(), 64u << 10);
+  EXPECT_LE(wal_file_bytes(), 64u << 10);
 }
 
 }  // namespace
