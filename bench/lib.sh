@@ -68,6 +68,26 @@ cpu_ticks() {
 # CPU time the whole machine has spent busy so far (every core, every process, the kernel's interrupts), in ticks.
 machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
+# The server's own cumulative histogram of ROUTE's request times (telemetry_http_request_duration_seconds in
+# /metrics), one "upper-bound count" line per bucket: server_latency BASE_URL ROUTE
+server_latency() {
+  curl -sf "$1/metrics" | awk -v want="route=\"$2\"" -F'[{}]' '
+    $1 == "telemetry_http_request_duration_seconds_bucket" && index($2, want) {
+      le = $2; sub(/.*le="/, "", le); sub(/".*/, "", le); print le, $3 + 0 }'
+}
+
+# From two server_latency files (before, after): the bucket bounds in µs under which 99 % and 99.9 % of the
+# requests between them were answered: server_percentiles BEFORE AFTER
+server_percentiles() {
+  awk 'FILENAME == ARGV[1] {before[$1] = $2; next} {le[FNR] = $1; n[FNR] = $2 - before[$1]; last = FNR} END {
+    for (q = 1; q <= 2; q++) {
+      want = (q == 1 ? 0.99 : 0.999) * n[last]
+      for (i = 1; i <= last && n[i] < want; i++) {}
+      printf "%s <= %s us", (q == 1 ? "p99" : "p99.9"), (le[i] == "+Inf" ? "inf" : le[i] * 1e6)
+      printf (q == 1 ? ", " : " (of %d)\n"), n[last]
+    } }' "$1" "$2"
+}
+
 # Requests per second from wrk's output on stdin.
 wrk_rate() { awk '/^Requests\/sec:/ {print $2}'; }
 

@@ -8,7 +8,8 @@
 # each and the p99 ratios to GET /api, after one unmeasured pass over random ranges. Each connection count runs
 # ROUNDS times (default 3) in turn, and the median of the rounds' ratios is printed: one run's p99 here is often
 # a hiccup of the machine's, for the reference as much as for the others. Before all that, the same kind of ranges
-# read from the store without HTTP (build/telemetry_read_ranges): the storage's part of a range's cost.
+# read from the store without HTTP (build/telemetry_read_ranges): the storage's part of a range's cost. After each
+# connection count, the server's own p99 and p99.9 of both (bucket bounds of its /metrics histogram).
 #   bench/stats_latency.sh  READINGS=1000000 DURATION=10s CONNECTIONS=16 ROUNDS=3 DATA_DIR=... (kept if given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,8 @@ run() {
     "${p99[$name]}"
 }
 for c in 1 "$connections"; do
+  server_latency "$base" /api >"$work/api-before"
+  server_latency "$base" /api/v1/stats >"$work/ranges-before"
   for round in $(seq "$rounds"); do
     run "$c" "GET /api" "$base/api"
     run "$c" "GET /api/stats" "$base/api/stats"
@@ -74,4 +77,11 @@ for c in 1 "$connections"; do
     printf "c=%-3s p99 %s / GET /api: median %s of %s\n" "$c" "$name" "$(median <"$ratios")" \
       "$(paste -sd' ' "$ratios")"
   done
+  # The server's own time, from a request's arrival to its answer: what wrk sees beyond it is the client's, the
+  # loopback's and the wake-ups of both.
+  server_latency "$base" /api >"$work/api-after"
+  server_latency "$base" /api/v1/stats >"$work/ranges-after"
+  printf "c=%-3s server's own time, GET /api: %s\n" "$c" "$(server_percentiles "$work/api-before" "$work/api-after")"
+  printf "c=%-3s server's own time, ranges:   %s\n" "$c" \
+    "$(server_percentiles "$work/ranges-before" "$work/ranges-after")"
 done

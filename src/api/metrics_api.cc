@@ -24,16 +24,16 @@ std::string_view MethodLabel(std::string_view method) {
 ServiceMetrics::ServiceMetrics()
     : requests_(registry_.AddCounter("telemetry_http_requests_total", "HTTP requests answered.",
                                      {"route", "method", "code"})),
-      request_seconds_(registry_.AddHistogram(
-          "telemetry_http_request_duration_seconds", "Time from a request's arrival to its answer.", {"route"},
-          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})),
+      request_seconds_(registry_.AddHistogram("telemetry_http_request_duration_seconds",
+                                              "Time from a request's arrival to its answer.", {"route"},
+                                              {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                               0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})),
       readings_(registry_.AddCounter("telemetry_readings_total",
                                      "Readings written, by outcome: stored, duplicate (an identical retry), "
                                      "conflict (another value at the same sensor and time), failed (the store "
                                      "failed).",
                                      {"outcome"})),
-      rejected_(registry_.AddCounter("telemetry_readings_rejected_total",
-                                     "Readings refused as invalid (never stored).")
+      rejected_(registry_.AddCounter("telemetry_readings_rejected_total", "Readings refused as invalid (never stored).")
                     .With({})),
       commit_readings_(registry_
                            .AddHistogram("telemetry_commit_readings",
@@ -42,9 +42,9 @@ ServiceMetrics::ServiceMetrics()
                                          {}, {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000})
                            .With({})),
       commit_seconds_(registry_
-                          .AddHistogram("telemetry_commit_duration_seconds", "Time one commit took to be durable.",
-                                        {}, {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                             0.25, 0.5, 1, 2.5})
+                          .AddHistogram("telemetry_commit_duration_seconds", "Time one commit took to be durable.", {},
+                                        {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                         0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
                           .With({})) {
   registry_.AddGauge("telemetry_build_info", "The running build; always 1.", {"version"}).With({TELEMETRY_VERSION}).Set(1);
 }
