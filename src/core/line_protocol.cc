@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/decimal.h"
+
 namespace telemetry {
 namespace {
 
@@ -207,8 +209,11 @@ class LineParser {
     }
     std::string_view digits = token.front() == '+' ? token.substr(1) : token;
     double number = 0;
-    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    if (error != std::errc() || end != digits.data() + digits.size() || !std::isfinite(number)) {
+    DecimalParse parsed = ParseDecimal(digits, number);
+    if (parsed == DecimalParse::kOutOfRange) {
+      return Fail("float field value " + std::string(token.substr(0, 64)) + " is out of range");
+    }
+    if (parsed != DecimalParse::kOk || !std::isfinite(number)) {
       return Fail("invalid float field value " + std::string(token.substr(0, 64)));
     }
     value = number;

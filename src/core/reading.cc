@@ -1,9 +1,9 @@
 #include "core/reading.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "core/ascii.h"
+#include "core/decimal.h"
 
 namespace telemetry {
 
@@ -23,14 +23,17 @@ StatusOr<double> ParseTemperature(std::string_view text) {
     return InvalidArgument("temperature must be a number, got \"" + std::string(text.substr(0, 64)) + "\"");
   };
   // The original converted the stored string with Python's float(), which allows surrounding whitespace and a
-  // leading '+': a client that sent " 12" or "+12" must not notice the switch. from_chars takes neither.
+  // leading '+': a client that sent " 12" or "+12" must not notice the switch. ParseDecimal takes neither.
   std::string_view number = TrimAsciiSpace(text);
   if (number.size() > 1 && number.front() == '+' && number[1] != '-') number.remove_prefix(1);
   double value = 0;
-  // General format: no hex, no "0x"; "nan" and "inf" parse and are refused as not finite below.
-  auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || error != std::errc() || end != number.data() + number.size()) return rejected();
-  if (!std::isfinite(value)) return InvalidArgument("temperature must be a finite number");
+  // General format: no hex, no "0x"; "nan" and "inf" parse and are refused as not finite below, as is "1e309",
+  // which Python read as infinity.
+  DecimalParse parsed = ParseDecimal(number, value);
+  if (parsed == DecimalParse::kInvalid) return rejected();
+  if (parsed == DecimalParse::kOutOfRange || !std::isfinite(value)) {
+    return InvalidArgument("temperature must be a finite number");
+  }
   return value;
 }
 

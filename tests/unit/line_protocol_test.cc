@@ -51,6 +51,15 @@ TEST(LineProtocol, EveryFieldType) {
   EXPECT_EQ(std::get<std::string>(fields[9].value), R"(a "quoted" \ back\slash)");
 }
 
+// As InfluxDB (Go's strconv.ParseFloat): a float too small for a double is zero, one too large is refused.
+TEST(LineProtocol, FloatsPastTheRangeOfADouble) {
+  ParsedLines parsed = Parse("m v=1e-400\nm v=-1e400\n");
+  ASSERT_EQ(parsed.points.size(), 1u);
+  EXPECT_EQ(std::get<double>(parsed.points[0].fields.at(0).value), 0);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+  EXPECT_EQ(parsed.errors[0].message, "unable to parse 'm v=-1e400': float field value -1e400 is out of range");
+}
+
 TEST(LineProtocol, EscapesInMeasurementTagsAndFieldKeys) {
   ParsedLines parsed = Parse(R"(my\ temp\,x,sensor\ id=a\,b\=c\ d field\=key\ 1=1 5)");
   ASSERT_TRUE(parsed.errors.empty()) << parsed.errors[0].message;

@@ -32,6 +32,7 @@ TEST(ParseTemperature, AcceptsWhatPythonsFloatAccepted) {
   EXPECT_EQ(*ParseTemperature("\t+12.5 "), 12.5);
   EXPECT_EQ(*ParseTemperature("+.5"), 0.5);
   EXPECT_EQ(*ParseTemperature("\f12\v\r"), 12.0);
+  EXPECT_EQ(*ParseTemperature("1e-400"), 0.0);  // float() rounds it to zero, as a JSON number 1e-400 is
 }
 
 TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
@@ -43,6 +44,7 @@ TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
       EXPECT_NE(value.status().message().find("temperature"), std::string::npos);
     }
   }
+  EXPECT_EQ(ParseTemperature("-1e400").status().message(), "temperature must be a finite number");
 }
 
 }  // namespace
