@@ -157,14 +157,14 @@ TEST(SqliteApplier, KeepsCommittedSensorsAndLogPositionAndDropsRolledBackOnes) {
   EXPECT_EQ(reopened.AppliedPosition(), (LogPosition{3, 100}));
 }
 
-// WalBytes() is what the WAL holds since its last restart, whatever the file's size; a checkpoint restarts it, and
-// the file is cut back to what KeepWalFileBytes() allows when the next commit writes it from its start again.
+// WalBytes() is what the WAL holds since its last restart, whatever the file's size; a checkpoint restarts it, the
+// next commit writes it from its start again, and the file is cut back to what KeepWalFileBytes() allows.
 TEST(SqliteApplier, CheckpointRestartsTheWalAndCutsItsFileBack) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/telemetry.db";
   auto wal_file_bytes = [&] { return std::filesystem::file_size(path + "-wal"); };
   SqliteApplier applier(path);
-  applier.KeepWalFileBytes(64 << 10);
+  applier.KeepWalFileBytes(64 << 20);
   applier.Begin();
   applier.InsertSensor(1, "a");
   std::vector<ReadingRow> rows;
@@ -175,13 +175,19 @@ TEST(SqliteApplier, CheckpointRestartsTheWalAndCutsItsFileBack) {
   EXPECT_GT(large, 256u << 10);
   EXPECT_GE(wal_file_bytes(), large);
 
-  ASSERT_TRUE(applier.Checkpoint());
-  EXPECT_GE(wal_file_bytes(), large);  // restarted, not truncated: the next commit writes over it
-  applier.Begin();
-  applier.InsertReadings({{1, -kNanosPerSecond, -1}});
-  applier.Commit();
+  auto checkpoint_and_commit_one = [&](TimeNs time) {
+    ASSERT_TRUE(applier.Checkpoint());
+    applier.Begin();
+    applier.InsertReadings({{1, time, -1}});
+    applier.Commit();
+  };
+  checkpoint_and_commit_one(-kNanosPerSecond);
   EXPECT_GT(applier.WalBytes(), 0u);
   EXPECT_LT(applier.WalBytes(), 64u << 10);
+  EXPECT_GE(wal_file_bytes(), large);  // restarted, not truncated: written over from its start
+
+  applier.KeepWalFileBytes(64 << 10);
+  checkpoint_and_commit_one(-2 * kNanosPerSecond);
   EXPECT_LE(wal_file_bytes(), 64u << 10);
 }
 
