@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Durable PUTs with statistics read alongside, against the same PUTs alone (the reference): each round starts two
+# fresh servers, one taking wrk's PUTs (bench/put_reading.lua, PUT_CONNECTIONS) alone, the other the same PUTs while
+# READ_CONNECTIONS more ask one sensor's statistics over the span being written, one request at a time each. Every
+# such read must count every reading acknowledged before it, so under writes each one waits for a commit. Prints
+# rates and p99s, the largest size SQLite's WAL reached (sampled every 0.2 s), and the medians over the rounds.
+#   bench/writes_with_reads.sh   ROUNDS=3 DURATION=10s PUT_CONNECTIONS=48 READ_CONNECTIONS=4 to change the defaults
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+put_connections=${PUT_CONNECTIONS:-48}
+read_connections=${READ_CONNECTIONS:-4}
+epoch=1600000000
+
+scripts/setup.sh wrk
+scripts/build.sh --target telemetryd >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${TELEMETRYD_PID:-}" ] && kill "$TELEMETRYD_PID" 2>/dev/null && wait "$TELEMETRYD_PID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# wrk's p99 from its --latency output on stdin, in milliseconds (wrk prints us, ms or s).
+p99_ms() {
+  awk '$1 == "99%" {v = $2; f = 1; if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000
+                    sub(/[a-z]+$/, "", v); printf "%.2f\n", v * f}'
+}
+
+# serve NAME: a fresh server on a fresh data directory.
+serve() {
+  rm -rf "$work/$1"
+  start_telemetryd "$work/$1.log" --data-dir "$work/$1"
+}
+stop() {
+  kill "$TELEMETRYD_PID" && wait "$TELEMETRYD_PID" || true
+  TELEMETRYD_PID=
+}
+puts() {
+  BENCH_EPOCH=$epoch wrk -t1 -c"$put_connections" -d"$duration" --latency -s bench/put_reading.lua \
+    "http://127.0.0.1:$TELEMETRYD_PORT" 2>"$work/errors.log"
+}
+
+echo "wrk -c$put_connections PUTs, alone and with -c$read_connections statistics reads, $duration, $rounds rounds, 2 cores"
+for round in $(seq "$rounds"); do
+  serve alone
+  alone=$(puts)
+  stop
+
+  serve mixed
+  (while kill -0 "$TELEMETRYD_PID" 2>/dev/null; do
+    stat -c %s "$work/mixed/telemetry.db-wal" 2>/dev/null || echo 0
+    sleep 0.2
+  done >"$work/wal-sizes") &
+  sampler=$!
+  puts >"$work/puts.out" &
+  writer=$!
+  reads=$(wrk -t1 -c"$read_connections" -d"$duration" --latency \
+    "http://127.0.0.1:$TELEMETRYD_PORT/api/v1/stats?sensorID=t0-s1&from=$epoch&to=$((epoch + 86400))" 2>&1)
+  wait "$writer"
+  stop
+  wait "$sampler" 2>/dev/null || true
+  if [ -s "$work/errors.log" ]; then head -3 "$work/errors.log" >&2; exit 1; fi
+  mixed=$(cat "$work/puts.out")
+  wal_mib=$(($(sort -n "$work/wal-sizes" | tail -1) >> 20))
+
+  echo "$alone" | wrk_rate >>"$work/alone-rate"
+  echo "$alone" | p99_ms >>"$work/alone-p99"
+  echo "$mixed" | wrk_rate >>"$work/mixed-rate"
+  echo "$mixed" | p99_ms >>"$work/mixed-p99"
+  echo "$reads" | wrk_rate >>"$work/reads-rate"
+  echo "$reads" | p99_ms >>"$work/reads-p99"
+  echo "$wal_mib" >>"$work/wal-mib"
+  printf "round %s: PUT alone %s req/s p99 %s ms | with reads: PUT %s req/s p99 %s ms, reads %s/s p99 %s ms, WAL at most %s MiB\n" \
+    "$round" "$(tail -1 "$work/alone-rate")" "$(tail -1 "$work/alone-p99")" "$(tail -1 "$work/mixed-rate")" \
+    "$(tail -1 "$work/mixed-p99")" "$(tail -1 "$work/reads-rate")" "$(tail -1 "$work/reads-p99")" "$wal_mib"
+done
+m() { median <"$work/$1"; }
+printf "median: PUT alone %s req/s p99 %s ms; with reads: PUT %s req/s (%s of alone) p99 %s ms, reads %s/s p99 %s ms; WAL at most %s MiB\n" \
+  "$(m alone-rate)" "$(m alone-p99)" "$(m mixed-rate)" \
+  "$(awk -v a="$(m mixed-rate)" -v b="$(m alone-rate)" 'BEGIN {printf "%.2f", a / b}')" "$(m mixed-p99)" \
+  "$(m reads-rate)" "$(m reads-p99)" "$(sort -n "$work/wal-mib" | tail -1)"
