@@ -39,15 +39,17 @@ stop() {
   kill "$TELEMETRYD_PID" && wait "$TELEMETRYD_PID" || true
   TELEMETRYD_PID=
 }
+# puts NAME: wrk's PUTs against the running server, its output in $work/NAME.out; any answer but 200 fails the run.
 puts() {
   BENCH_EPOCH=$epoch wrk -t1 -c"$put_connections" -d"$duration" --latency -s bench/put_reading.lua \
-    "http://127.0.0.1:$TELEMETRYD_PORT" 2>"$work/errors.log"
+    "http://127.0.0.1:$TELEMETRYD_PORT" >"$work/$1.out" 2>"$work/$1.errors"
+  if [ -s "$work/$1.errors" ]; then head -3 "$work/$1.errors" >&2; return 1; fi
 }
 
 echo "wrk -c$put_connections PUTs, alone and with -c$read_connections statistics reads, $duration, $rounds rounds, 2 cores"
 for round in $(seq "$rounds"); do
   serve alone
-  alone=$(puts)
+  puts alone
   stop
 
   serve mixed
@@ -56,15 +58,16 @@ for round in $(seq "$rounds"); do
     sleep 0.2
   done >"$work/wal-sizes") &
   sampler=$!
-  puts >"$work/puts.out" &
+  puts mixed &
   writer=$!
   reads=$(wrk -t1 -c"$read_connections" -d"$duration" --latency \
     "http://127.0.0.1:$TELEMETRYD_PORT/api/v1/stats?sensorID=t0-s1&from=$epoch&to=$((epoch + 86400))" 2>&1)
   wait "$writer"
   stop
   wait "$sampler" 2>/dev/null || true
-  if [ -s "$work/errors.log" ]; then head -3 "$work/errors.log" >&2; exit 1; fi
-  mixed=$(cat "$work/puts.out")
+  if echo "$reads" | grep -q "Non-2xx"; then echo "$reads" >&2; exit 1; fi
+  alone=$(cat "$work/alone.out")
+  mixed=$(cat "$work/mixed.out")
   wal_mib=$(($(sort -n "$work/wal-sizes" | tail -1) >> 20))
 
   echo "$alone" | wrk_rate >>"$work/alone-rate"
