@@ -42,11 +42,11 @@ ServiceMetrics::ServiceMetrics()
                                          "DynamoDB transaction).",
                                          {}, {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000})
                            .With({})),
-      commit_seconds_(registry_
-                          .AddHistogram("telemetry_commit_duration_seconds", "Time one commit took to be durable.", {},
-                                        {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                         0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
-                          .With({})) {
+      commit_seconds_(
+          registry_
+              .AddHistogram("telemetry_commit_duration_seconds", "Time one commit took to be durable.", {},
+                            {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
+              .With({})) {
   registry_.AddGauge("telemetry_build_info", "The running build; always 1.", {"version"}).With({TELEMETRY_VERSION}).Set(1);
 }
 
