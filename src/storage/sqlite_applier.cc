@@ -112,6 +112,10 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
   page_size.Reset();
 }
 
+SqliteApplier::~SqliteApplier() {
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
 void SqliteApplier::MigrateSchema(std::int64_t version) {
   db_.Execute("BEGIN");
   if (version >= 2) {
@@ -180,12 +184,11 @@ void SqliteApplier::Commit() {
 // until the checkpoint's fsync writes tens of megabytes at once, and every fsync of the readings log waits behind
 // that burst (writes held ~75 ms per checkpoint). Started now, the writes trickle out a commit at a time and the
 // checkpoint finds them done (held 15-50 ms; docs/performance.md, session 11). Asynchronous: this only
-// queues the writes; a failure shows in the checkpoint's own fsync.
+// queues the writes; a failure shows in the checkpoint's own fsync. The file is opened once: SQLite removes it only
+// when its last connection closes, and a checkpoint restarts it in place.
 void SqliteApplier::StartWalWriteback() {
-  int wal = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (wal < 0) return;
-  ::sync_file_range(wal, 0, 0, SYNC_FILE_RANGE_WRITE);
-  ::close(wal);
+  if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd_ >= 0) ::sync_file_range(wal_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 void SqliteApplier::Rollback() {

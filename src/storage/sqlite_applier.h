@@ -36,6 +36,7 @@ class SqliteApplier {
   // Opens (or creates) the database at `path` and brings its schema to kSqliteSchemaVersion.
   // Throws std::runtime_error on failure, and for a store written by a newer version, which it leaves untouched.
   explicit SqliteApplier(const std::string& path);
+  ~SqliteApplier();
 
   // Every sensor: id and name.
   std::vector<std::pair<std::int64_t, std::string>> Sensors();
@@ -82,6 +83,7 @@ class SqliteApplier {
 
   SqliteDatabase db_;
   std::string wal_path_;
+  int wal_fd_ = -1;  // the WAL, opened at the first commit that asks for its writeback: the file stays while we run
   std::uint64_t wal_frame_bytes_ = 0;  // a page and its frame header
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
