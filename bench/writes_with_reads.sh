@@ -19,25 +19,18 @@ scripts/build.sh --target telemetryd >/dev/null
 
 work=$(mktemp -d)
 cleanup() {
-  [ -n "${TELEMETRYD_PID:-}" ] && kill "$TELEMETRYD_PID" 2>/dev/null && wait "$TELEMETRYD_PID" 2>/dev/null
+  [ -n "${TELEMETRYD_PID:-}" ] && stop_telemetryd
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# wrk's p99 from its --latency output on stdin, in milliseconds (wrk prints us, ms or s).
-p99_ms() {
-  awk '$1 == "99%" {v = $2; f = 1; if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000
-                    sub(/[a-z]+$/, "", v); printf "%.2f\n", v * f}'
-}
+# wrk's p99 from its --latency output on stdin, in milliseconds.
+p99_ms() { percentiles | awk '$1 == "99%" {printf "%.2f\n", $2 / 1000}'; }
 
 # serve NAME: a fresh server on a fresh data directory.
 serve() {
   rm -rf "$work/$1"
   start_telemetryd "$work/$1.log" --data-dir "$work/$1"
-}
-stop() {
-  kill "$TELEMETRYD_PID" && wait "$TELEMETRYD_PID" || true
-  TELEMETRYD_PID=
 }
 # puts NAME: wrk's PUTs against the running server, its output in $work/NAME.out; any answer but 200 fails the run.
 puts() {
@@ -50,7 +43,7 @@ echo "wrk -c$put_connections PUTs, alone and with -c$read_connections statistics
 for round in $(seq "$rounds"); do
   serve alone
   puts alone
-  stop
+  stop_telemetryd
 
   serve mixed
   (while kill -0 "$TELEMETRYD_PID" 2>/dev/null; do
@@ -63,7 +56,7 @@ for round in $(seq "$rounds"); do
   reads=$(wrk -t1 -c"$read_connections" -d"$duration" --latency \
     "http://127.0.0.1:$TELEMETRYD_PORT/api/v1/stats?sensorID=t0-s1&from=$epoch&to=$((epoch + 86400))" 2>&1)
   wait "$writer"
-  stop
+  stop_telemetryd
   wait "$sampler" 2>/dev/null || true
   if echo "$reads" | grep -q "Non-2xx"; then echo "$reads" >&2; exit 1; fi
   alone=$(cat "$work/alone.out")
