@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/quick_readers.h"
+#include "storage/uncommitted_readings.h"
 
 namespace {
 
@@ -50,7 +51,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    QuickReaders readers(data_dir + "/telemetry.db", 1);
+    UncommittedReadings none;  // as the server's readers, which look at them, when nothing is uncommitted
+    QuickReaders readers(data_dir + "/telemetry.db", 1, &none);
     std::mt19937_64 random(42);
     std::uniform_real_distribution<double> second(from, to);
     std::uniform_int_distribution<long long> sensor(0, sensors - 1);

@@ -4,8 +4,10 @@
 
 namespace telemetry {
 
-QuickReaders::QuickReaders(const std::string& database_path, unsigned count) {
-  for (unsigned i = 0; i < count; ++i) idle_.push_back(std::make_unique<SqliteStatsReader>(database_path));
+QuickReaders::QuickReaders(const std::string& database_path, unsigned count, const UncommittedReadings* uncommitted) {
+  for (unsigned i = 0; i < count; ++i) {
+    idle_.push_back(std::make_unique<SqliteStatsReader>(database_path, uncommitted));
+  }
 }
 
 std::optional<std::vector<Aggregate>> QuickReaders::TryQuery(std::uint64_t version, const SeriesQuery& query) {

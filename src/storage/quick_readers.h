@@ -23,11 +23,15 @@ class QuickReaders {
   // Most rows a quick read may read (~30 µs here). A random range of the statistics benchmark reads ~100
   // (docs/performance.md).
   static constexpr std::size_t kMaxRows = 256;
+  // Most uncommitted readings a quick read may have to look through (~10 µs here); past them, the store hands the
+  // read to a reader thread.
+  static constexpr std::size_t kMaxUncommittedReadings = 8192;
   // Most spans a quick read may have: a longer series is refused before it is planned (a year of hours is 8,760).
   static constexpr std::size_t kMaxSpans = 64;
 
-  // Opens `count` read-only connections to `database_path`. Throws std::runtime_error when it cannot.
-  QuickReaders(const std::string& database_path, unsigned count);
+  // Opens `count` read-only connections to `database_path`, whose reads add `uncommitted` (see SqliteStatsReader).
+  // Throws std::runtime_error when it cannot.
+  QuickReaders(const std::string& database_path, unsigned count, const UncommittedReadings* uncommitted = nullptr);
 
   // The exact aggregates of `query`'s spans as committed at `version` (see SqliteStatsReader::TryQueryAt), read on
   // the calling thread; empty when every connection is busy, the query is too large, or the read failed.

@@ -1,5 +1,6 @@
 // Answers statistics queries from a read-only connection to the embedded store's database, from rollups and, at a
-// range's edges, raw readings (see core/rollup.h). Not thread-safe: one reader per thread.
+// range's edges, raw readings (see core/rollup.h), plus the readings logged but not committed yet when given them.
+// Not thread-safe: one reader per thread.
 #pragma once
 
 #include <cstddef>
@@ -11,16 +12,19 @@
 #include "core/aggregate.h"
 #include "storage/sqlite_db.h"
 #include "storage/store.h"
+#include "storage/uncommitted_readings.h"
 
 namespace telemetry {
 
 class SqliteStatsReader {
  public:
-  // Opens `database_path` read-only. Throws std::runtime_error when it cannot.
-  explicit SqliteStatsReader(const std::string& database_path);
+  // Opens `database_path` read-only. Throws std::runtime_error when it cannot. With `uncommitted` (the store's,
+  // outliving the reader), statistics add the readings it holds that a snapshot lacks: they see every reading
+  // logged, committed or not.
+  explicit SqliteStatsReader(const std::string& database_path, const UncommittedReadings* uncommitted = nullptr);
 
-  // The exact aggregate of each span of `query` in the latest committed state, read in one snapshot.
-  // Throws std::runtime_error on a database error.
+  // The exact aggregate of each span of `query` in the latest committed state (and the uncommitted readings), read
+  // in one snapshot. Throws std::runtime_error on a database error.
   std::vector<Aggregate> Query(const SeriesQuery& query);
 
   // As Query, but reads at most `row_budget` rows (rollup rows and readings): empty when the answer needs more. A
@@ -28,7 +32,8 @@ class SqliteStatsReader {
   // The snapshot is held open from one call to the next while `version` stays the same: a read then costs no
   // transaction start (two file locks and a stat of the file, ~5 µs here). `version` is a number that changes
   // whenever something is committed, read before the call: the snapshot then holds everything committed up to it.
-  // A held snapshot keeps a checkpoint from restarting the WAL: ReleaseSnapshot() before one.
+  // A held snapshot keeps a checkpoint from restarting the WAL: ReleaseSnapshot() before one. Throws, letting the
+  // snapshot go, when it is older than the uncommitted readings at hand (Query() then takes a newer one).
   std::optional<std::vector<Aggregate>> TryQueryAt(std::uint64_t version, const SeriesQuery& query,
                                                    std::size_t row_budget);
   void ReleaseSnapshot() noexcept;
@@ -46,8 +51,14 @@ class SqliteStatsReader {
   auto InSnapshot(Fn fn);
   std::optional<std::vector<Aggregate>> QueryInSnapshot(const SeriesQuery& query, std::size_t row_budget);
 
+  // Adds the uncommitted readings the snapshot lacks to `result`; throws SnapshotTooOld when it is older than
+  // they are.
+  void AddUncommitted(const SeriesQuery& query, std::int64_t series, std::vector<Aggregate>& result);
+
+  const UncommittedReadings* uncommitted_;
   std::optional<std::uint64_t> held_version_;  // of the snapshot TryQueryAt holds open
-  SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_;
+  std::optional<LogPosition> snapshot_position_;  // how far into the log the open snapshot's commit reaches
+  SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, log_position_;
   SqliteStatement sensor_page_, first_reading_, last_reading_, readings_page_;
 };
 

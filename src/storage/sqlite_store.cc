@@ -32,6 +32,7 @@
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
 #include "storage/sqlite_stats_reader.h"
+#include "storage/uncommitted_readings.h"
 
 namespace telemetry {
 namespace {
@@ -114,10 +115,11 @@ class SqliteStore final : public Store {
                     },
                     [shared_done](Status status) { (*shared_done)(std::move(status)); }};
   }
-  // Runs `job` once everything acknowledged before the call is committed (read-your-writes).
+  // Runs `job` once everything acknowledged before the call is committed (read-your-writes): for reads that cannot
+  // add uncommitted readings to what they read (sensor lists, exports).
   void Read(StatsJob job);
-  // The answer to `query` read on the calling thread, when everything acknowledged is committed and a quick reader
-  // takes it; empty otherwise (a reader thread answers then).
+  // The answer to `query` read on the calling thread, when a quick reader takes it and the uncommitted readings
+  // to look through are few; empty otherwise (a reader thread answers then).
   std::optional<std::vector<Aggregate>> TryQuickRead(const SeriesQuery& query);
 
   // Work for the applier thread, run in order: insert readings, then perhaps commit, then start reads.
@@ -207,6 +209,7 @@ class SqliteStore final : public Store {
   std::int64_t next_sensor_id_ = 1;
   std::vector<SensorTimes> sensor_times_;                              // by sensor id
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
+  std::vector<std::pair<std::int64_t, std::string>> round_sensors_;    // numbered in the round being decided
   std::vector<ReadingRow> pending_rows_;     // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
   std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
@@ -255,6 +258,9 @@ class SqliteStore final : public Store {
   std::thread writer_, syncer_, applier_;
   std::vector<std::thread> readers_;
 
+  // Readings logged, not yet committed: added by the writer before they are acknowledged, dropped by the applier
+  // once committed, added by statistics reads to their snapshots.
+  UncommittedReadings uncommitted_readings_;
   std::unique_ptr<QuickReaders> quick_readers_;
 
   // Held with the database (the applier thread's, or the writer's while that does not run): the oldest log segment
@@ -275,8 +281,8 @@ void SqliteStore::Start() {
       committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 
   // Open before catching up with the log, whose checkpoint goes through them (no snapshot is held before a read).
-  quick_readers_ =
-      std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db", std::max(1u, options_.stats_readers));
+  quick_readers_ = std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db",
+                                                  std::max(1u, options_.stats_readers), &uncommitted_readings_);
   auto log = ReadingsLog::Open(options_.data_dir + "/log", options_.log_segment_bytes);
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
@@ -284,7 +290,7 @@ void SqliteStore::Start() {
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
-    readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db"));
+    readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db", &uncommitted_readings_));
   }
   // Named threads: `top -H` and profilers tell them apart.
   for (auto& reader : readers) {
@@ -378,9 +384,12 @@ void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
 }
 
 void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
+  // No commit to wait for: the readers add the uncommitted readings to their snapshots.
   if (std::optional<std::vector<Aggregate>> answer = TryQuickRead(query)) return done(std::move(*answer));
-  Read(MakeReadJob<std::vector<Aggregate>>(
+  std::vector<StatsJob> read;
+  read.push_back(MakeReadJob<std::vector<Aggregate>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Query(query); }, std::move(done)));
+  EnqueueReads(std::move(read));
 }
 
 void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
@@ -394,13 +403,10 @@ void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
 }
 
 std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuery& query) {
-  // As Read(): every round applied when asked is committed, so the read sees every write acknowledged before.
-  std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
-  std::uint64_t committed = committed_rounds_.load(std::memory_order_acquire);
-  if (committed < asked_after) return std::nullopt;
+  if (uncommitted_readings_.size() > QuickReaders::kMaxUncommittedReadings) return std::nullopt;
   // Every commit moves committed_rounds_ on (stored once the commit is made): a snapshot taken after reading it
   // holds at least what it counts, so one taken at the same count still holds all there is.
-  return quick_readers_->TryQuery(committed, query);
+  return quick_readers_->TryQuery(committed_rounds_.load(std::memory_order_acquire), query);
 }
 
 void SqliteStore::Read(StatsJob job) {
@@ -549,6 +555,8 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     return;
   }
   ForgetCommitted();
+  round_sensors_.clear();
+  const std::size_t round_first_row = pending_rows_.size();
   std::size_t round_readings = 0;
   for (const WriteJob& job : jobs) round_readings += job.readings.size();
   Aggregate round_total;
@@ -567,6 +575,11 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
       }
     }
     status = log_->Write();
+    // Visible to reads from now on, before they are acknowledged.
+    if (status.ok()) {
+      uncommitted_readings_.Add(log_->end(), pending_rows_.data() + round_first_row,
+                                pending_rows_.size() - round_first_row, round_sensors_);
+    }
     // Small rounds' readings wait for more (or for the next commit): one wake-up of the applier per round would
     // cost more than inserting them.
     if (status.ok() && pending_rows_.size() >= kReadingsPerApplierJob) SubmitPendingRows();
@@ -820,6 +833,7 @@ void SqliteStore::RunApplyJob(ApplyJob& job) {
     database_.Commit();
     committed_rounds_.store(job.rounds, std::memory_order_release);
     commits_made_.store(job.commit_number, std::memory_order_release);
+    uncommitted_readings_.DropThrough(job.log_end);
   }
   EnqueueReads(std::move(job.reads));
 }
@@ -830,6 +844,7 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   // Numbered here, so that the writer need not wait for SQLite; the applier inserts it with the readings.
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
+  round_sensors_.emplace_back(id, name);
   if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
   sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{};
   sensor_times_[static_cast<std::size_t>(id)].loaded = true;  // new: nothing to load

@@ -16,9 +16,11 @@
 //      no acknowledged reading and leaves every aggregate exact. After a commit it checkpoints the WAL into the
 //      database once the WAL is large or a finished log segment waits, and deletes the segments SQLite now holds.
 // The writer (or the syncer) and the applier work on different rounds at once. Aggregates are committed in the same
-// transaction as their readings (see core/rollup.h), so statistics never scan readings. Statistics are read by
-// their own threads from committed snapshots; a query asked while acknowledged readings are still uncommitted
-// waits for a commit, so every read sees every write acknowledged before it was asked.
+// transaction as their readings (see core/rollup.h), so statistics never scan readings. Statistics are read from
+// committed snapshots (on the asking thread when small, else by reader threads) plus the readings logged since the
+// snapshot's commit, which the writer hands to them before acknowledging (storage/uncommitted_readings.h): every
+// read sees every write acknowledged before it was asked, without waiting for a commit. Sensor lists and exports,
+// which read rows rather than aggregates, wait for a commit instead.
 #pragma once
 
 #include <chrono>
@@ -37,7 +39,8 @@ struct SqliteStoreOptions {
   std::string data_dir = "./data";
   // How often readings applied to SQLite are committed there. Longer: fewer commits, a longer replay after a crash.
   // Each commit rewrites the pages it touched into SQLite's WAL: under single-reading PUTs ~190 bytes of WAL per
-  // reading at 1 s, three times that at 200 ms. A statistics read does not wait for it: it asks for a commit.
+  // reading at 1 s, three times that at 200 ms. A statistics read does not wait for it: it adds what is not
+  // committed yet to what is.
   std::chrono::milliseconds commit_interval{1000};
   // Most readings one round takes from the queue (a round is one log write, acknowledged after one fsync).
   std::size_t max_round_readings = 16384;

@@ -37,6 +37,17 @@ std::unique_ptr<Store> Open(const std::string& dir,
 using testing::StatsOf;
 using testing::WriteAll;
 
+// Returns once everything acknowledged is committed: a sensor list reads rows and waits for a commit (statistics
+// add the uncommitted readings to their snapshot instead).
+void WaitForCommit(Store& store) {
+  std::promise<void> listed;
+  store.Sensors({}, [&](StatusOr<std::vector<SensorSummary>> sensors) {
+    EXPECT_TRUE(sensors.ok()) << sensors.status().message();
+    listed.set_value();
+  });
+  listed.get_future().get();
+}
+
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   testing::TempDir dir;
   {
@@ -362,6 +373,7 @@ TEST(SqliteStore, ASecondReadingJoinsALoneOneItsWriterForgot) {
   EXPECT_EQ(b.min, 10);
   EXPECT_EQ(b.max, 20);
   // The rows themselves, as a reader of a whole hour that holds them takes them.
+  WaitForCommit(*store);
   EXPECT_EQ(CountRows(dir.path(), "SELECT sum(count) FROM rollups WHERE level = 1 AND series > 0"), 4);
 }
 
@@ -419,14 +431,15 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
              BruteForce(readings, "calm", kMinTime, day + kNanosPerMinute), "store, open start");
 }
 
-// A quick read's snapshot is held for the next quick read only until the next commit.
+// A quick read's snapshot is held for the next quick read only until the next commit: reads before and after each
+// commit see every reading once, from the snapshot or from the uncommitted ones.
 TEST(SqliteStore, AHeldSnapshotIsRenewedByTheNextCommit) {
   testing::TempDir dir;
-  auto store = Open(dir.path());
+  auto store = Open(dir.path(), std::chrono::hours(1));
   for (int written = 1; written <= 4; ++written) {
     WriteAll(*store, {{"a", written * kNanosPerMinute, double(written)}});
-    // The first read waits for the commit; the next ones find it made and are answered on this thread.
     for (int i = 0; i < 3; ++i) {
+      if (i == 1) WaitForCommit(*store);
       Aggregate seen = StatsOf(*store, {"a", 0, 10 * kNanosPerMinute});
       EXPECT_EQ(seen.count, written) << "read " << i;
       EXPECT_EQ(seen.max, written) << "read " << i;
@@ -445,7 +458,7 @@ TEST(SqliteStore, AHeldSnapshotDoesNotHoldUpACheckpoint) {
   {
     auto store = Open(dir.path());
     WriteAll(*store, {{"a", kNanosPerMinute, 1}, {"b", kNanosPerMinute, 2}});
-    // The first read waits for the commit; the next ones find it made and are answered on this thread.
+    WaitForCommit(*store);
     for (int i = 0; i < 3; ++i) EXPECT_EQ(StatsOf(*store, {std::nullopt, 0, 2 * kNanosPerMinute}).count, 2);
     ASSERT_EQ(segments(), 1);
     store->Close();
@@ -455,6 +468,57 @@ TEST(SqliteStore, AHeldSnapshotDoesNotHoldUpACheckpoint) {
   EXPECT_EQ(StatsOf(*store, {"a", 0, 2 * kNanosPerMinute}).count, 1);
 }
 
+// Statistics add the readings not committed yet to their snapshot: with commits an hour apart, every acknowledged
+// reading is in every answer (one sensor, all sensors, a sensor SQLite does not know yet, a series; answered on the
+// asking thread, and past QuickReaders::kMaxUncommittedReadings on a reader thread) while SQLite holds none of
+// them, and the answers are the same once it does.
+TEST(SqliteStore, StatisticsSeeUncommittedReadingsWithoutACommit) {
+  testing::TempDir dir;
+  auto store = Open(dir.path(), std::chrono::hours(1));
+  std::vector<Reading> stored = {{"a", kNanosPerMinute, 1}, {"b", kNanosPerMinute + 5, 10}};
+  WriteAll(*store, stored);
+  WaitForCommit(*store);
+  std::vector<Reading> later = {{"a", 2 * kNanosPerMinute, 3}, {"new", kNanosPerHour, -2}, {"b", 7, 0.5}};
+  WriteAll(*store, later);
+  stored.insert(stored.end(), later.begin(), later.end());
+  std::vector<Reading> many;
+  for (int i = 0; i < 10'000; ++i) many.push_back({"many", kNanosPerDay + i * kNanosPerSecond, double(i % 97)});
+
+  struct Asked {
+    std::string what;
+    std::optional<std::string> sensor;
+    TimeNs from, to;
+  };
+  std::vector<Asked> asked = {{"one sensor", "a", 0, kNanosPerDay},
+                              {"all sensors", std::nullopt, 0, kNanosPerDay},
+                              {"all sensors, a raw edge", std::nullopt, 6, kNanosPerMinute + 6},
+                              {"a sensor SQLite does not know", "new", 0, kMaxTime},
+                              {"a sensor nobody knows", "none", 0, kMaxTime},
+                              {"a reader thread's", "many", kNanosPerDay + 1, 2 * kNanosPerDay}};
+  auto expect_all_seen = [&](const std::string& when) {
+    for (const Asked& ask : asked) {
+      Aggregate expected;
+      for (const Reading& r : stored) {
+        if ((!ask.sensor || r.sensor_id == *ask.sensor) && r.time >= ask.from && r.time < ask.to) expected.Add(r.value);
+      }
+      ExpectSame(StatsOf(*store, {ask.sensor, ask.from, ask.to}), expected, ask.what + ", " + when);
+    }
+    std::vector<TimeNs> hours = {0, kNanosPerHour, 2 * kNanosPerHour};
+    std::vector<Aggregate> series = SeriesOf(*store, "new", hours);
+    ASSERT_EQ(series.size(), 2u);
+    EXPECT_EQ(series[0].count, 0) << when;
+    EXPECT_EQ(series[1].count, 1) << when;
+  };
+  expect_all_seen("uncommitted");
+  WriteAll(*store, many);
+  stored.insert(stored.end(), many.begin(), many.end());
+  expect_all_seen("many uncommitted");
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM readings"), 2) << "reads made no commit";
+  WaitForCommit(*store);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM readings"), static_cast<std::int64_t>(stored.size()));
+  expect_all_seen("committed");
+}
+
 // What CheckpointRounds saw of the data directory after each round.
 struct CheckpointRoundsSeen {
   std::uintmax_t largest_wal = 0;
@@ -462,10 +526,10 @@ struct CheckpointRoundsSeen {
   std::string first_segment, last_first_segment;  // the oldest log segment at the start, and at the end
 };
 
-// Writes kCheckpointRounds rounds of kCheckpointSensors readings, each round followed by a read, and checks that
-// the store holds them all exactly after a reopen. Commits come only with reads (a commit interval of an hour), so
-// each round's read is a barrier: the applier has finished the previous round's commit, and the checkpoint after
-// it, before it commits this round's.
+// Writes kCheckpointRounds rounds of kCheckpointSensors readings, each round followed by a statistics read and a
+// sensor list, and checks that the store holds them all exactly after a reopen. Commits come only with sensor lists
+// (a commit interval of an hour), so each round's list is a barrier: the applier has finished the previous round's
+// commit, and the checkpoint after it, before it commits this round's.
 constexpr int kCheckpointRounds = 300, kCheckpointSensors = 50;
 CheckpointRoundsSeen CheckpointRounds(SqliteStoreOptions options) {
   options.commit_interval = std::chrono::hours(1);
@@ -490,6 +554,7 @@ CheckpointRoundsSeen CheckpointRounds(SqliteStoreOptions options) {
       }
       WriteAll(**store, readings);
       EXPECT_EQ(StatsOf(**store, {std::nullopt, 0, kMaxTime}).count, (round + 1) * kCheckpointSensors);
+      WaitForCommit(**store);
       std::error_code error;
       std::uintmax_t wal = std::filesystem::file_size(options.data_dir + "/telemetry.db-wal", error);
       seen.largest_wal = std::max(seen.largest_wal, error ? 0 : wal);

@@ -1,0 +1,91 @@
+#include "storage/uncommitted_readings.h"
+
+#include <algorithm>
+
+#include "core/rollup.h"
+#include "storage/sqlite_schema.h"
+
+namespace telemetry {
+
+void UncommittedReadings::Add(LogPosition log_end, const ReadingRow* rows, std::size_t count,
+                              const std::vector<std::pair<std::int64_t, std::string>>& new_sensors) {
+  if (count == 0 && new_sensors.empty()) return;
+  std::lock_guard lock(mu_);
+  for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
+  for (std::size_t i = 0; i < count; ++i) {
+    if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
+      auto chunk = std::make_shared<Chunk>();
+      chunk->first_seq = next_seq_;
+      chunks_.push_back({std::move(chunk)});
+    }
+    // Past `filled`: no reader looks at this row until the lock is let go.
+    ChunkState& state = chunks_.back();
+    state.chunk->rows[state.filled++] = rows[i];
+    state.min_time = std::min(state.min_time, rows[i].time);
+    state.max_time = std::max(state.max_time, rows[i].time);
+    ++next_seq_;
+  }
+  rounds_.push_back({log_end, next_seq_});
+}
+
+void UncommittedReadings::DropThrough(LogPosition committed) {
+  std::lock_guard lock(mu_);
+  while (!rounds_.empty() && rounds_.front().log_end <= committed) {
+    first_seq_ = rounds_.front().end_seq;
+    rounds_.pop_front();
+  }
+  // A chunk still being filled stays, even if all it holds so far is dropped.
+  while (!chunks_.empty() && chunks_.front().filled == kChunkRows &&
+         chunks_.front().chunk->first_seq + kChunkRows <= first_seq_) {
+    chunks_.pop_front();
+  }
+  std::erase_if(sensors_, [&](const NewSensor& sensor) { return sensor.log_end <= committed; });
+  dropped_through_ = std::max(dropped_through_, committed);
+}
+
+bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::string_view sensor_name,
+                                const std::vector<TimeNs>& boundaries, std::vector<Aggregate>& spans) const {
+  const TimeNs from = boundaries.front(), to = boundaries.back();
+  struct Part {
+    std::shared_ptr<const Chunk> chunk;
+    std::size_t begin, end;
+  };
+  std::vector<Part> parts;
+  {
+    std::lock_guard lock(mu_);
+    if (dropped_through_ > snapshot) return false;
+    if (series == kNotInSnapshot) {
+      auto found = std::find_if(sensors_.begin(), sensors_.end(),
+                                [&](const NewSensor& sensor) { return sensor.name == sensor_name; });
+      if (found == sensors_.end()) return true;  // no reading of it anywhere yet
+      series = found->id;
+    }
+    // The first row the snapshot lacks: that of the first round ending after it.
+    auto lacking = std::upper_bound(rounds_.begin(), rounds_.end(), snapshot,
+                                    [](LogPosition position, const Round& round) { return position < round.log_end; });
+    std::uint64_t first = lacking == rounds_.begin() ? first_seq_ : std::prev(lacking)->end_seq;
+    for (const ChunkState& state : chunks_) {
+      std::uint64_t chunk_end = state.chunk->first_seq + state.filled;
+      if (chunk_end <= first || state.max_time < from || state.min_time >= to) continue;
+      std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
+      parts.push_back({state.chunk, begin, state.filled});
+    }
+  }
+  const bool every_sensor = series == kAllSensors;
+  for (const Part& part : parts) {
+    for (std::size_t i = part.begin; i < part.end; ++i) {
+      const ReadingRow& row = part.chunk->rows[i];
+      if ((every_sensor || row.sensor == series) && row.time >= from && row.time < to) {
+        spans[SpanIndex(boundaries, row.time)].Add(row.value);
+      }
+    }
+  }
+  return true;
+}
+
+std::size_t UncommittedReadings::size() const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::size_t>(next_seq_ - first_seq_);
+}
+
+}  // namespace telemetry

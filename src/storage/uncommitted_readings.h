@@ -1,0 +1,88 @@
+// UncommittedReadings: the readings the embedded store's writer has logged but SQLite has not committed yet, for
+// statistics reads to add to a committed snapshot. A read then sees every write acknowledged before it was asked
+// without waiting for a commit: under a saturating ingest that wait was the applier's whole backlog (~100 ms), and
+// under PUTs with reads alongside every read forced a commit of its own.
+//
+// Which readings a snapshot lacks is told by the log: each commit records the log position it reaches
+// (log_position), each round here carries the position its log write reached, and a snapshot at position P lacks
+// exactly the rounds that end after P. A round is dropped once the applier has committed it; a read whose snapshot
+// is older than a commit already dropped here is told to take a new snapshot.
+//
+// One writer adds, one applier drops, any number of readers read at once. Readers hold the lock only to see which
+// rows are there (a few pointers); they read the rows outside it, since rows are never changed once added.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/aggregate.h"
+#include "core/time.h"
+#include "storage/readings_log.h"
+#include "storage/sqlite_applier.h"
+
+namespace telemetry {
+
+class UncommittedReadings {
+ public:
+  // The series of a sensor that a snapshot does not know yet: AddTo finds it by name among the sensors added here.
+  static constexpr std::int64_t kNotInSnapshot = -1;
+
+  // Writer: the readings a round stored, logged up to `log_end`, and the sensors it numbered first (id, name).
+  // REQUIRES: log_end grows from one call to the next.
+  void Add(LogPosition log_end, const ReadingRow* rows, std::size_t count,
+           const std::vector<std::pair<std::int64_t, std::string>>& new_sensors);
+
+  // Applier: everything logged up to `committed` is in SQLite's committed state now.
+  void DropThrough(LogPosition committed);
+
+  // Reader: adds to spans[i] every reading here of `series` (kAllSensors: of every sensor) that lies in
+  // [boundaries[i], boundaries[i+1]) and that a snapshot holding the log up to `snapshot` lacks. False, adding
+  // nothing, when some of those were dropped already (committed after the snapshot was taken): take a newer one.
+  // `sensor_name` names the sensor when series is kNotInSnapshot.
+  // REQUIRES: spans.size() + 1 == boundaries.size() >= 2, boundaries ascending.
+  [[nodiscard]] bool AddTo(LogPosition snapshot, std::int64_t series, std::string_view sensor_name,
+                           const std::vector<TimeNs>& boundaries, std::vector<Aggregate>& spans) const;
+
+  // Readings held: what a read may have to look through.
+  std::size_t size() const;
+
+ private:
+  // Rows live in fixed chunks, so that adding never moves a row a reader may be reading.
+  static constexpr std::size_t kChunkRows = 4096;
+  struct Chunk {
+    std::uint64_t first_seq = 0;  // of rows[0]; every row added has the next number
+    std::array<ReadingRow, kChunkRows> rows;
+  };
+  struct ChunkState {
+    std::shared_ptr<Chunk> chunk;
+    std::size_t filled = 0;  // rows[0, filled) are written and never change
+    TimeNs min_time = kMaxTime, max_time = kMinTime;
+  };
+  struct Round {
+    LogPosition log_end;
+    std::uint64_t end_seq = 0;  // one past its last row
+  };
+  struct NewSensor {
+    std::int64_t id;
+    std::string name;
+    LogPosition log_end;  // of the round that numbered it
+  };
+
+  mutable std::mutex mu_;
+  std::deque<ChunkState> chunks_;   // GUARDED_BY(mu_)
+  std::deque<Round> rounds_;        // GUARDED_BY(mu_)
+  std::vector<NewSensor> sensors_;  // GUARDED_BY(mu_)
+  std::uint64_t first_seq_ = 0;     // GUARDED_BY(mu_): rows before it were dropped
+  std::uint64_t next_seq_ = 0;      // GUARDED_BY(mu_)
+  LogPosition dropped_through_;     // GUARDED_BY(mu_)
+};
+
+}  // namespace telemetry
