@@ -10,22 +10,52 @@ namespace telemetry {
 void UncommittedReadings::Add(LogPosition log_end, const ReadingRow* rows, std::size_t count,
                               const std::vector<std::pair<std::int64_t, std::string>>& new_sensors) {
   if (count == 0 && new_sensors.empty()) return;
-  std::lock_guard lock(mu_);
-  for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
-  for (std::size_t i = 0; i < count; ++i) {
-    if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
-      auto chunk = std::make_shared<Chunk>();
-      chunk->first_seq = next_seq_;
-      chunks_.push_back({std::move(chunk)});
+  std::vector<std::shared_ptr<const Chunk>> filled;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
+    for (std::size_t i = 0; i < count; ++i) {
+      if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
+        ChunkState fresh;
+        fresh.chunk = std::make_shared<Chunk>();
+        fresh.chunk->first_seq = next_seq_;
+        chunks_.push_back(std::move(fresh));
+      }
+      // Past `filled`: no reader looks at this row until the lock is let go.
+      ChunkState& state = chunks_.back();
+      state.chunk->rows[state.filled++] = rows[i];
+      state.min_time = std::min(state.min_time, rows[i].time);
+      state.max_time = std::max(state.max_time, rows[i].time);
+      ++next_seq_;
+      if (state.filled == kChunkRows) filled.push_back(state.chunk);
     }
-    // Past `filled`: no reader looks at this row until the lock is let go.
-    ChunkState& state = chunks_.back();
-    state.chunk->rows[state.filled++] = rows[i];
-    state.min_time = std::min(state.min_time, rows[i].time);
-    state.max_time = std::max(state.max_time, rows[i].time);
-    ++next_seq_;
+    rounds_.push_back({log_end, next_seq_});
   }
-  rounds_.push_back({log_end, next_seq_});
+  // Full chunks never change: summarised outside the lock, then published (unless dropped meanwhile).
+  for (const auto& chunk : filled) {
+    std::shared_ptr<const ChunkSummary> summary = Summarize(*chunk);
+    std::lock_guard lock(mu_);
+    for (ChunkState& state : chunks_) {
+      if (state.chunk == chunk) state.summary = std::move(summary);
+    }
+  }
+}
+
+std::shared_ptr<const UncommittedReadings::ChunkSummary> UncommittedReadings::Summarize(const Chunk& chunk) {
+  std::vector<const ReadingRow*> by_sensor;
+  by_sensor.reserve(kChunkRows);
+  for (const ReadingRow& row : chunk.rows) by_sensor.push_back(&row);
+  std::stable_sort(by_sensor.begin(), by_sensor.end(),
+                   [](const ReadingRow* a, const ReadingRow* b) { return a->sensor < b->sensor; });
+  auto summary = std::make_shared<ChunkSummary>();
+  for (const ReadingRow* row : by_sensor) {
+    if (summary->by_sensor.empty() || summary->by_sensor.back().first != row->sensor) {
+      summary->by_sensor.emplace_back(row->sensor, Aggregate{});
+    }
+    summary->by_sensor.back().second.Add(row->value);
+  }
+  for (const auto& [sensor, aggregate] : summary->by_sensor) summary->all.Merge(aggregate);
+  return summary;
 }
 
 void UncommittedReadings::DropThrough(LogPosition committed) {
@@ -49,6 +79,7 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
   struct Part {
     std::shared_ptr<const Chunk> chunk;
     std::size_t begin, end;
+    std::shared_ptr<const ChunkSummary> summary;  // when the part is the whole chunk and lies in one span
   };
   std::vector<Part> parts;
   {
@@ -68,11 +99,25 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
       std::uint64_t chunk_end = state.chunk->first_seq + state.filled;
       if (chunk_end <= first || state.max_time < from || state.min_time >= to) continue;
       std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
-      parts.push_back({state.chunk, begin, state.filled});
+      bool in_one_span = state.min_time >= from && state.max_time < to &&
+                         SpanIndex(boundaries, state.min_time) == SpanIndex(boundaries, state.max_time);
+      parts.push_back({state.chunk, begin, state.filled, begin == 0 && in_one_span ? state.summary : nullptr});
     }
   }
   const bool every_sensor = series == kAllSensors;
   for (const Part& part : parts) {
+    if (part.summary) {
+      Aggregate& span = spans[SpanIndex(boundaries, part.chunk->rows[0].time)];
+      if (every_sensor) {
+        span.Merge(part.summary->all);
+        continue;
+      }
+      const auto& by_sensor = part.summary->by_sensor;
+      auto found = std::lower_bound(by_sensor.begin(), by_sensor.end(), series,
+                                    [](const auto& entry, std::int64_t sensor) { return entry.first < sensor; });
+      if (found != by_sensor.end() && found->first == series) span.Merge(found->second);
+      continue;
+    }
     for (std::size_t i = part.begin; i < part.end; ++i) {
       const ReadingRow& row = part.chunk->rows[i];
       if ((every_sensor || row.sensor == series) && row.time >= from && row.time < to) {

@@ -88,8 +88,9 @@ TEST(UncommittedReadings, FindsASensorTheSnapshotDoesNotKnowByName) {
   EXPECT_EQ(Read(uncommitted, At(100), 7, {0, 100})->front().count, 1);
 }
 
-// Thousands of rows span several chunks; a commit in the middle of one drops the rows before it only, and a read
-// of a time range skips the chunks outside it without missing a row inside.
+// Thousands of rows span several chunks; a commit in the middle of one drops the rows before it only, a read of a
+// time range skips the chunks outside it without missing a row inside, and a full chunk inside one span is taken
+// from its aggregates.
 TEST(UncommittedReadings, CountsEveryRowAcrossChunksAndPartlyDroppedOnes) {
   UncommittedReadings uncommitted;
   constexpr int kRounds = 50, kRowsPerRound = 250;  // 12,500 rows: four chunks and part of a fifth
@@ -117,6 +118,19 @@ TEST(UncommittedReadings, CountsEveryRowAcrossChunksAndPartlyDroppedOnes) {
         ASSERT_TRUE(seen.has_value());
         EXPECT_EQ(seen->front(), brute(first_time, from, to, sensor))
             << "dropped " << dropped_rounds << " rounds, [" << from << ", " << to << "), sensor " << sensor;
+      }
+    }
+    // Series: spans on chunk bounds (each full chunk from its aggregates) and across them (its rows).
+    for (std::vector<TimeNs> boundaries :
+         {std::vector<TimeNs>{0, 4096, 8192, 12288, 1'000'000}, std::vector<TimeNs>{0, 5000, 9000, 1'000'000}}) {
+      for (std::int64_t sensor : {kAllSensors, std::int64_t{3}}) {
+        auto seen = Read(uncommitted, At(100 * dropped_rounds), sensor, boundaries);
+        ASSERT_TRUE(seen.has_value());
+        for (std::size_t i = 0; i + 1 < boundaries.size(); ++i) {
+          EXPECT_EQ((*seen)[i], brute(first_time, boundaries[i], boundaries[i + 1], sensor))
+              << "dropped " << dropped_rounds << " rounds, span " << i << " of " << boundaries.size() - 1 << ", sensor "
+              << sensor;
+        }
       }
     }
   }
