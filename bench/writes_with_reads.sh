@@ -2,7 +2,8 @@
 # Durable PUTs with statistics read alongside, against the same PUTs alone (the reference): each round starts two
 # fresh servers, one taking wrk's PUTs (bench/put_reading.lua, PUT_CONNECTIONS) alone, the other the same PUTs while
 # READ_CONNECTIONS more ask one sensor's statistics over the span being written, one request at a time each. Every
-# such read must count every reading acknowledged before it, so under writes each one waits for a commit. Prints
+# such read must count every reading acknowledged before it: the uncommitted ones too (until session 13, each read
+# waited for a commit of its own). Prints
 # rates and p99s, the largest size SQLite's WAL reached (sampled every 0.2 s), and the medians over the rounds.
 #   bench/writes_with_reads.sh   ROUNDS=3 DURATION=10s PUT_CONNECTIONS=48 READ_CONNECTIONS=4 to change the defaults
 set -euo pipefail
