@@ -404,8 +404,8 @@ void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
 
 std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuery& query) {
   if (uncommitted_readings_.size() > QuickReaders::kMaxUncommittedReadings) return std::nullopt;
-  // Every commit moves committed_rounds_ on (stored once the commit is made): a snapshot taken after reading it
-  // holds at least what it counts, so one taken at the same count still holds all there is.
+  // Every commit moves committed_rounds_ on (stored once the commit is made, before the applier drops the readings
+  // it covers): a snapshot held from before it is renewed, rather than found too old for what is uncommitted.
   return quick_readers_->TryQuery(committed_rounds_.load(std::memory_order_acquire), query);
 }
 
