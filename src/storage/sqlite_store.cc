@@ -518,7 +518,8 @@ void SqliteStore::WriterLoop() {
     writes.clear();
 
     try {
-      bool commit_due = std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval;
+      bool commit_due = std::chrono::steady_clock::now() >= last_commit_ + options_.commit_interval ||
+                        uncommitted_.readings.size() >= options_.max_uncommitted_readings;
       if (closing || (HasUncommitted() && (commit_due || !reads.empty()))) {
         RequestCommit(std::exchange(reads, {}));
         if (closing) {

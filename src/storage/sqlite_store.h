@@ -42,6 +42,10 @@ struct SqliteStoreOptions {
   // reading at 1 s, three times that at 200 ms. A statistics read does not wait for it: it adds what is not
   // committed yet to what is.
   std::chrono::milliseconds commit_interval{1000};
+  // Readings found new since the last commit past which the writer asks for a commit before commit_interval ends.
+  // Until committed, memory holds each one twice (the writer's index of them and what statistics add to their
+  // snapshots, ~40 bytes): a long interval under a sustained ingest does not grow the process past ~100 MB for it.
+  std::size_t max_uncommitted_readings = 1 << 21;
   // Most readings one round takes from the queue (a round is one log write, acknowledged after one fsync).
   std::size_t max_round_readings = 16384;
   // Readings waiting for the writer beyond which Write() fails fast with kUnavailable instead of queueing.

@@ -519,6 +519,33 @@ TEST(SqliteStore, StatisticsSeeUncommittedReadingsWithoutACommit) {
   expect_all_seen("committed");
 }
 
+// Past max_uncommitted_readings found new since the last commit, the writer commits without waiting for the
+// interval (here an hour) or a read: readings held in memory until committed stay bounded.
+TEST(SqliteStore, CommitsEarlyOnceManyReadingsAreUncommitted) {
+  testing::TempDir dir;
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  options.commit_interval = std::chrono::hours(1);
+  options.max_uncommitted_readings = 100;
+  auto store = OpenSqliteStore(options);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  for (int round = 0; round < 5; ++round) {
+    std::vector<Reading> readings;
+    for (int i = 0; i < 50; ++i) readings.push_back({"s", (round * 50 + i + 1) * kNanosPerSecond, double(i)});
+    WriteAll(**store, readings);
+  }
+  // Commits after the 2nd and the 4th round (100 readings each), none after the 5th: 200 rows, once the applier
+  // has made the second commit.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::int64_t committed = 0;
+  while ((committed = CountRows(dir.path(), "SELECT count(*) FROM readings")) < 200 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(committed, 200);
+  EXPECT_EQ(StatsOf(**store, {"s", 0, kMaxTime}).count, 250);
+}
+
 // What CheckpointRounds saw of the data directory after each round.
 struct CheckpointRoundsSeen {
   std::uintmax_t largest_wal = 0;
