@@ -1,7 +1,9 @@
 #include "storage/sqlite_stats_reader.h"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/rollup.h"
 #include "storage/sqlite_schema.h"
@@ -107,28 +109,67 @@ void SqliteStatsReader::ReleaseSnapshot() noexcept {
 }
 
 std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query) {
-  return InSnapshot([&] {
-    std::vector<SensorSummary> page;
-    sensor_page_.Bind(1, query.after).Bind(2, static_cast<std::int64_t>(query.limit));
-    std::vector<std::int64_t> ids;
-    while (sensor_page_.Step()) {
-      ids.push_back(sensor_page_.ColumnInt(0));
-      page.push_back(SensorSummary{std::string(sensor_page_.ColumnText(1)), sensor_page_.ColumnInt(2), 0, 0, 0});
+  for (int snapshots = 1;; ++snapshots) {
+    try {
+      return InSnapshot([&] { return SensorsInSnapshot(query); });
+    } catch (const SnapshotTooOld&) {
+      if (snapshots == kMostSnapshots) throw;
     }
-    sensor_page_.Reset();
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      first_reading_.Bind(1, ids[i]);
-      if (first_reading_.Step()) page[i].first = first_reading_.ColumnInt(0);
+  }
+}
+
+std::vector<SensorSummary> SqliteStatsReader::SensorsInSnapshot(const SensorsQuery& query) {
+  struct Listed {
+    SensorSummary summary;
+    std::int64_t id;
+    bool committed;  // known to the snapshot
+  };
+  std::vector<Listed> listed;
+  sensor_page_.Bind(1, query.after).Bind(2, static_cast<std::int64_t>(query.limit));
+  while (sensor_page_.Step()) {
+    listed.push_back({SensorSummary{std::string(sensor_page_.ColumnText(1)), sensor_page_.ColumnInt(2), 0, 0, 0},
+                      sensor_page_.ColumnInt(0), true});
+  }
+  sensor_page_.Reset();
+  std::unordered_map<std::int64_t, UncommittedReadings::SensorActivity> activity;
+  if (uncommitted_ != nullptr) {
+    std::vector<std::pair<std::int64_t, std::string>> unknown;
+    if (!uncommitted_->SensorsSince(SnapshotPosition(), activity, unknown)) throw SnapshotTooOld();
+    // The page is the first `limit` names after `after` of both: SQLite's order (BINARY) is std::string's.
+    for (auto& [id, name] : unknown) {
+      if (name > query.after) listed.push_back({SensorSummary{std::move(name), 0, 0, 0, 0}, id, false});
+    }
+    std::sort(listed.begin(), listed.end(),
+              [](const Listed& a, const Listed& b) { return a.summary.sensor_id < b.summary.sensor_id; });
+    if (listed.size() > query.limit) listed.resize(query.limit);
+  }
+  std::vector<SensorSummary> page;
+  page.reserve(listed.size());
+  for (Listed& sensor : listed) {
+    SensorSummary& summary = sensor.summary;
+    if (sensor.committed) {
+      first_reading_.Bind(1, sensor.id);
+      if (first_reading_.Step()) summary.first = first_reading_.ColumnInt(0);
       first_reading_.Reset();
-      last_reading_.Bind(1, ids[i]);
+      last_reading_.Bind(1, sensor.id);
       if (last_reading_.Step()) {
-        page[i].last = last_reading_.ColumnInt(0);
-        page[i].last_value = last_reading_.ColumnDouble(1);
+        summary.last = last_reading_.ColumnInt(0);
+        summary.last_value = last_reading_.ColumnDouble(1);
       }
       last_reading_.Reset();
     }
-    return page;
-  });
+    if (auto found = activity.find(sensor.id); found != activity.end()) {
+      const UncommittedReadings::SensorActivity& added = found->second;
+      if (summary.count == 0 || added.first < summary.first) summary.first = added.first;
+      if (summary.count == 0 || added.last > summary.last) {
+        summary.last = added.last;
+        summary.last_value = added.last_value;
+      }
+      summary.count += added.count;
+    }
+    page.push_back(std::move(summary));
+  }
+  return page;
 }
 
 std::vector<Reading> SqliteStatsReader::Readings(const ReadingsQuery& query) {
@@ -213,8 +254,7 @@ std::optional<std::vector<Aggregate>> SqliteStatsReader::QueryInSnapshot(const S
   return result;
 }
 
-void SqliteStatsReader::AddUncommitted(const SeriesQuery& query, std::int64_t series, std::vector<Aggregate>& result) {
-  if (uncommitted_ == nullptr) return;
+LogPosition SqliteStatsReader::SnapshotPosition() {
   if (!snapshot_position_) {
     // Inside the snapshot: the position its commit recorded, none before the first commit.
     LogPosition position;
@@ -225,7 +265,12 @@ void SqliteStatsReader::AddUncommitted(const SeriesQuery& query, std::int64_t se
     log_position_.Reset();
     snapshot_position_ = position;
   }
-  if (!uncommitted_->AddTo(*snapshot_position_, series, query.sensor_id.value_or(""), query.boundaries, result)) {
+  return *snapshot_position_;
+}
+
+void SqliteStatsReader::AddUncommitted(const SeriesQuery& query, std::int64_t series, std::vector<Aggregate>& result) {
+  if (uncommitted_ == nullptr) return;
+  if (!uncommitted_->AddTo(SnapshotPosition(), series, query.sensor_id.value_or(""), query.boundaries, result)) {
     throw SnapshotTooOld();
   }
 }

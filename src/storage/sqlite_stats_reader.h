@@ -38,7 +38,8 @@ class SqliteStatsReader {
                                                    std::size_t row_budget);
   void ReleaseSnapshot() noexcept;
 
-  // A page of the sensor list, in one snapshot. Throws std::runtime_error on a database error.
+  // A page of the sensor list, in one snapshot, with the uncommitted readings (and sensors) added when given them.
+  // Throws std::runtime_error on a database error.
   std::vector<SensorSummary> Sensors(const SensorsQuery& query);
 
   // A page of one sensor's readings. Throws std::runtime_error on a database error.
@@ -54,6 +55,9 @@ class SqliteStatsReader {
   // Adds the uncommitted readings the snapshot lacks to `result`; throws SnapshotTooOld when it is older than
   // they are.
   void AddUncommitted(const SeriesQuery& query, std::int64_t series, std::vector<Aggregate>& result);
+  std::vector<SensorSummary> SensorsInSnapshot(const SensorsQuery& query);
+  // How far into the log the open snapshot's commit reaches (read once per snapshot).
+  LogPosition SnapshotPosition();
 
   const UncommittedReadings* uncommitted_;
   std::optional<std::uint64_t> held_version_;  // of the snapshot TryQueryAt holds open

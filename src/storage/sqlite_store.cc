@@ -116,7 +116,7 @@ class SqliteStore final : public Store {
                     [shared_done](Status status) { (*shared_done)(std::move(status)); }};
   }
   // Runs `job` once everything acknowledged before the call is committed (read-your-writes): for reads that cannot
-  // add uncommitted readings to what they read (sensor lists, exports).
+  // add uncommitted readings to what they read (exports).
   void Read(StatsJob job);
   // The answer to `query` read on the calling thread, when a quick reader takes it and the uncommitted readings
   // to look through are few; empty otherwise (a reader thread answers then).
@@ -393,8 +393,11 @@ void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
 }
 
 void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
-  Read(MakeReadJob<std::vector<SensorSummary>>(
+  // No commit to wait for, as for statistics.
+  std::vector<StatsJob> read;
+  read.push_back(MakeReadJob<std::vector<SensorSummary>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Sensors(query); }, std::move(done)));
+  EnqueueReads(std::move(read));
 }
 
 void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {

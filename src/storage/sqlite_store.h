@@ -19,8 +19,8 @@
 // transaction as their readings (see core/rollup.h), so statistics never scan readings. Statistics are read from
 // committed snapshots (on the asking thread when small, else by reader threads) plus the readings logged since the
 // snapshot's commit, which the writer hands to them before acknowledging (storage/uncommitted_readings.h): every
-// read sees every write acknowledged before it was asked, without waiting for a commit. Sensor lists and exports,
-// which read rows rather than aggregates, wait for a commit instead.
+// read sees every write acknowledged before it was asked, without waiting for a commit; sensor lists likewise.
+// Exports, which read the readings themselves, wait for a commit instead.
 #pragma once
 
 #include <chrono>

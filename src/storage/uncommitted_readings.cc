@@ -51,8 +51,10 @@ std::shared_ptr<const UncommittedReadings::ChunkSummary> UncommittedReadings::Su
   for (const ReadingRow* row : by_sensor) {
     if (summary->by_sensor.empty() || summary->by_sensor.back().first != row->sensor) {
       summary->by_sensor.emplace_back(row->sensor, Aggregate{});
+      summary->activity.emplace_back();
     }
     summary->by_sensor.back().second.Add(row->value);
+    summary->activity.back().Merge({1, row->time, row->time, row->value});
   }
   for (const auto& [sensor, aggregate] : summary->by_sensor) summary->all.Merge(aggregate);
   return summary;
@@ -76,11 +78,6 @@ void UncommittedReadings::DropThrough(LogPosition committed) {
 bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::string_view sensor_name,
                                 const std::vector<TimeNs>& boundaries, std::vector<Aggregate>& spans) const {
   const TimeNs from = boundaries.front(), to = boundaries.back();
-  struct Part {
-    std::shared_ptr<const Chunk> chunk;
-    std::size_t begin, end;
-    std::shared_ptr<const ChunkSummary> summary;  // when the part is the whole chunk and lies in one span
-  };
   std::vector<Part> parts;
   {
     std::lock_guard lock(mu_);
@@ -91,10 +88,7 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
       if (found == sensors_.end()) return true;  // no reading of it anywhere yet
       series = found->id;
     }
-    // The first row the snapshot lacks: that of the first round ending after it.
-    auto lacking = std::upper_bound(rounds_.begin(), rounds_.end(), snapshot,
-                                    [](LogPosition position, const Round& round) { return position < round.log_end; });
-    std::uint64_t first = lacking == rounds_.begin() ? first_seq_ : std::prev(lacking)->end_seq;
+    std::uint64_t first = FirstLacking(snapshot);
     for (const ChunkState& state : chunks_) {
       std::uint64_t chunk_end = state.chunk->first_seq + state.filled;
       if (chunk_end <= first || state.max_time < from || state.min_time >= to) continue;
@@ -123,6 +117,54 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
       if ((every_sensor || row.sensor == series) && row.time >= from && row.time < to) {
         spans[SpanIndex(boundaries, row.time)].Add(row.value);
       }
+    }
+  }
+  return true;
+}
+
+std::uint64_t UncommittedReadings::FirstLacking(LogPosition snapshot) const {
+  // That of the first round ending after it.
+  auto lacking = std::upper_bound(rounds_.begin(), rounds_.end(), snapshot,
+                                  [](LogPosition position, const Round& round) { return position < round.log_end; });
+  return lacking == rounds_.begin() ? first_seq_ : std::prev(lacking)->end_seq;
+}
+
+void UncommittedReadings::SensorActivity::Merge(const SensorActivity& other) {
+  if (other.count == 0) return;
+  count += other.count;
+  first = std::min(first, other.first);
+  if (other.last > last) {
+    last = other.last;
+    last_value = other.last_value;
+  }
+}
+
+bool UncommittedReadings::SensorsSince(LogPosition snapshot, std::unordered_map<std::int64_t, SensorActivity>& activity,
+                                       std::vector<std::pair<std::int64_t, std::string>>& unknown) const {
+  std::vector<Part> parts;
+  {
+    std::lock_guard lock(mu_);
+    if (dropped_through_ > snapshot) return false;
+    for (const NewSensor& sensor : sensors_) {
+      if (sensor.log_end > snapshot) unknown.emplace_back(sensor.id, sensor.name);
+    }
+    std::uint64_t first = FirstLacking(snapshot);
+    for (const ChunkState& state : chunks_) {
+      if (state.chunk->first_seq + state.filled <= first) continue;
+      std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
+      parts.push_back({state.chunk, begin, state.filled, begin == 0 ? state.summary : nullptr});
+    }
+  }
+  for (const Part& part : parts) {
+    if (part.summary) {
+      for (std::size_t i = 0; i < part.summary->by_sensor.size(); ++i) {
+        activity[part.summary->by_sensor[i].first].Merge(part.summary->activity[i]);
+      }
+      continue;
+    }
+    for (std::size_t i = part.begin; i < part.end; ++i) {
+      const ReadingRow& row = part.chunk->rows[i];
+      activity[row.sensor].Merge({1, row.time, row.time, row.value});
     }
   }
   return true;

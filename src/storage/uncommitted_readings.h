@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,19 @@ class UncommittedReadings {
   [[nodiscard]] bool AddTo(LogPosition snapshot, std::int64_t series, std::string_view sensor_name,
                            const std::vector<TimeNs>& boundaries, std::vector<Aggregate>& spans) const;
 
+  // What a sensor's readings add to its summary in the sensor list.
+  struct SensorActivity {
+    std::int64_t count = 0;
+    TimeNs first = kMaxTime, last = kMinTime;
+    double last_value = 0;  // of the reading at `last`
+    void Merge(const SensorActivity& other);
+  };
+  // Reader: for every sensor with readings here that a snapshot holding the log up to `snapshot` lacks, what they
+  // add (by sensor id); and the sensors that snapshot does not know at all (id, name). False, giving nothing, when
+  // the snapshot is too old (as AddTo).
+  [[nodiscard]] bool SensorsSince(LogPosition snapshot, std::unordered_map<std::int64_t, SensorActivity>& activity,
+                                  std::vector<std::pair<std::int64_t, std::string>>& unknown) const;
+
   // Readings held: what a read may have to look through.
   std::size_t size() const;
 
@@ -68,6 +82,7 @@ class UncommittedReadings {
   struct ChunkSummary {
     Aggregate all;
     std::vector<std::pair<std::int64_t, Aggregate>> by_sensor;
+    std::vector<SensorActivity> activity;  // beside by_sensor
   };
   static std::shared_ptr<const ChunkSummary> Summarize(const Chunk& chunk);
   struct ChunkState {
@@ -76,6 +91,15 @@ class UncommittedReadings {
     TimeNs min_time = kMaxTime, max_time = kMinTime;
     std::shared_ptr<const ChunkSummary> summary;  // once full and summarised
   };
+  struct Part {
+    std::shared_ptr<const Chunk> chunk;
+    std::size_t begin, end;
+    std::shared_ptr<const ChunkSummary> summary;  // when the whole chunk may be taken from its summary
+  };
+  // The number of the first row a snapshot holding the log up to `snapshot` lacks. REQUIRES: mu_ held, the snapshot
+  // not older than dropped_through_.
+  std::uint64_t FirstLacking(LogPosition snapshot) const;
+
   struct Round {
     LogPosition log_end;
     std::uint64_t end_seq = 0;  // one past its last row

@@ -37,15 +37,26 @@ std::unique_ptr<Store> Open(const std::string& dir,
 using testing::StatsOf;
 using testing::WriteAll;
 
-// Returns once everything acknowledged is committed: a sensor list reads rows and waits for a commit (statistics
-// add the uncommitted readings to their snapshot instead).
+// Returns once everything acknowledged is committed: an export reads rows and waits for a commit (statistics and
+// sensor lists add the uncommitted readings to their snapshot instead).
 void WaitForCommit(Store& store) {
-  std::promise<void> listed;
-  store.Sensors({}, [&](StatusOr<std::vector<SensorSummary>> sensors) {
+  std::promise<void> exported;
+  store.Readings(ReadingsQuery{"any", kMinTime, kMaxTime, std::nullopt, 1},
+                 [&](StatusOr<std::vector<Reading>> readings) {
+                   EXPECT_TRUE(readings.ok()) << readings.status().message();
+                   exported.set_value();
+                 });
+  exported.get_future().get();
+}
+
+// A page of the sensor list, waited for.
+std::vector<SensorSummary> SensorsOf(Store& store, SensorsQuery query) {
+  std::promise<std::vector<SensorSummary>> listed;
+  store.Sensors(std::move(query), [&](StatusOr<std::vector<SensorSummary>> sensors) {
     EXPECT_TRUE(sensors.ok()) << sensors.status().message();
-    listed.set_value();
+    listed.set_value(sensors.ok() ? *sensors : std::vector<SensorSummary>{});
   });
-  listed.get_future().get();
+  return listed.get_future().get();
 }
 
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
@@ -519,6 +530,53 @@ TEST(SqliteStore, StatisticsSeeUncommittedReadingsWithoutACommit) {
   expect_all_seen("committed");
 }
 
+// The sensor list adds the uncommitted readings too: counts, first and last times and last values of sensors
+// SQLite knows, sensors it does not know yet in their place in the order, pages that cut through both; the same
+// once committed.
+TEST(SqliteStore, TheSensorListSeesUncommittedReadingsWithoutACommit) {
+  testing::TempDir dir;
+  auto store = Open(dir.path(), std::chrono::hours(1));
+  WriteAll(*store, {{"b", 50, 1}, {"d", 50, 2}});
+  WaitForCommit(*store);
+  // b: later and earlier readings; c: new, between b and d; d: untouched; a: new, first; 10,000 for "e" (new) fill
+  // whole chunks of the uncommitted readings.
+  WriteAll(*store, {{"b", 70, 3}, {"b", 10, 4}, {"c", 5, 5}, {"a", 99, 6}});
+  std::vector<Reading> many;
+  for (int i = 0; i < 10'000; ++i) many.push_back({"e", 1000 + i, double(i)});
+  WriteAll(*store, many);
+  auto expect_listed = [&](const std::string& when) {
+    auto all = SensorsOf(*store, {});
+    ASSERT_EQ(all.size(), 5u) << when;
+    auto expect = [&](const SensorSummary& seen, const std::string& id, std::int64_t count, TimeNs first, TimeNs last,
+                      double last_value) {
+      EXPECT_EQ(seen.sensor_id, id) << when;
+      EXPECT_EQ(seen.count, count) << id << ", " << when;
+      EXPECT_EQ(seen.first, first) << id << ", " << when;
+      EXPECT_EQ(seen.last, last) << id << ", " << when;
+      EXPECT_EQ(seen.last_value, last_value) << id << ", " << when;
+    };
+    expect(all[0], "a", 1, 99, 99, 6);
+    expect(all[1], "b", 3, 10, 70, 3);
+    expect(all[2], "c", 1, 5, 5, 5);
+    expect(all[3], "d", 1, 50, 50, 2);
+    expect(all[4], "e", 10'000, 1000, 10'999, 9999);
+    // Pages of two, after a name: the committed and the new ones in one order.
+    auto page = SensorsOf(*store, {"a", 2});
+    ASSERT_EQ(page.size(), 2u) << when;
+    EXPECT_EQ(page[0].sensor_id, "b") << when;
+    EXPECT_EQ(page[1].sensor_id, "c") << when;
+    page = SensorsOf(*store, {"c", 2});
+    ASSERT_EQ(page.size(), 2u) << when;
+    EXPECT_EQ(page[0].sensor_id, "d") << when;
+    EXPECT_EQ(page[1].sensor_id, "e") << when;
+  };
+  expect_listed("uncommitted");
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM readings"), 2) << "the lists made no commit";
+  WaitForCommit(*store);
+  EXPECT_EQ(CountRows(dir.path(), "SELECT count(*) FROM readings"), 10'006);
+  expect_listed("committed");
+}
+
 // Past max_uncommitted_readings found new since the last commit, the writer commits without waiting for the
 // interval (here an hour) or a read: readings held in memory until committed stay bounded.
 TEST(SqliteStore, CommitsEarlyOnceManyReadingsAreUncommitted) {
@@ -554,8 +612,8 @@ struct CheckpointRoundsSeen {
 };
 
 // Writes kCheckpointRounds rounds of kCheckpointSensors readings, each round followed by a statistics read and a
-// sensor list, and checks that the store holds them all exactly after a reopen. Commits come only with sensor lists
-// (a commit interval of an hour), so each round's list is a barrier: the applier has finished the previous round's
+// an export, and checks that the store holds them all exactly after a reopen. Commits come only with exports (a
+// commit interval of an hour), so each round's export is a barrier: the applier has finished the previous round's
 // commit, and the checkpoint after it, before it commits this round's.
 constexpr int kCheckpointRounds = 300, kCheckpointSensors = 50;
 CheckpointRoundsSeen CheckpointRounds(SqliteStoreOptions options) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/sqlite_schema.h"
@@ -86,6 +87,42 @@ TEST(UncommittedReadings, FindsASensorTheSnapshotDoesNotKnowByName) {
   uncommitted.DropThrough(At(100));
   EXPECT_FALSE(Read(uncommitted, At(0), UncommittedReadings::kNotInSnapshot, {0, 100}, "new").has_value());
   EXPECT_EQ(Read(uncommitted, At(100), 7, {0, 100})->front().count, 1);
+}
+
+// What the sensor list adds: per sensor its count, first and last time and the value at the last, from rows and
+// from full chunks' summaries alike; the sensors a snapshot does not know; nothing for a snapshot too old.
+TEST(UncommittedReadings, TellsWhatTheSensorListLacks) {
+  UncommittedReadings uncommitted;
+  AddRound(uncommitted, 100, {{1, 50, 1}}, {{1, "old"}});
+  AddRound(uncommitted, 200, {{1, 70, 2}, {1, 60, 3}, {2, 5, 4}}, {{2, "new"}});
+  std::vector<ReadingRow> many;  // two full chunks and some
+  for (int i = 0; i < 9000; ++i) many.push_back({3 + i % 2, 1000 + i, double(i)});
+  AddRound(uncommitted, 300, many, {{3, "three"}, {4, "four"}});
+
+  std::unordered_map<std::int64_t, UncommittedReadings::SensorActivity> activity;
+  std::vector<std::pair<std::int64_t, std::string>> unknown;
+  ASSERT_TRUE(uncommitted.SensorsSince(At(100), activity, unknown));
+  EXPECT_EQ(unknown, (std::vector<std::pair<std::int64_t, std::string>>{{2, "new"}, {3, "three"}, {4, "four"}}));
+  ASSERT_EQ(activity.size(), 4u);
+  EXPECT_EQ(activity[1].count, 2);
+  EXPECT_EQ(activity[1].first, 60);
+  EXPECT_EQ(activity[1].last, 70);
+  EXPECT_EQ(activity[1].last_value, 2);
+  EXPECT_EQ(activity[2].count, 1);
+  EXPECT_EQ(activity[3].count, 4500);
+  EXPECT_EQ(activity[3].first, 1000);
+  EXPECT_EQ(activity[3].last, 9998);
+  EXPECT_EQ(activity[4].last_value, 8999);
+
+  uncommitted.DropThrough(At(200));
+  activity.clear();
+  unknown.clear();
+  EXPECT_FALSE(uncommitted.SensorsSince(At(100), activity, unknown));
+  EXPECT_TRUE(activity.empty() && unknown.empty());
+  ASSERT_TRUE(uncommitted.SensorsSince(At(200), activity, unknown));
+  EXPECT_EQ(unknown.size(), 2u);
+  EXPECT_EQ(activity.count(1), 0u);
+  EXPECT_EQ(activity[4].count, 4500);
 }
 
 // Thousands of rows span several chunks; a commit in the middle of one drops the rows before it only, a read of a
