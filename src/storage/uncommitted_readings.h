@@ -1,7 +1,7 @@
 // UncommittedReadings: the readings the embedded store's writer has logged but SQLite has not committed yet, for
-// statistics reads to add to a committed snapshot. A read then sees every write acknowledged before it was asked
-// without waiting for a commit: under a saturating ingest that wait was the applier's whole backlog (~100 ms), and
-// under PUTs with reads alongside every read forced a commit of its own.
+// statistics and sensor lists to add to a committed snapshot. A read then sees every write acknowledged before it was
+// asked without waiting for a commit: under a saturating ingest that wait was the applier's whole backlog (~100 ms),
+// and under PUTs with reads alongside every read forced a commit of its own.
 //
 // Which readings a snapshot lacks is told by the log: each commit records the log position it reaches
 // (log_position), each round here carries the position its log write reached, and a snapshot at position P lacks
