@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
 #include "storage/sqlite_stats_reader.h"
+#include "storage/uncommitted_readings.h"
 #include "store_calls.h"
 #include "temp_dir.h"
 
@@ -440,6 +442,29 @@ TEST(SqliteStatsReader, ATryQueryIsExactWithinItsRowBudgetAndGivesUpPastIt) {
              "store, busy raw edge");
   ExpectSame(StatsOf(*store, {"calm", kMinTime, day + kNanosPerMinute}),
              BruteForce(readings, "calm", kMinTime, day + kNanosPerMinute), "store, open start");
+}
+
+// A snapshot older than a commit whose readings the uncommitted ones already dropped is never answered from: the
+// reader takes newer ones and gives up (throws) while each is still older (here: a commit that never comes).
+TEST(SqliteStatsReader, NeverAnswersFromASnapshotOlderThanTheUncommittedReadings) {
+  testing::TempDir dir;
+  {
+    auto store = Open(dir.path());
+    WriteAll(*store, {{"a", kNanosPerMinute, 1}});
+  }
+  const SeriesQuery query{"a", {0, kNanosPerHour}};
+  UncommittedReadings ahead;
+  ahead.DropThrough({std::numeric_limits<std::uint64_t>::max(), 0});  // as if far more were committed
+  SqliteStatsReader stale(dir.path() + "/telemetry.db", &ahead);
+  EXPECT_THROW(stale.Query(query), std::runtime_error);
+  EXPECT_THROW(stale.TryQueryAt(1, query, 256), std::runtime_error);
+  EXPECT_THROW(stale.Sensors({}), std::runtime_error);
+
+  UncommittedReadings none;
+  SqliteStatsReader current(dir.path() + "/telemetry.db", &none);
+  EXPECT_EQ(current.Query(query).front().count, 1);
+  EXPECT_EQ(current.TryQueryAt(1, query, 256)->front().count, 1);
+  EXPECT_EQ(current.Sensors({}).size(), 1u);
 }
 
 // A quick read's snapshot is held for the next quick read only until the next commit: reads before and after each
