@@ -7,6 +7,7 @@
 
 #include "core/rollup.h"
 #include "storage/sqlite_schema.h"
+#include "storage/uncommitted_readings.h"
 
 namespace telemetry {
 namespace {
@@ -56,7 +57,6 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path, const Unc
 template <typename Fn>
 auto SqliteStatsReader::InSnapshot(Fn fn) {
   ReleaseSnapshot();  // one TryQueryAt held may be older than this read must see
-  begin_.Run();
   struct EndRead {
     SqliteStatement& end;
     std::optional<LogPosition>& position;
@@ -68,18 +68,20 @@ auto SqliteStatsReader::InSnapshot(Fn fn) {
         // The next BEGIN fails and reports it.
       }
     }
-  } end_read{end_, snapshot_position_};
-  return fn();
-}
-
-std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
+  };
   for (int snapshots = 1;; ++snapshots) {
+    begin_.Run();
+    EndRead end_read{end_, snapshot_position_};
     try {
-      return *InSnapshot([&] { return QueryInSnapshot(query, std::numeric_limits<std::size_t>::max()); });
+      return fn();
     } catch (const SnapshotTooOld&) {
       if (snapshots == kMostSnapshots) throw;
     }
   }
+}
+
+std::vector<Aggregate> SqliteStatsReader::Query(const SeriesQuery& query) {
+  return *InSnapshot([&] { return QueryInSnapshot(query, std::numeric_limits<std::size_t>::max()); });
 }
 
 std::optional<std::vector<Aggregate>> SqliteStatsReader::TryQueryAt(std::uint64_t version, const SeriesQuery& query,
@@ -109,13 +111,7 @@ void SqliteStatsReader::ReleaseSnapshot() noexcept {
 }
 
 std::vector<SensorSummary> SqliteStatsReader::Sensors(const SensorsQuery& query) {
-  for (int snapshots = 1;; ++snapshots) {
-    try {
-      return InSnapshot([&] { return SensorsInSnapshot(query); });
-    } catch (const SnapshotTooOld&) {
-      if (snapshots == kMostSnapshots) throw;
-    }
-  }
+  return InSnapshot([&] { return SensorsInSnapshot(query); });
 }
 
 std::vector<SensorSummary> SqliteStatsReader::SensorsInSnapshot(const SensorsQuery& query) {
@@ -159,13 +155,13 @@ std::vector<SensorSummary> SqliteStatsReader::SensorsInSnapshot(const SensorsQue
       last_reading_.Reset();
     }
     if (auto found = activity.find(sensor.id); found != activity.end()) {
-      const UncommittedReadings::SensorActivity& added = found->second;
-      if (summary.count == 0 || added.first < summary.first) summary.first = added.first;
-      if (summary.count == 0 || added.last > summary.last) {
-        summary.last = added.last;
-        summary.last_value = added.last_value;
-      }
-      summary.count += added.count;
+      UncommittedReadings::SensorActivity seen;  // none yet for a sensor the snapshot does not know
+      if (sensor.committed) seen = {summary.count, summary.first, summary.last, summary.last_value};
+      seen.Merge(found->second);
+      summary.count = seen.count;
+      summary.first = seen.first;
+      summary.last = seen.last;
+      summary.last_value = seen.last_value;
     }
     page.push_back(std::move(summary));
   }

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "core/aggregate.h"
+#include "storage/readings_log.h"
 #include "storage/sqlite_db.h"
 #include "storage/store.h"
-#include "storage/uncommitted_readings.h"
 
 namespace telemetry {
+
+class UncommittedReadings;
 
 class SqliteStatsReader {
  public:
@@ -47,7 +49,8 @@ class SqliteStatsReader {
 
  private:
   SqliteDatabase db_;
-  // Runs fn inside one read transaction: every statement sees the same committed snapshot.
+  // Runs fn inside one read transaction: every statement sees the same committed snapshot. Runs it again in a new
+  // one while fn finds its snapshot older than the uncommitted readings it adds (SnapshotTooOld), a few times.
   template <typename Fn>
   auto InSnapshot(Fn fn);
   std::optional<std::vector<Aggregate>> QueryInSnapshot(const SeriesQuery& query, std::size_t row_budget);

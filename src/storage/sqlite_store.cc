@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
@@ -115,9 +116,11 @@ class SqliteStore final : public Store {
                     },
                     [shared_done](Status status) { (*shared_done)(std::move(status)); }};
   }
+  // Runs `job` on a reader thread now: for reads that add the uncommitted readings to their snapshot.
+  void ReadNow(StatsJob job);
   // Runs `job` once everything acknowledged before the call is committed (read-your-writes): for reads that cannot
   // add uncommitted readings to what they read (exports).
-  void Read(StatsJob job);
+  void ReadOnceCommitted(StatsJob job);
   // The answer to `query` read on the calling thread, when a quick reader takes it and the uncommitted readings
   // to look through are few; empty otherwise (a reader thread answers then).
   std::optional<std::vector<Aggregate>> TryQuickRead(const SeriesQuery& query);
@@ -209,7 +212,6 @@ class SqliteStore final : public Store {
   std::int64_t next_sensor_id_ = 1;
   std::vector<SensorTimes> sensor_times_;                              // by sensor id
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
-  std::vector<std::pair<std::int64_t, std::string>> round_sensors_;    // numbered in the round being decided
   std::vector<ReadingRow> pending_rows_;     // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
   std::deque<UncommittedBatch> committing_;  // batches of commits asked for, until the applier makes them
@@ -386,22 +388,18 @@ void SqliteStore::Stats(StatsQuery query, StatsCallback done) {
 void SqliteStore::Series(SeriesQuery query, SeriesCallback done) {
   // No commit to wait for: the readers add the uncommitted readings to their snapshots.
   if (std::optional<std::vector<Aggregate>> answer = TryQuickRead(query)) return done(std::move(*answer));
-  std::vector<StatsJob> read;
-  read.push_back(MakeReadJob<std::vector<Aggregate>>(
+  ReadNow(MakeReadJob<std::vector<Aggregate>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Query(query); }, std::move(done)));
-  EnqueueReads(std::move(read));
 }
 
 void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
   // No commit to wait for, as for statistics.
-  std::vector<StatsJob> read;
-  read.push_back(MakeReadJob<std::vector<SensorSummary>>(
+  ReadNow(MakeReadJob<std::vector<SensorSummary>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Sensors(query); }, std::move(done)));
-  EnqueueReads(std::move(read));
 }
 
 void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
-  Read(MakeReadJob<std::vector<Reading>>(
+  ReadOnceCommitted(MakeReadJob<std::vector<Reading>>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Readings(query); }, std::move(done)));
 }
 
@@ -412,14 +410,15 @@ std::optional<std::vector<Aggregate>> SqliteStore::TryQuickRead(const SeriesQuer
   return quick_readers_->TryQuery(committed_rounds_.load(std::memory_order_acquire), query);
 }
 
-void SqliteStore::Read(StatsJob job) {
+void SqliteStore::ReadNow(StatsJob job) {
+  std::vector<StatsJob> read;
+  read.push_back(std::move(job));
+  EnqueueReads(std::move(read));
+}
+
+void SqliteStore::ReadOnceCommitted(StatsJob job) {
   std::uint64_t asked_after = applied_rounds_.load(std::memory_order_acquire);
-  if (committed_rounds_.load(std::memory_order_acquire) >= asked_after) {
-    std::vector<StatsJob> read;
-    read.push_back(std::move(job));
-    EnqueueReads(std::move(read));
-    return;
-  }
+  if (committed_rounds_.load(std::memory_order_acquire) >= asked_after) return ReadNow(std::move(job));
   {
     std::lock_guard lock(queue_mu_);
     if (closing_) {
@@ -559,8 +558,8 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     return;
   }
   ForgetCommitted();
-  round_sensors_.clear();
-  const std::size_t round_first_row = pending_rows_.size();
+  // Nothing hands pending rows and sensors to the applier while the round is decided: its own are at their ends.
+  const std::size_t round_first_row = pending_rows_.size(), round_first_sensor = pending_sensors_.size();
   std::size_t round_readings = 0;
   for (const WriteJob& job : jobs) round_readings += job.readings.size();
   Aggregate round_total;
@@ -581,8 +580,8 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
     status = log_->Write();
     // Visible to reads from now on, before they are acknowledged.
     if (status.ok()) {
-      uncommitted_readings_.Add(log_->end(), pending_rows_.data() + round_first_row,
-                                pending_rows_.size() - round_first_row, round_sensors_);
+      uncommitted_readings_.Add(log_->end(), std::span(pending_rows_).subspan(round_first_row),
+                                std::span(pending_sensors_).subspan(round_first_sensor));
     }
     // Small rounds' readings wait for more (or for the next commit): one wake-up of the applier per round would
     // cost more than inserting them.
@@ -848,7 +847,6 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   // Numbered here, so that the writer need not wait for SQLite; the applier inserts it with the readings.
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
-  round_sensors_.emplace_back(id, name);
   if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
   sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{};
   sensor_times_[static_cast<std::size_t>(id)].loaded = true;  // new: nothing to load

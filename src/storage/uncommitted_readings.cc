@@ -7,14 +7,14 @@
 
 namespace telemetry {
 
-void UncommittedReadings::Add(LogPosition log_end, const ReadingRow* rows, std::size_t count,
-                              const std::vector<std::pair<std::int64_t, std::string>>& new_sensors) {
-  if (count == 0 && new_sensors.empty()) return;
+void UncommittedReadings::Add(LogPosition log_end, std::span<const ReadingRow> rows,
+                              std::span<const std::pair<std::int64_t, std::string>> new_sensors) {
+  if (rows.empty() && new_sensors.empty()) return;
   std::vector<std::shared_ptr<const Chunk>> filled;
   {
     std::lock_guard lock(mu_);
     for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
-    for (std::size_t i = 0; i < count; ++i) {
+    for (const ReadingRow& row : rows) {
       if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
         ChunkState fresh;
         fresh.chunk = std::make_shared<Chunk>();
@@ -23,9 +23,9 @@ void UncommittedReadings::Add(LogPosition log_end, const ReadingRow* rows, std::
       }
       // Past `filled`: no reader looks at this row until the lock is let go.
       ChunkState& state = chunks_.back();
-      state.chunk->rows[state.filled++] = rows[i];
-      state.min_time = std::min(state.min_time, rows[i].time);
-      state.max_time = std::max(state.max_time, rows[i].time);
+      state.chunk->rows[state.filled++] = row;
+      state.min_time = std::min(state.min_time, row.time);
+      state.max_time = std::max(state.max_time, row.time);
       ++next_seq_;
       if (state.filled == kChunkRows) filled.push_back(state.chunk);
     }
@@ -49,14 +49,13 @@ std::shared_ptr<const UncommittedReadings::ChunkSummary> UncommittedReadings::Su
                    [](const ReadingRow* a, const ReadingRow* b) { return a->sensor < b->sensor; });
   auto summary = std::make_shared<ChunkSummary>();
   for (const ReadingRow* row : by_sensor) {
-    if (summary->by_sensor.empty() || summary->by_sensor.back().first != row->sensor) {
-      summary->by_sensor.emplace_back(row->sensor, Aggregate{});
-      summary->activity.emplace_back();
+    if (summary->by_sensor.empty() || summary->by_sensor.back().sensor != row->sensor) {
+      summary->by_sensor.push_back({row->sensor, {}, {}});
     }
-    summary->by_sensor.back().second.Add(row->value);
-    summary->activity.back().Merge({1, row->time, row->time, row->value});
+    summary->by_sensor.back().values.Add(row->value);
+    summary->by_sensor.back().activity.Merge({1, row->time, row->time, row->value});
   }
-  for (const auto& [sensor, aggregate] : summary->by_sensor) summary->all.Merge(aggregate);
+  for (const SensorAggregates& sensor : summary->by_sensor) summary->all.Merge(sensor.values);
   return summary;
 }
 
@@ -88,15 +87,7 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
       if (found == sensors_.end()) return true;  // no reading of it anywhere yet
       series = found->id;
     }
-    std::uint64_t first = FirstLacking(snapshot);
-    for (const ChunkState& state : chunks_) {
-      std::uint64_t chunk_end = state.chunk->first_seq + state.filled;
-      if (chunk_end <= first || state.max_time < from || state.min_time >= to) continue;
-      std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
-      bool in_one_span = state.min_time >= from && state.max_time < to &&
-                         SpanIndex(boundaries, state.min_time) == SpanIndex(boundaries, state.max_time);
-      parts.push_back({state.chunk, begin, state.filled, begin == 0 && in_one_span ? state.summary : nullptr});
-    }
+    parts = PartsLacking(snapshot, boundaries);
   }
   const bool every_sensor = series == kAllSensors;
   for (const Part& part : parts) {
@@ -107,9 +98,10 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
         continue;
       }
       const auto& by_sensor = part.summary->by_sensor;
-      auto found = std::lower_bound(by_sensor.begin(), by_sensor.end(), series,
-                                    [](const auto& entry, std::int64_t sensor) { return entry.first < sensor; });
-      if (found != by_sensor.end() && found->first == series) span.Merge(found->second);
+      auto found =
+          std::lower_bound(by_sensor.begin(), by_sensor.end(), series,
+                           [](const SensorAggregates& entry, std::int64_t sensor) { return entry.sensor < sensor; });
+      if (found != by_sensor.end() && found->sensor == series) span.Merge(found->values);
       continue;
     }
     for (std::size_t i = part.begin; i < part.end; ++i) {
@@ -122,11 +114,22 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
   return true;
 }
 
-std::uint64_t UncommittedReadings::FirstLacking(LogPosition snapshot) const {
-  // That of the first round ending after it.
+std::vector<UncommittedReadings::Part> UncommittedReadings::PartsLacking(LogPosition snapshot,
+                                                                         const std::vector<TimeNs>& boundaries) const {
+  const TimeNs from = boundaries.front(), to = boundaries.back();
+  // The first row the snapshot lacks: that of the first round ending after it.
   auto lacking = std::upper_bound(rounds_.begin(), rounds_.end(), snapshot,
                                   [](LogPosition position, const Round& round) { return position < round.log_end; });
-  return lacking == rounds_.begin() ? first_seq_ : std::prev(lacking)->end_seq;
+  std::uint64_t first = lacking == rounds_.begin() ? first_seq_ : std::prev(lacking)->end_seq;
+  std::vector<Part> parts;
+  for (const ChunkState& state : chunks_) {
+    if (state.chunk->first_seq + state.filled <= first || state.max_time < from || state.min_time >= to) continue;
+    std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
+    bool in_one_span = state.min_time >= from && state.max_time < to &&
+                       SpanIndex(boundaries, state.min_time) == SpanIndex(boundaries, state.max_time);
+    parts.push_back({state.chunk, begin, state.filled, begin == 0 && in_one_span ? state.summary : nullptr});
+  }
+  return parts;
 }
 
 void UncommittedReadings::SensorActivity::Merge(const SensorActivity& other) {
@@ -148,18 +151,11 @@ bool UncommittedReadings::SensorsSince(LogPosition snapshot, std::unordered_map<
     for (const NewSensor& sensor : sensors_) {
       if (sensor.log_end > snapshot) unknown.emplace_back(sensor.id, sensor.name);
     }
-    std::uint64_t first = FirstLacking(snapshot);
-    for (const ChunkState& state : chunks_) {
-      if (state.chunk->first_seq + state.filled <= first) continue;
-      std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
-      parts.push_back({state.chunk, begin, state.filled, begin == 0 ? state.summary : nullptr});
-    }
+    parts = PartsLacking(snapshot, {kMinTime, kMaxTime});  // reading times end before kMaxTime (year 2262)
   }
   for (const Part& part : parts) {
     if (part.summary) {
-      for (std::size_t i = 0; i < part.summary->by_sensor.size(); ++i) {
-        activity[part.summary->by_sensor[i].first].Merge(part.summary->activity[i]);
-      }
+      for (const SensorAggregates& sensor : part.summary->by_sensor) activity[sensor.sensor].Merge(sensor.activity);
       continue;
     }
     for (std::size_t i = part.begin; i < part.end; ++i) {

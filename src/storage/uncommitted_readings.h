@@ -21,6 +21,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -41,8 +42,8 @@ class UncommittedReadings {
 
   // Writer: the readings a round stored, logged up to `log_end`, and the sensors it numbered first (id, name).
   // REQUIRES: log_end grows from one call to the next.
-  void Add(LogPosition log_end, const ReadingRow* rows, std::size_t count,
-           const std::vector<std::pair<std::int64_t, std::string>>& new_sensors);
+  void Add(LogPosition log_end, std::span<const ReadingRow> rows,
+           std::span<const std::pair<std::int64_t, std::string>> new_sensors);
 
   // Applier: everything logged up to `committed` is in SQLite's committed state now.
   void DropThrough(LogPosition committed);
@@ -79,10 +80,14 @@ class UncommittedReadings {
     std::array<ReadingRow, kChunkRows> rows;
   };
   // The aggregates of a full chunk's rows: of all of them, and per sensor in sensor order.
+  struct SensorAggregates {
+    std::int64_t sensor;
+    Aggregate values;
+    SensorActivity activity;
+  };
   struct ChunkSummary {
     Aggregate all;
-    std::vector<std::pair<std::int64_t, Aggregate>> by_sensor;
-    std::vector<SensorActivity> activity;  // beside by_sensor
+    std::vector<SensorAggregates> by_sensor;
   };
   static std::shared_ptr<const ChunkSummary> Summarize(const Chunk& chunk);
   struct ChunkState {
@@ -96,9 +101,10 @@ class UncommittedReadings {
     std::size_t begin, end;
     std::shared_ptr<const ChunkSummary> summary;  // when the whole chunk may be taken from its summary
   };
-  // The number of the first row a snapshot holding the log up to `snapshot` lacks. REQUIRES: mu_ held, the snapshot
-  // not older than dropped_through_.
-  std::uint64_t FirstLacking(LogPosition snapshot) const;
+  // The rows a snapshot holding the log up to `snapshot` lacks, by chunk, leaving out chunks with no time in
+  // [boundaries.front(), boundaries.back()); a whole summarised chunk inside one span carries its summary.
+  // REQUIRES: mu_ held, the snapshot not older than dropped_through_.
+  std::vector<Part> PartsLacking(LogPosition snapshot, const std::vector<TimeNs>& boundaries) const;
 
   struct Round {
     LogPosition log_end;

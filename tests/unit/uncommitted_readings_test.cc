@@ -18,7 +18,7 @@ LogPosition At(std::uint64_t offset) { return {1, offset}; }
 
 void AddRound(UncommittedReadings& uncommitted, std::uint64_t log_end, std::vector<ReadingRow> rows,
               std::vector<std::pair<std::int64_t, std::string>> new_sensors = {}) {
-  uncommitted.Add(At(log_end), rows.data(), rows.size(), new_sensors);
+  uncommitted.Add(At(log_end), rows, new_sensors);
 }
 
 // What AddTo adds to empty spans; nullopt when it says the snapshot is too old.
@@ -186,7 +186,7 @@ TEST(UncommittedReadings, ReadersSeeEveryAcknowledgedReadingOnceWhileRoundsComeA
   std::thread writer([&] {
     for (std::uint64_t i = 1; i <= kReadings; ++i) {
       ReadingRow row{1, static_cast<TimeNs>(i), static_cast<double>(i)};
-      uncommitted.Add(At(i), &row, 1, {});
+      uncommitted.Add(At(i), {&row, 1}, {});
       logged.store(i, std::memory_order_release);
       acknowledged.store(i, std::memory_order_release);
     }
