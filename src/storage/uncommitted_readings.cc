@@ -10,53 +10,44 @@ namespace telemetry {
 void UncommittedReadings::Add(LogPosition log_end, std::span<const ReadingRow> rows,
                               std::span<const std::pair<std::int64_t, std::string>> new_sensors) {
   if (rows.empty() && new_sensors.empty()) return;
-  std::vector<std::shared_ptr<const Chunk>> filled;
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
-    for (const ReadingRow& row : rows) {
-      if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
-        ChunkState fresh;
-        fresh.chunk = std::make_shared<Chunk>();
-        fresh.chunk->first_seq = next_seq_;
-        chunks_.push_back(std::move(fresh));
-      }
-      // Past `filled`: no reader looks at this row until the lock is let go.
-      ChunkState& state = chunks_.back();
-      state.chunk->rows[state.filled++] = row;
-      state.min_time = std::min(state.min_time, row.time);
-      state.max_time = std::max(state.max_time, row.time);
-      ++next_seq_;
-      if (state.filled == kChunkRows) filled.push_back(state.chunk);
+  std::lock_guard lock(mu_);
+  for (const auto& [id, name] : new_sensors) sensors_.push_back({id, name, log_end});
+  for (const ReadingRow& row : rows) {
+    if (chunks_.empty() || chunks_.back().filled == kChunkRows) {
+      ChunkState fresh;
+      fresh.chunk = std::make_shared<Chunk>();
+      fresh.chunk->first_seq = next_seq_;
+      chunks_.push_back(std::move(fresh));
     }
-    rounds_.push_back({log_end, next_seq_});
+    // Past `filled`: no reader looks at this row until the lock is let go.
+    ChunkState& state = chunks_.back();
+    state.chunk->rows[state.filled++] = row;
+    state.min_time = std::min(state.min_time, row.time);
+    state.max_time = std::max(state.max_time, row.time);
+    ++next_seq_;
   }
-  // Full chunks never change: summarised outside the lock, then published (unless dropped meanwhile).
-  for (const auto& chunk : filled) {
-    std::shared_ptr<const ChunkSummary> summary = Summarize(*chunk);
-    std::lock_guard lock(mu_);
-    for (ChunkState& state : chunks_) {
-      if (state.chunk == chunk) state.summary = std::move(summary);
-    }
-  }
+  rounds_.push_back({log_end, next_seq_});
 }
 
-std::shared_ptr<const UncommittedReadings::ChunkSummary> UncommittedReadings::Summarize(const Chunk& chunk) {
-  std::vector<const ReadingRow*> by_sensor;
-  by_sensor.reserve(kChunkRows);
-  for (const ReadingRow& row : chunk.rows) by_sensor.push_back(&row);
-  std::stable_sort(by_sensor.begin(), by_sensor.end(),
-                   [](const ReadingRow* a, const ReadingRow* b) { return a->sensor < b->sensor; });
-  auto summary = std::make_shared<ChunkSummary>();
-  for (const ReadingRow* row : by_sensor) {
-    if (summary->by_sensor.empty() || summary->by_sensor.back().sensor != row->sensor) {
-      summary->by_sensor.push_back({row->sensor, {}, {}});
+const UncommittedReadings::ChunkSummary& UncommittedReadings::SummaryOf(const Chunk& chunk) {
+  // A full chunk's rows never change: any reader may summarise them, once.
+  std::call_once(chunk.summarized, [&chunk] {
+    std::vector<const ReadingRow*> by_sensor;
+    by_sensor.reserve(kChunkRows);
+    for (const ReadingRow& row : chunk.rows) by_sensor.push_back(&row);
+    std::stable_sort(by_sensor.begin(), by_sensor.end(),
+                     [](const ReadingRow* a, const ReadingRow* b) { return a->sensor < b->sensor; });
+    ChunkSummary& summary = chunk.summary;
+    for (const ReadingRow* row : by_sensor) {
+      if (summary.by_sensor.empty() || summary.by_sensor.back().sensor != row->sensor) {
+        summary.by_sensor.push_back({row->sensor, {}, {}});
+      }
+      summary.by_sensor.back().values.Add(row->value);
+      summary.by_sensor.back().activity.Merge({1, row->time, row->time, row->value});
     }
-    summary->by_sensor.back().values.Add(row->value);
-    summary->by_sensor.back().activity.Merge({1, row->time, row->time, row->value});
-  }
-  for (const SensorAggregates& sensor : summary->by_sensor) summary->all.Merge(sensor.values);
-  return summary;
+    for (const SensorAggregates& sensor : summary.by_sensor) summary.all.Merge(sensor.values);
+  });
+  return chunk.summary;
 }
 
 void UncommittedReadings::DropThrough(LogPosition committed) {
@@ -91,13 +82,14 @@ bool UncommittedReadings::AddTo(LogPosition snapshot, std::int64_t series, std::
   }
   const bool every_sensor = series == kAllSensors;
   for (const Part& part : parts) {
-    if (part.summary) {
+    if (part.whole) {
+      const ChunkSummary& summary = SummaryOf(*part.chunk);
       Aggregate& span = spans[SpanIndex(boundaries, part.chunk->rows[0].time)];
       if (every_sensor) {
-        span.Merge(part.summary->all);
+        span.Merge(summary.all);
         continue;
       }
-      const auto& by_sensor = part.summary->by_sensor;
+      const auto& by_sensor = summary.by_sensor;
       auto found =
           std::lower_bound(by_sensor.begin(), by_sensor.end(), series,
                            [](const SensorAggregates& entry, std::int64_t sensor) { return entry.sensor < sensor; });
@@ -127,7 +119,7 @@ std::vector<UncommittedReadings::Part> UncommittedReadings::PartsLacking(LogPosi
     std::size_t begin = first > state.chunk->first_seq ? first - state.chunk->first_seq : 0;
     bool in_one_span = state.min_time >= from && state.max_time < to &&
                        SpanIndex(boundaries, state.min_time) == SpanIndex(boundaries, state.max_time);
-    parts.push_back({state.chunk, begin, state.filled, begin == 0 && in_one_span ? state.summary : nullptr});
+    parts.push_back({state.chunk, begin, state.filled, begin == 0 && state.filled == kChunkRows && in_one_span});
   }
   return parts;
 }
@@ -154,8 +146,10 @@ bool UncommittedReadings::SensorsSince(LogPosition snapshot, std::unordered_map<
     parts = PartsLacking(snapshot, {kMinTime, kMaxTime});  // reading times end before kMaxTime (year 2262)
   }
   for (const Part& part : parts) {
-    if (part.summary) {
-      for (const SensorAggregates& sensor : part.summary->by_sensor) activity[sensor.sensor].Merge(sensor.activity);
+    if (part.whole) {
+      for (const SensorAggregates& sensor : SummaryOf(*part.chunk).by_sensor) {
+        activity[sensor.sensor].Merge(sensor.activity);
+      }
       continue;
     }
     for (std::size_t i = part.begin; i < part.end; ++i) {

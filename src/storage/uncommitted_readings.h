@@ -10,9 +10,10 @@
 //
 // One writer adds, one applier drops, any number of readers read at once. Readers hold the lock only to see which
 // rows are there (a few pointers); they read the rows outside it, since rows are never changed once added. A full
-// chunk of rows also carries its aggregates per sensor: a read takes a chunk that lies wholly inside one span from
-// those, so that under a saturating ingest (a second of it uncommitted: ~750k readings) a read costs a look-up per
-// chunk, not a pass over every reading.
+// chunk of rows also carries its aggregates per sensor, made by the first read that takes the chunk whole (not by
+// the writer: an ingest nobody reads pays nothing for them): a read takes a chunk that lies wholly inside one span
+// from those, so that under a saturating ingest (a second of it uncommitted: ~750k readings) a read costs a look-up
+// per chunk, not a pass over every reading.
 #pragma once
 
 #include <array>
@@ -75,10 +76,6 @@ class UncommittedReadings {
  private:
   // Rows live in fixed chunks, so that adding never moves a row a reader may be reading.
   static constexpr std::size_t kChunkRows = 4096;
-  struct Chunk {
-    std::uint64_t first_seq = 0;  // of rows[0]; every row added has the next number
-    std::array<ReadingRow, kChunkRows> rows;
-  };
   // The aggregates of a full chunk's rows: of all of them, and per sensor in sensor order.
   struct SensorAggregates {
     std::int64_t sensor;
@@ -89,20 +86,27 @@ class UncommittedReadings {
     Aggregate all;
     std::vector<SensorAggregates> by_sensor;
   };
-  static std::shared_ptr<const ChunkSummary> Summarize(const Chunk& chunk);
+  struct Chunk {
+    std::uint64_t first_seq = 0;  // of rows[0]; every row added has the next number
+    std::array<ReadingRow, kChunkRows> rows;
+    // Made once the chunk is full, by the first read that wants it (SummaryOf).
+    mutable std::once_flag summarized;
+    mutable ChunkSummary summary;
+  };
+  // The summary of a full chunk, made now if no read made it before. REQUIRES: the chunk is full.
+  static const ChunkSummary& SummaryOf(const Chunk& chunk);
   struct ChunkState {
     std::shared_ptr<Chunk> chunk;
     std::size_t filled = 0;  // rows[0, filled) are written and never change
     TimeNs min_time = kMaxTime, max_time = kMinTime;
-    std::shared_ptr<const ChunkSummary> summary;  // once full and summarised
   };
   struct Part {
     std::shared_ptr<const Chunk> chunk;
     std::size_t begin, end;
-    std::shared_ptr<const ChunkSummary> summary;  // when the whole chunk may be taken from its summary
+    bool whole;  // the full chunk, inside one span: taken from its summary
   };
   // The rows a snapshot holding the log up to `snapshot` lacks, by chunk, leaving out chunks with no time in
-  // [boundaries.front(), boundaries.back()); a whole summarised chunk inside one span carries its summary.
+  // [boundaries.front(), boundaries.back()); a full chunk wholly lacking and inside one span is marked whole.
   // REQUIRES: mu_ held, the snapshot not older than dropped_through_.
   std::vector<Part> PartsLacking(LogPosition snapshot, const std::vector<TimeNs>& boundaries) const;
 
