@@ -97,6 +97,10 @@ void PointsToReadings(const std::vector<LinePoint>& points, const std::string& m
       problems.Add(point.line, "field \"" + chosen->key + "\" must be a number");
       continue;
     }
+    if (Status valid = ValidateTemperature(*value); !valid.ok()) {
+      problems.Add(point.line, "field \"" + chosen->key + "\": " + valid.message());
+      continue;
+    }
     readings.push_back(Reading{*sensor, point.time.value_or(now), *value});
     lines.push_back(point.line);
   }

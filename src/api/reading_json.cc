@@ -32,7 +32,7 @@ StatusOr<double> TemperatureFrom(const simdjson::dom::element& value) {
   if (value.is_string()) return ParseTemperature(value.get_string().value_unsafe());
   if (value.is_number()) {
     double number = value.get_double().value_unsafe();
-    if (!std::isfinite(number)) return InvalidArgument("temperature must be a finite number");
+    if (Status valid = ValidateTemperature(number); !valid.ok()) return valid;
     return number;
   }
   return InvalidArgument("temperature must be a number or a string holding one");

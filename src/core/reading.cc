@@ -4,6 +4,7 @@
 
 #include "core/ascii.h"
 #include "core/decimal.h"
+#include "core/json_writer.h"
 
 namespace telemetry {
 
@@ -14,6 +15,16 @@ Status ValidateSensorId(std::string_view sensor_id) {
   }
   for (unsigned char c : sensor_id) {
     if (c < 0x20 || c == 0x7f) return InvalidArgument("sensorID must not contain control characters");
+  }
+  return Status::Ok();
+}
+
+Status ValidateTemperature(double value) {
+  if (!std::isfinite(value)) return InvalidArgument("temperature must be a finite number");
+  double magnitude = std::fabs(value);
+  if (magnitude != 0 && (magnitude < kMinValueMagnitude || magnitude > kMaxValueMagnitude)) {
+    return InvalidArgument("temperature must be 0 or between 1e-100 and 1e100 in magnitude, got " +
+                           FormatNumber(value));
   }
   return Status::Ok();
 }
@@ -31,9 +42,8 @@ StatusOr<double> ParseTemperature(std::string_view text) {
   // which Python read as infinity.
   DecimalParse parsed = ParseDecimal(number, value);
   if (parsed == DecimalParse::kInvalid) return rejected();
-  if (parsed == DecimalParse::kOutOfRange || !std::isfinite(value)) {
-    return InvalidArgument("temperature must be a finite number");
-  }
+  if (parsed == DecimalParse::kOutOfRange) return InvalidArgument("temperature must be a finite number");
+  if (Status valid = ValidateTemperature(value); !valid.ok()) return valid;
   return value;
 }
 

@@ -26,8 +26,20 @@ inline constexpr std::size_t kMaxSensorIdBytes = 128;
 // kInvalidArgument naming the rule broken.
 Status ValidateSensorId(std::string_view sensor_id);
 
+// The magnitudes a stored value may have (besides 0). Every aggregate of up to 2^63 of them, with the compensation
+// term of its sum, stays finite in a double and within DynamoDB's number range (magnitudes 1e-130 to 1e126): a
+// sum that overflowed would be infinite and its compensation term not a number, which neither store can keep (SQLite
+// refuses the rollup row, and the log would replay it at every start). No sensor, counter or gauge comes near
+// either bound.
+inline constexpr double kMaxValueMagnitude = 1e100;
+inline constexpr double kMinValueMagnitude = 1e-100;
+
+// OK for 0 and for finite values whose magnitude is within [kMinValueMagnitude, kMaxValueMagnitude]; otherwise
+// kInvalidArgument naming the range.
+Status ValidateTemperature(double value);
+
 // Parses a temperature written as text ("12", "-3.5", "1e2"): the whole text must be a decimal number and the
-// number must be finite. kInvalidArgument otherwise.
+// number must pass ValidateTemperature. kInvalidArgument otherwise.
 StatusOr<double> ParseTemperature(std::string_view text);
 
 }  // namespace telemetry

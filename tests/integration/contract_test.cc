@@ -1,6 +1,8 @@
 // The original service's contract, and every bug of it that must not survive, against the real binary.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "http_client.h"
 #include "server_process.h"
 #include "temp_dir.h"
@@ -164,6 +166,36 @@ TEST_P(ContractTest, InvalidReadingsAreRejectedAndNeverPoisonTheStats) {
   HttpResponse empty = client_.Request("PUT", "/api/temperature", "", {{"Content-Type", "application/json"}});
   EXPECT_EQ(empty.status, 400);
   EXPECT_EQ(client_.Get("/api/stats").body, R"({"Average":12,"Maximum":12,"Minimum":12})");
+}
+
+TEST_P(ContractTest, ValuesNoAggregateCouldHoldAreRefusedAndTheStoreKeepsServing) {
+  // Two readings of 1e308 make an infinite sum, which the SQLite store could neither commit nor replay at start.
+  for (const char* value : {"1e308", "1e308", "\"-1e200\"", "1e-200"}) {
+    HttpResponse response =
+        client_.Put("/api/temperature", std::string(R"({"sensorID":"x","temperature":)") + value + "}");
+    EXPECT_EQ(response.status, 400) << value;
+    EXPECT_NE(response.body.find("temperature must be 0 or between 1e-100 and 1e100 in magnitude"), std::string::npos)
+        << response.body;
+  }
+  int second = 0;
+  for (const char* value : {"1e100", "1e100", "-1e100", "1e-100", "-1e-100"}) {
+    std::string time = "2021-10-04 09:00:0" + std::to_string(++second);
+    ASSERT_EQ(client_.Put("/api/temperature", Reading("x", value, time)).status, 200) << value;
+  }
+  auto expect_exact = [](HttpClient& client) {
+    std::string stats = client.Get("/api/v1/stats?sensorID=x").body;
+    EXPECT_EQ(testing::JsonField(stats, "count"), "5") << stats;
+    EXPECT_EQ(testing::JsonField(stats, "sum"), "1e+100") << stats;
+    EXPECT_EQ(testing::JsonField(stats, "min"), "-1e+100") << stats;
+    EXPECT_EQ(testing::JsonField(stats, "max"), "1e+100") << stats;
+    EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":2e+99,"Maximum":1e+100,"Minimum":-1e+100})");
+  };
+  expect_exact(client_);
+  server_.Signal(SIGTERM);  // the store commits what it holds, and the next one starts from it
+  ASSERT_EQ(server_.Wait(), 0) << server_.Stderr();
+  ServerProcess restarted(backend_.Args());
+  HttpClient client(restarted.port());
+  expect_exact(client);
 }
 
 TEST_P(ContractTest, ANonJsonContentTypeIs415) {

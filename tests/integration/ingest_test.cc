@@ -157,15 +157,16 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
             204);
   std::string body =
       "temperature,sensorID=1 value=11 1633338001\n"
-      "cpu,host=a usage=3 1633338001\n"                                       // another measurement
-      "temperature,sensorID=2 value=12,humidity=40 1633338001\n"              // stored, humidity reported
-      "temperature,host=a value=1 1633338001\n"                               // no sensor tag
-      "temperature,sensorID=3 value=\"warm\" 1633338001\n"                    // not a number
-      "temperature,sensorID=1 value=99 1633338000\n"                          // conflicts with the first write
-      "temperature,sensorID=4 value= 1633338001\n"                            // does not parse
-      "temperature,sensorID=5,sensor=6 value=1 1633338001\n"                  // which sensor?
-      "temperature,sensorID=5 value=1,temperature=2 1633338001\n"             // which value?
-      "temperature,sensorID=7,sensor=7 value=1,temperature=1i 1633338001\n";  // the same twice: stored
+      "cpu,host=a usage=3 1633338001\n"                                      // another measurement
+      "temperature,sensorID=2 value=12,humidity=40 1633338001\n"             // stored, humidity reported
+      "temperature,host=a value=1 1633338001\n"                              // no sensor tag
+      "temperature,sensorID=3 value=\"warm\" 1633338001\n"                   // not a number
+      "temperature,sensorID=1 value=99 1633338000\n"                         // conflicts with the first write
+      "temperature,sensorID=4 value= 1633338001\n"                           // does not parse
+      "temperature,sensorID=5,sensor=6 value=1 1633338001\n"                 // which sensor?
+      "temperature,sensorID=5 value=1,temperature=2 1633338001\n"            // which value?
+      "temperature,sensorID=7,sensor=7 value=1,temperature=1i 1633338001\n"  // the same twice: stored
+      "temperature,sensorID=8 value=1e200 1633338001\n";                     // no sum could hold it
   HttpResponse response = client.Request("POST", "/write?db=x&precision=s", body);
   EXPECT_EQ(response.status, 400);
   const std::string& error = response.body;  // {"error":"..."}; the message holds commas, so not JsonField
@@ -174,7 +175,8 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
         "line 5: field \\\"value\\\" must be a number", "line 6: sensor \\\"1\\\" already has another value",
         "line 7: unable to parse",
         "line 8: the sensorID (or sensor) tag is given more than once, with different values",
-        "line 9: the value (or temperature) field is given more than once, with different values"}) {
+        "line 9: the value (or temperature) field is given more than once, with different values",
+        "line 11: field \\\"value\\\": temperature must be 0 or between 1e-100 and 1e100 in magnitude"}) {
     EXPECT_NE(error.find(expected), std::string::npos) << expected << " in " << error;
   }
   EXPECT_EQ(error.find("line 10"), std::string::npos) << error;

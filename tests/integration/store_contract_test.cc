@@ -126,6 +126,39 @@ TEST_P(StoreContractTest, AnswersAnyRangeExactly) {
   }
 }
 
+TEST_P(StoreContractTest, KeepsValuesAtTheBoundsOfTheAcceptedRange) {
+  // Readings of the largest and smallest accepted magnitudes, and sums of many of them: finite in a double, and
+  // within DynamoDB's number range (an item with 1e-200 or 1e200 in it is refused there).
+  auto store = backend_->Open();
+  std::vector<Reading> readings;
+  for (int i = 0; i < 200; ++i) {
+    double value = i % 4 == 0   ? kMaxValueMagnitude
+                   : i % 4 == 1 ? -kMinValueMagnitude
+                   : i % 4 == 2 ? kMinValueMagnitude
+                                : 0.0;
+    readings.push_back({i % 2 ? "tiny" : "huge", i * kNanosPerSecond, value});
+  }
+  readings.push_back({"huge", 1000 * kNanosPerSecond, -kMaxValueMagnitude});
+  EXPECT_EQ(WriteAll(*store, readings), std::vector<WriteOutcome>(readings.size(), WriteOutcome::kStored));
+  Aggregate huge = StatsOf(*store, {"huge", kMinTime, kMaxTime});
+  EXPECT_EQ(huge.count, 101);
+  EXPECT_DOUBLE_EQ(huge.Sum(), 49 * kMaxValueMagnitude + 50 * 1e-100);
+  EXPECT_EQ(huge.min, -kMaxValueMagnitude);
+  EXPECT_EQ(huge.max, kMaxValueMagnitude);
+  Aggregate tiny = StatsOf(*store, {"tiny", kMinTime, kMaxTime});
+  EXPECT_EQ(tiny.count, 100);
+  EXPECT_DOUBLE_EQ(tiny.Sum(), -50 * kMinValueMagnitude);
+  EXPECT_EQ(tiny.min, -kMinValueMagnitude);
+  EXPECT_EQ(tiny.max, 0.0);
+  Aggregate total = StatsOf(*store);
+  EXPECT_EQ(total.count, 201);
+  EXPECT_DOUBLE_EQ(total.Sum(), 49 * kMaxValueMagnitude);
+  // A range that takes the readings at the edges raw and the rest from rollups.
+  Aggregate some = StatsOf(*store, {"huge", 2 * kNanosPerSecond + 1, 150 * kNanosPerSecond});
+  EXPECT_EQ(some.count, 73);
+  EXPECT_DOUBLE_EQ(some.Sum(), 37 * kMaxValueMagnitude);
+}
+
 TEST_P(StoreContractTest, ConcurrentWritersKeepEveryAggregateExact) {
   if (GetParam() == "sqlite") GTEST_SKIP() << "one SQLite store per data directory: a single writer by design";
   // Two store instances on one table, as two telemetryd processes would be; some readings go to both.

@@ -53,6 +53,9 @@ TEST(ParseReadingJson, NamesTheFieldAtFault) {
            {R"({"sensorID":"1","temperature":1)", "JSON"},
            {"", "JSON"},
            {R"({"sensorID":"1","temperature":1e999})", "JSON"},
+           {R"({"sensorID":"1","temperature":1e308})", "temperature must be 0 or between 1e-100 and 1e100"},
+           {R"({"sensorID":"1","temperature":-1e-200})", "temperature must be 0 or between 1e-100 and 1e100"},
+           {R"({"sensorID":"1","temperature":"1e308"})", "temperature must be 0 or between 1e-100 and 1e100"},
            // Repeated fields are ambiguous: neither the first nor the last value is stored.
            {R"({"sensorID":"1","temperature":1,"sensorID":"2"})", "sensorID is given more than once"},
            {R"({"sensorID":"1","temperature":1,"temperature":2})", "temperature is given more than once"},

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 namespace telemetry {
 namespace {
 
@@ -45,6 +48,27 @@ TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
     }
   }
   EXPECT_EQ(ParseTemperature("-1e400").status().message(), "temperature must be a finite number");
+}
+
+TEST(ValidateTemperature, AcceptsZeroAndMagnitudesBetweenTheBounds) {
+  for (double value : {0.0, -0.0, 12.0, -273.15, 1e-100, -1e-100, 1e100, -1e100, 9.2e18}) {
+    EXPECT_TRUE(ValidateTemperature(value).ok()) << value;
+  }
+}
+
+TEST(ValidateTemperature, RefusesWhatAnAggregateCouldNotHold) {
+  // Two readings of 1e308 make an infinite sum; 1e-200 is below DynamoDB's smallest number.
+  for (double value : {1e308, -1e308, std::nextafter(1e100, 1e101), 1e101, 1e-101, std::nextafter(-1e-100, 0.0),
+                       4.9e-324, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    Status valid = ValidateTemperature(value);
+    EXPECT_EQ(valid.code(), StatusCode::kInvalidArgument) << value;
+    EXPECT_NE(valid.message().find("temperature"), std::string::npos) << valid.message();
+  }
+  EXPECT_EQ(ValidateTemperature(1e308).message(),
+            "temperature must be 0 or between 1e-100 and 1e100 in magnitude, got 1e+308");
+  EXPECT_EQ(ParseTemperature(" 1e200").status().message(),
+            "temperature must be 0 or between 1e-100 and 1e100 in magnitude, got 1e+200");
+  EXPECT_EQ(*ParseTemperature("-1e100"), -1e100);
 }
 
 }  // namespace
