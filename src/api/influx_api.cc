@@ -101,7 +101,12 @@ void PointsToReadings(const std::vector<LinePoint>& points, const std::string& m
       problems.Add(point.line, "field \"" + chosen->key + "\": " + valid.message());
       continue;
     }
-    readings.push_back(Reading{*sensor, point.time.value_or(now), *value});
+    TimeNs time = point.time.value_or(now);
+    if (Status valid = ValidateReadingTime(time); !valid.ok()) {
+      problems.Add(point.line, valid.message());
+      continue;
+    }
+    readings.push_back(Reading{*sensor, time, *value});
     lines.push_back(point.line);
   }
 }

@@ -89,6 +89,7 @@ StatusOr<Reading> ReadingFrom(simdjson::dom::element document, TimeNs now) {
   } else {
     StatusOr<TimeNs> time = TimeFrom(*time_field);
     if (!time.ok()) return time.status();
+    if (Status valid = ValidateReadingTime(*time); !valid.ok()) return valid;
     reading.time = *time;
   }
   return reading;

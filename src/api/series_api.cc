@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "api/error_response.h"
@@ -23,7 +24,8 @@ StatusOr<SeriesQuery> ParseSeriesRequest(const http::Request& request, TimeNs no
   StatusOr<TimeNs> to_param = TimeParam(request, "to", now);
   if (!to_param.ok()) return to_param.status();
   TimeNs to = *to_param;
-  StatusOr<TimeNs> from_param = TimeParam(request, "from", to - kNanosPerDay);
+  // The day before `to` by default (as far back as time goes).
+  StatusOr<TimeNs> from_param = TimeParam(request, "from", std::max(to, kMinTime + kNanosPerDay) - kNanosPerDay);
   if (!from_param.ok()) return from_param.status();
   TimeNs from = *from_param;
   if (from >= to) return InvalidArgument("from must be earlier than to");

@@ -29,6 +29,11 @@ Status ValidateTemperature(double value) {
   return Status::Ok();
 }
 
+Status ValidateReadingTime(TimeNs time) {
+  if (time == kMaxTime) return InvalidArgument("time must be earlier than " + FormatRfc3339(kMaxTime));
+  return Status::Ok();
+}
+
 StatusOr<double> ParseTemperature(std::string_view text) {
   auto rejected = [&] {
     return InvalidArgument("temperature must be a number, got \"" + std::string(text.substr(0, 64)) + "\"");

@@ -38,6 +38,10 @@ inline constexpr double kMinValueMagnitude = 1e-100;
 // kInvalidArgument naming the range.
 Status ValidateTemperature(double value);
 
+// OK for every representable instant but the last, kMaxTime, which a range's end takes for "no upper bound":
+// ranges end before their end, so a reading there could be counted by statistics yet never exported.
+Status ValidateReadingTime(TimeNs time);
+
 // Parses a temperature written as text ("12", "-3.5", "1e2"): the whole text must be a decimal number and the
 // number must pass ValidateTemperature. kInvalidArgument otherwise.
 StatusOr<double> ParseTemperature(std::string_view text);

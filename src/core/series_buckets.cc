@@ -16,16 +16,28 @@ Status TooMany(std::size_t max_buckets) {
                          " buckets of this interval; use a longer interval or a shorter range");
 }
 
+// t + step, or kMaxTime where that would pass it: a range may end at the last representable instant, and the
+// boundary after it must end the walk there instead of wrapping around to 1677.
+TimeNs SaturatingAdd(TimeNs t, TimeNs step) {
+  TimeNs sum;
+  return __builtin_add_overflow(t, step, &sum) ? kMaxTime : sum;
+}
+
 // The UTC instant of the local midnight that starts `day` in `zone` (the earliest instant of it, should a DST
-// change make that local time occur twice; the change itself, should it make it not exist).
+// change make that local time occur twice; the change itself, should it make it not exist), saturating at the
+// ends of the representable range. Computed in seconds (every zone's offset is whole seconds), where the days
+// around 1677 and 2262 do not overflow as they would in nanoseconds.
 TimeNs LocalMidnight(const date::time_zone* zone, date::local_days day) {
-  date::zoned_time<Nanos> midnight(zone, date::local_time<Nanos>(day), date::choose::earliest);
-  return midnight.get_sys_time().time_since_epoch().count();
+  date::zoned_time<std::chrono::seconds> midnight(zone, date::local_seconds(day), date::choose::earliest);
+  std::int64_t seconds = midnight.get_sys_time().time_since_epoch().count();
+  TimeNs nanos;
+  if (__builtin_mul_overflow(seconds, kNanosPerSecond, &nanos)) return seconds < 0 ? kMinTime : kMaxTime;
+  return nanos;
 }
 
 date::local_days LocalDayOf(const date::time_zone* zone, TimeNs time) {
-  date::zoned_time<Nanos> local(zone, date::sys_time<Nanos>(Nanos(time)));
-  return date::floor<date::days>(local.get_local_time());
+  auto seconds = date::floor<std::chrono::seconds>(date::sys_time<Nanos>(Nanos(time)));
+  return date::floor<date::days>(date::zoned_time<std::chrono::seconds>(zone, seconds).get_local_time());
 }
 
 }  // namespace
@@ -56,9 +68,16 @@ StatusOr<std::vector<TimeNs>> SeriesBoundaries(TimeNs from, TimeNs to, TimeNs in
   }
   std::vector<TimeNs> boundaries;
   if (zone == nullptr) {
-    TimeNs first = FloorTo(from, interval), last = CeilTo(to, interval);
-    if ((last - first) / interval > static_cast<TimeNs>(max_buckets)) return TooMany(max_buckets);
-    for (TimeNs t = first; t <= last; t += interval) boundaries.push_back(t);
+    TimeNs first = FloorTo(from, interval), last = CeilTo(to, interval);  // both saturate
+    // In unsigned arithmetic: the distance from near kMinTime to near kMaxTime does not fit a TimeNs.
+    std::uint64_t span = static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first);
+    if (span / static_cast<std::uint64_t>(interval) > max_buckets) return TooMany(max_buckets);
+    // The next multiple of `interval` after t, not t + interval: a first boundary that saturated at kMinTime is
+    // not one.
+    for (TimeNs t = first;; t = CeilTo(SaturatingAdd(t, 1), interval)) {
+      boundaries.push_back(t);
+      if (t >= last) break;
+    }
     return boundaries;
   }
   if (interval % kNanosPerDay != 0 && kNanosPerDay % interval != 0) {
@@ -86,7 +105,7 @@ StatusOr<std::vector<TimeNs>> SeriesBoundaries(TimeNs from, TimeNs to, TimeNs in
   std::vector<TimeNs> steps;
   for (date::local_days day = first_day; day < last_day; day += date::days(1)) {
     TimeNs end = LocalMidnight(zone, day + date::days(1));
-    for (TimeNs t = LocalMidnight(zone, day); t < end; t += interval) steps.push_back(t);
+    for (TimeNs t = LocalMidnight(zone, day); t < end; t = SaturatingAdd(t, interval)) steps.push_back(t);
   }
   steps.push_back(LocalMidnight(zone, last_day));
   auto first = std::upper_bound(steps.begin(), steps.end(), from) - 1;

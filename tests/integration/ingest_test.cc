@@ -182,6 +182,13 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
   EXPECT_EQ(error.find("line 10"), std::string::npos) << error;
   EXPECT_EQ(Stats(client), R"({"count":4,"sum":34,"mean":8.5,"min":1,"max":12})");
 
+  HttpResponse last_instant =
+      client.Request("POST", "/write?db=x", "temperature,sensorID=9 value=1 9223372036854775807");
+  EXPECT_EQ(last_instant.status, 400);
+  EXPECT_NE(last_instant.body.find("line 1: time must be earlier than 2262-04-11T23:47:16.854775807Z"),
+            std::string::npos)
+      << last_instant.body;
+
   HttpResponse v2 = client.Request("POST", "/api/v2/write?bucket=b", "nonsense");
   EXPECT_EQ(v2.status, 400);
   EXPECT_EQ(testing::JsonField(v2.body, "code"), "\"invalid\"");

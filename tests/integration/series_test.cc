@@ -141,6 +141,33 @@ TEST_P(SeriesTest, LateReadingsLandInTheirBucketsAtOnce) {
             R"({"time":"2021-10-04T12:00:00Z","count":2,"mean":15,"min":10,"max":20}]})");
 }
 
+TEST_P(SeriesTest, RangesUpToTheEndsOfRepresentableTime) {
+  // The first and last instants a reading may have (the very last is refused: ranges end before their end).
+  Post(R"({"sensorID":"edge","temperature":1,"time":"1677-09-21T00:12:43.145224192Z"},)"
+       R"({"sensorID":"edge","temperature":2,"time":"2262-04-11T23:47:16.854775806Z"})");
+  testing::HttpResponse last = client_.Request(
+      "POST", "/api/v1/readings", R"([{"sensorID":"edge","temperature":3,"time":"2262-04-11T23:47:16.854775807Z"}])");
+  EXPECT_EQ(last.status, 400);
+  EXPECT_NE(last.body.find("time must be earlier than 2262-04-11T23:47:16.854775807Z"), std::string::npos) << last.body;
+  // Each of these used to wrap around past the end of time and grow the buckets until memory ran out.
+  for (const char* tz : {"", "&tz=Pacific/Kiritimati", "&tz=America/Los_Angeles"}) {
+    std::string late = "/api/v1/series?sensorID=edge&interval=6h&from=2262-04-10&to=2262-04-11T23:47:16.854775807Z";
+    EXPECT_EQ(JsonField(client_.Get(late + tz).body, "count"), "1") << tz;
+    std::string early = "/api/v1/series?sensorID=edge&interval=1d&from=-9223372036.854775808&to=1677-09-22";
+    EXPECT_EQ(JsonField(client_.Get(early + tz).body, "count"), "1") << tz;
+    std::string all = "/api/v1/series?sensorID=edge&interval=3650d&from=-9223372036.854775808&to=9223372036.854775807";
+    testing::HttpResponse response = client_.Get(all + tz);
+    EXPECT_EQ(response.status, 200) << response.body;
+    EXPECT_EQ(BucketsOf(response.body).size(), 2u) << tz << ": " << response.body;
+  }
+  // `from` by default a day before `to`, here before the first instant: from the first instant.
+  EXPECT_EQ(JsonField(client_.Get("/api/v1/series?sensorID=edge&to=-9223372036.854775807").body, "count"), "1");
+  EXPECT_EQ(JsonField(client_.Get("/api/v1/stats?sensorID=edge").body, "count"), "2");
+  std::string exported = client_.Get("/api/v1/readings?sensorID=edge").body;
+  EXPECT_NE(exported.find("2262-04-11T23:47:16.854775806Z"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("1677-09-21T00:12:43.145224192Z"), std::string::npos) << exported;
+}
+
 TEST_P(SeriesTest, BadParametersAre400NamingTheProblem) {
   for (const char* query : {"interval=1s", "interval=7x", "interval=0m", "tz=Mars/Olympus", "tz=Asia/Kolkata&interval=7h",
                             "from=2021-10-05&to=2021-10-04", "from=yesterday", "interval=1m&from=2000-01-01&to=2021-01-01",

@@ -54,6 +54,7 @@ TEST(ParseReadingJson, NamesTheFieldAtFault) {
            {"", "JSON"},
            {R"({"sensorID":"1","temperature":1e999})", "JSON"},
            {R"({"sensorID":"1","temperature":1e308})", "temperature must be 0 or between 1e-100 and 1e100"},
+           {R"({"sensorID":"1","temperature":1,"time":"2262-04-11T23:47:16.854775807Z"})", "time must be earlier than"},
            {R"({"sensorID":"1","temperature":-1e-200})", "temperature must be 0 or between 1e-100 and 1e100"},
            {R"({"sensorID":"1","temperature":"1e308"})", "temperature must be 0 or between 1e-100 and 1e100"},
            // Repeated fields are ambiguous: neither the first nor the last value is stored.

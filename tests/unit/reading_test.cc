@@ -50,6 +50,12 @@ TEST(ParseTemperature, RejectsTextNonFiniteAndPartialNumbers) {
   EXPECT_EQ(ParseTemperature("-1e400").status().message(), "temperature must be a finite number");
 }
 
+TEST(ValidateReadingTime, RefusesOnlyTheLastInstant) {
+  EXPECT_TRUE(ValidateReadingTime(kMinTime).ok());
+  EXPECT_TRUE(ValidateReadingTime(kMaxTime - 1).ok());
+  EXPECT_EQ(ValidateReadingTime(kMaxTime).message(), "time must be earlier than 2262-04-11T23:47:16.854775807Z");
+}
+
 TEST(ValidateTemperature, AcceptsZeroAndMagnitudesBetweenTheBounds) {
   for (double value : {0.0, -0.0, 12.0, -273.15, 1e-100, -1e-100, 1e100, -1e100, 9.2e18}) {
     EXPECT_TRUE(ValidateTemperature(value).ok()) << value;

@@ -3,6 +3,9 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace telemetry {
 namespace {
 
@@ -59,6 +62,38 @@ TEST(SeriesBoundaries, KolkataMidnightIsAtHalfPastTheUtcHour) {
                                                         "2021-10-05T18:30:00Z"}));
   EXPECT_FALSE(
       SeriesBoundaries(0, kNanosPerDay, 7 * kNanosPerHour, kolkata, 100).ok());  // neither divides nor multiple
+}
+
+TEST(SeriesBoundaries, TheEndsOfRepresentableTimeEndTheLastBucket) {
+  // A range up to the last representable instant: its last boundary must stop there, not wrap around to 1677 (a
+  // request like this used to loop, growing the boundaries until memory ran out).
+  const date::time_zone* kiritimati = date::locate_zone("Pacific/Kiritimati");  // UTC+14
+  const date::time_zone* los_angeles = date::locate_zone("America/Los_Angeles");
+  for (const date::time_zone* zone : {static_cast<const date::time_zone*>(nullptr), kiritimati, los_angeles}) {
+    for (TimeNs interval : {kNanosPerMinute, 6 * kNanosPerHour, kNanosPerDay, 3650 * kNanosPerDay}) {
+      std::string where = (zone ? zone->name() : "UTC") + " every " + std::to_string(interval / kNanosPerMinute) + "m";
+      auto late = SeriesBoundaries(kMaxTime - kNanosPerDay, kMaxTime, interval, zone, 10'000);
+      ASSERT_TRUE(late.ok()) << where << ": " << late.status().message();
+      EXPECT_EQ(late->back(), kMaxTime) << where;
+      EXPECT_LE(late->front(), kMaxTime - kNanosPerDay) << where;
+      EXPECT_TRUE(std::is_sorted(late->begin(), late->end(), std::less_equal<>())) << where;  // strictly rising
+      auto early = SeriesBoundaries(kMinTime, kMinTime + kNanosPerDay, interval, zone, 10'000);
+      ASSERT_TRUE(early.ok()) << where << ": " << early.status().message();
+      EXPECT_EQ(early->front(), kMinTime) << where;
+      EXPECT_GE(early->back(), kMinTime + kNanosPerDay) << where;
+      EXPECT_TRUE(std::is_sorted(early->begin(), early->end(), std::less_equal<>())) << where;
+    }
+    // All of time: too many buckets of a minute, a handful of ten-year ones.
+    EXPECT_FALSE(SeriesBoundaries(kMinTime, kMaxTime, kNanosPerMinute, zone, 10'000).ok());
+    auto decades = SeriesBoundaries(kMinTime, kMaxTime, 3650 * kNanosPerDay, zone, 10'000);
+    ASSERT_TRUE(decades.ok()) << decades.status().message();
+    EXPECT_EQ(decades->front(), kMinTime);
+    EXPECT_EQ(decades->back(), kMaxTime);
+    EXPECT_EQ(decades->size(), 61u);
+    if (!zone) {
+      for (std::size_t i = 1; i + 1 < decades->size(); ++i) EXPECT_EQ((*decades)[i] % (3650 * kNanosPerDay), 0);
+    }
+  }
 }
 
 TEST(SeriesBoundaries, ParseInterval) {
