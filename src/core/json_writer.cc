@@ -3,12 +3,27 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/utf8.h"
+
 namespace telemetry {
 
 void AppendJsonString(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (unsigned char c : value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
+    if (c >= 0x80) {
+      // JSON is UTF-8: a byte that starts no well-formed sequence (a message quoting a client's bytes, or cut
+      // inside a character) becomes U+FFFD, the replacement character, instead of making the answer unreadable.
+      std::size_t length = Utf8SequenceLength(value.substr(i));
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(value.substr(i, length));
+        i += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

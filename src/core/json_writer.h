@@ -40,7 +40,8 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// Appends `value` to `out` as a JSON string literal, quotes included.
+// Appends `value` to `out` as a JSON string literal, quotes included; bytes of `value` that are not well-formed
+// UTF-8 are written as U+FFFD.
 void AppendJsonString(std::string& out, std::string_view value);
 
 // The shortest decimal text that reads back as `value`, e.g. "12", "12.5", "1e+300".

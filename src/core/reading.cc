@@ -5,6 +5,7 @@
 #include "core/ascii.h"
 #include "core/decimal.h"
 #include "core/json_writer.h"
+#include "core/utf8.h"
 
 namespace telemetry {
 
@@ -16,6 +17,7 @@ Status ValidateSensorId(std::string_view sensor_id) {
   for (unsigned char c : sensor_id) {
     if (c < 0x20 || c == 0x7f) return InvalidArgument("sensorID must not contain control characters");
   }
+  if (!IsValidUtf8(sensor_id)) return InvalidArgument("sensorID must be valid UTF-8");
   return Status::Ok();
 }
 

@@ -22,7 +22,7 @@ struct Reading {
 
 inline constexpr std::size_t kMaxSensorIdBytes = 128;
 
-// OK for a non-empty id of at most kMaxSensorIdBytes bytes without control characters; otherwise
+// OK for a non-empty id of at most kMaxSensorIdBytes bytes of UTF-8 without control characters; otherwise
 // kInvalidArgument naming the rule broken.
 Status ValidateSensorId(std::string_view sensor_id);
 

@@ -189,6 +189,20 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
             std::string::npos)
       << last_instant.body;
 
+  // Bytes that are not UTF-8: refused as a sensor, and quoted in the error as U+FFFD, so that the answer stays JSON.
+  HttpResponse not_utf8 = client.Request("POST", "/write?db=x",
+                                         "temperature,sensorID=ab\xFF"
+                                         "cd value=1 1633338000\n\xFF");
+  EXPECT_EQ(not_utf8.status, 400);
+  EXPECT_NE(not_utf8.body.find("line 1: sensorID must be valid UTF-8"), std::string::npos) << not_utf8.body;
+  EXPECT_NE(not_utf8.body.find("line 2: unable to parse '\xEF\xBF\xBD'"), std::string::npos) << not_utf8.body;
+  EXPECT_EQ(not_utf8.body.find('\xFF'), std::string::npos) << not_utf8.body;
+  EXPECT_EQ(client
+                .Get("/api/v1/stats?sensorID=ab%FF"
+                     "cd")
+                .status,
+            400);
+
   HttpResponse v2 = client.Request("POST", "/api/v2/write?bucket=b", "nonsense");
   EXPECT_EQ(v2.status, 400);
   EXPECT_EQ(testing::JsonField(v2.body, "code"), "\"invalid\"");

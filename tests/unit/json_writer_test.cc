@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/utf8.h"
+
 namespace telemetry {
 namespace {
 
@@ -29,6 +31,25 @@ TEST(JsonWriter, EscapesStrings) {
   std::string out;
   AppendJsonString(out, "a\"b\\c\n\x01");
   EXPECT_EQ(out, R"("a\"b\\c\n\u0001")");
+}
+
+TEST(JsonWriter, WritesUtf8AsItIsAndWhatIsNotUtf8AsTheReplacementCharacter) {
+  std::string out;
+  AppendJsonString(out, "caf\xC3\xA9 \xE2\x98\x83 \xF0\x9F\x8C\xA1");
+  EXPECT_EQ(out, "\"caf\xC3\xA9 \xE2\x98\x83 \xF0\x9F\x8C\xA1\"");
+  out.clear();
+  // A stray byte, a character cut short at the end (as a message truncated inside one is), an overlong '/'.
+  AppendJsonString(out,
+                   "a\xFF"
+                   "b\xE2\x98"
+                   "c\xC0\xAF"
+                   "d\xE2\x98");
+  EXPECT_EQ(out,
+            "\"a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD\xEF\xBF\xBD"
+            "d\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_TRUE(IsValidUtf8(out));
 }
 
 }  // namespace

@@ -14,6 +14,15 @@ TEST(ValidateSensorId, AcceptsOrdinaryIds) {
   EXPECT_TRUE(ValidateSensorId(std::string(kMaxSensorIdBytes, 'x')).ok());
 }
 
+TEST(ValidateSensorId, TakesUtf8OnlyAsJsonCarriesNothingElse) {
+  EXPECT_TRUE(ValidateSensorId("k\xC3\xBChlraum-\xE2\x98\x83").ok());
+  EXPECT_EQ(ValidateSensorId("ab\xFF"
+                             "cd")
+                .message(),
+            "sensorID must be valid UTF-8");
+  EXPECT_EQ(ValidateSensorId("\xED\xA0\x80").message(), "sensorID must be valid UTF-8");  // a surrogate
+}
+
 TEST(ValidateSensorId, RejectsEmptyLongAndControlCharacters) {
   EXPECT_EQ(ValidateSensorId("").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ValidateSensorId(std::string(kMaxSensorIdBytes + 1, 'x')).code(), StatusCode::kInvalidArgument);
