@@ -24,6 +24,7 @@
 #include "core/rollup_deltas.h"
 #include "core/time_cover.h"
 #include "log/log.h"
+#include "storage/directory_lock.h"
 #include "storage/free_space.h"
 #include "storage/quick_readers.h"
 #include "storage/reading_index.h"
@@ -58,6 +59,7 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteStoreOptions& options)
       : options_(options),
+        lock_(options.data_dir),
         database_(options.data_dir + "/telemetry.db"),
         free_space_(options.data_dir, options.min_free_bytes) {}
 
@@ -198,6 +200,7 @@ class SqliteStore final : public Store {
   void CheckpointAndRotateLog();
 
   const SqliteStoreOptions options_;
+  DirectoryLock lock_;  // before anything opens the directory's files
 
   // The writing connection, used by one thread at a time: the applier thread while it runs a job, otherwise the
   // writer thread (Start() and Close() before and after both run).

@@ -171,6 +171,29 @@ TEST_P(Durability, KillNineUnderBatchLoadLosesNoAcknowledgedReading) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Durability, ::testing::ValuesIn(testing::kBackends));
 
+// One log, one writer: a second server on the same data directory would append over the first's records (100
+// readings acknowledged through two servers left 47 after a restart). It is refused; the first loses nothing.
+TEST(DataDirectory, ASecondServerIsRefusedAndTheFirstLosesNothing) {
+  testing::TempDir dir;
+  std::vector<std::string> args{"--data-dir", dir.path()};
+  ServerProcess first(args);
+  HttpClient client(first.port());
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(client.Put("/api/temperature", ReadingBody("one", i, i)).status, 200);
+  try {
+    ServerProcess second(args);
+    ADD_FAILURE() << "a second server started on the same data directory";
+  } catch (const std::runtime_error& refused) {
+    EXPECT_NE(std::string(refused.what()).find("uses this data directory; one telemetryd per data directory"),
+              std::string::npos)
+        << refused.what();
+  }
+  for (int i = 20; i < 40; ++i) ASSERT_EQ(client.Put("/api/temperature", ReadingBody("one", i, i)).status, 200);
+  first.Signal(SIGKILL);  // the lock ends with its process, however it ends
+  first.Wait();
+  ServerProcess after(args);
+  EXPECT_EQ(testing::JsonField(HttpClient(after.port()).Get("/api/v1/stats?sensorID=one").body, "count"), "40");
+}
+
 // Below --min-free-mb every write is a 507 naming the free space, and reads go on. (No disk has a pebibyte free.)
 TEST(DiskSpace, WritesBelowTheMinimumFreeAre507AndReadsGoOn) {
   testing::TempDir dir;

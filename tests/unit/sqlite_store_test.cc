@@ -4,6 +4,7 @@
 #include "storage/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -73,6 +74,26 @@ TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   EXPECT_EQ(total.Sum(), 40);
   EXPECT_EQ(StatsOf(*store, {"a", 0, kNanosPerMinute}).count, 1);
   EXPECT_EQ(WriteAll(*store, {{"a", 1, 10}}), (std::vector<WriteOutcome>{WriteOutcome::kDuplicate}));
+}
+
+TEST(SqliteStore, OneStorePerDataDirectory) {
+  // Two writers of one log would append over each other's records: the second store is refused while the first is
+  // open, whether in this process or another.
+  testing::TempDir dir;
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  {
+    auto first = Open(dir.path());
+    auto second = OpenSqliteStore(options);
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("another process (pid " + std::to_string(::getpid()) +
+                                             ") uses this data directory; one telemetryd per data directory"),
+              std::string::npos)
+        << second.status().message();
+    EXPECT_EQ(WriteAll(*first, {{"a", 1, 10}}), (std::vector<WriteOutcome>{WriteOutcome::kStored}));
+  }
+  auto reopened = Open(dir.path());
+  EXPECT_EQ(StatsOf(*reopened).count, 1);
 }
 
 TEST(SqliteStore, ReplaysReadingsThatOnlyReachedTheLog) {
