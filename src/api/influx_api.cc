@@ -47,7 +47,8 @@ std::optional<double> NumericValue(const FieldValue& value) {
 // The readings among `points`, each with its line; what is not a reading goes to `problems`.
 void PointsToReadings(const std::vector<LinePoint>& points, const std::string& measurement, TimeNs now,
                       std::vector<Reading>& readings, std::vector<int>& lines, Problems& problems) {
-  for (const LinePoint& point : points) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const LinePoint& point = points[i];
     if (point.measurement != measurement) {
       problems.Add(point.line, "measurement \"" + point.measurement.substr(0, 64) + "\" is not stored (only \"" +
                                    measurement + "\" is)");
@@ -101,7 +102,9 @@ void PointsToReadings(const std::vector<LinePoint>& points, const std::string& m
       problems.Add(point.line, "field \"" + chosen->key + "\": " + valid.message());
       continue;
     }
-    TimeNs time = point.time.value_or(now);
+    // Point i without a timestamp at `now` + i nanoseconds, as batches of JSON readings: one instant would make every
+    // point of a sensor after the first a conflict (InfluxDB would keep only the last).
+    TimeNs time = point.time.value_or(now + static_cast<TimeNs>(i));
     if (Status valid = ValidateReadingTime(time); !valid.ok()) {
       problems.Add(point.line, valid.message());
       continue;

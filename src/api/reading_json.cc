@@ -135,7 +135,10 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
     }
     if (items.size() > max_readings) return too_many();
     std::size_t index = 0;
-    for (simdjson::dom::element item : items) AddItem(batch, index++, ReadingFrom(item, now));
+    for (simdjson::dom::element item : items) {
+      AddItem(batch, index, ReadingFrom(item, now + static_cast<TimeNs>(index)));
+      ++index;
+    }
     return batch;
   }
   std::size_t index = 0;
@@ -145,7 +148,8 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
     body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
     if (line.empty()) continue;
     if (index == max_readings) return too_many();
-    AddItem(batch, index++, ParseReadingJson(line, now));
+    AddItem(batch, index, ParseReadingJson(line, now + static_cast<TimeNs>(index)));
+    ++index;
   }
   return batch;
 }

@@ -28,7 +28,9 @@ struct ReadingBatch {
 };
 
 // kInvalidArgument when a JSON body is not an array of items (in NDJSON, a line that does not parse is one rejected
-// item); kResourceExhausted past `max_readings` items.
+// item); kResourceExhausted past `max_readings` items. Item i without a time is read at `now` + i nanoseconds: the
+// readings of one sensor in one batch are all kept, in their order, where one instant would make the second a
+// conflict with the first.
 StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, TimeNs now, std::size_t max_readings);
 
 // True when a Content-Type header value (or its absence) announces JSON: absent, "application/json" or an

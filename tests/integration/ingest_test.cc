@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "gzip.h"
 #include "http_client.h"
@@ -114,6 +115,33 @@ TEST_P(IngestTest, BadBatchesAreRefusedWholeWithTheReason) {
 }
 
 // ---- InfluxDB-compatible endpoints ----
+
+TEST_P(IngestTest, ReadingsWithoutATimeInOneRequestAreAllKeptInOrder) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  HttpResponse json = client.Request("POST", "/api/v1/readings",
+                                     R"([{"sensorID":"t","temperature":1},{"sensorID":"t","temperature":2},)"
+                                     R"({"sensorID":"t","temperature":2},{"sensorID":"u","temperature":3}])");
+  EXPECT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.body, R"({"stored":4,"duplicates":0,"rejected":[]})");
+  HttpResponse ndjson = client.Request("POST", "/api/v1/readings",
+                                       "{\"sensorID\":\"t\",\"temperature\":4}\n\n"
+                                       "{\"sensorID\":\"t\",\"temperature\":5}\n",
+                                       {{"Content-Type", "application/x-ndjson"}});
+  EXPECT_EQ(ndjson.status, 200) << ndjson.body;
+  EXPECT_EQ(
+      client.Request("POST", "/write?db=x", "temperature,sensorID=t value=6\ntemperature,sensorID=t value=7\n").status,
+      204);
+  // Each at its own instant, in the order sent.
+  std::string exported = client.Get("/api/v1/readings?sensorID=t&format=csv").body;
+  std::istringstream rows(exported);
+  std::vector<std::string> values;
+  for (std::string row; std::getline(rows, row);) {
+    if (row.ends_with('\r')) row.pop_back();  // CSV rows end in CRLF
+    values.push_back(row.substr(row.rfind(',') + 1));
+  }
+  EXPECT_EQ(values, (std::vector<std::string>{"temperature", "1", "2", "2", "4", "5", "6", "7"})) << exported;
+}
 
 TEST_P(IngestTest, PingAnswersLikeInfluxDb) {
   ServerProcess server(Args());

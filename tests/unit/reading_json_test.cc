@@ -32,6 +32,22 @@ TEST(ParseReadingJson, UsesTheReceiveTimeWhenTimeIsMissingOrNull) {
   EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1,"time":null})", kNow)->time, kNow);
 }
 
+TEST(ParseReadingBatch, ItemsWithoutATimeAreReadAtTheReceiveTimePlusTheirIndex) {
+  for (bool ndjson : {false, true}) {
+    std::string body =
+        ndjson ? "{\"sensorID\":\"1\",\"temperature\":1}\n\n{\"sensorID\":\"1\",\"temperature\":2,\"time\":5}\n"
+                 "{\"sensorID\":\"1\",\"temperature\":3}"
+               : R"([{"sensorID":"1","temperature":1},{"sensorID":"1","temperature":2,"time":5},)"
+                 R"({"sensorID":"1","temperature":3}])";
+    auto batch = ParseReadingBatch(body, ndjson, kNow, 10);
+    ASSERT_TRUE(batch.ok()) << batch.status().message();
+    ASSERT_EQ(batch->readings.size(), 3u);
+    EXPECT_EQ(batch->readings[0].time, kNow);
+    EXPECT_EQ(batch->readings[1].time, 5 * kNanosPerSecond);
+    EXPECT_EQ(batch->readings[2].time, kNow + 2);
+  }
+}
+
 TEST(ParseReadingJson, NamesTheFieldAtFault) {
   struct Case {
     const char* body;
