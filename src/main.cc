@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -104,6 +105,9 @@ int main(int argc, char** argv) {
     return auth::RunTokenCommand(*options.token_command, *std::get<OpenedStore>(opened).tokens, SystemNow);
   }
   sigset_t stop_signals = BlockStopSignals();
+  // A log line written to a pipe nobody reads any more (a log collector that died) raises SIGPIPE, whose default
+  // ends the process without draining or committing: ignored, such a line is dropped (log.cc) and serving goes on.
+  std::signal(SIGPIPE, SIG_IGN);
 
   // Declared first: the store and the server report to it until they are gone.
   api::ServiceMetrics service_metrics;

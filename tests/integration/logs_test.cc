@@ -94,5 +94,23 @@ TEST(Logs, TheLevelDropsWhatIsBelowIt) {
   EXPECT_NE(lines[1].find("listening on 127.0.0.1:"), std::string::npos);
 }
 
+TEST(Logs, AServerWhoseLogReaderHasGoneServesAndStopsCleanly) {
+  // Writing a log line to a pipe nobody reads raises SIGPIPE, whose default is to end the process: a log collector
+  // that died would take the server down with it, without draining or committing.
+  TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--access-log"}, ServerProcess::Output::kClosed);
+  {
+    HttpClient client(server.port());
+    for (int i = 0; i < 3; ++i) {  // each request writes an access log line
+      ASSERT_EQ(
+          client.Put("/api/temperature", R"({"sensorID":"a","temperature":1,"time":)" + std::to_string(i) + "}").status,
+          200);
+    }
+    EXPECT_EQ(client.Get("/api/v1/stats").status, 200);
+  }
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0);  // 141 (128 + SIGPIPE) before
+}
+
 }  // namespace
 }  // namespace telemetry

@@ -46,7 +46,7 @@ int DecodeStatus(int status) {
 
 std::string TelemetrydPath() { return TELEMETRYD_PATH; }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args) {
+ServerProcess::ServerProcess(const std::vector<std::string>& args, Output output) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> full{"--listen", "127.0.0.1:0"};
@@ -81,6 +81,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
     throw std::runtime_error("telemetryd did not start: " + output_);
   }
   port_ = static_cast<std::uint16_t>(std::stoi(match[1].str()));
+  if (output == Output::kClosed) {
+    ::close(read_fd);
+    return;
+  }
   reader_ = std::thread([this, read_fd] {
     char chunk[4096];
     ssize_t n;

@@ -19,9 +19,13 @@ std::string TelemetrydPath();
 
 class ServerProcess {
  public:
+  // What becomes of the server's output once it listens: read on (kept for Stderr()), or no longer read at all, as
+  // when the log collector it writes to has gone.
+  enum class Output { kRead, kClosed };
+
   // Starts telemetryd with `--listen 127.0.0.1:0` and `args`, and waits until it reports its port (it listens
   // before it says so). Throws std::runtime_error when it exits or says nothing within 20 seconds.
-  explicit ServerProcess(const std::vector<std::string>& args);
+  explicit ServerProcess(const std::vector<std::string>& args, Output output = Output::kRead);
   // Kills the process (SIGKILL) if it is still running.
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
