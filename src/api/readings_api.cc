@@ -7,6 +7,7 @@
 #include "api/error_response.h"
 #include "api/query_params.h"
 #include "core/json_writer.h"
+#include "http/accept.h"
 
 namespace telemetry::api {
 namespace {
@@ -20,8 +21,9 @@ struct ExportRequest {
   bool all = false;  // limit=all: the whole range in one streamed answer
 };
 
-bool AcceptsCsvFirst(std::optional<std::string_view> accept) {
-  return accept && accept->substr(0, accept->find_first_of(",;")) == "text/csv";
+// CSV when the Accept header prefers it to JSON; JSON, the default, when it prefers neither.
+bool PrefersCsv(std::optional<std::string_view> accept) {
+  return http::AcceptQuality(accept, "text/csv") > http::AcceptQuality(accept, "application/json");
 }
 
 StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
@@ -55,8 +57,7 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
     }
     out.query.after = after;
   }
-  std::string format =
-      request.QueryParam("format").value_or(AcceptsCsvFirst(request.Header("Accept")) ? "csv" : "json");
+  std::string format = request.QueryParam("format").value_or(PrefersCsv(request.Header("Accept")) ? "csv" : "json");
   if (format != "json" && format != "csv") return InvalidArgument("format must be json or csv");
   out.csv = format == "csv";
   return out;

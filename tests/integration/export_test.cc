@@ -98,6 +98,18 @@ TEST_P(ExportTest, CsvAndRanges) {
   std::string range = client_.Get("/api/v1/readings?sensorID=a%2C%22b%22&from=2021-10-04T09:00:00.1Z&to=2021-10-04T10:00:00Z").body;
   EXPECT_EQ(range, R"({"readings":[{"sensorID":"a,\"b\"","time":"2021-10-04T09:00:00.25Z","temperature":-2}],"next":null})");
   EXPECT_EQ(client_.Get("/api/v1/readings?sensorID=nobody").body, R"({"readings":[],"next":null})");
+  // The format the Accept header prefers, by its q values; JSON when it prefers neither.
+  for (auto [accept, type] :
+       std::vector<std::pair<std::string, std::string>>{{"application/json;q=0.5, text/csv", "text/csv; charset=utf-8"},
+                                                        {"text/csv;q=0.5, application/json", "application/json"},
+                                                        {"Text/CSV", "text/csv; charset=utf-8"},
+                                                        {"text/*", "text/csv; charset=utf-8"},
+                                                        {"*/*", "application/json"},
+                                                        {"image/png", "application/json"}}) {
+    testing::HttpResponse negotiated =
+        client_.Request("GET", "/api/v1/readings?sensorID=nobody", "", {{"Accept", accept}});
+    EXPECT_EQ(negotiated.Header("content-type"), type) << accept;
+  }
 }
 
 // curl's export of all of a sensor's readings (limit=all): a real client that decodes chunked answers. Returns
