@@ -180,7 +180,10 @@ int main(int argc, char** argv) {
   std::string where = options.storage == "sqlite" ? options.sqlite.data_dir
                                                   : "table " + options.dynamodb_store.table + " at " +
                                                         std::get<OpenedStore>(opened).client->endpoint();
-  log::Always("listening on " + options.server.host + ":" + std::to_string(server->port()),
+  // An IPv6 address in brackets, as in a URL: "[::1]:8080", not "::1:8080".
+  const std::string& host = options.server.host;
+  std::string address = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  log::Always("listening on " + address + ":" + std::to_string(server->port()),
               {{"scheme", options.server.tls_cert.empty() ? "http" : "https"},
                {"storage", options.storage},
                {"where", where},
