@@ -37,7 +37,16 @@ StatusOr<TimeNs> TimeParam(const http::Request& request, std::string_view name, 
   std::optional<std::string> text = request.QueryParam(name);
   if (!text) return fallback;
   StatusOr<TimeNs> time = ParseTime(*text);
-  if (!time.ok()) return InvalidArgument(std::string(name) + ": " + time.status().message());
+  if (!time.ok()) {
+    // A '+' written into a URL unencoded arrives as a space ("…T09:00:00+02:00" as "…T09:00:00 02:00"). A space
+    // there can mean nothing else, so the time is read as if the '+' had been encoded.
+    if (std::size_t space = text->rfind(' '); space != std::string::npos) {
+      std::string with_plus = *text;
+      with_plus[space] = '+';
+      if (StatusOr<TimeNs> offset = ParseTime(with_plus); offset.ok()) return offset;
+    }
+    return InvalidArgument(std::string(name) + ": " + time.status().message());
+  }
   return time;
 }
 

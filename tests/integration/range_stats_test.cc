@@ -133,6 +133,21 @@ TEST_P(RangeStats, RangesOpenAtOneEnd) {
   }
 }
 
+TEST_P(RangeStats, AnOffsetWhosePlusArrivedAsASpaceIsReadAsPlus) {
+  testing::TestBackend backend(GetParam());
+  ServerProcess server(backend.Args());
+  HttpClient client(server.port());
+  ASSERT_EQ(client.Put("/api/temperature", R"({"sensorID":"z","temperature":1,"time":"2021-10-04T08:30:00Z"})").status,
+            200);
+  // 09:00+02:00 is 07:00Z; the '+' written into the URL as it is arrives as a space.
+  for (const char* from : {"2021-10-04T09:00:00%2B02:00", "2021-10-04T09:00:00+02:00", "2021-10-04%2009:00:00+02:00"}) {
+    EXPECT_EQ(JsonField(client.Get(std::string("/api/v1/stats?sensorID=z&from=") + from).body, "count"), "1") << from;
+  }
+  EXPECT_EQ(JsonField(client.Get("/api/v1/stats?sensorID=z&from=2021-10-04T09:00:00Z").body, "count"), "0");
+  EXPECT_EQ(client.Get("/api/v1/stats?from=2021-10-04T09:00:00+99:00").status, 400);
+  EXPECT_EQ(client.Get("/api/v1/stats?from=2021-10-04+09").status, 400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RangeStats, ::testing::ValuesIn(testing::kBackends));
 
 }  // namespace
