@@ -21,9 +21,8 @@ DirectoryLock::DirectoryLock(const std::string& dir) {
     std::string pid = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "unknown";
     ::close(fd_);
     if (error == EWOULDBLOCK) {
-      throw std::runtime_error("another process (pid " + pid +
-                               ") uses this data directory; one telemetryd per "
-                               "data directory");
+      std::string holder_uses = "another process (pid " + pid + ") uses this data directory";
+      throw std::runtime_error(holder_uses + "; one telemetryd per data directory");
     }
     throw std::runtime_error("cannot lock " + path + ": " + std::strerror(error));
   }
