@@ -1,13 +1,12 @@
 #include "api/batch_api.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "api/access_guard.h"
 #include "api/error_response.h"
 #include "api/reading_json.h"
+#include "core/ascii.h"
 #include "core/json_writer.h"
 #include "http/content_encoding.h"
 
@@ -20,9 +19,7 @@ std::optional<bool> IsNdjson(std::optional<std::string_view> content_type) {
   std::string_view media_type = content_type->substr(0, content_type->find(';'));
   while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
   for (std::string_view name : {"application/x-ndjson", "application/ndjson", "application/jsonlines"}) {
-    if (media_type.size() == name.size() && strncasecmp(media_type.data(), name.data(), name.size()) == 0) {
-      return true;
-    }
+    if (EqualsIgnoringAsciiCase(media_type, name)) return true;
   }
   return std::nullopt;
 }

@@ -1,19 +1,16 @@
 #include "aws/dynamodb_client.h"
 
 #include <simdjson.h>
-#include <strings.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <future>
 
+#include "core/ascii.h"
+
 namespace telemetry::aws {
 namespace {
-
-bool NameIs(std::string_view name, std::string_view expected) {
-  return name.size() == expected.size() && strncasecmp(name.data(), expected.data(), name.size()) == 0;
-}
 
 constexpr std::array<std::string_view, 3> kThrottlingErrors = {"ProvisionedThroughputExceededException",
                                                                "ThrottlingException", "RequestLimitExceeded"};
@@ -45,7 +42,7 @@ double UniformRandom() {
 
 bool DynamoDbResponse::throttled() const {
   return std::any_of(kThrottlingErrors.begin(), kThrottlingErrors.end(),
-                     [&](std::string_view name) { return NameIs(error_type, name); });
+                     [&](std::string_view name) { return EqualsIgnoringAsciiCase(error_type, name); });
 }
 
 void ParseDynamoDbError(DynamoDbResponse& response) {
@@ -65,7 +62,8 @@ void ParseDynamoDbError(DynamoDbResponse& response) {
   if (!document.get_object().get(object)) {
     for (auto field : object) {
       std::string_view message;
-      if (NameIs(field.key, "message") && !field.value.get(message)) response.error_message = std::string(message);
+      if (EqualsIgnoringAsciiCase(field.key, "message") && !field.value.get(message))
+        response.error_message = std::string(message);
     }
   }
   // JSON that names no error (a proxy's or a stub's answer): keep enough of it to diagnose.
@@ -79,7 +77,7 @@ bool IsRetryable(const DynamoDbResponse& response) {
   if (response.http_status == 0 || response.http_status >= 500) return true;
   if (response.throttled()) return true;
   return std::any_of(kTransientErrors.begin(), kTransientErrors.end(),
-                     [&](std::string_view name) { return NameIs(response.error_type, name); });
+                     [&](std::string_view name) { return EqualsIgnoringAsciiCase(response.error_type, name); });
 }
 
 std::chrono::milliseconds BackoffDelay(const DynamoDbClientOptions& options, int retry, double uniform) {

@@ -1,9 +1,16 @@
 // Text helpers for ASCII-only syntax (numbers in strings, NDJSON lines, media types).
 #pragma once
 
+#include <strings.h>
+
 #include <string_view>
 
 namespace telemetry {
+
+// `a` == `b` with ASCII letters compared without regard to case (header names, media types, tokens).
+inline bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
 
 // `text` without leading and trailing ASCII whitespace: space, \t, \n, \v, \f, \r (C's isspace, whatever the locale).
 inline std::string_view TrimAsciiSpace(std::string_view text) {

@@ -1,7 +1,5 @@
 #include "http/accept.h"
 
-#include <strings.h>
-
 #include <charconv>
 
 #include "core/ascii.h"
@@ -9,15 +7,11 @@
 namespace telemetry::http {
 namespace {
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // 3 when `range` names `media_type` itself, 2 for its type/*, 1 for */*, 0 when it does not match.
 int Specificity(std::string_view range, std::string_view media_type) {
-  if (EqualsIgnoringCase(range, media_type)) return 3;
+  if (EqualsIgnoringAsciiCase(range, media_type)) return 3;
   std::string_view type = media_type.substr(0, media_type.find('/'));
-  if (range.size() == type.size() + 2 && EqualsIgnoringCase(range.substr(0, type.size()), type) &&
+  if (range.size() == type.size() + 2 && EqualsIgnoringAsciiCase(range.substr(0, type.size()), type) &&
       range.substr(type.size()) == "/*") {
     return 2;
   }
@@ -31,7 +25,8 @@ double Quality(std::string_view parameters) {
     std::string_view parameter = TrimAsciiSpace(parameters.substr(0, end));
     parameters.remove_prefix(end == std::string_view::npos ? parameters.size() : end + 1);
     std::size_t equals = parameter.find('=');
-    if (equals == std::string_view::npos || !EqualsIgnoringCase(TrimAsciiSpace(parameter.substr(0, equals)), "q")) {
+    if (equals == std::string_view::npos ||
+        !EqualsIgnoringAsciiCase(TrimAsciiSpace(parameter.substr(0, equals)), "q")) {
       continue;
     }
     std::string_view text = TrimAsciiSpace(parameter.substr(equals + 1));

@@ -1,9 +1,10 @@
 #include "http/content_encoding.h"
 
-#include <strings.h>
 #include <zlib.h>
 
 #include <algorithm>
+
+#include "core/ascii.h"
 
 namespace telemetry::http {
 namespace {
@@ -12,10 +13,6 @@ std::string_view Trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-bool Is(std::string_view value, std::string_view name) {
-  return value.size() == name.size() && strncasecmp(value.data(), name.data(), name.size()) == 0;
 }
 
 // Inflates a gzip stream (several concatenated members too, as `cat a.gz b.gz` makes).
@@ -55,20 +52,21 @@ std::optional<BodyError> Gunzip(const std::string& compressed, std::size_t max_b
 std::optional<BodyError> DecodeContentEncoding(Request& request, std::size_t max_decoded_bytes) {
   std::optional<std::string_view> header = request.Header("Content-Encoding");
   std::string_view encoding = header ? Trimmed(*header) : std::string_view();
-  if (encoding.empty() || Is(encoding, "identity")) {
+  if (encoding.empty() || EqualsIgnoringAsciiCase(encoding, "identity")) {
     if (request.body.size() > max_decoded_bytes) {
       return BodyError{413, "the body is larger than " + std::to_string(max_decoded_bytes) + " bytes"};
     }
     return std::nullopt;
   }
-  if (!Is(encoding, "gzip") && !Is(encoding, "x-gzip")) {
+  if (!EqualsIgnoringAsciiCase(encoding, "gzip") && !EqualsIgnoringAsciiCase(encoding, "x-gzip")) {
     return BodyError{415, "Content-Encoding \"" + std::string(encoding.substr(0, 40)) +
                               "\" is not supported; send identity or gzip"};
   }
   std::string decoded;
   if (auto error = Gunzip(request.body, max_decoded_bytes, decoded)) return error;
   request.body = std::move(decoded);
-  std::erase_if(request.headers, [](const auto& header) { return Is(header.first, "Content-Encoding"); });
+  std::erase_if(request.headers,
+                [](const auto& header) { return EqualsIgnoringAsciiCase(header.first, "Content-Encoding"); });
   return std::nullopt;
 }
 

@@ -1,7 +1,6 @@
 #include "http/request.h"
 
-#include <strings.h>
-
+#include "core/ascii.h"
 #include "core/percent_encoding.h"
 
 namespace telemetry::http {
@@ -25,7 +24,7 @@ void ForEachParam(std::string_view query, Fn fn) {
 
 std::optional<std::string_view> Request::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) return value;
+    if (EqualsIgnoringAsciiCase(key, name)) return value;
   }
   return std::nullopt;
 }
