@@ -77,9 +77,12 @@ void PostReadings(Store& store, const Clock& clock, const IngestOptions& options
 }  // namespace
 
 void AddBatchApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options) {
-  router.Add("POST", "/api/v1/readings", [&store, clock, &options](http::Request&& request, http::Responder respond) {
-    PostReadings(store, clock, options, std::move(request), std::move(respond));
-  });
+  router.Add(
+      "POST", "/api/v1/readings",
+      [&store, clock, &options](http::Request&& request, http::Responder respond) {
+        PostReadings(store, clock, options, std::move(request), std::move(respond));
+      },
+      http::Router::BodyLimit::kBatch);
 }
 
 }  // namespace telemetry::api

@@ -184,12 +184,18 @@ http::Response InfluxError(InfluxDialect dialect, int status, std::string_view m
 }
 
 void AddInfluxApi(http::Router& router, Store& store, Clock clock, const IngestOptions& options) {
-  router.Add("POST", "/write", [&store, clock, &options](http::Request&& request, http::Responder respond) {
-    Write(store, clock, options, Dialect::kV1, std::move(request), std::move(respond));
-  });
-  router.Add("POST", "/api/v2/write", [&store, clock, &options](http::Request&& request, http::Responder respond) {
-    Write(store, clock, options, Dialect::kV2, std::move(request), std::move(respond));
-  });
+  router.Add(
+      "POST", "/write",
+      [&store, clock, &options](http::Request&& request, http::Responder respond) {
+        Write(store, clock, options, Dialect::kV1, std::move(request), std::move(respond));
+      },
+      http::Router::BodyLimit::kBatch);
+  router.Add(
+      "POST", "/api/v2/write",
+      [&store, clock, &options](http::Request&& request, http::Responder respond) {
+        Write(store, clock, options, Dialect::kV2, std::move(request), std::move(respond));
+      },
+      http::Router::BodyLimit::kBatch);
   router.Add("GET", "/ping", [](http::Request&& request, http::Responder respond) {
     if (request.QueryParam("verbose").value_or("") == "true") {
       http::Response response =

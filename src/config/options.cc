@@ -89,8 +89,15 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   app.add_flag("--access-log", options.access_log, "Log every request (one JSON line: request id, route, status, "
                                                    "duration)")
       ->envname("TELEMETRY_ACCESS_LOG");
-  app.add_option("--max-body-bytes", options.server.body_limit, "Largest request body accepted (413 beyond)")
+  app.add_option("--max-body-bytes", options.server.body_limit,
+                 "Largest request body accepted but for batch writes (413 beyond)")
       ->envname("TELEMETRY_MAX_BODY_BYTES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+      ->capture_default_str();
+  app.add_option(
+         "--max-batch-body-bytes", options.server.batch_body_limit,
+         "Largest batch write body accepted, as sent (POST /api/v1/readings, /write, /api/v2/write; 413 beyond)")
+      ->envname("TELEMETRY_MAX_BATCH_BODY_BYTES")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();
   std::int64_t idle_seconds = options.server.idle_timeout.count();

@@ -6,6 +6,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
+#include <limits>
 
 #include "http/request.h"
 #include "http/server.h"
@@ -14,9 +15,10 @@ namespace telemetry::http {
 
 using BeastRequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
-// Applies the options' body and header limits to a fresh parser.
+// Applies the options' header limit to a fresh parser. Its body limit depends on the route, known once the header
+// is read: the caller sets it then, before reading the body (Session::LimitBody).
 inline void Configure(BeastRequestParser& parser, const ServerOptions& options) {
-  parser.body_limit(options.body_limit);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
 }
 

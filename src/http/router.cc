@@ -30,19 +30,33 @@ std::string RequestId(const Request& request) {
 
 }  // namespace
 
-void Router::Add(const std::string& method, const std::string& path, Handler handler) {
+void Router::Add(const std::string& method, const std::string& path, Handler handler, BodyLimit body_limit) {
   Route& route = routes_[path];
-  route.by_method.emplace_back(method, std::move(handler));
+  route.by_method.push_back(Method{method, std::move(handler), body_limit});
   route.allow.clear();
-  for (const auto& [known, unused] : route.by_method) {
-    route.allow += (route.allow.empty() ? "" : ", ") + known;
-    if (known == "GET") route.allow += ", HEAD";
+  for (const Method& known : route.by_method) {
+    route.allow += (route.allow.empty() ? "" : ", ") + known.name;
+    if (known.name == "GET") route.allow += ", HEAD";
   }
+}
+
+const Router::Route* Router::Find(std::string_view path) const {
+  auto found = routes_.find(path);
+  return found == routes_.end() ? nullptr : &found->second;
+}
+
+Router::BodyLimit Router::BodyLimitOf(std::string_view method, std::string_view path) const {
+  if (const Route* route = Find(path)) {
+    for (const Method& known : route->by_method) {
+      if (known.name == method) return known.body_limit;
+    }
+  }
+  return BodyLimit::kRequest;
 }
 
 void Router::WrapHandlers(const Wrapper& wrap) {
   for (auto& [path, route] : routes_) {
-    for (auto& [method, handler] : route.by_method) handler = wrap(method, path, std::move(handler));
+    for (Method& method : route.by_method) method.handler = wrap(method.name, path, std::move(method.handler));
   }
 }
 
@@ -66,9 +80,9 @@ void Router::Dispatch(Request&& request, Responder respond) const {
   }
   std::string_view method = request.method;
   if (method == "HEAD") method = "GET";
-  for (const auto& [known, handler] : route->second.by_method) {
-    if (known == method) {
-      handler(std::move(request), std::move(respond));
+  for (const Method& known : route->second.by_method) {
+    if (known.name == method) {
+      known.handler(std::move(request), std::move(respond));
       return;
     }
   }

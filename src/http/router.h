@@ -17,8 +17,17 @@ namespace telemetry::http {
 
 class Router {
  public:
+  // Which of the server's body limits a route's requests are read with (ServerOptions): batch writes carry up to
+  // tens of thousands of readings, everything else a few hundred bytes.
+  enum class BodyLimit { kRequest, kBatch };
+
   // Registers `handler` for `method` on the exact `path`. Not thread-safe: register before serving.
-  void Add(const std::string& method, const std::string& path, Handler handler);
+  void Add(const std::string& method, const std::string& path, Handler handler,
+           BodyLimit body_limit = BodyLimit::kRequest);
+
+  // The body limit of a request to (method, path) given its headers alone; kRequest for unknown routes. Thread-safe
+  // once registration is over.
+  BodyLimit BodyLimitOf(std::string_view method, std::string_view path) const;
 
   // Replaces each registered handler h of (method, path) by wrap(method, path, h): for what every route needs,
   // such as authentication. Not thread-safe: call after registering, before serving.
@@ -42,11 +51,24 @@ class Router {
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
+  struct Method {
+    std::string name;
+    Handler handler;
+    BodyLimit body_limit;
+  };
   struct Route {
-    std::vector<std::pair<std::string, Handler>> by_method;
+    std::vector<Method> by_method;
     std::string allow;  // e.g. "GET, HEAD, PUT"
   };
-  std::unordered_map<std::string, Route> routes_;
+  // Finds the route of `path` without copying it.
+  const Route* Find(std::string_view path) const;
+
+  // Hashes std::string and std::string_view alike, so that a path is looked up without a copy.
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const { return std::hash<std::string_view>{}(path); }
+  };
+  std::unordered_map<std::string, Route, PathHash, std::equal_to<>> routes_;
   Observer observer_;
 };
 

@@ -21,8 +21,10 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8080;  // 0: any free port, see Server::port()
   unsigned threads = 1;       // I/O threads
-  // Largest request body accepted; larger ones get a 413.
-  std::size_t body_limit = 16 << 20;
+  // Largest request body accepted (as sent); larger ones get a 413. A reading or a query takes a few hundred bytes.
+  std::size_t body_limit = 1 << 20;
+  // The same for the routes registered with Router::BodyLimit::kBatch (batch writes).
+  std::size_t batch_body_limit = 16 << 20;
   // Largest request line plus headers accepted; larger ones get a 431.
   std::size_t header_limit = 16 << 10;
   // A keep-alive connection with no request under way is closed after this long.

@@ -105,6 +105,7 @@ void Session<Stream>::ReadNext() {
   Configure(*parser_, options_);
   bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
+    if (!self->LimitBody()) return self->OnReadError(bhttp::error::body_limit);
     const auto& header = self->parser_->get();
     auto expect = header.find(bhttp::field::expect);
     // "100 Continue" only when nothing else is owed or being written: an interim answer must not overtake the
@@ -125,6 +126,23 @@ void Session<Stream>::ReadNext() {
 }
 
 template <class Stream>
+bool Session<Stream>::LimitBody() {
+  body_limit_ = options_.body_limit;
+  if (parser_->is_done()) return true;  // no body
+  auto length = parser_->content_length();
+  if (length && *length <= body_limit_) return true;  // most requests: the route need not be looked up
+  const auto& header = parser_->get();
+  std::string_view target(header.target().data(), header.target().size());
+  std::string_view method(header.method_string().data(), header.method_string().size());
+  if (router_.BodyLimitOf(method, target.substr(0, target.find('?'))) == Router::BodyLimit::kBatch) {
+    body_limit_ = options_.batch_body_limit;
+  }
+  if (length && *length > body_limit_) return false;
+  parser_->body_limit(body_limit_);  // a chunked body is counted as it arrives
+  return true;
+}
+
+template <class Stream>
 void Session<Stream>::ReadBody() {
   bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
@@ -136,8 +154,8 @@ template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code error) {
   reading_ = false;
   if (error == bhttp::error::body_limit) {
-    return RespondAndClose(ErrorResponse(413, "body_too_large", "the request body is larger than " +
-                                                                    std::to_string(options_.body_limit) + " bytes"));
+    return RespondAndClose(ErrorResponse(413, "body_too_large",
+                                         "the request body is larger than " + std::to_string(body_limit_) + " bytes"));
   }
   if (error == bhttp::error::header_limit) {
     return RespondAndClose(ErrorResponse(431, "headers_too_large", "the request headers are larger than " +

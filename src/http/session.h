@@ -64,6 +64,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   };
 
   void ReadNext();
+  // Sets the parsed header's body limit: the batch limit on batch routes, else the request limit. False when the
+  // announced length is over it.
+  bool LimitBody();
   void ReadBody();
   void OnRequest();
   void OnReadError(boost::beast::error_code error);
@@ -85,6 +88,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string remote_address_;  // the peer's, looked up once per connection
   boost::beast::flat_buffer buffer_;
   std::optional<BeastRequestParser> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read (LimitBody)
   const Router& router_;
   const ServerOptions& options_;
   SessionSet& loop_sessions_;

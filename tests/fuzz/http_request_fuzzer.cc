@@ -48,9 +48,9 @@ const http::Router& FuzzRouter() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   http::ServerOptions options;
-  options.body_limit = 1 << 20;  // smaller than the default: the fuzzer need not allocate 16 MiB to find the edge
   http::BeastRequestParser parser;
   http::Configure(parser, options);
+  parser.body_limit(options.body_limit);  // the session's limit for most routes, set here before the header is read
   parser.eager(true);
   boost::beast::error_code error;
   parser.put(boost::asio::buffer(data, size), error);

@@ -1,7 +1,8 @@
 // HTTP that holds up: keep-alive, pipelining, limits, malformed input, and a graceful stop.
+#include <gtest/gtest.h>
 #include <signal.h>
 
-#include <gtest/gtest.h>
+#include <cstdio>
 
 #include "http_client.h"
 #include "server_process.h"
@@ -18,7 +19,7 @@ using testing::TempDir;
 class HttpBehaviourTest : public ::testing::Test {
  protected:
   TempDir dir_;
-  ServerProcess server_{{"--data-dir", dir_.path(), "--max-body-bytes", "4096"}};
+  ServerProcess server_{{"--data-dir", dir_.path(), "--max-body-bytes", "4096", "--max-batch-body-bytes", "65536"}};
 };
 
 TEST_F(HttpBehaviourTest, KeepsTheConnectionAlive) {
@@ -75,6 +76,63 @@ TEST_F(HttpBehaviourTest, ABodyOverTheLimitIs413) {
   EXPECT_NE(response.body.find("body_too_large"), std::string::npos);
   HttpClient other(server_.port());
   EXPECT_EQ(other.Get("/api/stats").body, "No data inserted yet!");
+}
+
+// A batch of readings some hundred times a reading's size between the limits: the batch limit applies to batch
+// writes alone, whether the body's length is announced or chunked.
+TEST_F(HttpBehaviourTest, BatchWritesTakeTheBatchBodyLimitEveryOtherRouteTheRequestLimit) {
+  auto batch_of = [](int readings) {
+    std::string body = "[";
+    for (int i = 0; i < readings; ++i) {
+      body += std::string(i ? "," : "") + R"({"sensorID":"b","temperature":1,"time":)" +
+              std::to_string(1000000000 + i) + "}";
+    }
+    return body + "]";
+  };
+  auto chunked = [](const std::string& method, const std::string& target, const std::string& body) {
+    std::string request = method + " " + target +
+                          " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t at = 0; at < body.size(); at += 1000) {
+      std::string piece = body.substr(at, 1000);
+      char size[16];
+      std::snprintf(size, sizeof size, "%zx", piece.size());
+      request += std::string(size) + "\r\n" + piece + "\r\n";
+    }
+    return request + "0\r\n\r\n";
+  };
+  std::string batch = batch_of(200);  // ~10 KB
+  ASSERT_GT(batch.size(), 4096u);
+  HttpClient client(server_.port());
+  EXPECT_EQ(client.Request("POST", "/api/v1/readings", batch).status, 200);
+  client.SendRaw(chunked("POST", "/api/v1/readings", batch));
+  HttpResponse retried = client.ReadResponse();
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_NE(retried.body.find(R"("duplicates":200)"), std::string::npos) << retried.body;
+
+  std::string line_protocol;
+  for (int i = 0; i < 200; ++i)
+    line_protocol += "temperature,sensorID=l value=1 " + std::to_string(1000000000000000000LL + i) + "\n";
+  EXPECT_EQ(client.Request("POST", "/write?db=x", line_protocol).status, 204);
+
+  HttpClient over(server_.port());
+  HttpResponse too_big = over.Request("POST", "/api/v1/readings", batch_of(1400));  // ~70 KB
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_NE(too_big.body.find("65536 bytes"), std::string::npos) << too_big.body;
+
+  // The same 10 KB anywhere else is over the request limit, chunked or not.
+  HttpClient put(server_.port());
+  HttpResponse put_answer = put.Put("/api/temperature", batch);
+  EXPECT_EQ(put_answer.status, 413);
+  EXPECT_NE(put_answer.body.find("4096 bytes"), std::string::npos) << put_answer.body;
+  HttpClient chunked_put(server_.port());
+  chunked_put.SendRaw(chunked("PUT", "/api/temperature", batch));
+  EXPECT_EQ(chunked_put.ReadResponse().status, 413);
+  HttpClient unknown(server_.port());
+  EXPECT_EQ(unknown.Request("POST", "/api/v1/readings/x", batch).status, 413);
+
+  HttpClient stats(server_.port());
+  EXPECT_NE(stats.Get("/api/v1/stats").body.find(R"("count":400)"), std::string::npos);
 }
 
 TEST_F(HttpBehaviourTest, HeadersOverTheLimitAre431) {
