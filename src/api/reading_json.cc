@@ -95,6 +95,14 @@ StatusOr<Reading> ReadingFrom(simdjson::dom::element document, TimeNs now) {
   return reading;
 }
 
+// The body without a leading UTF-8 byte order mark, which some clients' writers put first (.NET's, for one) and the
+// original's Flask skipped (Python reads JSON bytes starting with one as "utf-8-sig").
+std::string_view WithoutByteOrderMark(std::string_view body) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (body.starts_with(kByteOrderMark)) body.remove_prefix(kByteOrderMark.size());
+  return body;
+}
+
 void AddItem(ReadingBatch& batch, std::size_t index, StatusOr<Reading> reading) {
   if (!reading.ok()) {
     batch.rejected.emplace_back(index, reading.status());
@@ -107,6 +115,7 @@ void AddItem(ReadingBatch& batch, std::size_t index, StatusOr<Reading> reading) 
 }  // namespace
 
 StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
+  body = WithoutByteOrderMark(body);
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element document;
   if (auto error = parser.parse(body.data(), body.size()).get(document)) {
@@ -122,6 +131,7 @@ StatusOr<ReadingBatch> ParseReadingBatch(std::string_view body, bool ndjson, Tim
     return Status(StatusCode::kResourceExhausted,
                   "a batch holds at most " + std::to_string(max_readings) + " readings; split it");
   };
+  body = WithoutByteOrderMark(body);
   if (!ndjson) {
     simdjson::dom::parser parser;
     simdjson::dom::element document;

@@ -32,6 +32,22 @@ TEST(ParseReadingJson, UsesTheReceiveTimeWhenTimeIsMissingOrNull) {
   EXPECT_EQ(ParseReadingJson(R"({"sensorID":"1","temperature":1,"time":null})", kNow)->time, kNow);
 }
 
+// A UTF-8 byte order mark before the JSON, as .NET's writers put it and the original's Flask skipped; only there.
+TEST(ParseReadingJson, SkipsAByteOrderMarkBeforeTheBody) {
+  auto reading = ParseReadingJson("\xEF\xBB\xBF{\"sensorID\":\"1\",\"temperature\":2}", kNow);
+  ASSERT_TRUE(reading.ok()) << reading.status().message();
+  EXPECT_EQ(*reading, (Reading{"1", kNow, 2.0}));
+  EXPECT_FALSE(ParseReadingJson(" \xEF\xBB\xBF{\"sensorID\":\"1\",\"temperature\":2}", kNow).ok());
+  for (bool ndjson : {false, true}) {
+    auto batch = ParseReadingBatch(ndjson ? "\xEF\xBB\xBF{\"sensorID\":\"1\",\"temperature\":2}\n"
+                                          : "\xEF\xBB\xBF[{\"sensorID\":\"1\",\"temperature\":2}]",
+                                   ndjson, kNow, 10);
+    ASSERT_TRUE(batch.ok()) << batch.status().message();
+    EXPECT_EQ(batch->readings.size(), 1u);
+    EXPECT_TRUE(batch->rejected.empty());
+  }
+}
+
 TEST(ParseReadingBatch, ItemsWithoutATimeAreReadAtTheReceiveTimePlusTheirIndex) {
   for (bool ndjson : {false, true}) {
     std::string body =
