@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/ascii.h"
 #include "http/request.h"
 #include "http/server.h"
 
@@ -22,13 +23,25 @@ inline void Configure(BeastRequestParser& parser, const ServerOptions& options) 
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
 }
 
+// A request target without the scheme and host of the absolute-form ("http://host/api?x" -> "/api?x"), which RFC
+// 9112 (3.2.2) has servers accept (clients send it through proxies); other targets as they are. What is left may
+// have an empty path ("http://host?x" -> "?x"), which means "/".
+inline std::string_view WithoutSchemeAndHost(std::string_view target) {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    if (target.size() < scheme.size() || !EqualsIgnoringAsciiCase(target.substr(0, scheme.size()), scheme)) continue;
+    std::size_t path = target.find_first_of("/?", scheme.size());
+    return path == std::string_view::npos ? std::string_view() : target.substr(path);
+  }
+  return target;
+}
+
 // Moves the parsed request's parts into a Request (target split at '?', headers in order).
 inline Request ToRequest(BeastRequestParser::value_type&& beast_request) {
   Request request;
   request.method = std::string(beast_request.method_string());
-  std::string_view target(beast_request.target().data(), beast_request.target().size());
+  std::string_view target = WithoutSchemeAndHost({beast_request.target().data(), beast_request.target().size()});
   std::size_t question = target.find('?');
-  request.path = std::string(target.substr(0, question));
+  request.path = question == 0 || target.empty() ? "/" : std::string(target.substr(0, question));
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
   request.headers.reserve(8);
   for (const auto& field : beast_request) {

@@ -135,6 +135,22 @@ TEST_F(HttpBehaviourTest, BatchWritesTakeTheBatchBodyLimitEveryOtherRouteTheRequ
   EXPECT_NE(stats.Get("/api/v1/stats").body.find(R"("count":400)"), std::string::npos);
 }
 
+// RFC 9112 3.2.2: a server accepts the absolute-form of a target, which clients send through proxies.
+TEST_F(HttpBehaviourTest, AnswersTargetsInAbsoluteForm) {
+  HttpClient client(server_.port());
+  std::string body = R"({"sensorID":"abs","temperature":"3","time":"2021-10-04 09:00:00"})";
+  client.SendRaw("PUT HTTP://proxy.example:8080/api/temperature HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(client.ReadResponse().body, "Ok");
+  client.SendRaw(
+      "GET http://proxy.example/api/v1/stats?sensorID=abs HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET https://proxy.example HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(client.ReadResponse().body.find(R"("count":1,)"), std::string::npos);
+  HttpResponse root = client.ReadResponse();
+  EXPECT_EQ(root.status, 404);
+  EXPECT_NE(root.body.find("no such path: /\""), std::string::npos) << root.body;
+}
+
 TEST_F(HttpBehaviourTest, HeadersOverTheLimitAre431) {
   HttpClient client(server_.port());
   client.SendRaw("GET /api HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'y') + "\r\n\r\n");
