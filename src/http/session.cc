@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +14,9 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
 namespace {
+
+// The first byte of every TLS connection a client opens: the record type of its handshake (RFC 8446, 5.1).
+constexpr unsigned char kTlsHandshakeRecord = 22;
 
 // The TCP socket under a stream.
 net::ip::tcp::socket& Socket(net::ip::tcp::socket& socket) { return socket; }
@@ -56,15 +61,35 @@ void Session<Stream>::Start() {
   } else {
     handshaking_ = true;
     deadline_ = Clock::now() + options_.request_timeout;
-    stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code error) {
-      self->handshaking_ = false;
-      if (error) {
+    // The first byte tells a TLS handshake (a record of type 22) from a client speaking plain HTTP to this port,
+    // which is told so in plain HTTP instead of a handshake failure its user would see as an empty reply.
+    Socket(stream_).async_wait(net::socket_base::wait_read, [self = this->shared_from_this()](beast::error_code error) {
+      unsigned char first = 0;
+      if (error || ::recv(Socket(self->stream_).native_handle(), &first, 1, MSG_PEEK) != 1) {
         self->read_closed_ = true;
         return self->Close();
       }
-      self->ReadNext();
+      if (first != kTlsHandshakeRecord) return self->AnswerPlainHttp();
+      self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code handshake_error) {
+        self->handshaking_ = false;
+        if (handshake_error) {
+          self->read_closed_ = true;
+          return self->Close();
+        }
+        self->ReadNext();
+      });
     });
   }
+}
+
+template <class Stream>
+void Session<Stream>::AnswerPlainHttp() {
+  read_closed_ = true;
+  AppendResponseBytes(out_,
+                      ErrorResponse(400, "https_required", "this port speaks HTTPS: send the request to https://"),
+                      Framing{11, false, false});
+  net::async_write(Socket(stream_), net::buffer(out_),
+                   [self = this->shared_from_this()](beast::error_code, std::size_t) { self->Close(); });
 }
 
 template <class Stream>

@@ -63,6 +63,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Framing framing;
   };
 
+  // Over TLS, when the client's first byte is no TLS handshake: a plain-HTTP 400 saying so, then the close.
+  void AnswerPlainHttp();
   void ReadNext();
   // Sets the parsed header's body limit: the batch limit on batch routes, else the request limit. False when the
   // announced length is over it.

@@ -74,9 +74,16 @@ TEST_F(TlsTest, OldProtocolsAndPlainHttpAreRefused) {
   ServerProcess server(Args());
   Curl(server.port(), "--tlsv1.1 --tls-max 1.1 URL/api");
   EXPECT_EQ(exit_code_, 35) << "TLS 1.1: handshake refused";
+  // Plain HTTP is told, in plain HTTP, to use HTTPS, and served nothing else.
   std::string output;
-  EXPECT_NE(RunCommand("curl -sS --max-time 5 http://127.0.0.1:" + std::to_string(server.port()) + "/api", &output), 0);
+  EXPECT_EQ(
+      RunCommand("curl -sS --max-time 5 -w ' %{http_code}' http://127.0.0.1:" + std::to_string(server.port()) + "/api",
+                 &output),
+      0);
   EXPECT_EQ(output.find("Hello"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("code":"https_required")"), std::string::npos) << output;
+  EXPECT_NE(output.find("https://"), std::string::npos) << output;
+  EXPECT_NE(output.find(" 400"), std::string::npos) << output;
   Curl(server.port(), "URL/api");
   EXPECT_EQ(exit_code_, 0) << "still serving";
 }
