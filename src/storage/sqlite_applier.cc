@@ -144,11 +144,15 @@ void SqliteApplier::MigrateSchema(std::int64_t version) {
   }
 }
 
-std::vector<std::pair<std::int64_t, std::string>> SqliteApplier::Sensors() {
-  std::vector<std::pair<std::int64_t, std::string>> sensors;
+void SqliteApplier::VisitSensors(const std::function<void(std::int64_t id, std::string_view name)>& visit) {
   SqliteStatement all = db_.Prepare("SELECT id, name FROM sensors");
-  while (all.Step()) sensors.emplace_back(all.ColumnInt(0), std::string(all.ColumnText(1)));
-  return sensors;
+  while (all.Step()) visit(all.ColumnInt(0), all.ColumnText(1));
+}
+
+std::int64_t SqliteApplier::LargestSensorId() {
+  SqliteStatement largest = db_.Prepare("SELECT coalesce(max(id), 0) FROM sensors");
+  largest.Step();
+  return largest.ColumnInt(0);
 }
 
 LogPosition SqliteApplier::AppliedPosition() {

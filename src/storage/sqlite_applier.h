@@ -11,8 +11,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,8 +40,11 @@ class SqliteApplier {
   explicit SqliteApplier(const std::string& path);
   ~SqliteApplier();
 
-  // Every sensor: id and name.
-  std::vector<std::pair<std::int64_t, std::string>> Sensors();
+  // Calls visit(id, name) for every sensor, one row at a time: a million sensors' names are never held twice. The
+  // name is valid during the call only.
+  void VisitSensors(const std::function<void(std::int64_t id, std::string_view name)>& visit);
+  // The largest sensor id; 0 with no sensor. Ids are numbered from 1 without gaps: it is also their count.
+  std::int64_t LargestSensorId();
   // The log position the last commit recorded: every reading before it is applied. {0, 0} in a new store.
   LogPosition AppliedPosition();
   // The rollup row under `key`, if there is one.

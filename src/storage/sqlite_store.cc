@@ -213,7 +213,8 @@ class SqliteStore final : public Store {
   SqliteStatement committed_value_, committed_latest_;
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
   std::int64_t next_sensor_id_ = 1;
-  std::vector<SensorTimes> sensor_times_;                              // by sensor id
+  // By sensor id. A deque: growing never moves what it holds, so a million sensors leave behind no copies of it.
+  std::deque<SensorTimes> sensor_times_;
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
   std::vector<ReadingRow> pending_rows_;     // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
@@ -327,11 +328,12 @@ void SqliteStore::CatchUpWithLog() {
   uncommitted_ = {};
   uncommitted_.number = commits_requested_ + 1;
   committing_.clear();
-  next_sensor_id_ = 1;
-  for (auto& [id, name] : database_.Sensors()) {
-    next_sensor_id_ = std::max(next_sensor_id_, id + 1);
-    sensor_ids_.emplace(std::move(name), id);
-  }
+  // Sized for every sensor at once, and filled row by row: growing it step by step, or reading the names into a
+  // list first, would leave the memory of the steps to the allocator (~100 MB with a million sensors).
+  std::int64_t largest_id = database_.LargestSensorId();
+  sensor_ids_.reserve(static_cast<std::size_t>(largest_id));
+  database_.VisitSensors([&](std::int64_t id, std::string_view name) { sensor_ids_.emplace(std::string(name), id); });
+  next_sensor_id_ = largest_id + 1;
   LogPosition applied = database_.AppliedPosition();
 
   unflushed_.Clear();

@@ -152,8 +152,10 @@ TEST(SqliteApplier, KeepsCommittedSensorsAndLogPositionAndDropsRolledBackOnes) {
     EXPECT_TRUE(applier.Checkpoint());
   }
   SqliteApplier reopened(path);
-  std::vector<std::pair<std::int64_t, std::string>> expected = {{1, "a"}};
-  EXPECT_EQ(reopened.Sensors(), expected);
+  std::vector<std::pair<std::int64_t, std::string>> sensors;
+  reopened.VisitSensors([&](std::int64_t id, std::string_view name) { sensors.emplace_back(id, name); });
+  EXPECT_EQ(sensors, (std::vector<std::pair<std::int64_t, std::string>>{{1, "a"}}));
+  EXPECT_EQ(reopened.LargestSensorId(), 1);
   EXPECT_EQ(reopened.AppliedPosition(), (LogPosition{3, 100}));
 }
 

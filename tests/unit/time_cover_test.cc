@@ -43,6 +43,24 @@ TEST(TimeCover, NeverDeniesATimeItWasGiven) {
   }
 }
 
+// The writer keeps one cover per sensor ever written: one of a sensor reporting in order takes no heap, and one that
+// needed more intervals keeps its precision.
+TEST(TimeCover, StaysSmallUntilItNeedsMoreIntervalsThanItHolds) {
+  static_assert(sizeof(TimeCover) <= 48);
+  TimeCover cover;
+  for (TimeNs t = 0; t < 1000; ++t) cover.Add(t);  // in order: one interval
+  EXPECT_FALSE(cover.MayHold(-1));
+  EXPECT_FALSE(cover.MayHold(1000));
+  for (TimeNs t : {2000, 3000, 4000, 5000}) cover.Add(t);  // beyond the inline intervals
+  for (TimeNs t : {1500, 2500, 3500, 4500, 5001}) EXPECT_FALSE(cover.MayHold(t)) << t;
+  for (TimeNs t : {999, 2000, 3000, 4000, 5000}) EXPECT_TRUE(cover.MayHold(t)) << t;
+  cover.AddThrough(2500);
+  EXPECT_TRUE(cover.MayHold(1500));
+  EXPECT_FALSE(cover.MayHold(2600));
+  EXPECT_TRUE(cover.MayHold(3000));
+  EXPECT_EQ(cover.latest(), 5000);
+}
+
 TEST(TimeCover, SpansBetweenAndBesideItsTimesHoldNothing) {
   TimeCover cover;
   EXPECT_FALSE(cover.MayHoldAny(kMinTime, kMaxTime));
