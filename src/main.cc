@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "api/access_guard.h"
@@ -62,6 +63,12 @@ std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options
   using namespace telemetry;
   OpenedStore opened;
   if (options.storage == "sqlite") {
+    // Checked first, in the flag's words: each file in it would otherwise report the folder's fault as its own.
+    std::error_code unusable;
+    std::filesystem::create_directories(options.sqlite.data_dir, unusable);
+    if (unusable) {
+      return ExitNow{2, "telemetryd: --data-dir " + options.sqlite.data_dir + " cannot be used: " + unusable.message()};
+    }
     auto tokens = OpenSqliteTokenStore(options.sqlite.data_dir);
     if (!tokens.ok()) return ExitNow{1, "telemetryd: " + tokens.status().message()};
     opened.tokens = std::move(tokens).value();

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 
 #include "http_client.h"
 #include "server_process.h"
@@ -232,6 +233,17 @@ TEST(Configuration, InvalidOptionsExitWithCode2AndOneLine) {
     EXPECT_EQ(testing::RunTelemetryd(args, &output), 2) << args[0];
     EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;
   }
+}
+
+TEST(Configuration, ADataDirectoryThatCannotBeOneExitsWithCode2) {
+  TempDir dir;
+  std::string file = dir.path() + "/a-file";
+  std::ofstream(file) << "not a folder";
+  std::string output;
+  EXPECT_EQ(testing::RunTelemetryd({"--data-dir", file}, &output), 2);
+  EXPECT_EQ(output, "telemetryd: --data-dir " + file + " cannot be used: Not a directory\n");
+  EXPECT_EQ(testing::RunTelemetryd({"--data-dir", file + "/data"}, &output), 2);
+  EXPECT_NE(output.find("--data-dir " + file + "/data cannot be used"), std::string::npos) << output;
 }
 
 TEST(Configuration, VersionAndHelp) {
