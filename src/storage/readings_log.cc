@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/crc32c.h"
+#include "log/log.h"
 
 namespace telemetry {
 namespace {
@@ -133,6 +134,16 @@ Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Read
                                                    " at byte " + std::to_string(pos) + "; not starting");
         }
         // Zeros the segment was sized with, or a torn tail: cut off, so that only the newest segment has either.
+        if (!never_written) {
+          // A write the crash interrupted: it was never synced, so it held no acknowledged reading. Said, since
+          // the same bytes would also be what damage to the disk leaves behind.
+          std::size_t written = data.size() - pos;
+          while (written > 0 && data[pos + written - 1] == 0) --written;
+          log::Warn("the readings log ended in a torn record (a write cut short by a crash): cut off",
+                    {{"segment", SegmentPath(id)},
+                     {"at_byte", static_cast<std::int64_t>(pos)},
+                     {"bytes", static_cast<std::int64_t>(written)}});
+        }
         Status cut = CutAfterRecords(SegmentPath(id), pos);
         if (!cut.ok()) return cut;
         break;

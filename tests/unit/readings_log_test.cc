@@ -101,8 +101,14 @@ TEST(ReadingsLog, CutsATornTailAndKeepsAppendingAfterIt) {
   auto intact_size = std::filesystem::file_size(segment);
   std::ofstream(segment, std::ios::app | std::ios::binary) << std::string("\x10\x20\x30\x40\x50\x60", 6);
 
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}}));
+  std::string said = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(std::filesystem::file_size(segment), intact_size);
+  // Said once, with where and how much: a torn write, or what damage to the disk would leave.
+  EXPECT_NE(said.find("torn record"), std::string::npos) << said;
+  EXPECT_NE(said.find("\"at_byte\":" + std::to_string(intact_size)), std::string::npos) << said;
+  EXPECT_NE(said.find("\"bytes\":6"), std::string::npos) << said;
   {
     auto log = ReadingsLog::Open(dir.path());
     ASSERT_TRUE((*log)->Replay({}, [](const Reading&, LogPosition) {}).ok());
@@ -129,7 +135,9 @@ TEST(ReadingsLog, ASizedSegmentsRecordsEndWhereItsZerosBegin) {
   auto segment = Segments(dir.path()).back();
   EXPECT_EQ(std::filesystem::file_size(segment), kSegmentBytes);
 
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(ReplayAll(dir.path()), written);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");      // zeros are no torn record
   EXPECT_EQ(std::filesystem::file_size(segment), records_end);  // no longer the newest: cut to its records
 }
 
@@ -149,7 +157,10 @@ TEST(ReadingsLog, CutsATornRecordAmongTheZerosOfASizedSegment) {
     file.seekp(static_cast<std::streamoff>(records_end));
     file.write("\x10\x20\x30\x40\x50\x60", 6);  // a record's first bytes, the rest never written
   }
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(ReplayAll(dir.path()), (std::vector<Reading>{{"1", 1, 1}}));
+  std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("\"bytes\":6"), std::string::npos) << said;  // the written bytes, not the zeros after them
   EXPECT_EQ(std::filesystem::file_size(segment), records_end);
 }
 
