@@ -35,6 +35,23 @@ inline std::string_view WithoutSchemeAndHost(std::string_view target) {
   return target;
 }
 
+// The first coding in a request's Transfer-Encoding that the server does not undo: any but chunked (and identity,
+// which changes nothing). RFC 9112 (6.1) has such a request answered with a 501, where reading its body as it is
+// would hand a handler bytes it cannot read. Empty when there is none.
+inline std::string_view UnsupportedTransferCoding(std::string_view transfer_encoding) {
+  while (!transfer_encoding.empty()) {
+    std::size_t comma = transfer_encoding.find(',');
+    std::string_view coding = TrimAsciiSpace(transfer_encoding.substr(0, comma));
+    coding = TrimAsciiSpace(coding.substr(0, coding.find(';')));  // a coding's parameters
+    if (!coding.empty() && !EqualsIgnoringAsciiCase(coding, "chunked") &&
+        !EqualsIgnoringAsciiCase(coding, "identity")) {
+      return coding;
+    }
+    transfer_encoding.remove_prefix(comma == std::string_view::npos ? transfer_encoding.size() : comma + 1);
+  }
+  return {};
+}
+
 // Moves the parsed request's parts into a Request (target split at '?', headers in order).
 inline Request ToRequest(BeastRequestParser::value_type&& beast_request) {
   Request request;

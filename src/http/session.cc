@@ -130,6 +130,15 @@ void Session<Stream>::ReadNext() {
   Configure(*parser_, options_);
   bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->OnReadError(error);
+    const auto& transfer_encoding = self->parser_->get()[bhttp::field::transfer_encoding];
+    if (std::string_view coding = UnsupportedTransferCoding({transfer_encoding.data(), transfer_encoding.size()});
+        !coding.empty()) {
+      self->reading_ = false;
+      return self->RespondAndClose(ErrorResponse(
+          501, "unsupported_transfer_coding",
+          "Transfer-Encoding " + std::string(coding).substr(0, 100) +
+              " is not supported: send the body as it is or chunked (batch writes take Content-Encoding: gzip)"));
+    }
     if (!self->LimitBody()) return self->OnReadError(bhttp::error::body_limit);
     const auto& header = self->parser_->get();
     auto expect = header.find(bhttp::field::expect);

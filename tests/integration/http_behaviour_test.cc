@@ -151,6 +151,25 @@ TEST_F(HttpBehaviourTest, AnswersTargetsInAbsoluteForm) {
   EXPECT_NE(root.body.find("no such path: /\""), std::string::npos) << root.body;
 }
 
+// RFC 9112 6.1: a transfer coding the server does not undo is a 501, not a body handed on still encoded.
+TEST_F(HttpBehaviourTest, ATransferCodingOtherThanChunkedIs501) {
+  HttpClient client(server_.port());
+  client.SendRaw(
+      "POST /api/v1/readings HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+      "5\r\nxxxxx\r\n0\r\n\r\n");
+  HttpResponse response = client.ReadResponse();
+  EXPECT_EQ(response.status, 501);
+  EXPECT_NE(response.body.find("Transfer-Encoding gzip is not supported"), std::string::npos) << response.body;
+  EXPECT_TRUE(client.ServerClosed(5000));
+  HttpClient chunked(server_.port());
+  std::string body = R"({"sensorID":"te","temperature":"1","time":"2021-10-04 09:00:00"})";
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  chunked.SendRaw("PUT /api/temperature HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n" + std::string(size) +
+                  "\r\n" + body + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.ReadResponse().body, "Ok");
+}
+
 TEST_F(HttpBehaviourTest, HeadersOverTheLimitAre431) {
   HttpClient client(server_.port());
   client.SendRaw("GET /api HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'y') + "\r\n\r\n");
