@@ -33,6 +33,7 @@
 #include "storage/dynamodb_store.h"
 #include "storage/dynamodb_token_store.h"
 #include "storage/metered_store.h"
+#include "storage/sqlite_backup.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_token_store.h"
 
@@ -103,6 +104,15 @@ int main(int argc, char** argv) {
   }
   Options& options = std::get<Options>(parsed);
   log::SetLevel(options.log_level);
+  if (options.backup_to) {
+    Status done = BackupSqliteStore(options.sqlite.data_dir, *options.backup_to);
+    if (!done.ok()) {
+      std::fprintf(stderr, "telemetryd: %s\n", done.message().c_str());
+      return done.code() == StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    std::printf("backed up %s into %s\n", options.sqlite.data_dir.c_str(), options.backup_to->c_str());
+    return 0;
+  }
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);
     if (auto* exit_now = std::get_if<ExitNow>(&opened)) {

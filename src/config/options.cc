@@ -206,6 +206,12 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   CLI::App* revoke = token->add_subcommand("revoke", "Delete a token");
   revoke->add_option("id", token_command.id, "The token's id")->required();
 
+  std::string backup_to;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the embedded store (--data-dir) into a new folder a server can start on, while it serves; exit");
+  backup->fallthrough();
+  backup->add_option("dir", backup_to, "The new folder")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForVersion& version) {
@@ -239,6 +245,14 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       if (action->parsed()) token_command.action = action->get_name();
     }
     options.token_command = std::move(token_command);
+  }
+  if (backup->parsed()) {
+    if (options.storage != "sqlite") {
+      return ExitNow{2,
+                     "telemetryd: backup copies the embedded store; a DynamoDB table has its own backups "
+                     "(point-in-time recovery, which deploy/terraform turns on)"};
+    }
+    options.backup_to = backup_to;
   }
 
   if (!admin_token_file.empty()) {

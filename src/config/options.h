@@ -63,6 +63,8 @@ struct Options {
     std::string id;                    // revoke
   };
   std::optional<TokenCommand> token_command;
+  // `telemetryd backup DIR`: copy the embedded store into DIR instead of serving (storage/sqlite_backup.h).
+  std::optional<std::string> backup_to;
 
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};

@@ -11,6 +11,7 @@
 
 #include "core/crc32c.h"
 #include "log/log.h"
+#include "storage/sync_path.h"
 
 namespace telemetry {
 namespace {
@@ -20,14 +21,6 @@ constexpr std::size_t kFixedPayloadBytes = 16;  // time + value
 
 Status ErrnoStatus(const std::string& what) {
   return Status(StatusCode::kInternal, what + ": " + std::strerror(errno));
-}
-
-Status SyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("open " + dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : ErrnoStatus("fsync " + dir);
 }
 
 template <typename T>
@@ -158,7 +151,7 @@ Status ReadingsLog::Replay(LogPosition from, const std::function<void(const Read
   // Appends always go to a fresh segment, so a record is never written behind a cut-off tail or behind an applied
   // position that a lost log write left beyond the end of its file.
   Status opened = OpenSegment(ids.back() + 1);
-  return opened.ok() ? SyncDirectory(dir_) : opened;
+  return opened.ok() ? SyncPath(dir_) : opened;
 }
 
 void ReadingsLog::Append(const Reading& reading) {
@@ -198,7 +191,7 @@ Status ReadingsLog::Rotate() {
   if (cut.ok()) cut = current_->Sync();
   if (!cut.ok()) return cut;
   Status opened = OpenSegment(current_->id() + 1);
-  return opened.ok() ? SyncDirectory(dir_) : opened;
+  return opened.ok() ? SyncPath(dir_) : opened;
 }
 
 void ReadingsLog::DeleteSegmentsBefore(std::uint64_t segment) {
