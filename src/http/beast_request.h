@@ -52,14 +52,23 @@ inline std::string_view UnsupportedTransferCoding(std::string_view transfer_enco
   return {};
 }
 
+// The path a request target names, in origin-form and without the query: "/api" of "/api?x" and of
+// "http://host/api?x"; "/" when the path is empty.
+inline std::string_view TargetPath(std::string_view target) {
+  std::string_view origin_form = WithoutSchemeAndHost(target);
+  std::string_view path = origin_form.substr(0, origin_form.find('?'));
+  return path.empty() ? std::string_view("/") : path;
+}
+
 // Moves the parsed request's parts into a Request (target split at '?', headers in order).
 inline Request ToRequest(BeastRequestParser::value_type&& beast_request) {
   Request request;
   request.method = std::string(beast_request.method_string());
-  std::string_view target = WithoutSchemeAndHost({beast_request.target().data(), beast_request.target().size()});
-  std::size_t question = target.find('?');
-  request.path = question == 0 || target.empty() ? "/" : std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  std::string_view target(beast_request.target().data(), beast_request.target().size());
+  request.path = std::string(TargetPath(target));
+  if (std::size_t question = target.find('?'); question != std::string_view::npos) {
+    request.query = std::string(target.substr(question + 1));
+  }
   request.headers.reserve(8);
   for (const auto& field : beast_request) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));

@@ -166,9 +166,9 @@ bool Session<Stream>::LimitBody() {
   auto length = parser_->content_length();
   if (length && *length <= body_limit_) return true;  // most requests: the route need not be looked up
   const auto& header = parser_->get();
-  std::string_view target = WithoutSchemeAndHost({header.target().data(), header.target().size()});
   std::string_view method(header.method_string().data(), header.method_string().size());
-  if (router_.BodyLimitOf(method, target.substr(0, target.find('?'))) == Router::BodyLimit::kBatch) {
+  if (router_.BodyLimitOf(method, TargetPath({header.target().data(), header.target().size()})) ==
+      Router::BodyLimit::kBatch) {
     body_limit_ = options_.batch_body_limit;
   }
   if (length && *length > body_limit_) return false;

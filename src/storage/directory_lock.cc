@@ -8,10 +8,12 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "storage/data_directory.h"
+
 namespace telemetry {
 
 DirectoryLock::DirectoryLock(const std::string& dir) {
-  std::string path = dir + "/LOCK";
+  std::string path = InDataDirectory(dir, kLockFile);
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {

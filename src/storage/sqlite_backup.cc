@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "storage/data_directory.h"
 #include "storage/sqlite_db.h"
 #include "storage/sync_path.h"
 
@@ -10,7 +11,7 @@ namespace telemetry {
 namespace {
 
 // The files of a store that hold its state once committed (the readings log holds nothing a commit has not).
-constexpr const char* kDatabaseFiles[] = {"telemetry.db", "tokens.db"};
+constexpr std::string_view kDatabaseFiles[] = {kReadingsDatabaseFile, kTokensDatabaseFile};
 
 // A snapshot of the database at `from` in the new file `to`, synced.
 void Snapshot(const std::string& from, const std::string& to) {
@@ -26,8 +27,8 @@ void Snapshot(const std::string& from, const std::string& to) {
 Status BackupSqliteStore(const std::string& data_dir, const std::string& target_dir) {
   namespace fs = std::filesystem;
   std::error_code error;
-  if (!fs::is_regular_file(data_dir + "/telemetry.db", error)) {
-    return InvalidArgument("no store in " + data_dir + " (no telemetry.db there)");
+  if (!fs::is_regular_file(InDataDirectory(data_dir, kReadingsDatabaseFile), error)) {
+    return InvalidArgument("no store in " + data_dir + " (no " + std::string(kReadingsDatabaseFile) + " there)");
   }
   if (fs::exists(target_dir, error) && !fs::is_empty(target_dir, error)) {
     return InvalidArgument(target_dir + " is not empty: a backup goes into a new folder");
@@ -35,13 +36,14 @@ Status BackupSqliteStore(const std::string& data_dir, const std::string& target_
   fs::create_directories(target_dir, error);
   if (error) return InvalidArgument("cannot make " + target_dir + ": " + error.message());
   try {
-    for (const char* file : kDatabaseFiles) {
-      if (fs::exists(data_dir + "/" + file)) Snapshot(data_dir + "/" + file, target_dir + "/" + file);
+    for (std::string_view file : kDatabaseFiles) {
+      std::string from = InDataDirectory(data_dir, file);
+      if (fs::exists(from)) Snapshot(from, InDataDirectory(target_dir, file));
     }
     Status synced = SyncPath(target_dir);
     if (!synced.ok()) throw std::runtime_error(synced.message());
   } catch (const std::exception& failure) {
-    for (const char* file : kDatabaseFiles) fs::remove(target_dir + "/" + file, error);
+    for (std::string_view file : kDatabaseFiles) fs::remove(InDataDirectory(target_dir, file), error);
     return Status(StatusCode::kInternal, std::string("backup failed: ") + failure.what());
   }
   return Status::Ok();

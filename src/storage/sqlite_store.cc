@@ -24,6 +24,7 @@
 #include "core/rollup_deltas.h"
 #include "core/time_cover.h"
 #include "log/log.h"
+#include "storage/data_directory.h"
 #include "storage/directory_lock.h"
 #include "storage/free_space.h"
 #include "storage/quick_readers.h"
@@ -60,7 +61,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const SqliteStoreOptions& options)
       : options_(options),
         lock_(options.data_dir),
-        database_(options.data_dir + "/telemetry.db"),
+        database_(InDataDirectory(options.data_dir, kReadingsDatabaseFile)),
         free_space_(options.data_dir, options.min_free_bytes) {}
 
   ~SqliteStore() override { Close(); }
@@ -279,7 +280,8 @@ class SqliteStore final : public Store {
 
 void SqliteStore::Start() {
   database_.KeepWalFileBytes(options_.checkpoint_wal_bytes);
-  committed_db_ = std::make_unique<SqliteDatabase>(options_.data_dir + "/telemetry.db", SqliteDatabase::Mode::kReadOnly);
+  committed_db_ = std::make_unique<SqliteDatabase>(InDataDirectory(options_.data_dir, kReadingsDatabaseFile),
+                                                   SqliteDatabase::Mode::kReadOnly);
   committed_db_->Execute("PRAGMA mmap_size = " + std::to_string(kSqliteMmapBytes));
   committed_db_->SetBusyTimeout(10000);  // a WAL reader is rarely kept waiting, but never fail a round for it
   committed_value_ = committed_db_->Prepare("SELECT value FROM readings WHERE sensor_id = ?1 AND time_ns = ?2");
@@ -287,16 +289,17 @@ void SqliteStore::Start() {
       committed_db_->Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
 
   // Open before catching up with the log, whose checkpoint goes through them (no snapshot is held before a read).
-  quick_readers_ = std::make_unique<QuickReaders>(options_.data_dir + "/telemetry.db",
+  quick_readers_ = std::make_unique<QuickReaders>(InDataDirectory(options_.data_dir, kReadingsDatabaseFile),
                                                   std::max(1u, options_.stats_readers), &uncommitted_readings_);
-  auto log = ReadingsLog::Open(options_.data_dir + "/log", options_.log_segment_bytes);
+  auto log = ReadingsLog::Open(InDataDirectory(options_.data_dir, kLogFolder), options_.log_segment_bytes);
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
-    readers.push_back(std::make_shared<SqliteStatsReader>(options_.data_dir + "/telemetry.db", &uncommitted_readings_));
+    readers.push_back(std::make_shared<SqliteStatsReader>(InDataDirectory(options_.data_dir, kReadingsDatabaseFile),
+                                                          &uncommitted_readings_));
   }
   // Named threads: `top -H` and profilers tell them apart.
   for (auto& reader : readers) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "storage/data_directory.h"
 #include "storage/sqlite_db.h"
 
 namespace telemetry {
@@ -151,7 +152,8 @@ class SqliteTokenStore final : public TokenStore {
 StatusOr<std::unique_ptr<TokenStore>> OpenSqliteTokenStore(const std::string& data_dir) {
   try {
     std::filesystem::create_directories(data_dir);
-    return std::unique_ptr<TokenStore>(std::make_unique<SqliteTokenStore>(data_dir + "/tokens.db"));
+    return std::unique_ptr<TokenStore>(
+        std::make_unique<SqliteTokenStore>(InDataDirectory(data_dir, kTokensDatabaseFile)));
   } catch (const std::exception& error) {
     return Status(StatusCode::kInternal, "cannot open the token database in " + data_dir + ": " + error.what());
   }
