@@ -1,10 +1,10 @@
 #include "api/readings_api.h"
 
-#include <charconv>
 #include <memory>
 #include <optional>
 
 #include "api/error_response.h"
+#include "api/export_cursor.h"
 #include "api/query_params.h"
 #include "core/json_writer.h"
 #include "http/accept.h"
@@ -33,8 +33,7 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
   ExportRequest out;
   StatusOr<std::optional<std::string>> sensor_id = SensorIdParam(request);
   if (!sensor_id.ok()) return sensor_id.status();
-  if (!*sensor_id) return InvalidArgument("sensorID is required (GET /api/v1/sensors lists them)");
-  out.query.sensor_id = std::move(**sensor_id);
+  out.query.sensor_id = std::move(*sensor_id);
   StatusOr<TimeNs> from = TimeParam(request, "from", kMinTime), to = TimeParam(request, "to", kMaxTime);
   if (!from.ok()) return from.status();
   if (!to.ok()) return to.status();
@@ -50,12 +49,11 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
     out.query.limit = *limit;
   }
   if (auto cursor = request.QueryParam("cursor")) {
-    TimeNs after = 0;
-    auto [end, error] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), after);
-    if (error != std::errc() || end != cursor->data() + cursor->size() || after == kMaxTime) {
-      return InvalidArgument("cursor is not one this server gave out");
+    out.query.after = DecodeExportCursor(*cursor, out.query.sensor_id);
+    if (!out.query.after) {
+      return InvalidArgument(out.query.sensor_id ? "cursor is not one this server gave out for this sensor"
+                                                 : "cursor is not one this server gave out for every sensor");
     }
-    out.query.after = after;
   }
   std::string format = request.QueryParam("format").value_or(PrefersCsv(request.Header("Accept")) ? "csv" : "json");
   if (format != "json" && format != "csv") return InvalidArgument("format must be json or csv");
@@ -107,11 +105,11 @@ std::string JsonEnd(const std::optional<std::string>& next) {
   return R"(],"next":)" + json.Take() + "}";
 }
 
-http::Response Render(const std::vector<Reading>& page, bool csv, bool more) {
+http::Response Render(const ReadingsPage& page, bool csv, bool one_sensor) {
   std::optional<std::string> next;
-  if (more) next = std::to_string(page.back().time);
+  if (page.next) next = EncodeExportCursor(*page.next, one_sensor);
   std::string body(csv ? kCsvHeader : kJsonStart);
-  AppendReadings(body, page, csv, true);
+  AppendReadings(body, page.readings, csv, true);
   if (csv) {
     http::Response response{200, "text/csv; charset=utf-8", std::move(body), {}, nullptr};
     if (next) response.headers.emplace_back("X-Next-Cursor", *next);
@@ -128,22 +126,20 @@ class ExportStream final : public http::BodyStream, public std::enable_shared_fr
   ExportStream(Store& store, ReadingsQuery query, bool csv) : store_(store), query_(std::move(query)), csv_(csv) {}
 
   void Next(std::function<void(http::BodyPiece)> deliver) override {
-    store_.Readings(query_,
-                    [self = shared_from_this(), deliver = std::move(deliver)](StatusOr<std::vector<Reading>> page) {
-                      if (!page.ok()) return deliver(http::BodyPiece{"", http::BodyPiece::Then::kAbort});
-                      http::BodyPiece piece;
-                      if (self->first_ && self->csv_) piece.data = kCsvHeader;
-                      if (self->first_ && !self->csv_) piece.data = kJsonStart;
-                      AppendReadings(piece.data, *page, self->csv_, self->first_);
-                      self->first_ = self->first_ && page->empty();
-                      if (page->size() < self->query_.limit) {
-                        if (!self->csv_) piece.data += JsonEnd(std::nullopt);
-                        piece.then = http::BodyPiece::Then::kEnd;
-                      } else {
-                        self->query_.after = page->back().time;
-                      }
-                      deliver(std::move(piece));
-                    });
+    store_.Readings(query_, [self = shared_from_this(), deliver = std::move(deliver)](StatusOr<ReadingsPage> page) {
+      if (!page.ok()) return deliver(http::BodyPiece{"", http::BodyPiece::Then::kAbort});
+      http::BodyPiece piece;
+      if (self->first_ && self->csv_) piece.data = kCsvHeader;
+      if (self->first_ && !self->csv_) piece.data = kJsonStart;
+      AppendReadings(piece.data, page->readings, self->csv_, self->first_);
+      self->first_ = self->first_ && page->readings.empty();
+      self->query_.after = std::move(page->next);
+      if (!self->query_.after) {
+        if (!self->csv_) piece.data += JsonEnd(std::nullopt);
+        piece.then = http::BodyPiece::Then::kEnd;
+      }
+      deliver(std::move(piece));
+    });
   }
 
  private:
@@ -164,12 +160,11 @@ void AddReadingsApi(http::Router& router, Store& store) {
       response.stream = std::make_shared<ExportStream>(store, std::move(parsed->query), parsed->csv);
       return respond(std::move(response));
     }
-    std::size_t limit = parsed->query.limit;
-    bool csv = parsed->csv;
+    bool csv = parsed->csv, one_sensor = parsed->query.sensor_id.has_value();
     store.Readings(std::move(parsed->query),
-                   [limit, csv, respond = std::move(respond)](StatusOr<std::vector<Reading>> page) {
+                   [csv, one_sensor, respond = std::move(respond)](StatusOr<ReadingsPage> page) {
                      if (!page.ok()) return respond(StatusResponse(page.status()));
-                     respond(Render(*page, csv, page->size() == limit));
+                     respond(Render(*page, csv, one_sensor));
                    });
   });
 }

@@ -18,6 +18,7 @@
 #include "core/json_writer.h"
 #include "core/rollup.h"
 #include "storage/dynamodb_schema.h"
+#include "storage/readings_page.h"
 
 namespace telemetry {
 namespace {
@@ -26,6 +27,9 @@ constexpr std::size_t kMaxTransactionActions = 100;  // DynamoDB's limit
 constexpr std::size_t kMaxBatchGetKeys = 100;        // DynamoDB's limit
 // How far down the queue a writer looks for jobs whose sensors no other writer holds.
 constexpr std::size_t kMaxJobsScanned = 1024;
+// The sensors a page of every sensor's readings looks at, at most: a query each, one after another (~2–5 ms
+// apiece), so that a page over a range few of them report in stays well under a second.
+constexpr std::size_t kMostSensorsPerReadingsPage = 64;
 
 // ---- DynamoDB JSON ----
 
@@ -723,47 +727,61 @@ class DynamoDbStore final : public Store {
     return result;
   }
 
-  StatusOr<std::vector<Reading>> ListReadings(const ReadingsQuery& query) {
-    std::vector<Reading> page;
-    TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
-    if (from >= query.to) return page;
-    PartitionRange range{ReadingKey(query.sensor_id, 0).pk, EncodeSortTime(from), EncodeSortTime(query.to - 1), true};
-    Status status = QueryPages(
-        [&] { return QueryBody(range, query.limit - page.size()); },
-        [&](simdjson::dom::element item) {
-          StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
-          std::optional<double> value = NumberOf(item, "v");
-          if (time.ok() && value) page.push_back(Reading{query.sensor_id, *time, *value});
-          return page.size() < query.limit;
-        });
-    if (!status.ok()) return status;
-    return page;
+  StatusOr<ReadingsPage> ListReadings(const ReadingsQuery& query) {
+    ReadingsSource source;
+    source.sensors_after = [this](const std::string& after, std::size_t limit) { return SensorIdsAfter(after, limit); };
+    source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+      return ReadingsOf(sensor, from, to, limit);
+    };
+    return GatherReadingsPage(query, kMostSensorsPerReadingsPage, source);
   }
 
-  StatusOr<std::vector<SensorSummary>> ListSensors(const SensorsQuery& query) {
-    // The page of sensor ids, from the sensor list.
+  // Up to `limit` readings of `sensor` in [from, to), in time order: its partition's items in that range.
+  StatusOr<std::vector<Reading>> ReadingsOf(const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+    std::vector<Reading> readings;
+    PartitionRange range{ReadingKey(sensor, 0).pk, EncodeSortTime(from), EncodeSortTime(to - 1), true};
+    Status status = QueryPages([&] { return QueryBody(range, limit - readings.size()); },
+                               [&](simdjson::dom::element item) {
+                                 StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
+                                 std::optional<double> value = NumberOf(item, "v");
+                                 if (time.ok() && value) readings.push_back(Reading{sensor, *time, *value});
+                                 return readings.size() < limit;
+                               });
+    if (!status.ok()) return status;
+    return readings;
+  }
+
+  // Up to `limit` sensor ids after `after`, in order, from the sensor list.
+  StatusOr<std::vector<std::string>> SensorIdsAfter(const std::string& after, std::size_t limit) {
     std::vector<std::string> ids;
     Status listed = QueryPages(
         [&] {
           JsonWriter json;
           json.BeginObject().Key("TableName").String(options_.table);
-          json.Key("KeyConditionExpression").String(query.after.empty() ? "#pk = :pk" : "#pk = :pk AND #sk > :after");
+          json.Key("KeyConditionExpression").String(after.empty() ? "#pk = :pk" : "#pk = :pk AND #sk > :after");
           json.Key("ExpressionAttributeNames").BeginObject().Key("#pk").String(kPartitionKey);
-          if (!query.after.empty()) json.Key("#sk").String(kSortKey);
+          if (!after.empty()) json.Key("#sk").String(kSortKey);
           json.EndObject().Key("ExpressionAttributeValues").BeginObject().Key(":pk");
           WriteString(json, kSensorListPartition);
-          if (!query.after.empty()) {
+          if (!after.empty()) {
             json.Key(":after");
-            WriteString(json, query.after);
+            WriteString(json, after);
           }
-          json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(query.limit - ids.size()));
+          json.EndObject().Key("Limit").Int(static_cast<std::int64_t>(limit - ids.size()));
           return json.Key("ConsistentRead").Bool(true).EndObject().Take();
         },
         [&](simdjson::dom::element item) {
           ids.push_back(StringOf(item, kSortKey));
-          return ids.size() < query.limit;
+          return ids.size() < limit;
         });
     if (!listed.ok()) return listed;
+    return ids;
+  }
+
+  StatusOr<std::vector<SensorSummary>> ListSensors(const SensorsQuery& query) {
+    StatusOr<std::vector<std::string>> listed = SensorIdsAfter(query.after, query.limit);
+    if (!listed.ok()) return listed.status();
+    const std::vector<std::string>& ids = *listed;
 
     std::vector<SensorSummary> page;
     std::map<ItemKey, std::size_t> index_of_total;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/rollup.h"
+#include "storage/readings_page.h"
 #include "storage/sqlite_schema.h"
 #include "storage/uncommitted_readings.h"
 
@@ -46,6 +47,7 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path, const Unc
   sensor_page_ = db_.Prepare(
       "SELECT s.id, s.name, r.count FROM sensors s JOIN rollups r ON r.series = s.id AND r.level = " +
       std::to_string(kTotalLevel) + " AND r.bucket = 0 WHERE s.name > ?1 ORDER BY s.name LIMIT ?2");
+  sensor_names_ = db_.Prepare("SELECT name FROM sensors WHERE name > ?1 ORDER BY name LIMIT ?2");
   readings_page_ = db_.Prepare(
       "SELECT time_ns, value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3 "
       "ORDER BY time_ns LIMIT ?4");
@@ -168,20 +170,35 @@ std::vector<SensorSummary> SqliteStatsReader::SensorsInSnapshot(const SensorsQue
   return page;
 }
 
-std::vector<Reading> SqliteStatsReader::Readings(const ReadingsQuery& query) {
-  std::vector<Reading> page;
-  sensor_id_.Bind(1, query.sensor_id);
-  bool known = sensor_id_.Step();
-  std::int64_t id = known ? sensor_id_.ColumnInt(0) : -1;
-  sensor_id_.Reset();
-  if (!known) return page;
-  TimeNs from = query.after && *query.after >= query.from ? *query.after + 1 : query.from;
-  readings_page_.Bind(1, id).Bind(2, from).Bind(3, query.to).Bind(4, static_cast<std::int64_t>(query.limit));
-  while (readings_page_.Step()) {
-    page.push_back(Reading{query.sensor_id, readings_page_.ColumnInt(0), readings_page_.ColumnDouble(1)});
-  }
-  readings_page_.Reset();
-  return page;
+ReadingsPage SqliteStatsReader::Readings(const ReadingsQuery& query) {
+  ReadingsSource source;
+  source.sensors_after = [this](const std::string& after, std::size_t limit) {
+    std::vector<std::string> sensors;
+    sensor_names_.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+    while (sensor_names_.Step()) sensors.emplace_back(sensor_names_.ColumnText(0));
+    sensor_names_.Reset();
+    return StatusOr<std::vector<std::string>>(std::move(sensors));
+  };
+  source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+    std::vector<Reading> readings;
+    sensor_id_.Bind(1, sensor);
+    bool known = sensor_id_.Step();
+    std::int64_t id = known ? sensor_id_.ColumnInt(0) : -1;
+    sensor_id_.Reset();
+    if (!known) return StatusOr<std::vector<Reading>>(std::move(readings));
+    readings_page_.Bind(1, id).Bind(2, from).Bind(3, to).Bind(4, static_cast<std::int64_t>(limit));
+    while (readings_page_.Step()) {
+      readings.push_back(Reading{sensor, readings_page_.ColumnInt(0), readings_page_.ColumnDouble(1)});
+    }
+    readings_page_.Reset();
+    return StatusOr<std::vector<Reading>>(std::move(readings));
+  };
+  // One snapshot for the page: the sensors it looks at and their readings are of one commit. (The lookups report
+  // errors by throwing, as every read here does.)
+  StatusOr<ReadingsPage> page =
+      InSnapshot([&] { return GatherReadingsPage(query, kMostSensorsPerReadingsPage, source); });
+  if (!page.ok()) throw std::runtime_error(page.status().message());
+  return std::move(*page);
 }
 
 std::optional<std::vector<Aggregate>> SqliteStatsReader::QueryInSnapshot(const SeriesQuery& query,

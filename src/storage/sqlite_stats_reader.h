@@ -44,8 +44,13 @@ class SqliteStatsReader {
   // Throws std::runtime_error on a database error.
   std::vector<SensorSummary> Sensors(const SensorsQuery& query);
 
-  // A page of one sensor's readings. Throws std::runtime_error on a database error.
-  std::vector<Reading> Readings(const ReadingsQuery& query);
+  // A page of one sensor's readings or every sensor's (see Store::Readings), in one snapshot, committed readings
+  // only. Throws std::runtime_error on a database error.
+  ReadingsPage Readings(const ReadingsQuery& query);
+
+  // The sensors a page of every sensor's readings looks at, at most: a seek each (~10 µs), so that a page over a
+  // range few of them report in stays within tens of milliseconds however many sensors there are.
+  static constexpr std::size_t kMostSensorsPerReadingsPage = 4096;
 
  private:
   SqliteDatabase db_;
@@ -66,7 +71,7 @@ class SqliteStatsReader {
   std::optional<std::uint64_t> held_version_;  // of the snapshot TryQueryAt holds open
   std::optional<LogPosition> snapshot_position_;  // how far into the log the open snapshot's commit reaches
   SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, log_position_;
-  SqliteStatement sensor_page_, first_reading_, last_reading_, readings_page_;
+  SqliteStatement sensor_page_, sensor_names_, first_reading_, last_reading_, readings_page_;
 };
 
 }  // namespace telemetry

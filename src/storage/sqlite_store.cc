@@ -407,7 +407,7 @@ void SqliteStore::Sensors(SensorsQuery query, SensorsCallback done) {
 }
 
 void SqliteStore::Readings(ReadingsQuery query, ReadingsCallback done) {
-  ReadOnceCommitted(MakeReadJob<std::vector<Reading>>(
+  ReadOnceCommitted(MakeReadJob<ReadingsPage>(
       [query = std::move(query)](SqliteStatsReader& reader) { return reader.Readings(query); }, std::move(done)));
 }
 

@@ -77,17 +77,30 @@ struct SensorSummary {
 // On OK, at most query.limit sensors, in order; fewer means the list ends.
 using SensorsCallback = std::function<void(StatusOr<std::vector<SensorSummary>>)>;
 
-// One sensor's raw readings in time order, a page at a time (keyset: after the last time of the previous page).
-struct ReadingsQuery {
+// A reading's place in an export: readings are ordered by sensor id (bytewise, as Sensors() lists them), then time.
+struct ReadingPosition {
   std::string sensor_id;
-  TimeNs from = kMinTime;              // inclusive
-  TimeNs to = kMaxTime;                // exclusive
-  std::optional<TimeNs> after;         // only readings later than this
+  TimeNs time = 0;
+};
+
+// Raw readings a page at a time: one sensor's in time order, or every sensor's, sensor by sensor in the order
+// above. Keyset pagination: each page starts after the position where the one before ended.
+struct ReadingsQuery {
+  std::optional<std::string> sensor_id;  // every sensor when empty
+  TimeNs from = kMinTime;                // inclusive
+  TimeNs to = kMaxTime;                  // exclusive
+  std::optional<ReadingPosition> after;  // only readings after this one; with sensor_id, a position of that sensor
   std::size_t limit = 1000;
 };
 
-// On OK, at most query.limit readings in time order; fewer means the range ends.
-using ReadingsCallback = std::function<void(StatusOr<std::vector<Reading>>)>;
+struct ReadingsPage {
+  std::vector<Reading> readings;        // at most query.limit, in order
+  std::optional<ReadingPosition> next;  // the next page's `after`; empty: the range ends with this page
+};
+
+// On OK, a page. A page of every sensor may hold fewer than query.limit readings and still have a next one: a store
+// looks at a bounded number of sensors per page, however few of them hold readings in the range.
+using ReadingsCallback = std::function<void(StatusOr<ReadingsPage>)>;
 
 // Told of every group of writes a store makes durable (an fsync of the log, a DynamoDB transaction): how many new
 // readings it held and how long making it durable took. For metrics; called on a store thread, must be quick.
@@ -111,7 +124,7 @@ class Store {
   // Every sensor with a reading, a page at a time, with the same guarantees as Stats().
   virtual void Sensors(SensorsQuery query, SensorsCallback done) = 0;
 
-  // Raw readings of one sensor, a page at a time, with the same guarantees as Stats().
+  // Raw readings of one sensor or all, a page at a time, with the same guarantees as Stats().
   virtual void Readings(ReadingsQuery query, ReadingsCallback done) = 0;
 
   // Finishes all calls already made, makes everything durable and releases the store's threads and files. Calls

@@ -1,6 +1,6 @@
 // GET /api/v1/readings (export) on both stores: every reading once, in time order, page by page; CSV; an export
-// written back through the batch endpoint is all duplicates; limit=all streamed to curl, and a million readings
-// exported in constant memory.
+// written back through the batch endpoint is all duplicates; every sensor's readings, sensor by sensor; limit=all
+// streamed to curl, and a million readings exported in constant memory.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -112,13 +112,14 @@ TEST_P(ExportTest, CsvAndRanges) {
   }
 }
 
-// curl's export of all of a sensor's readings (limit=all): a real client that decodes chunked answers. Returns
-// what it printed.
+// curl's export of all of a sensor's readings, or every sensor's when `sensor` is empty (limit=all): a real client
+// that decodes chunked answers. Returns what it printed.
 std::string CurlExport(std::uint16_t port, const std::string& sensor, const std::string& arguments) {
   std::string output;
-  int exit_code = testing::RunCommand("curl -sS --max-time 120 " + arguments + " 'http://127.0.0.1:" +
-                                          std::to_string(port) + "/api/v1/readings?limit=all&sensorID=" + sensor + "'",
-                                      &output);
+  int exit_code =
+      testing::RunCommand("curl -sS --max-time 120 " + arguments + " 'http://127.0.0.1:" + std::to_string(port) +
+                              "/api/v1/readings?limit=all" + (sensor.empty() ? "" : "&sensorID=" + sensor) + "'",
+                          &output);
   EXPECT_EQ(exit_code, 0) << output;
   return output;
 }
@@ -161,9 +162,90 @@ TEST_P(ExportTest, LimitAllStreamsTheWholeRangeInOneAnswer) {
   EXPECT_EQ(CurlExport(server_.port(), "nobody", ""), R"({"readings":[],"next":null})");
 }
 
+TEST_P(ExportTest, WithoutASensorEverySensorsReadingsSensorBySensor) {
+  ASSERT_EQ(client_
+                .Request("POST", "/api/v1/readings", R"([
+    {"sensorID":"b","temperature":1,"time":3}, {"sensorID":"b","temperature":2,"time":1},
+    {"sensorID":"a,\"b\"","temperature":3,"time":2}, {"sensorID":"10","temperature":4,"time":5},
+    {"sensorID":"b","temperature":5,"time":2}, {"sensorID":"9","temperature":6,"time":4},
+    {"sensorID":"ü","temperature":7,"time":1}, {"sensorID":"10","temperature":8,"time":1}])")
+                .status,
+            200);
+  // Sensor by sensor in the order GET /api/v1/sensors lists them (bytewise), each in time order; the pages end
+  // inside a sensor and between sensors alike.
+  const std::string expected = R"({"sensorID":"10","time":"1970-01-01T00:00:01Z","temperature":8},)"
+                               R"({"sensorID":"10","time":"1970-01-01T00:00:05Z","temperature":4},)"
+                               R"({"sensorID":"9","time":"1970-01-01T00:00:04Z","temperature":6},)"
+                               R"({"sensorID":"a,\"b\"","time":"1970-01-01T00:00:02Z","temperature":3},)"
+                               R"({"sensorID":"b","time":"1970-01-01T00:00:01Z","temperature":2},)"
+                               R"({"sensorID":"b","time":"1970-01-01T00:00:02Z","temperature":5},)"
+                               R"({"sensorID":"b","time":"1970-01-01T00:00:03Z","temperature":1},)"
+                               R"({"sensorID":"ü","time":"1970-01-01T00:00:01Z","temperature":7})";
+  for (int limit : {1, 2, 3, 8, 100}) {
+    std::string cursor, all;
+    int pages = 0;
+    for (;;) {
+      std::string body =
+          client_.Get("/api/v1/readings?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor))
+              .body;
+      ++pages;
+      std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
+      if (!items.empty()) all += (all.empty() ? "" : ",") + items;
+      std::string next = JsonField(body, "next");
+      if (next == "null") break;
+      cursor = next.substr(1, next.size() - 2);
+      ASSERT_LT(pages, 20) << body;
+    }
+    EXPECT_EQ(all, expected) << "limit " << limit;
+    EXPECT_EQ(pages, 8 / limit + 1) << "limit " << limit;
+  }
+  // A range, as CSV with its cursor in a header; a one-sensor cursor is not one for every sensor, nor the reverse.
+  testing::HttpResponse csv = client_.Get("/api/v1/readings?from=2&to=4&limit=3&format=csv");
+  EXPECT_EQ(csv.body,
+            "sensorID,time,temperature\r\n\"a,\"\"b\"\"\",1970-01-01T00:00:02Z,3\r\n"
+            "b,1970-01-01T00:00:02Z,5\r\nb,1970-01-01T00:00:03Z,1\r\n");
+  std::string next = csv.Header("x-next-cursor");
+  EXPECT_EQ(client_.Get("/api/v1/readings?from=2&to=4&limit=3&format=csv&cursor=" + next).body,
+            "sensorID,time,temperature\r\n");
+  EXPECT_EQ(client_.Get("/api/v1/readings?sensorID=b&cursor=" + next).status, 400);
+  std::string one_sensor = client_.Get("/api/v1/readings?sensorID=b&limit=1").body;
+  std::string one_cursor = JsonField(one_sensor, "next");
+  EXPECT_EQ(client_.Get("/api/v1/readings?cursor=" + one_cursor.substr(1, one_cursor.size() - 2)).status, 400);
+  // limit=all: everything, streamed, the same order.
+  std::string streamed = CurlExport(server_.port(), "", "");
+  EXPECT_EQ(streamed, R"({"readings":[)" + expected + R"(],"next":null})");
+}
+
+TEST_P(ExportTest, AnExportOfEverySensorOverARangeFewReportInPagesOnwardAndEnds) {
+  // More sensors than a page looks at (SQLite 4,096, DynamoDB 64), each with one reading; two inside the range.
+  const int sensors = GetParam() == "dynamodb" ? 70 : 4100;
+  std::string batch = "[";
+  for (int i = 0; i < sensors; ++i) {
+    batch += std::string(i ? "," : "") + R"({"sensorID":"s)" + std::to_string(10000 + i) +
+             R"(","temperature":1,"time":)" + std::to_string(i == 3 || i == sensors - 1 ? 500 : 100) + "}";
+  }
+  ASSERT_EQ(client_.Request("POST", "/api/v1/readings", batch + "]").status, 200);
+  std::string cursor, all;
+  int pages = 0;
+  for (;;) {
+    std::string body = client_.Get("/api/v1/readings?from=400" + (cursor.empty() ? "" : "&cursor=" + cursor)).body;
+    ++pages;
+    std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
+    if (!items.empty()) all += (all.empty() ? "" : ",") + items;
+    std::string next = JsonField(body, "next");
+    if (next == "null") break;
+    cursor = next.substr(1, next.size() - 2);
+    ASSERT_LT(pages, 5) << body;
+  }
+  EXPECT_EQ(pages, 2);  // a page ended after the sensors it may look at, without filling; the next one finished
+  EXPECT_EQ(all, R"({"sensorID":"s10003","time":"1970-01-01T00:08:20Z","temperature":1},{"sensorID":"s)" +
+                     std::to_string(10000 + sensors - 1) + R"(","time":"1970-01-01T00:08:20Z","temperature":1})");
+}
+
 TEST_P(ExportTest, BadParametersAre400) {
-  for (const char* query : {"", "sensorID=x&limit=0", "sensorID=x&limit=10001", "sensorID=x&cursor=abc",
-                            "sensorID=x&format=xml", "sensorID=x&from=2022-01-01&to=2021-01-01", "sensorID=x&page=2"}) {
+  for (const char* query : {"cursor=abc", "cursor=31.x", "cursor=3.5", "sensorID=x&limit=0", "sensorID=x&limit=10001",
+                            "sensorID=x&cursor=abc", "sensorID=x&format=xml",
+                            "sensorID=x&from=2022-01-01&to=2021-01-01", "sensorID=x&page=2"}) {
     testing::HttpResponse response = client_.Get(std::string("/api/v1/readings?") + query);
     EXPECT_EQ(response.status, 400) << query << ": " << response.body;
   }

@@ -44,11 +44,10 @@ using testing::WriteAll;
 // sensor lists add the uncommitted readings to their snapshot instead).
 void WaitForCommit(Store& store) {
   std::promise<void> exported;
-  store.Readings(ReadingsQuery{"any", kMinTime, kMaxTime, std::nullopt, 1},
-                 [&](StatusOr<std::vector<Reading>> readings) {
-                   EXPECT_TRUE(readings.ok()) << readings.status().message();
-                   exported.set_value();
-                 });
+  store.Readings(ReadingsQuery{"any", kMinTime, kMaxTime, std::nullopt, 1}, [&](StatusOr<ReadingsPage> readings) {
+    EXPECT_TRUE(readings.ok()) << readings.status().message();
+    exported.set_value();
+  });
   exported.get_future().get();
 }
 
