@@ -216,6 +216,14 @@ void Session<Stream>::OnRequest() {
   reading_ = false;
   BeastRequestParser::value_type beast_request = parser_->release();
   parser_.reset();
+  // RFC 9112 3.2: an HTTP/1.1 request without a Host, or with two, is a 400 (two are how a request is smuggled past
+  // a proxy that routes by one of them). HTTP/1.0 had none.
+  if (std::size_t hosts = beast_request.count(bhttp::field::host); beast_request.version() >= 11 && hosts != 1) {
+    return RespondAndClose(ErrorResponse(400, "bad_host",
+                                         hosts == 0
+                                             ? "an HTTP/1.1 request needs a Host header"
+                                             : "a request must have one Host header, not " + std::to_string(hosts)));
+  }
 
   bool keep_alive = beast_request.keep_alive();
   Framing framing{beast_request.version(), keep_alive, beast_request.method() == bhttp::verb::head};

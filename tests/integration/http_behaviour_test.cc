@@ -191,6 +191,27 @@ TEST_F(HttpBehaviourTest, AMalformedRequestGets400AndOthersAreStillServed) {
   EXPECT_EQ(good.Get("/api").status, 200);
 }
 
+TEST_F(HttpBehaviourTest, AnHttp11RequestWithoutOneHostIs400) {
+  HttpClient missing(server_.port());
+  missing.SendRaw(
+      "PUT /api/temperature HTTP/1.1\r\nContent-Length: 37\r\n\r\n{\"sensorID\":\"nohost\",\"temperature\":1}");
+  HttpResponse response = missing.ReadResponse();
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(response.body.find(R"("code":"bad_host")"), std::string::npos) << response.body;
+  EXPECT_TRUE(missing.ServerClosed(5000));
+  HttpClient twice(server_.port());
+  twice.SendRaw("GET /api HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  response = twice.ReadResponse();
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(response.body.find("not 2"), std::string::npos) << response.body;
+  // HTTP/1.0 has no Host to require; nothing of the refused PUT was stored.
+  HttpClient old(server_.port());
+  old.SendRaw("GET /api/v1/stats?sensorID=nohost HTTP/1.0\r\n\r\n");
+  response = old.ReadResponse();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find(R"("count":0)"), std::string::npos) << response.body;
+}
+
 TEST_F(HttpBehaviourTest, HealthEndpointsAnswerWhileServing) {
   HttpClient client(server_.port());
   EXPECT_EQ(client.Get("/healthz").status, 200);
