@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> ready{true};
   http::Router router;
+  router.SetCors(http::CorsPolicy(options.cors_origins));
   // Metrics see every answer; the access log too when asked for, and errors of the server always.
   router.SetObserver([metrics_observer = service_metrics.HttpObserver(),
                       access_log = options.access_log](const http::Router::Answered& answered) {

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "http/cors.h"
+
 namespace telemetry {
 namespace {
 
@@ -189,6 +191,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   app.add_flag("--trust-proxy", options.trust_proxy,
                "Take the client address for rate limits from X-Forwarded-For (only behind a proxy that sets it)")
       ->envname("TELEMETRY_TRUST_PROXY");
+  app.add_option("--cors-origins", options.cors_origins,
+                 "Web origins (e.g. https://dash.example.com, comma-separated, or *) whose pages may call the API from "
+                 "a browser; none by default")
+      ->envname("TELEMETRY_CORS_ORIGINS")
+      ->delimiter(',');
 
   app.add_option("--tls-cert", options.server.tls_cert,
                  "PEM certificate (chain) to serve HTTPS with, for deployments without a load balancer")
@@ -236,6 +243,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       min_free_mb != 0 && min_free_mb < least_mb) {
     return ExitNow{2, "telemetryd: --min-free-mb must be 0 or at least twice --checkpoint-wal-mb plus 16 (" +
                           std::to_string(least_mb) + "), got " + std::to_string(min_free_mb)};
+  }
+  for (const std::string& origin : options.cors_origins) {
+    if (std::string problem = http::CorsPolicy::CheckOrigin(origin); !problem.empty()) {
+      return ExitNow{2, "telemetryd: --cors-origins: \"" + origin + "\": " + problem};
+    }
   }
   if (options.client_burst == 0) options.client_burst = std::max(1.0, 2 * options.client_rate);
   if (options.token_burst == 0) options.token_burst = std::max(1.0, 2 * options.token_rate);

@@ -50,6 +50,8 @@ struct Options {
   double token_rate = 0, token_burst = 0;
   // --trust-proxy: the client address is X-Forwarded-For's last entry (set by the load balancer in front).
   bool trust_proxy = false;
+  // --cors-origins: the web origins whose pages may call the API from a browser (http/cors.h); "*": any. Empty: none.
+  std::vector<std::string> cors_origins;
   // Requests being handled at once (waiting for the store) past which new ones get 503 with Retry-After.
   std::size_t max_inflight = 4096;
   // Most clients and tokens the rate limits track at once (memory stays bounded under a flood of addresses).

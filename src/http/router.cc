@@ -38,6 +38,7 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
     route.allow += (route.allow.empty() ? "" : ", ") + known.name;
     if (known.name == "GET") route.allow += ", HEAD";
   }
+  route.allow += ", OPTIONS";
 }
 
 const Router::Route* Router::Find(std::string_view path) const {
@@ -65,9 +66,14 @@ void Router::Dispatch(Request&& request, Responder respond) const {
   std::string request_id = RequestId(request);
   // Route names come from the table, never from the request: unknown paths cannot grow a metric's label set.
   std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
-  respond = [this, name, method = request.method, path = request.path, request_id,
+  std::string allowed_origin;  // CORS: the Access-Control-Allow-Origin of the answer; empty: none
+  if (cors_.enabled()) {
+    if (auto origin = request.Header("Origin")) allowed_origin = cors_.AllowedOrigin(*origin);
+  }
+  respond = [this, name, method = request.method, path = request.path, request_id, allowed_origin,
              start = std::chrono::steady_clock::now(), respond = std::move(respond)](Response response) {
     response.headers.emplace_back("X-Request-Id", request_id);
+    if (!allowed_origin.empty()) CorsPolicy::AddToAnswer(response, allowed_origin);
     // The observer first: once the answer is handed over, the server may finish and the router go away.
     if (observer_) {
       observer_(Answered{name, method, path, request_id, response.status, std::chrono::steady_clock::now() - start});
@@ -80,6 +86,8 @@ void Router::Dispatch(Request&& request, Responder respond) const {
   }
   std::string_view method = request.method;
   if (method == "HEAD") method = "GET";
+  // Answered here, before any handler's checks: a browser's preflight carries no token.
+  if (method == "OPTIONS") return respond(CorsPolicy::Options(!allowed_origin.empty(), route->second.allow));
   for (const Method& known : route->second.by_method) {
     if (known.name == method) {
       known.handler(std::move(request), std::move(respond));

@@ -1,6 +1,8 @@
 // Maps (method, path) to handlers. Unknown paths get a JSON 404; a known path with another method gets a JSON 405
-// with an Allow header. HEAD is answered by the GET handler (the session drops the body). Every answer carries an
-// X-Request-Id: the request's own when it sent a usable one (1 to 128 of A-Z a-z 0-9 . _ -), else a new one.
+// with an Allow header. HEAD is answered by the GET handler (the session drops the body), OPTIONS by the router
+// (204 with Allow, and a CORS preflight's answer: http/cors.h). Every answer carries an X-Request-Id: the request's
+// own when it sent a usable one (1 to 128 of A-Z a-z 0-9 . _ -), else a new one; and, for a page of an allowed
+// origin, the CORS headers that let it read the answer.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/cors.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -50,6 +53,9 @@ class Router {
   using Observer = std::function<void(const Answered&)>;
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
+  // Which web origins' pages may call the API (none by default). Set before serving.
+  void SetCors(CorsPolicy cors) { cors_ = std::move(cors); }
+
  private:
   struct Method {
     std::string name;
@@ -58,7 +64,7 @@ class Router {
   };
   struct Route {
     std::vector<Method> by_method;
-    std::string allow;  // e.g. "GET, HEAD, PUT"
+    std::string allow;  // e.g. "GET, HEAD, PUT, OPTIONS"
   };
   // Finds the route of `path` without copying it.
   const Route* Find(std::string_view path) const;
@@ -70,6 +76,7 @@ class Router {
   };
   std::unordered_map<std::string, Route, PathHash, std::equal_to<>> routes_;
   Observer observer_;
+  CorsPolicy cors_;
 };
 
 }  // namespace telemetry::http

@@ -125,6 +125,39 @@ TEST_P(AuthTest, HealthChecksStayOpenAndEverythingElseNeedsAToken) {
       << "Basic is for the InfluxDB endpoints only";
 }
 
+TEST_P(AuthTest, ABrowserPageOfAnAllowedOriginPreflightsWithoutATokenAndReadsEveryAnswer) {
+  ServerProcess server(Args({"--cors-origins", "https://dash.example,http://localhost:3000"}));
+  HttpClient client(server.port());
+  const Headers from_dash = {{"Origin", "https://dash.example"}};
+  // The preflight a browser sends before a call with a token: no token of its own.
+  HttpResponse preflight = client.Request("OPTIONS", "/api/v1/stats", "",
+                                          {{"Origin", "https://dash.example"},
+                                           {"Access-Control-Request-Method", "GET"},
+                                           {"Access-Control-Request-Headers", "authorization"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("access-control-allow-origin"), "https://dash.example");
+  EXPECT_EQ(preflight.Header("access-control-allow-methods"), "GET, HEAD, OPTIONS");
+  EXPECT_NE(preflight.Header("access-control-allow-headers").find("Authorization"), std::string::npos);
+  EXPECT_EQ(preflight.Header("vary"), "Origin");
+  // The call: its page reads the 401 (and what it asks for) as well as the 200.
+  HttpResponse refused = client.Request("GET", "/api/v1/stats", "", from_dash);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.Header("access-control-allow-origin"), "https://dash.example");
+  EXPECT_NE(refused.Header("access-control-expose-headers").find("WWW-Authenticate"), std::string::npos);
+  Headers with_token = Bearer(kAdminToken);
+  with_token.emplace_back("Origin", "http://localhost:3000");
+  HttpResponse answered = client.Request("GET", "/api/v1/stats", "", with_token);
+  EXPECT_EQ(answered.status, 200);
+  EXPECT_EQ(answered.Header("access-control-allow-origin"), "http://localhost:3000");
+  // Another origin's page is not let read anything; the answer itself is the same.
+  Headers elsewhere = Bearer(kAdminToken);
+  elsewhere.emplace_back("Origin", "https://dash.example.evil");
+  HttpResponse other = client.Request("GET", "/api/v1/stats", "", elsewhere);
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.Header("access-control-allow-origin"), "");
+  EXPECT_EQ(client.Request("OPTIONS", "/api/nothing", "", from_dash).status, 404);
+}
+
 TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
   ServerProcess server(Args());
   HttpClient client(server.port());

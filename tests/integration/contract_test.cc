@@ -227,8 +227,9 @@ TEST(Configuration, InvalidOptionsExitWithCode2AndOneLine) {
            {"--threads", "0"},
            {"--storage", "postgres"},
            {"--no-such-flag"},
-           {"--storage", "dynamodb"},    // no table
-           {"--min-free-mb", "100"}}) {  // less than SQLite may still need once writes stop
+           {"--storage", "dynamodb"},  // no table
+           {"--min-free-mb", "100"},   // less than SQLite may still need once writes stop
+           {"--cors-origins", "https://dash.example/"}}) {
     std::string output;
     EXPECT_EQ(testing::RunTelemetryd(args, &output), 2) << args[0];
     EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;

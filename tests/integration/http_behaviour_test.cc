@@ -60,7 +60,7 @@ TEST_F(HttpBehaviourTest, UnknownPathsAndMethodsAreJsonErrors) {
   EXPECT_EQ(missing.Header("content-type"), "application/json");
   HttpResponse wrong = client.Request("POST", "/api/stats", "{}");
   EXPECT_EQ(wrong.status, 405);
-  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD");
+  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD, OPTIONS");
   EXPECT_NE(wrong.body.find("method_not_allowed"), std::string::npos);
   HttpResponse head = client.Request("HEAD", "/api");
   EXPECT_EQ(head.status, 200);
