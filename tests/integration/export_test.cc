@@ -37,6 +37,28 @@ std::size_t Count(const std::string& text, const std::string& what) {
   return count;
 }
 
+// An export followed page by page from `target` (with its query, without a cursor) to the page whose next is null:
+// the items of every page joined by commas, and how many pages there were (at most `most_pages`).
+struct FollowedExport {
+  std::string items;
+  int pages = 0;
+};
+FollowedExport FollowExportPages(HttpClient& client, const std::string& target, int most_pages) {
+  FollowedExport followed;
+  std::string cursor;
+  while (followed.pages < most_pages) {
+    std::string body = client.Get(target + (cursor.empty() ? "" : "&cursor=" + cursor)).body;
+    ++followed.pages;
+    std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
+    if (!items.empty()) followed.items += (followed.items.empty() ? "" : ",") + items;
+    std::string next = JsonField(body, "next");
+    if (next == "null") return followed;
+    cursor = next.substr(1, next.size() - 2);
+  }
+  ADD_FAILURE() << target << " had more than " << most_pages << " pages";
+  return followed;
+}
+
 TEST_P(ExportTest, EveryReadingOnceInTimeOrderPageByPage) {
   const int readings = GetParam() == "dynamodb" ? 300 : 2500;
   std::string batch = "[";
@@ -48,19 +70,7 @@ TEST_P(ExportTest, EveryReadingOnceInTimeOrderPageByPage) {
   ASSERT_EQ(client_.Put("/api/temperature", R"({"sensorID":"other","temperature":1,"time":1633338000.5})").status,
             200);
 
-  std::string cursor, all;
-  int pages = 0;
-  for (;;) {
-    std::string body =
-        client_.Get("/api/v1/readings?sensorID=x&limit=120" + (cursor.empty() ? "" : "&cursor=" + cursor)).body;
-    ++pages;
-    std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
-    if (!items.empty()) all += (all.empty() ? "" : ",") + items;
-    std::string next = JsonField(body, "next");
-    if (next == "null") break;
-    cursor = next.substr(1, next.size() - 2);
-    ASSERT_LT(pages, 100);
-  }
+  std::string all = FollowExportPages(client_, "/api/v1/readings?sensorID=x&limit=120", 100).items;
   EXPECT_EQ(Count(all, "\"sensorID\":\"x\""), static_cast<std::size_t>(readings));
   EXPECT_EQ(Count(all, "other"), 0u);
   // In time order: every time (whole seconds, one width) is later than the one before.
@@ -182,22 +192,9 @@ TEST_P(ExportTest, WithoutASensorEverySensorsReadingsSensorBySensor) {
                                R"({"sensorID":"b","time":"1970-01-01T00:00:03Z","temperature":1},)"
                                R"({"sensorID":"ü","time":"1970-01-01T00:00:01Z","temperature":7})";
   for (int limit : {1, 2, 3, 8, 100}) {
-    std::string cursor, all;
-    int pages = 0;
-    for (;;) {
-      std::string body =
-          client_.Get("/api/v1/readings?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor))
-              .body;
-      ++pages;
-      std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
-      if (!items.empty()) all += (all.empty() ? "" : ",") + items;
-      std::string next = JsonField(body, "next");
-      if (next == "null") break;
-      cursor = next.substr(1, next.size() - 2);
-      ASSERT_LT(pages, 20) << body;
-    }
-    EXPECT_EQ(all, expected) << "limit " << limit;
-    EXPECT_EQ(pages, 8 / limit + 1) << "limit " << limit;
+    FollowedExport followed = FollowExportPages(client_, "/api/v1/readings?limit=" + std::to_string(limit), 20);
+    EXPECT_EQ(followed.items, expected) << "limit " << limit;
+    EXPECT_EQ(followed.pages, 8 / limit + 1) << "limit " << limit;
   }
   // A range, as CSV with its cursor in a header; a one-sensor cursor is not one for every sensor, nor the reverse.
   testing::HttpResponse csv = client_.Get("/api/v1/readings?from=2&to=4&limit=3&format=csv");
@@ -225,21 +222,12 @@ TEST_P(ExportTest, AnExportOfEverySensorOverARangeFewReportInPagesOnwardAndEnds)
              R"(","temperature":1,"time":)" + std::to_string(i == 3 || i == sensors - 1 ? 500 : 100) + "}";
   }
   ASSERT_EQ(client_.Request("POST", "/api/v1/readings", batch + "]").status, 200);
-  std::string cursor, all;
-  int pages = 0;
-  for (;;) {
-    std::string body = client_.Get("/api/v1/readings?from=400" + (cursor.empty() ? "" : "&cursor=" + cursor)).body;
-    ++pages;
-    std::string items = body.substr(body.find('[') + 1, body.rfind(']') - body.find('[') - 1);
-    if (!items.empty()) all += (all.empty() ? "" : ",") + items;
-    std::string next = JsonField(body, "next");
-    if (next == "null") break;
-    cursor = next.substr(1, next.size() - 2);
-    ASSERT_LT(pages, 5) << body;
-  }
-  EXPECT_EQ(pages, 2);  // a page ended after the sensors it may look at, without filling; the next one finished
-  EXPECT_EQ(all, R"({"sensorID":"s10003","time":"1970-01-01T00:08:20Z","temperature":1},{"sensorID":"s)" +
-                     std::to_string(10000 + sensors - 1) + R"(","time":"1970-01-01T00:08:20Z","temperature":1})");
+  FollowedExport followed = FollowExportPages(client_, "/api/v1/readings?from=400", 5);
+  EXPECT_EQ(followed.pages,
+            2);  // a page ended after the sensors it may look at, without filling; the next one finished
+  EXPECT_EQ(followed.items, R"({"sensorID":"s10003","time":"1970-01-01T00:08:20Z","temperature":1},{"sensorID":"s)" +
+                                std::to_string(10000 + sensors - 1) +
+                                R"(","time":"1970-01-01T00:08:20Z","temperature":1})");
 }
 
 TEST_P(ExportTest, BadParametersAre400) {
