@@ -36,6 +36,7 @@
 #include "storage/sqlite_backup.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_token_store.h"
+#include "storage/sqlite_verify.h"
 
 namespace {
 
@@ -112,6 +113,22 @@ int main(int argc, char** argv) {
     }
     std::printf("backed up %s into %s\n", options.sqlite.data_dir.c_str(), options.backup_to->c_str());
     return 0;
+  }
+  if (options.verify) {
+    StatusOr<StoreVerification> verified = VerifySqliteStore(options.sqlite.data_dir);
+    if (!verified.ok()) {
+      std::fprintf(stderr, "telemetryd: %s\n", verified.status().message().c_str());
+      return verified.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    for (const std::string& problem : verified->described) std::printf("%s\n", problem.c_str());
+    if (verified->problems > static_cast<std::int64_t>(verified->described.size())) {
+      std::printf("... %lld more\n", static_cast<long long>(verified->problems - verified->described.size()));
+    }
+    std::printf("%s: %lld readings of %lld sensors, %lld stored aggregates compared, %lld disagreements\n",
+                verified->problems == 0 ? "verified" : "NOT VERIFIED", static_cast<long long>(verified->readings),
+                static_cast<long long>(verified->sensors), static_cast<long long>(verified->rollup_rows),
+                static_cast<long long>(verified->problems));
+    return verified->problems == 0 ? 0 : 1;
   }
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);

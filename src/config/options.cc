@@ -218,6 +218,9 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       "backup", "Copy the embedded store (--data-dir) into a new folder a server can start on, while it serves; exit");
   backup->fallthrough();
   backup->add_option("dir", backup_to, "The new folder")->required();
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Check every statistic of the embedded store (--data-dir) against its readings, while it serves; exit");
+  verify->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -265,6 +268,14 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
                      "(point-in-time recovery, which deploy/terraform turns on)"};
     }
     options.backup_to = backup_to;
+  }
+  if (verify->parsed()) {
+    if (options.storage != "sqlite") {
+      return ExitNow{2,
+                     "telemetryd: verify checks the embedded store; a DynamoDB table's aggregates are written in "
+                     "the same transactions as its readings"};
+    }
+    options.verify = true;
   }
 
   if (!admin_token_file.empty()) {

@@ -67,6 +67,9 @@ struct Options {
   std::optional<TokenCommand> token_command;
   // `telemetryd backup DIR`: copy the embedded store into DIR instead of serving (storage/sqlite_backup.h).
   std::optional<std::string> backup_to;
+  // `telemetryd verify`: check the embedded store's aggregates against its readings instead of serving
+  // (storage/sqlite_verify.h).
+  bool verify = false;
 
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};
