@@ -94,15 +94,15 @@ testing::HttpResponse PostBatch(HttpClient& client, const std::string& body) {
 
 // Starts the server with `args` and `writers` threads, each with a connection of its own, calling
 // send(client, writer, step) for step 0, 1, ... up to `max_steps` (bounding the load in count) while it returns
-// true; once `kill_after` steps succeeded across all writers, kills the server with SIGKILL. Returns how many steps
-// each writer had acknowledged.
+// true; once `kill_after` steps succeeded across all writers, and at least one of every writer, kills the server with
+// SIGKILL. Returns how many steps each writer had acknowledged.
 std::vector<int> SendUntilKilled(const std::vector<std::string>& args, int writers, int max_steps, int kill_after,
                                  const std::function<bool(HttpClient&, int writer, int step)>& send) {
   std::vector<int> acked(writers, 0);
   ServerProcess server(args);
   std::mutex mu;
   std::condition_variable enough;
-  int total_acked = 0;
+  int total_acked = 0, writers_acked = 0;  // writers with an acknowledged step: the kill waits for all of them
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
@@ -112,7 +112,9 @@ std::vector<int> SendUntilKilled(const std::vector<std::string>& args, int write
           if (!send(client, w, step)) return;
           std::lock_guard lock(mu);
           acked[w] = step + 1;
-          if (++total_acked == kill_after) enough.notify_one();
+          ++total_acked;
+          if (step == 0) ++writers_acked;
+          if (total_acked >= kill_after && writers_acked == writers) enough.notify_one();
         }
       } catch (const std::runtime_error&) {
         // The connection died with the server: what was acknowledged so far is what counts.
@@ -121,7 +123,8 @@ std::vector<int> SendUntilKilled(const std::vector<std::string>& args, int write
   }
   {
     std::unique_lock lock(mu);
-    enough.wait_for(lock, std::chrono::seconds(60), [&] { return total_acked >= kill_after; });
+    enough.wait_for(lock, std::chrono::seconds(60),
+                    [&] { return total_acked >= kill_after && writers_acked == writers; });
   }
   server.Signal(SIGKILL);
   EXPECT_EQ(server.Wait(), 128 + SIGKILL);
