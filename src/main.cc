@@ -29,6 +29,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "log/log.h"
+#include "migrate/import_original.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
 #include "storage/dynamodb_token_store.h"
@@ -59,6 +60,17 @@ struct OpenedStore {
   std::unique_ptr<telemetry::Store> store;  // null when only the tokens were asked for
 };
 
+// A DynamoDB client with what it stands on, in `opened`; or the one line that says why there is none.
+std::optional<telemetry::ExitNow> OpenDynamoDbClient(const telemetry::Options& options, OpenedStore& opened) {
+  using namespace telemetry;
+  opened.transport = std::make_unique<aws::CurlTransport>();
+  auto credentials = aws::MakeDefaultCredentialsProvider(*opened.transport, aws::ProcessEnvironment);
+  if (!credentials.ok()) return ExitNow{2, "telemetryd: " + credentials.status().message()};
+  opened.credentials = std::move(credentials).value();
+  opened.client = std::make_unique<aws::DynamoDbClient>(*opened.transport, *opened.credentials, options.dynamodb);
+  return std::nullopt;
+}
+
 // The stores --storage names, or the one line that says why they cannot be had (and the exit code).
 // `readings`: open the readings' store too, not only the tokens'.
 std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options& options, bool readings) {
@@ -80,11 +92,7 @@ std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options
     opened.store = std::move(store).value();
     return opened;
   }
-  opened.transport = std::make_unique<aws::CurlTransport>();
-  auto credentials = aws::MakeDefaultCredentialsProvider(*opened.transport, aws::ProcessEnvironment);
-  if (!credentials.ok()) return ExitNow{2, "telemetryd: " + credentials.status().message()};
-  opened.credentials = std::move(credentials).value();
-  opened.client = std::make_unique<aws::DynamoDbClient>(*opened.transport, *opened.credentials, options.dynamodb);
+  if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) return *failed;
   Status table = EnsureDynamoDbTable(*opened.client, options.dynamodb_store.table, options.create_table);
   if (!table.ok()) {
     return ExitNow{table.code() == StatusCode::kInvalidArgument ? 2 : 1, "telemetryd: " + table.message()};
@@ -92,6 +100,38 @@ std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options
   opened.tokens = OpenDynamoDbTokenStore(*opened.client, options.dynamodb_store.table);
   if (readings) opened.store = OpenDynamoDbStore(*opened.client, options.dynamodb_store);
   return opened;
+}
+
+// The original service's table copied into the configured store (migrate/import_original.h); the exit code.
+int ImportOriginal(const telemetry::Options& options) {
+  using namespace telemetry;
+  auto opened = OpenStore(options, /*readings=*/true);
+  if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
+    std::fprintf(stderr, "%s\n", exit_now->message.c_str());
+    return exit_now->code;
+  }
+  OpenedStore& store = std::get<OpenedStore>(opened);
+  if (!store.client) {  // the embedded store: a client for the old table alone
+    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, store)) {
+      std::fprintf(stderr, "%s\n", failed->message.c_str());
+      return failed->code;
+    }
+  }
+  StatusOr<migrate::OriginalImport> imported =
+      migrate::ImportOriginalTable(*store.client, *options.import_original_table, *store.store, SystemNow());
+  store.store->Close();
+  if (!imported.ok()) {
+    std::fprintf(stderr, "telemetryd: %s\n", imported.status().message().c_str());
+    return imported.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  for (const std::string& line : imported->described) std::printf("%s\n", line.c_str());
+  std::printf(
+      "imported %s: %lld items, %lld readings stored, %lld already there, %lld conflicting (kept as they "
+      "were), %lld refused\n",
+      options.import_original_table->c_str(), static_cast<long long>(imported->items),
+      static_cast<long long>(imported->stored), static_cast<long long>(imported->duplicates),
+      static_cast<long long>(imported->conflicts), static_cast<long long>(imported->refused));
+  return 0;
 }
 
 }  // namespace
@@ -130,6 +170,7 @@ int main(int argc, char** argv) {
                 static_cast<long long>(verified->problems));
     return verified->problems == 0 ? 0 : 1;
   }
+  if (options.import_original_table) return ImportOriginal(options);
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);
     if (auto* exit_now = std::get_if<ExitNow>(&opened)) {

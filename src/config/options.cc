@@ -221,6 +221,13 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   CLI::App* verify = app.add_subcommand(
       "verify", "Check every statistic of the embedded store (--data-dir) against its readings, while it serves; exit");
   verify->fallthrough();
+  std::string import_table;
+  CLI::App* import_original = app.add_subcommand(
+      "import-original",
+      "Copy every reading of the original service's DynamoDB table (--region, --dynamodb-endpoint) into the "
+      "configured store; exit");
+  import_original->fallthrough();
+  import_original->add_option("table", import_table, "The original's table")->required();
 
   try {
     app.parse(argc, argv);
@@ -277,6 +284,7 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
     }
     options.verify = true;
   }
+  if (import_original->parsed()) options.import_original_table = import_table;
 
   if (!admin_token_file.empty()) {
     std::ifstream file(admin_token_file);
@@ -302,6 +310,9 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   };
   if (region.empty()) region = first_set({"AWS_REGION", "AWS_DEFAULT_REGION"});
   if (endpoint.empty()) endpoint = first_set({"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"});
+  if (options.import_original_table && region.empty() && endpoint.empty()) {
+    return ExitNow{2, "telemetryd: import-original reads DynamoDB and needs a region: set AWS_REGION or --region"};
+  }
   if (options.storage == "dynamodb") {
     if (options.dynamodb_store.table.empty()) {
       return ExitNow{2, "telemetryd: --storage dynamodb needs a table: set TABLE_NAME or --table"};

@@ -70,6 +70,9 @@ struct Options {
   // `telemetryd verify`: check the embedded store's aggregates against its readings instead of serving
   // (storage/sqlite_verify.h).
   bool verify = false;
+  // `telemetryd import-original TABLE`: copy the original service's DynamoDB table into the configured store instead
+  // of serving (migrate/import_original.h).
+  std::optional<std::string> import_original_table;
 
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};

@@ -4,7 +4,8 @@
 //   - the table's key schema is the one src/storage/dynamodb_schema.h defines;
 //   - container port == the port the image exposes == the target group's port;
 //   - the task role's DynamoDB actions are exactly those src/ sends (TransactWriteItems counted as the IAM actions
-//     of the Put/Update/... it holds; CreateTable left out: only --create-table sends it, which the task never sets);
+//     of the Put/Update/... it holds; CreateTable left out: only --create-table sends it, which the task never sets;
+//     src/migrate left out: an operator's one-off commands, not the task's);
 //   - every environment variable the task definition sets is one src/ reads;
 //   - the tasks run in private subnets, reachable from the load balancer only;
 //   - no IAM statement grants "*" actions, and "*" resources only for actions that have nothing narrower.
@@ -68,8 +69,11 @@ const source = (path) => readFileSync(join(root, path), "utf8");
 const srcFiles = (dir) =>
   readdirSync(join(root, dir), { recursive: true })
     .filter((f) => f.endsWith(".cc") || f.endsWith(".h"))
-    .map((f) => source(join(dir, f)));
-const everything = ["src"].flatMap(srcFiles).join("\n");
+    .map((f) => ({ path: join(dir, f), text: source(join(dir, f)) }));
+const everything = srcFiles("src").map((f) => f.text).join("\n");
+// What the service itself runs: src/migrate holds one-off commands an operator runs with credentials of their own
+// (import-original scans the original's table), never the task.
+const served = srcFiles("src").filter((f) => !f.path.startsWith("src/migrate/")).map((f) => f.text).join("\n");
 
 const schemaHeader = source("src/storage/dynamodb_schema.h");
 const partitionKey = /kPartitionKey = "([^"]+)"/.exec(schemaHeader)?.[1];
@@ -77,14 +81,14 @@ const sortKey = /kSortKey = "([^"]+)"/.exec(schemaHeader)?.[1];
 expect(partitionKey && sortKey, "cannot find kPartitionKey and kSortKey in src/storage/dynamodb_schema.h");
 
 // The DynamoDB operations the code sends, and the IAM actions they need.
-const operations = new Set([...everything.matchAll(/Call(?:AndWait|All)?\("([A-Z][A-Za-z]+)"/g)].map((m) => m[1]));
+const operations = new Set([...served.matchAll(/Call(?:AndWait|All)?\("([A-Z][A-Za-z]+)"/g)].map((m) => m[1]));
 expect(operations.has("Query") && operations.has("TransactWriteItems"), `odd operations found in src/: ${[...operations]}`);
 const actions = new Set(operations);
 actions.delete("CreateTable"); // only with --create-table (checked below: the task never sets it)
 if (actions.delete("TransactWriteItems")) {
   const inTransactions = { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem" };
   for (const [key, action] of Object.entries(inTransactions)) {
-    if (everything.includes(`Key("${key}")`)) actions.add(action);
+    if (served.includes(`Key("${key}")`)) actions.add(action);
   }
 }
 const neededActions = [...actions].map((a) => `dynamodb:${a}`).sort();

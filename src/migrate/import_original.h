@@ -1,0 +1,41 @@
+// `telemetryd import-original TABLE`: the original service's history, moved into telemetryd's store.
+//
+// The original (Python/Flask) put each PUT body into its DynamoDB table as an item, keyed by `time` alone:
+//   {"time":{"S":"2021-10-04 09:00:00"},"sensorID":{"S":"107"},"temperature":{"S":"12"}}
+// Every item is read (a consistent Scan, page after page: all of them, where the original's own statistics read the
+// first page only), taken through the rules a PUT is (api/reading_json.h) and written to the configured store a
+// batch at a time. Items the original kept but a PUT refuses (a temperature "abc", which failed its statistics) are
+// counted and named, not imported. Importing again adds nothing: the readings are duplicates then.
+//
+// It lives here, not in storage/ or api/, because it joins both ends: the AWS client that reads the old table, the
+// API's reading rules, and a Store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aws/dynamodb_client.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "storage/store.h"
+
+namespace telemetry::migrate {
+
+struct OriginalImport {
+  std::int64_t items = 0;              // read from the old table
+  std::int64_t stored = 0;             // new in the store
+  std::int64_t duplicates = 0;         // already there, the same value
+  std::int64_t conflicts = 0;          // already there with another value: the one there kept
+  std::int64_t refused = 0;            // not readings by a PUT's rules
+  std::vector<std::string> described;  // the first refused items and conflicts, one line each
+};
+
+// Imports every item of `table`, read through `client`, into `store`. `now`: a reading's time when an item has
+// none (the original's key makes that impossible, but its items are not ours to trust). Fails, with what was
+// imported so far durable, when the table cannot be read (kInvalidArgument: no such table) or the store refuses a
+// batch; a rerun picks up the rest.
+StatusOr<OriginalImport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table, Store& store,
+                                             TimeNs now);
+
+}  // namespace telemetry::migrate
