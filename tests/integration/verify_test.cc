@@ -118,6 +118,15 @@ TEST(Verify, FindsAggregatesAndReadingsChangedBehindTheStoresBack) {
                   "(SELECT id FROM sensors WHERE name = 'b')");
   ASSERT_EQ(RunTelemetryd({"--data-dir", data, "verify"}, &output), 0) << output;
 
+  // A minute row of several readings gone (a sparse level may lack only a bucket of one).
+  TamperWithStore(data,
+                  "DELETE FROM rollups WHERE level = 1 AND bucket = 1633338000000000000 AND series = "
+                  "(SELECT id FROM sensors WHERE name = 'a')");
+  EXPECT_EQ(RunTelemetryd({"--data-dir", data, "verify"}, &output), 1) << output;
+  EXPECT_NE(output.find("sensor \"a\", minute bucket 2021-10-04T09:00:00Z: no stored row; the readings give count 14"),
+            std::string::npos)
+      << output;
+
   // A reading gone from under its aggregates: every level of its sensor and of all sensors disagrees.
   TamperWithStore(data, "DELETE FROM readings WHERE time_ns = -86400250000000");
   EXPECT_EQ(RunTelemetryd({"--data-dir", data, "verify"}, &output), 1) << output;
