@@ -31,6 +31,8 @@ locals {
       { name = "TELEMETRY_TRUST_PROXY", value = "true" },
       # On SIGTERM, /readyz fails while the ALB (health check every 10 s, 2 failures) stops sending traffic.
       { name = "TELEMETRY_DRAIN_SECONDS", value = "20" },
+      # Dashboards in a browser on these origins may read the answers (none when empty).
+      { name = "TELEMETRY_CORS_ORIGINS", value = join(",", var.cors_origins) },
     ]
     secrets = var.admin_token_secret_arn == "" ? [] : [
       { name = "TELEMETRY_ADMIN_TOKEN", valueFrom = var.admin_token_secret_arn },

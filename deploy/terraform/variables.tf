@@ -158,6 +158,16 @@ variable "auth" {
   }
 }
 
+variable "cors_origins" {
+  description = "Web origins (e.g. https://dash.example.com) whose pages may call the API from a browser (telemetryd's --cors-origins); empty: none."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for origin in var.cors_origins : origin == "*" || can(regex("^https?://[a-z0-9.:\\[\\]-]+$", origin))])
+    error_message = "cors_origins must hold origins as browsers send them: http:// or https://, a lower-case host, an optional port, no path; or *."
+  }
+}
+
 variable "admin_token_secret_arn" {
   description = "Secrets Manager secret holding the bootstrap admin token (TELEMETRY_ADMIN_TOKEN); empty: none."
   type        = string

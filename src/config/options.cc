@@ -254,6 +254,8 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
     return ExitNow{2, "telemetryd: --min-free-mb must be 0 or at least twice --checkpoint-wal-mb plus 16 (" +
                           std::to_string(least_mb) + "), got " + std::to_string(min_free_mb)};
   }
+  // "a,,b" or an empty TELEMETRY_CORS_ORIGINS (how a deployment says "none") name no origin "".
+  std::erase(options.cors_origins, "");
   for (const std::string& origin : options.cors_origins) {
     if (std::string problem = http::CorsPolicy::CheckOrigin(origin); !problem.empty()) {
       return ExitNow{2, "telemetryd: --cors-origins: \"" + origin + "\": " + problem};

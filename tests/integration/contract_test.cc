@@ -260,12 +260,17 @@ TEST(Configuration, VersionAndHelp) {
 TEST(Configuration, EnvironmentFallsBackForFlags) {
   TempDir dir;
   setenv("TELEMETRY_DATA_DIR", (dir.path() + "/from-env").c_str(), 1);
+  // As deploy/terraform sets it when no origin is configured: empty means none, not an origin "".
+  setenv("TELEMETRY_CORS_ORIGINS", "", 1);
   {
     ServerProcess server({});
     HttpClient client(server.port());
     EXPECT_EQ(client.Put("/api/temperature", kOriginalPayload).status, 200);
+    EXPECT_EQ(
+        client.Request("GET", "/api", "", {{"Origin", "https://x.example"}}).Header("access-control-allow-origin"), "");
   }
   unsetenv("TELEMETRY_DATA_DIR");
+  unsetenv("TELEMETRY_CORS_ORIGINS");
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/from-env/telemetry.db"));
 }
 
