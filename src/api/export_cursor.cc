@@ -3,11 +3,12 @@
 #include <charconv>
 
 #include "core/reading.h"
+#include "crypto/digest.h"
 
 namespace telemetry::api {
 namespace {
 
-constexpr std::string_view kHexDigits = "0123456789abcdef";
+constexpr std::string_view kHexDigits = "0123456789abcdef";  // crypto::LowerHex's, which writes the cursors
 
 std::optional<TimeNs> DecodeTime(std::string_view digits) {
   TimeNs time = 0;
@@ -31,12 +32,8 @@ std::optional<std::string> DecodeHex(std::string_view hex) {
 
 std::string EncodeExportCursor(const ReadingPosition& position, bool one_sensor) {
   if (one_sensor) return std::to_string(position.time);
-  std::string cursor;
-  for (unsigned char byte : position.sensor_id) {
-    cursor += kHexDigits[byte / 16];
-    cursor += kHexDigits[byte % 16];
-  }
-  return cursor + "." + std::to_string(position.time);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(position.sensor_id.data());
+  return crypto::LowerHex(bytes, position.sensor_id.size()) + "." + std::to_string(position.time);
 }
 
 std::optional<ReadingPosition> DecodeExportCursor(std::string_view cursor,
