@@ -32,7 +32,9 @@ StatusOr<ReadingsPage> GatherReadingsPage(const ReadingsQuery& query, std::size_
     return Status::Ok();
   };
   auto ending_here = [&]() -> StatusOr<ReadingsPage> {
-    if (full()) page.next = ReadingPosition{page.readings.back().sensor_id, page.readings.back().time};
+    if (full() && !page.readings.empty()) {
+      page.next = ReadingPosition{page.readings.back().sensor_id, page.readings.back().time};
+    }
     return std::move(page);
   };
 

@@ -90,7 +90,7 @@ struct ReadingsQuery {
   TimeNs from = kMinTime;                // inclusive
   TimeNs to = kMaxTime;                  // exclusive
   std::optional<ReadingPosition> after;  // only readings after this one; with sensor_id, a position of that sensor
-  std::size_t limit = 1000;
+  std::size_t limit = 1000;              // at least 1
 };
 
 struct ReadingsPage {
