@@ -102,6 +102,36 @@ std::variant<OpenedStore, telemetry::ExitNow> OpenStore(const telemetry::Options
   return opened;
 }
 
+// A command's failure on stderr; its exit code: 2 for what the operator asked wrongly, 1 for what failed.
+int CommandFailed(const telemetry::Status& status) {
+  std::fprintf(stderr, "telemetryd: %s\n", status.message().c_str());
+  return status.code() == telemetry::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+// `telemetryd backup DIR` (storage/sqlite_backup.h); the exit code.
+int Backup(const telemetry::Options& options) {
+  telemetry::Status done = telemetry::BackupSqliteStore(options.sqlite.data_dir, *options.backup_to);
+  if (!done.ok()) return CommandFailed(done);
+  std::printf("backed up %s into %s\n", options.sqlite.data_dir.c_str(), options.backup_to->c_str());
+  return 0;
+}
+
+// `telemetryd verify` (storage/sqlite_verify.h); the exit code: 0 when everything agrees, 1 when not.
+int Verify(const telemetry::Options& options) {
+  using namespace telemetry;
+  StatusOr<StoreVerification> verified = VerifySqliteStore(options.sqlite.data_dir);
+  if (!verified.ok()) return CommandFailed(verified.status());
+  for (const std::string& problem : verified->described) std::printf("%s\n", problem.c_str());
+  if (verified->problems > static_cast<std::int64_t>(verified->described.size())) {
+    std::printf("... %lld more\n", static_cast<long long>(verified->problems - verified->described.size()));
+  }
+  std::printf("%s: %lld readings of %lld sensors, %lld stored aggregates compared, %lld disagreements\n",
+              verified->problems == 0 ? "verified" : "NOT VERIFIED", static_cast<long long>(verified->readings),
+              static_cast<long long>(verified->sensors), static_cast<long long>(verified->rollup_rows),
+              static_cast<long long>(verified->problems));
+  return verified->problems == 0 ? 0 : 1;
+}
+
 // The original service's table copied into the configured store (migrate/import_original.h); the exit code.
 int ImportOriginal(const telemetry::Options& options) {
   using namespace telemetry;
@@ -120,10 +150,7 @@ int ImportOriginal(const telemetry::Options& options) {
   StatusOr<migrate::OriginalImport> imported =
       migrate::ImportOriginalTable(*store.client, *options.import_original_table, *store.store, SystemNow());
   store.store->Close();
-  if (!imported.ok()) {
-    std::fprintf(stderr, "telemetryd: %s\n", imported.status().message().c_str());
-    return imported.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
-  }
+  if (!imported.ok()) return CommandFailed(imported.status());
   for (const std::string& line : imported->described) std::printf("%s\n", line.c_str());
   std::printf(
       "imported %s: %lld items, %lld readings stored, %lld already there, %lld conflicting (kept as they "
@@ -145,31 +172,8 @@ int main(int argc, char** argv) {
   }
   Options& options = std::get<Options>(parsed);
   log::SetLevel(options.log_level);
-  if (options.backup_to) {
-    Status done = BackupSqliteStore(options.sqlite.data_dir, *options.backup_to);
-    if (!done.ok()) {
-      std::fprintf(stderr, "telemetryd: %s\n", done.message().c_str());
-      return done.code() == StatusCode::kInvalidArgument ? 2 : 1;
-    }
-    std::printf("backed up %s into %s\n", options.sqlite.data_dir.c_str(), options.backup_to->c_str());
-    return 0;
-  }
-  if (options.verify) {
-    StatusOr<StoreVerification> verified = VerifySqliteStore(options.sqlite.data_dir);
-    if (!verified.ok()) {
-      std::fprintf(stderr, "telemetryd: %s\n", verified.status().message().c_str());
-      return verified.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
-    }
-    for (const std::string& problem : verified->described) std::printf("%s\n", problem.c_str());
-    if (verified->problems > static_cast<std::int64_t>(verified->described.size())) {
-      std::printf("... %lld more\n", static_cast<long long>(verified->problems - verified->described.size()));
-    }
-    std::printf("%s: %lld readings of %lld sensors, %lld stored aggregates compared, %lld disagreements\n",
-                verified->problems == 0 ? "verified" : "NOT VERIFIED", static_cast<long long>(verified->readings),
-                static_cast<long long>(verified->sensors), static_cast<long long>(verified->rollup_rows),
-                static_cast<long long>(verified->problems));
-    return verified->problems == 0 ? 0 : 1;
-  }
+  if (options.backup_to) return Backup(options);
+  if (options.verify) return Verify(options);
   if (options.import_original_table) return ImportOriginal(options);
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);
