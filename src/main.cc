@@ -192,6 +192,7 @@ int main(int argc, char** argv) {
   api::ServiceMetrics service_metrics;
   options.sqlite.on_commit = options.dynamodb_store.on_commit = service_metrics.OnCommit();
   options.ingest.on_rejected = service_metrics.OnRejected();
+  if (options.storage == "sqlite") options.sqlite.on_sensors_held = service_metrics.OnSensorsHeld();
 
   auto opened = OpenStore(options, /*readings=*/true);
   if (auto* exit_now = std::get_if<ExitNow>(&opened)) {

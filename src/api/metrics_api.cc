@@ -76,6 +76,15 @@ std::function<void(std::size_t)> ServiceMetrics::OnRejected() {
   return [this](std::size_t readings) { rejected_.Inc(readings); };
 }
 
+std::function<void(std::size_t)> ServiceMetrics::OnSensorsHeld() {
+  metrics::Gauge& held = registry_
+                             .AddGauge("telemetry_store_sensors_held",
+                                       "Sensors whose recent times the embedded store's writer holds in memory, "
+                                       "each let go of after --sensor-idle-seconds without a reading.")
+                             .With({});
+  return [&held](std::size_t sensors) { held.Set(static_cast<std::int64_t>(sensors)); };
+}
+
 void ServiceMetrics::Watch(const http::Server& server) {
   registry_.AddCallback("telemetry_http_open_connections", "HTTP connections open now.", false,
                         [&server] { return static_cast<double>(server.open_connections()); });

@@ -28,6 +28,8 @@ class ServiceMetrics {
   CommitObserver OnCommit();
   WriteCounters Writes();
   std::function<void(std::size_t)> OnRejected();
+  // The embedded store's writer: how many sensors' times it holds in memory. Registers the gauge.
+  std::function<void(std::size_t)> OnSensorsHeld();
 
   // Gauges and counters read from their owners at each scrape. REQUIRES: the owner outlives the scrapes; call
   // before serving.

@@ -136,6 +136,13 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_MIN_FREE_MB")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 30))
       ->capture_default_str();
+  double sensor_idle_seconds = std::chrono::duration<double>(options.sqlite.sensor_idle).count();
+  app.add_option("--sensor-idle-seconds", sensor_idle_seconds,
+                 "Seconds after a sensor's last reading that the embedded store keeps its recent times in memory "
+                 "(~0.3 KB; loaded again with one lookup at its next reading)")
+      ->envname("TELEMETRY_SENSOR_IDLE_SECONDS")
+      ->check(CLI::Range(0.001, 1e7))
+      ->capture_default_str();
   std::uint64_t checkpoint_wal_mb = options.sqlite.checkpoint_wal_bytes >> 20;
   app.add_option("--checkpoint-wal-mb", checkpoint_wal_mb,
                  "MiB SQLite's write-ahead log may reach before it is checkpointed into the database")
@@ -247,6 +254,7 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
   options.drain_delay = std::chrono::milliseconds(static_cast<std::int64_t>(drain_seconds * 1000));
   options.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(grace_seconds * 1000));
   options.sqlite.commit_interval = std::chrono::milliseconds(commit_ms);
+  options.sqlite.sensor_idle = std::chrono::milliseconds(static_cast<std::int64_t>(sensor_idle_seconds * 1000));
   options.sqlite.checkpoint_wal_bytes = checkpoint_wal_mb << 20;
   options.sqlite.min_free_bytes = min_free_mb << 20;
   if (std::uint64_t least_mb = options.sqlite.least_min_free_bytes() >> 20;

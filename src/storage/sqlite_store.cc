@@ -31,6 +31,7 @@
 #include "storage/reading_index.h"
 #include "storage/readings_log.h"
 #include "storage/recent_buckets.h"
+#include "storage/recently_used.h"
 #include "storage/sqlite_applier.h"
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
@@ -55,6 +56,10 @@ constexpr std::size_t kRoundReadingsSyncedByWriter = 1024;
 // Readings the applier may be behind the writer by: enough to keep both busy, little enough that a read waiting for
 // a commit does not wait long.
 constexpr std::size_t kMaxApplierBacklog = 1 << 16;
+
+// Idle sensors the writer lets go of per round at most (~0.1 us each): a fleet going quiet at once costs a few
+// rounds a millisecond or two each, not one round a second.
+constexpr std::size_t kMostSensorsForgottenPerRound = 16384;
 
 class SqliteStore final : public Store {
  public:
@@ -81,9 +86,9 @@ class SqliteStore final : public Store {
     std::vector<Reading> readings;
     WriteCallback done;
   };
-  // What the writer knows of a sensor's times, loaded from SQLite when the sensor is first seen.
+  // What the writer knows of a sensor's times, loaded from SQLite when the sensor is first seen (or first again since
+  // it was let go of).
   struct SensorTimes {
-    bool loaded = false;
     TimeCover cover;  // the times of its readings, stored or found new: a reading outside is new without a lookup
     bool any_committed = false;
     TimeNs latest_committed = 0;  // no committed reading is later: a later one is not in SQLite yet
@@ -177,7 +182,15 @@ class SqliteStore final : public Store {
   WriteOutcome Decide(const Reading& reading);
   // Adds a stored reading to its sensor's rollup deltas. REQUIRES: its time is not yet in times.cover.
   void AddSensorDeltas(SensorTimes& times, std::int64_t sensor, const Reading& reading);
+  // The sensor's times, loaded from the committed state when not held. Now its most recently used.
   SensorTimes& TimesOf(std::int64_t sensor);
+  // Lets go of what the writer holds of sensors without a reading for options_.sensor_idle whose readings are all
+  // committed: the committed state then holds their latest reading, which is all TimesOf() needs to load them again.
+  void ForgetIdleSensors();
+  // Tells options_.on_sensors_held how many sensors are held, if that changed.
+  void ReportSensorsHeld();
+  // When the writer should wake to let go of idle sensors; empty while it holds none.
+  std::optional<std::chrono::steady_clock::time_point> NextForgetTime() const;
   // Brings SQLite up to date with the log, commits, and reloads what memory caches of SQLite (sensor ids, the
   // total). REQUIRES: the applier thread does not run.
   void CatchUpWithLog();
@@ -214,8 +227,11 @@ class SqliteStore final : public Store {
   SqliteStatement committed_value_, committed_latest_;
   std::unordered_map<std::string, std::int64_t> sensor_ids_;
   std::int64_t next_sensor_id_ = 1;
-  // By sensor id. A deque: growing never moves what it holds, so a million sensors leave behind no copies of it.
-  std::deque<SensorTimes> sensor_times_;
+  // By sensor id, for the sensors written to in the last options_.sensor_idle (~0.3 KB each).
+  RecentlyUsed<SensorTimes> sensor_times_;
+  std::chrono::steady_clock::time_point round_time_ = std::chrono::steady_clock::now();  // of the writer's round
+  std::chrono::steady_clock::time_point last_forget_{};                // when ForgetIdleSensors() last ran
+  std::size_t reported_sensors_held_ = 0;                              // as last told to options_.on_sensors_held
   std::vector<std::pair<std::int64_t, std::string>> pending_sensors_;  // not yet handed to the applier
   std::vector<ReadingRow> pending_rows_;     // readings found new in this round, not yet handed to the applier
   UncommittedBatch uncommitted_;             // readings found new since the last commit asked for
@@ -324,6 +340,7 @@ void SqliteStore::Start() {
 }
 
 void SqliteStore::CatchUpWithLog() {
+  round_time_ = std::chrono::steady_clock::now();
   sensor_ids_.clear();
   sensor_times_.clear();
   pending_rows_.clear();
@@ -509,11 +526,17 @@ void SqliteStore::WriterLoop() {
     {
       std::unique_lock lock(queue_mu_);
       auto ready = [this] { return !queue_.empty() || !awaiting_commit_.empty() || closing_; };
+      std::optional<std::chrono::steady_clock::time_point> wake = NextForgetTime();
       if (HasUncommitted()) {
-        queue_cv_.wait_until(lock, last_commit_ + options_.commit_interval, ready);
+        std::chrono::steady_clock::time_point commit = last_commit_ + options_.commit_interval;
+        wake = wake ? std::min(*wake, commit) : commit;
+      }
+      if (wake) {
+        queue_cv_.wait_until(lock, *wake, ready);
       } else {
         queue_cv_.wait(lock, ready);
       }
+      round_time_ = std::chrono::steady_clock::now();
       std::size_t taken = 0;
       while (!queue_.empty() && (taken == 0 || taken < options_.max_round_readings)) {
         taken += queue_.front().readings.size();
@@ -549,6 +572,7 @@ void SqliteStore::WriterLoop() {
       std::abort();
     }
     if (closing) return;
+    ForgetIdleSensors();
     if (log_->end().offset >= options_.log_segment_bytes) {
       // The applier deletes the finished segment after its next commit and checkpoint: the writer does not wait.
       Status rotated = log_->Rotate();
@@ -585,6 +609,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
         outcomes[i].push_back(outcome);
       }
     }
+    ReportSensorsHeld();  // before the round is acknowledged: what a client wrote is counted when it hears back
     status = log_->Write();
     // Visible to reads from now on, before they are acknowledged.
     if (status.ok()) {
@@ -718,7 +743,8 @@ void SqliteStore::ForgetCommitted() {
   std::uint64_t made = commits_made_.load(std::memory_order_acquire);
   while (!committing_.empty() && committing_.front().number <= made) {
     for (const auto& [sensor, latest] : committing_.front().latest) {
-      SensorTimes& times = sensor_times_[static_cast<std::size_t>(sensor)];
+      // Held: a sensor is let go of only once its readings are committed, and these are committed only now.
+      SensorTimes& times = *sensor_times_.Find(sensor);
       times.latest_committed = times.any_committed ? std::max(times.latest_committed, latest) : latest;
       times.any_committed = true;
     }
@@ -727,12 +753,11 @@ void SqliteStore::ForgetCommitted() {
 }
 
 SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
-  auto index = static_cast<std::size_t>(sensor);
-  if (index >= sensor_times_.size()) sensor_times_.resize(index + 1);
-  SensorTimes& times = sensor_times_[index];
-  if (!times.loaded) {
-    // Loaded when the sensor is first seen since the start (or a recovery), which committed everything before: the
-    // committed state holds its latest reading.
+  auto [times, made] = sensor_times_.Use(sensor, round_time_);
+  if (made) {
+    // Loaded when the sensor is first seen since the start (or a recovery), which committed everything before, or
+    // first again since ForgetIdleSensors() let go of it once its readings were committed: either way the committed
+    // state holds its latest reading.
     committed_latest_.Bind(1, sensor);
     times.any_committed = committed_latest_.Step();
     if (times.any_committed) {
@@ -740,9 +765,34 @@ SqliteStore::SensorTimes& SqliteStore::TimesOf(std::int64_t sensor) {
       times.cover.AddThrough(times.latest_committed);
     }
     committed_latest_.Reset();
-    times.loaded = true;
   }
   return times;
+}
+
+void SqliteStore::ForgetIdleSensors() {
+  last_forget_ = round_time_;
+  if (sensor_times_.size() > 0 && *sensor_times_.OldestUse() < round_time_ - options_.sensor_idle) {
+    ForgetCommitted();
+    // The batches before this one are committed, and ForgetCommitted() has taken their latest times.
+    std::uint64_t first_uncommitted = committing_.empty() ? uncommitted_.number : committing_.front().number;
+    sensor_times_.ForgetUnusedSince(round_time_ - options_.sensor_idle, kMostSensorsForgottenPerRound,
+                                    [&](const SensorTimes& times) { return times.batch < first_uncommitted; });
+  }
+  ReportSensorsHeld();
+}
+
+void SqliteStore::ReportSensorsHeld() {
+  if (sensor_times_.size() == reported_sensors_held_ || !options_.on_sensors_held) return;
+  reported_sensors_held_ = sensor_times_.size();
+  options_.on_sensors_held(reported_sensors_held_);
+}
+
+std::optional<std::chrono::steady_clock::time_point> SqliteStore::NextForgetTime() const {
+  std::optional<std::chrono::steady_clock::time_point> oldest = sensor_times_.OldestUse();
+  if (!oldest) return std::nullopt;
+  // Not sooner than a quarter of the idle time after the last try: a sensor idle that long whose readings are not
+  // committed yet waits for the commit, and the writer must not spin meanwhile.
+  return std::max(*oldest + options_.sensor_idle, last_forget_ + options_.sensor_idle / 4);
 }
 
 std::vector<ReadingRow> SqliteStore::TakePendingRows() {
@@ -767,7 +817,7 @@ void SqliteStore::RequestCommit(std::vector<StatsJob> reads) {
   job.commit = true;
   job.commit_number = ++commits_requested_;
   for (auto& [sensor, latest] : uncommitted_.latest) {
-    latest = sensor_times_[static_cast<std::size_t>(sensor)].cover.latest();
+    latest = sensor_times_.Find(sensor)->cover.latest();  // held: its readings are not committed
   }
   committing_.push_back(std::exchange(uncommitted_, {}));
   uncommitted_.number = commits_requested_ + 1;
@@ -855,9 +905,7 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   // Numbered here, so that the writer need not wait for SQLite; the applier inserts it with the readings.
   std::int64_t id = next_sensor_id_++;
   pending_sensors_.emplace_back(id, name);
-  if (static_cast<std::size_t>(id) >= sensor_times_.size()) sensor_times_.resize(static_cast<std::size_t>(id) + 1);
-  sensor_times_[static_cast<std::size_t>(id)] = SensorTimes{};
-  sensor_times_[static_cast<std::size_t>(id)].loaded = true;  // new: nothing to load
+  sensor_times_.Use(id, round_time_);  // new: nothing to load
   sensor_ids_.emplace(name, id);
   return id;
 }

@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -61,8 +62,14 @@ struct SqliteStoreOptions {
   // the disk the WAL takes (its file stays about this size) and the work of one checkpoint; larger means fewer
   // checkpoints.
   std::uint64_t checkpoint_wal_bytes = 64 << 20;
+  // How long the writer keeps what it knows of a sensor's times (~0.3 KB: what tells a new reading from a retry
+  // without a lookup) after the sensor's last reading. Let go of, it is loaded again with one lookup at the next
+  // reading: memory grows with the sensors reporting now, not with every sensor written since the start.
+  std::chrono::milliseconds sensor_idle = std::chrono::hours(1);
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
   CommitObserver on_commit;
+  // Told how many sensors the writer holds the times of, whenever that changed in a round. Optional; on the writer.
+  std::function<void(std::size_t sensors)> on_sensors_held;
 
   // What SQLite may still write once writes stop, so that no commit of an acknowledged reading fails for space: the
   // readings not yet applied (at most 65,536, ~10 MB with their rollups; 16 MiB), the WAL (up to

@@ -62,7 +62,9 @@ TEST_P(MetricsTest, CountWhatHappenedInValidPrometheusText) {
   EXPECT_EQ(Sample(text, "telemetry_commit_readings_sum"), "2");
   if (GetParam() == "dynamodb") {
     EXPECT_GE(std::stoll(Sample(text, "telemetry_dynamodb_requests_total")), 2) << text;
+    EXPECT_EQ(Sample(text, "telemetry_store_sensors_held"), "") << text;  // the embedded store's writer only
   } else {
+    EXPECT_EQ(Sample(text, "telemetry_store_sensors_held"), "2") << text;  // m and n, reported before the answers
     EXPECT_GT(std::stod(Sample(text, "telemetry_disk_free_bytes")), 0) << text;
     EXPECT_EQ(std::stod(Sample(text, "telemetry_disk_min_free_bytes")), 256 << 20) << text;
   }
@@ -102,6 +104,35 @@ TEST_P(MetricsTest, APrometheusServerScrapesIt) {
   testing::RunCommand("kill " + pid + "; while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done", &ignored);
   EXPECT_NE(answer.find(R"("job":"telemetryd")"), std::string::npos) << answer;
   EXPECT_NE(answer.find(R"("version":"0.1.0")"), std::string::npos) << answer;
+}
+
+// The embedded store's writer lets go of what it holds of idle sensors (--sensor-idle-seconds), which the gauge shows;
+// a sensor let go of is loaded again at its next reading, and a retry is still a retry.
+TEST(SensorsHeld, IdleSensorsAreLetGoOfAndToldApartAfterwards) {
+  testing::TempDir dir;
+  ServerProcess server({"--data-dir", dir.path(), "--sensor-idle-seconds", "0.05", "--commit-interval-ms", "5"});
+  HttpClient client(server.port());
+  for (const char* sensor : {"a", "b", "c"}) {
+    ASSERT_EQ(client
+                  .Put("/api/temperature",
+                       std::string(R"({"sensorID":")") + sensor + R"(","temperature":1,"time":1633338000})")
+                  .status,
+              200);
+  }
+  std::string held;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(20))) {
+    held = Sample(client.Get("/metrics").body, "telemetry_store_sensors_held");
+    if (held == "0") break;
+  }
+  ASSERT_EQ(held, "0");
+  EXPECT_EQ(client.Put("/api/temperature", R"({"sensorID":"a","temperature":1,"time":1633338000})").status, 200);
+  EXPECT_EQ(client.Put("/api/temperature", R"({"sensorID":"b","temperature":2,"time":1633338000})").status, 409);
+  EXPECT_EQ(client.Put("/api/temperature", R"({"sensorID":"c","temperature":3,"time":1633337999})").status, 200);
+  std::string text = client.Get("/metrics").body;
+  EXPECT_EQ(Sample(text, R"(telemetry_readings_total{outcome="duplicate"})"), "1") << text;
+  EXPECT_EQ(Sample(text, R"(telemetry_readings_total{outcome="stored"})"), "4") << text;
+  EXPECT_EQ(client.Get("/api/v1/stats").body, R"({"count":4,"sum":6,"mean":1.5,"min":1,"max":3})");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MetricsTest, ::testing::ValuesIn(testing::kBackends));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <iterator>
@@ -408,6 +409,72 @@ TEST(SqliteStore, ASecondReadingJoinsALoneOneItsWriterForgot) {
   // The rows themselves, as a reader of a whole hour that holds them takes them.
   WaitForCommit(*store);
   EXPECT_EQ(CountRows(dir.path(), "SELECT sum(count) FROM rollups WHERE level = 1 AND series > 0"), 4);
+}
+
+// What the writer holds of a sensor is let go of once the sensor is idle and its readings committed, and loaded
+// again at its next reading. Readings sent after that — retries, conflicts, late ones into buckets of one reading
+// or of many — are told apart and counted as if it had been held all along.
+TEST(SqliteStore, SensorsLetGoOfWhenIdleAreToldApartAsBefore) {
+  using enum WriteOutcome;
+  testing::TempDir dir;
+  std::mutex mu;
+  std::condition_variable reported;
+  std::size_t held = 0;  // GUARDED_BY(mu)
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  options.commit_interval = std::chrono::milliseconds(2);
+  options.sensor_idle = std::chrono::milliseconds(1);
+  options.on_sensors_held = [&](std::size_t sensors) {
+    std::lock_guard lock(mu);
+    held = sensors;
+    reported.notify_all();
+  };
+  auto opened = OpenSqliteStore(options);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  Store& store = **opened;
+
+  const TimeNs start = 1'633'338'000 * kNanosPerSecond;
+  std::mt19937_64 random(29);
+  std::map<std::pair<std::string, TimeNs>, double> first_values;
+  std::vector<Reading> stored;
+  for (int round = 0; round < 40; ++round) {
+    // Four sensors over ~4 hours on a 37 s grid: minutes of one reading and of two, hours of many, and keys that
+    // come again (a third with the value stored: a retry).
+    std::vector<Reading> batch;
+    std::vector<WriteOutcome> expected;
+    for (int i = 0; i < 30; ++i) {
+      Reading reading{"s" + std::to_string(random() % 4),
+                      start + static_cast<TimeNs>(random() % 400) * 37 * kNanosPerSecond, double(random() % 3)};
+      auto [at, is_new] = first_values.try_emplace({reading.sensor_id, reading.time}, reading.value);
+      expected.push_back(is_new ? kStored : at->second == reading.value ? kDuplicate : kConflict);
+      if (is_new) stored.push_back(reading);
+      batch.push_back(std::move(reading));
+    }
+    ASSERT_EQ(WriteAll(store, batch), expected) << "round " << round;
+    // Every sensor let go of before the next round, which loads them again.
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(reported.wait_for(lock, std::chrono::seconds(10), [&] { return held == 0; }))
+        << held << " sensors still held after round " << round;
+  }
+  ASSERT_GT(stored.size(), 600u);
+  ASSERT_LT(stored.size(), 1100u);  // retries and conflicts came in every round
+  std::uniform_int_distribution<TimeNs> when(start - kNanosPerMinute, start + 400 * 37 * kNanosPerSecond);
+  for (const std::string sensor : {"s0", "s1", "s2", "s3"}) {
+    for (int q = 0; q < 40; ++q) {
+      TimeNs a = when(random), b = when(random);
+      TimeNs from = std::min(a, b), to = std::max(a, b);
+      ExpectSame(StatsOf(store, {sensor, from, to}), BruteForce(stored, sensor, from, to),
+                 sensor + " " + std::to_string(from) + ".." + std::to_string(to));
+    }
+    std::vector<TimeNs> minutes;
+    for (TimeNs edge = start; edge <= start + 250 * kNanosPerMinute; edge += kNanosPerMinute) minutes.push_back(edge);
+    std::vector<Aggregate> series = SeriesOf(store, sensor, minutes);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      ExpectSame(series[i], BruteForce(stored, sensor, minutes[i], minutes[i + 1]),
+                 sensor + " minute " + std::to_string(i));
+    }
+  }
+  EXPECT_EQ(StatsOf(store).count, static_cast<std::int64_t>(stored.size()));
 }
 
 // A read with a row budget (what the store answers on the calling thread) is exact within it and gives up past it,

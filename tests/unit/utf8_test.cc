@@ -40,7 +40,7 @@ TEST(Utf8, RefusesWhatTheStandardCallsIllFormed) {
            "\xE2\x28\xA1",      // a second byte that is no continuation
            "ok\xFFok",          //
        }) {
-    EXPECT_FALSE(IsValidUtf8(bad)) << testing::PrintToString(std::string(bad));
+    EXPECT_FALSE(IsValidUtf8(bad)) << ::testing::PrintToString(std::string(bad));
   }
   EXPECT_EQ(Utf8SequenceLength(""), 0u);
   EXPECT_EQ(Utf8SequenceLength("\xE2\x98"), 0u);
