@@ -61,25 +61,36 @@ void Router::WrapHandlers(const Wrapper& wrap) {
   }
 }
 
-void Router::Dispatch(Request&& request, Responder respond) const {
-  auto route = routes_.find(request.path);
-  std::string request_id = RequestId(request);
-  // Route names come from the table, never from the request: unknown paths cannot grow a metric's label set.
-  std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
-  std::string allowed_origin;  // CORS: the Access-Control-Allow-Origin of the answer; empty: none
-  if (cors_.enabled()) {
-    if (auto origin = request.Header("Origin")) allowed_origin = cors_.AllowedOrigin(*origin);
-  }
-  respond = [this, name, method = request.method, path = request.path, request_id, allowed_origin,
-             start = std::chrono::steady_clock::now(), respond = std::move(respond)](Response response) {
+Responder Router::Answering(const Request& request, std::string_view route, const std::string& allowed_origin,
+                            Responder respond) const {
+  return [this, route, method = request.method, path = request.path, request_id = RequestId(request), allowed_origin,
+          start = std::chrono::steady_clock::now(), respond = std::move(respond)](Response response) {
     response.headers.emplace_back("X-Request-Id", request_id);
     if (!allowed_origin.empty()) CorsPolicy::AddToAnswer(response, allowed_origin);
     // The observer first: once the answer is handed over, the server may finish and the router go away.
     if (observer_) {
-      observer_(Answered{name, method, path, request_id, response.status, std::chrono::steady_clock::now() - start});
+      observer_(Answered{route, method, path, request_id, response.status, std::chrono::steady_clock::now() - start});
     }
     respond(std::move(response));
   };
+}
+
+std::string Router::AllowedOrigin(const Request& request) const {
+  if (!cors_.enabled()) return {};
+  auto origin = request.Header("Origin");
+  return origin ? std::string(cors_.AllowedOrigin(*origin)) : std::string();
+}
+
+void Router::Refuse(const Request& request, Response refusal, Responder respond) const {
+  Answering(request, {}, AllowedOrigin(request), std::move(respond))(std::move(refusal));
+}
+
+void Router::Dispatch(Request&& request, Responder respond) const {
+  auto route = routes_.find(request.path);
+  // Route names come from the table, never from the request: unknown paths cannot grow a metric's label set.
+  std::string_view name = route == routes_.end() ? std::string_view() : std::string_view(route->first);
+  std::string allowed_origin = AllowedOrigin(request);  // CORS: the Access-Control-Allow-Origin; empty: none
+  respond = Answering(request, name, allowed_origin, std::move(respond));
   if (route == routes_.end()) {
     respond(ErrorResponse(404, "not_found", "no such path: " + request.path.substr(0, 200)));
     return;

@@ -40,6 +40,11 @@ class Router {
   // Calls the matching handler, or answers 404/405 itself. Thread-safe once registration is over.
   void Dispatch(Request&& request, Responder respond) const;
 
+  // Answers a request the server refused before it could be dispatched (a body or header too large, malformed, no
+  // Host) as Dispatch() answers every request: with an X-Request-Id, the CORS headers an allowed origin's page needs
+  // to read the error, and the observer told (route ""). `request`: what was read of it, perhaps nothing.
+  void Refuse(const Request& request, Response refusal, Responder respond) const;
+
   // What an observer is told of each answer.
   struct Answered {
     std::string_view route;       // the route's path; "" when none matched
@@ -66,6 +71,12 @@ class Router {
     std::vector<Method> by_method;
     std::string allow;  // e.g. "GET, HEAD, PUT, OPTIONS"
   };
+  // Wraps `respond` in what every answer gets: the request id, CORS headers for `allowed_origin` (empty: none), and
+  // the observer told of it under `route`.
+  Responder Answering(const Request& request, std::string_view route, const std::string& allowed_origin,
+                      Responder respond) const;
+  // CORS: the Access-Control-Allow-Origin for the request's Origin; empty: none.
+  std::string AllowedOrigin(const Request& request) const;
   // Finds the route of `path` without copying it.
   const Route* Find(std::string_view path) const;
 

@@ -134,7 +134,7 @@ void Session<Stream>::ReadNext() {
     if (std::string_view coding = UnsupportedTransferCoding({transfer_encoding.data(), transfer_encoding.size()});
         !coding.empty()) {
       self->reading_ = false;
-      return self->RespondAndClose(ErrorResponse(
+      return self->Refuse(ErrorResponse(
           501, "unsupported_transfer_coding",
           "Transfer-Encoding " + std::string(coding).substr(0, 100) +
               " is not supported: send the body as it is or chunked (batch writes take Content-Encoding: gzip)"));
@@ -188,16 +188,17 @@ template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code error) {
   reading_ = false;
   if (error == bhttp::error::body_limit) {
-    return RespondAndClose(ErrorResponse(413, "body_too_large",
-                                         "the request body is larger than " + std::to_string(body_limit_) + " bytes"));
+    return Refuse(ErrorResponse(413, "body_too_large",
+                                "the request body is larger than " + std::to_string(body_limit_) + " bytes"));
   }
   if (error == bhttp::error::header_limit) {
-    return RespondAndClose(ErrorResponse(431, "headers_too_large", "the request headers are larger than " +
-                                                                       std::to_string(options_.header_limit) + " bytes"));
+    return Refuse(
+        ErrorResponse(431, "headers_too_large",
+                      "the request headers are larger than " + std::to_string(options_.header_limit) + " bytes"));
   }
   if (error.category() == beast::error_code(bhttp::error::end_of_stream).category() &&
       error != bhttp::error::end_of_stream && error != bhttp::error::partial_message) {
-    return RespondAndClose(ErrorResponse(400, "malformed_request", "malformed HTTP request: " + error.message()));
+    return Refuse(ErrorResponse(400, "malformed_request", "malformed HTTP request: " + error.message()));
   }
   // End of stream, reset, timeout or shutdown: nothing more to read. Answers under way are still written.
   read_closed_ = true;
@@ -205,10 +206,18 @@ void Session<Stream>::OnReadError(beast::error_code error) {
 }
 
 template <class Stream>
-void Session<Stream>::RespondAndClose(Response response) {
+void Session<Stream>::Refuse(Response refusal, std::optional<Request> request) {
+  if (!request) {
+    // What was read of the request: its header, when that was read whole. The connection closes after this answer.
+    request.emplace();
+    if (parser_ && parser_->is_header_done()) request = ToRequest(parser_->release());
+  }
+  request->remote_address = remote_address_;
   read_closed_ = true;
-  exchanges_.push_back(Exchange{std::move(response), Framing{11, false, false}});
-  WriteReady();
+  router_.Refuse(*request, std::move(refusal), [this](Response answer) {
+    exchanges_.push_back(Exchange{std::move(answer), Framing{11, false, false}});
+    WriteReady();
+  });
 }
 
 template <class Stream>
@@ -219,10 +228,10 @@ void Session<Stream>::OnRequest() {
   // RFC 9112 3.2: an HTTP/1.1 request without a Host, or with two, is a 400 (two are how a request is smuggled past
   // a proxy that routes by one of them). HTTP/1.0 had none.
   if (std::size_t hosts = beast_request.count(bhttp::field::host); beast_request.version() >= 11 && hosts != 1) {
-    return RespondAndClose(ErrorResponse(400, "bad_host",
-                                         hosts == 0
-                                             ? "an HTTP/1.1 request needs a Host header"
-                                             : "a request must have one Host header, not " + std::to_string(hosts)));
+    return Refuse(ErrorResponse(400, "bad_host",
+                                hosts == 0 ? "an HTTP/1.1 request needs a Host header"
+                                           : "a request must have one Host header, not " + std::to_string(hosts)),
+                  ToRequest(std::move(beast_request)));
   }
 
   bool keep_alive = beast_request.keep_alive();

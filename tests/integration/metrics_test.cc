@@ -69,6 +69,14 @@ TEST_P(MetricsTest, CountWhatHappenedInValidPrometheusText) {
     EXPECT_EQ(std::stod(Sample(text, "telemetry_disk_min_free_bytes")), 256 << 20) << text;
   }
 
+  // Refused before any route is reached: counted all the same.
+  HttpClient too_large(server_.port());
+  too_large.SendRaw("PUT /api/temperature HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
+  ASSERT_EQ(too_large.ReadResponse().status, 413);
+  EXPECT_EQ(Sample(client_.Get("/metrics").body,
+                   R"(telemetry_http_requests_total{route="unmatched",method="PUT",code="413"})"),
+            "1");
+
   testing::TempDir dir;
   std::ofstream(dir.path() + "/metrics.txt") << text;
   std::string output;
