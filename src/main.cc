@@ -30,6 +30,7 @@
 #include "http/server.h"
 #include "log/log.h"
 #include "migrate/import_original.h"
+#include "migrate/server_target.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
 #include "storage/dynamodb_token_store.h"
@@ -132,24 +133,36 @@ int Verify(const telemetry::Options& options) {
   return verified->problems == 0 ? 0 : 1;
 }
 
-// The original service's table copied into the configured store (migrate/import_original.h); the exit code.
+// The original service's table copied into the configured store, or with --into into a running telemetryd
+// (migrate/import_original.h); the exit code.
 int ImportOriginal(const telemetry::Options& options) {
   using namespace telemetry;
-  auto opened = OpenStore(options, /*readings=*/true);
-  if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
-    std::fprintf(stderr, "%s\n", exit_now->message.c_str());
-    return exit_now->code;
-  }
-  OpenedStore& store = std::get<OpenedStore>(opened);
-  if (!store.client) {  // the embedded store: a client for the old table alone
-    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, store)) {
+  OpenedStore opened;
+  std::unique_ptr<migrate::ImportTarget> target;
+  if (options.import_into) {  // a client for the old table, and the same transport for the server's API
+    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) {
       std::fprintf(stderr, "%s\n", failed->message.c_str());
       return failed->code;
     }
+    target = std::make_unique<migrate::ServerTarget>(*opened.transport, *options.import_into, options.import_token);
+  } else {
+    auto store = OpenStore(options, /*readings=*/true);
+    if (auto* exit_now = std::get_if<ExitNow>(&store)) {
+      std::fprintf(stderr, "%s\n", exit_now->message.c_str());
+      return exit_now->code;
+    }
+    opened = std::move(std::get<OpenedStore>(store));
+    if (!opened.client) {  // the embedded store: a client for the old table alone
+      if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) {
+        std::fprintf(stderr, "%s\n", failed->message.c_str());
+        return failed->code;
+      }
+    }
+    target = std::make_unique<migrate::StoreTarget>(*opened.store);
   }
   StatusOr<migrate::OriginalImport> imported =
-      migrate::ImportOriginalTable(*store.client, *options.import_original_table, *store.store, SystemNow());
-  store.store->Close();
+      migrate::ImportOriginalTable(*opened.client, *options.import_original_table, *target, SystemNow());
+  if (opened.store) opened.store->Close();
   if (!imported.ok()) return CommandFailed(imported.status());
   for (const std::string& line : imported->described) std::printf("%s\n", line.c_str());
   std::printf(

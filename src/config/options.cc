@@ -235,6 +235,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       "configured store; exit");
   import_original->fallthrough();
   import_original->add_option("table", import_table, "The original's table")->required();
+  std::string import_into;
+  import_original->add_option("--into", import_into,
+                              "A running telemetryd to write into (http://HOST:PORT) instead of the configured store");
+  import_original->add_option("--token", options.import_token, "The bearer token --into writes with")
+      ->envname("TELEMETRY_TOKEN");
 
   try {
     app.parse(argc, argv);
@@ -295,6 +300,12 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
     options.verify = true;
   }
   if (import_original->parsed()) options.import_original_table = import_table;
+  if (!import_into.empty()) {
+    if (import_into.rfind("http://", 0) != 0 && import_into.rfind("https://", 0) != 0) {
+      return ExitNow{2, "telemetryd: --into takes a server's address, http://HOST:PORT or https://HOST:PORT"};
+    }
+    options.import_into = import_into;
+  }
 
   if (!admin_token_file.empty()) {
     std::ifstream file(admin_token_file);

@@ -73,6 +73,9 @@ struct Options {
   // `telemetryd import-original TABLE`: copy the original service's DynamoDB table into the configured store instead
   // of serving (migrate/import_original.h).
   std::optional<std::string> import_original_table;
+  // With it: a running telemetryd the import writes into (migrate/server_target.h), and the token it writes with.
+  std::optional<std::string> import_into;
+  std::string import_token;
 
   // After the drain delay, how long requests under way may take before their connections are cut.
   std::chrono::milliseconds shutdown_grace{10000};

@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <future>
 #include <utility>
 
 #include "api/reading_json.h"
@@ -51,7 +50,7 @@ std::string ItemName(simdjson::dom::object item) {
 
 class Importer {
  public:
-  Importer(Store& store, OriginalImport& report) : store_(store), report_(report) {}
+  Importer(ImportTarget& target, OriginalImport& report) : target_(target), report_(report) {}
 
   void Describe(std::string line) {
     if (report_.described.size() < kMostDescribed) report_.described.push_back(std::move(line));
@@ -77,37 +76,31 @@ class Importer {
   // Writes what is gathered and waits until it is durable.
   Status Flush() {
     if (batch_.empty()) return Status::Ok();
-    std::promise<std::pair<Status, std::vector<WriteOutcome>>> written;
-    store_.Write(batch_, [&](Status status, std::vector<WriteOutcome> outcomes) {
-      written.set_value({std::move(status), std::move(outcomes)});
-    });
-    auto [status, outcomes] = written.get_future().get();
-    if (!status.ok()) return status;
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
-      if (outcomes[i] == WriteOutcome::kStored) ++report_.stored;
-      if (outcomes[i] == WriteOutcome::kDuplicate) ++report_.duplicates;
-      if (outcomes[i] == WriteOutcome::kConflict) {
-        ++report_.conflicts;
-        Describe("conflict: sensor \"" + batch_[i].sensor_id + "\" at " + FormatRfc3339(batch_[i].time) +
-                 " already holds another value, which stays");
-      }
+    StatusOr<WrittenBatch> written = target_.Write(batch_);
+    if (!written.ok()) return written.status();
+    report_.stored += written->stored;
+    report_.duplicates += written->duplicates;
+    for (std::size_t i : written->conflicts) {
+      ++report_.conflicts;
+      Describe("conflict: sensor \"" + batch_[i].sensor_id + "\" at " + FormatRfc3339(batch_[i].time) +
+               " already holds another value, which stays");
     }
     batch_.clear();
     return Status::Ok();
   }
 
  private:
-  Store& store_;
+  ImportTarget& target_;
   OriginalImport& report_;
   std::vector<Reading> batch_;
 };
 
 }  // namespace
 
-StatusOr<OriginalImport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table, Store& store,
-                                             TimeNs now) {
+StatusOr<OriginalImport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table,
+                                             ImportTarget& target, TimeNs now) {
   OriginalImport report;
-  Importer importer(store, report);
+  Importer importer(target, report);
   simdjson::dom::parser parser;
   std::string start_key;  // the page's ExclusiveStartKey, as DynamoDB gave it; empty: the first page
   for (;;) {

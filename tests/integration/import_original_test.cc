@@ -109,6 +109,60 @@ TEST_P(ImportOriginalTest, EveryItemAPutWouldTakeIsImportedOnceAndTheRestNamed) 
             R"({"count":1,"sum":12.5,"mean":12.5,"min":12.5,"max":12.5})");  // sent as numbers, kept as a PUT would
 }
 
+// With --into, a running server (either store) takes the readings through its batch API while it serves, with the
+// token an --auth token server asks for; a server that takes fewer readings per request gets smaller requests.
+TEST_P(ImportOriginalTest, IntoARunningServerWhileItServes) {
+  std::string items = "[";
+  for (int i = 0; i < 700; ++i) {
+    char time[32];
+    std::snprintf(time, sizeof time, "2021-10-04 %02d:%02d:%02d", i / 3600, i / 60 % 60, i % 60);
+    items += std::string(R"({"time":{"S":")") + time + R"("},"sensorID":{"S":")" + std::to_string(200 + i % 5) +
+             R"("},"temperature":{"S":")" + std::to_string(i % 40) + R"(.5"}},)";
+  }
+  items += R"({"time":{"S":"2021-10-05 00:00:00"},"sensorID":{"S":"200"},"temperature":{"S":"abc"}}])";
+  MakeOriginalTable(items);
+
+  const std::string admin = "import-admin-token-0123456789abcdef0123456789";
+  std::ofstream(dir_.path() + "/admin") << admin;
+  std::vector<std::string> server_args = backend_.Args();
+  server_args.insert(server_args.end(),
+                     {"--auth", "token", "--admin-token-file", dir_.path() + "/admin", "--max-batch-readings", "300"});
+  ServerProcess server(server_args);
+  HttpClient client(server.port());
+  // Written to the new service already, with another value than the original holds: kept.
+  ASSERT_EQ(
+      client
+          .Request("PUT", "/api/temperature", R"({"sensorID":"200","temperature":99,"time":"2021-10-04 00:00:00"})",
+                   {{"Authorization", "Bearer " + admin}})
+          .status,
+      200);
+
+  auto import_into = [&](const std::string& token, std::string* output) {
+    output->clear();
+    return RunTelemetryd({"--dynamodb-endpoint", endpoint_, "--region", "us-east-1", "import-original", table_,
+                          "--into", "http://127.0.0.1:" + std::to_string(server.port()), "--token", token},
+                         output);
+  };
+  std::string output;
+  EXPECT_EQ(import_into("not-a-token", &output), 2) << output;
+  EXPECT_NE(output.find("refused the import (401)"), std::string::npos) << output;
+  ASSERT_EQ(import_into(admin, &output), 0) << output;
+  EXPECT_NE(output.find("701 items, 699 readings stored, 0 already there, 1 conflicting (kept as they were), "
+                        "1 refused"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find(R"(conflict: sensor "200" at 2021-10-04T00:00:00Z already holds another value)"),
+            std::string::npos)
+      << output;
+  ASSERT_EQ(import_into(admin, &output), 0) << output;
+  EXPECT_NE(output.find("701 items, 0 readings stored, 699 already there, 1 conflicting"), std::string::npos) << output;
+  EXPECT_EQ(client.Request("GET", "/api/v1/stats?sensorID=201", "", {{"Authorization", "Bearer " + admin}}).body,
+            R"({"count":140,"sum":2620,"mean":18.714285714285715,"min":1.5,"max":36.5})");
+  EXPECT_NE(
+      client.Request("GET", "/api/v1/stats", "", {{"Authorization", "Bearer " + admin}}).body.find(R"("count":700,)"),
+      std::string::npos);
+}
+
 TEST_P(ImportOriginalTest, AMissingTableIsSaidAndNothingIsWritten) {
   std::string output;
   EXPECT_EQ(Import(testing::UniqueTableName("absent"), &output), 2) << output;
