@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "dynamodb_local.h"
@@ -19,6 +20,20 @@ namespace {
 using testing::HttpClient;
 using testing::RunTelemetryd;
 using testing::ServerProcess;
+
+// `count` items as the original kept them, one a second from 2021-10-04 00:00:00, of the sensors numbered from
+// `first_sensor` in turn, item i's temperature `temperature(i)`: a JSON array's elements, each with a comma after.
+std::string OriginalItems(int count, int first_sensor, int sensors,
+                          const std::function<std::string(int)>& temperature) {
+  std::string items;
+  for (int i = 0; i < count; ++i) {
+    char time[32];
+    std::snprintf(time, sizeof time, "2021-10-04 %02d:%02d:%02d", i / 3600, i / 60 % 60, i % 60);
+    items += std::string(R"({"time":{"S":")") + time + R"("},"sensorID":{"S":")" +
+             std::to_string(first_sensor + i % sensors) + R"("},"temperature":{"S":")" + temperature(i) + R"("}},)";
+  }
+  return items;
+}
 
 class ImportOriginalTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -73,13 +88,7 @@ class ImportOriginalTest : public ::testing::TestWithParam<std::string> {
 TEST_P(ImportOriginalTest, EveryItemAPutWouldTakeIsImportedOnceAndTheRestNamed) {
   // 1,100 readings of seven sensors, more than one page of the table's Scan; a temperature of "abc" (which made
   // the original's statistics fail), one of a type no PUT sends, and one the original stored as numbers.
-  std::string items = "[";
-  for (int i = 0; i < 1100; ++i) {
-    char time[32];
-    std::snprintf(time, sizeof time, "2021-10-04 %02d:%02d:%02d", i / 3600, i / 60 % 60, i % 60);
-    items += std::string(R"({"time":{"S":")") + time + R"("},"sensorID":{"S":")" + std::to_string(100 + i % 7) +
-             R"("},"temperature":{"S":")" + std::to_string(i % 50) + R"("}},)";
-  }
+  std::string items = "[" + OriginalItems(1100, 100, 7, [](int i) { return std::to_string(i % 50); });
   items += R"({"time":{"S":"2021-10-05 00:00:00"},"sensorID":{"S":"107"},"temperature":{"S":"abc"}},)"
            R"({"time":{"S":"2021-10-05 00:00:01"},"sensorID":{"N":"108"},"temperature":{"N":"12.5"}},)"
            R"({"time":{"S":"2021-10-05 00:00:02"},"sensorID":{"S":"109"},"temperature":{"BOOL":true}}])";
@@ -112,13 +121,7 @@ TEST_P(ImportOriginalTest, EveryItemAPutWouldTakeIsImportedOnceAndTheRestNamed) 
 // With --into, a running server (either store) takes the readings through its batch API while it serves, with the
 // token an --auth token server asks for; a server that takes fewer readings per request gets smaller requests.
 TEST_P(ImportOriginalTest, IntoARunningServerWhileItServes) {
-  std::string items = "[";
-  for (int i = 0; i < 700; ++i) {
-    char time[32];
-    std::snprintf(time, sizeof time, "2021-10-04 %02d:%02d:%02d", i / 3600, i / 60 % 60, i % 60);
-    items += std::string(R"({"time":{"S":")") + time + R"("},"sensorID":{"S":")" + std::to_string(200 + i % 5) +
-             R"("},"temperature":{"S":")" + std::to_string(i % 40) + R"(.5"}},)";
-  }
+  std::string items = "[" + OriginalItems(700, 200, 5, [](int i) { return std::to_string(i % 40) + ".5"; });
   items += R"({"time":{"S":"2021-10-05 00:00:00"},"sensorID":{"S":"200"},"temperature":{"S":"abc"}}])";
   MakeOriginalTable(items);
 
