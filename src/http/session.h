@@ -72,9 +72,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void ReadBody();
   void OnRequest();
   void OnReadError(boost::beast::error_code error);
-  // Queues a response the session makes itself (e.g. 400 for a malformed request) and reads no further.
-  // Answers the request being read with `refusal` through the router (request id, CORS, observer), then closes.
-  // `request`: what was read of it; the header being parsed when empty.
+  // Answers the request being read with a refusal the session makes itself (e.g. 400 for a malformed request)
+  // through the router (request id, CORS, observer), and reads no further. `request`: what was read of it; the
+  // header being parsed when empty.
   void Refuse(Response refusal, std::optional<Request> request = std::nullopt);
   void Complete(std::uint64_t sequence, Response response);
   void WriteReady();
