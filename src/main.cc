@@ -30,7 +30,9 @@
 #include "http/server.h"
 #include "log/log.h"
 #include "migrate/import_original.h"
+#include "migrate/import_store.h"
 #include "migrate/server_target.h"
+#include "storage/data_directory.h"
 #include "storage/dynamodb_schema.h"
 #include "storage/dynamodb_store.h"
 #include "storage/dynamodb_token_store.h"
@@ -133,45 +135,84 @@ int Verify(const telemetry::Options& options) {
   return verified->problems == 0 ? 0 : 1;
 }
 
-// The original service's table copied into the configured store, or with --into into a running telemetryd
-// (migrate/import_original.h); the exit code.
-int ImportOriginal(const telemetry::Options& options) {
+// The one line that says why a command cannot go on, on stderr; its exit code.
+int Exit(const telemetry::ExitNow& exit_now) {
+  std::fprintf(stderr, "%s\n", exit_now.message.c_str());
+  return exit_now.code;
+}
+
+// Where an import writes (migrate/import_target.h): with --into the running server it names, over `opened`'s
+// transport (made here when there is none); else the configured store, opened into `opened`.
+std::variant<std::unique_ptr<telemetry::migrate::ImportTarget>, telemetry::ExitNow> OpenImportTarget(
+    const telemetry::Options& options, OpenedStore& opened) {
   using namespace telemetry;
-  OpenedStore opened;
-  std::unique_ptr<migrate::ImportTarget> target;
-  if (options.import_into) {  // a client for the old table, and the same transport for the server's API
-    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) {
-      std::fprintf(stderr, "%s\n", failed->message.c_str());
-      return failed->code;
-    }
-    target = std::make_unique<migrate::ServerTarget>(*opened.transport, *options.import_into, options.import_token);
-  } else {
-    auto store = OpenStore(options, /*readings=*/true);
-    if (auto* exit_now = std::get_if<ExitNow>(&store)) {
-      std::fprintf(stderr, "%s\n", exit_now->message.c_str());
-      return exit_now->code;
-    }
-    opened = std::move(std::get<OpenedStore>(store));
-    if (!opened.client) {  // the embedded store: a client for the old table alone
-      if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) {
-        std::fprintf(stderr, "%s\n", failed->message.c_str());
-        return failed->code;
-      }
-    }
-    target = std::make_unique<migrate::StoreTarget>(*opened.store);
+  if (options.import_into) {
+    if (!opened.transport) opened.transport = std::make_unique<aws::CurlTransport>();
+    return std::make_unique<migrate::ServerTarget>(*opened.transport, *options.import_into, options.import_token);
   }
-  StatusOr<migrate::OriginalImport> imported =
-      migrate::ImportOriginalTable(*opened.client, *options.import_original_table, *target, SystemNow());
-  if (opened.store) opened.store->Close();
+  auto store = OpenStore(options, /*readings=*/true);
+  if (auto* exit_now = std::get_if<ExitNow>(&store)) return *exit_now;
+  opened = std::move(std::get<OpenedStore>(store));
+  return std::make_unique<migrate::StoreTarget>(*opened.store);
+}
+
+// What an import did, on stdout; the exit code.
+int ImportDone(const std::string& source, const telemetry::StatusOr<telemetry::migrate::ImportReport>& imported) {
   if (!imported.ok()) return CommandFailed(imported.status());
   for (const std::string& line : imported->described) std::printf("%s\n", line.c_str());
   std::printf(
       "imported %s: %lld items, %lld readings stored, %lld already there, %lld conflicting (kept as they "
       "were), %lld refused\n",
-      options.import_original_table->c_str(), static_cast<long long>(imported->items),
-      static_cast<long long>(imported->stored), static_cast<long long>(imported->duplicates),
-      static_cast<long long>(imported->conflicts), static_cast<long long>(imported->refused));
+      source.c_str(), static_cast<long long>(imported->items), static_cast<long long>(imported->stored),
+      static_cast<long long>(imported->duplicates), static_cast<long long>(imported->conflicts),
+      static_cast<long long>(imported->refused));
   return 0;
+}
+
+// The original service's table copied into the configured store, or with --into into a running telemetryd
+// (migrate/import_original.h); the exit code.
+int ImportOriginal(const telemetry::Options& options) {
+  using namespace telemetry;
+  OpenedStore opened;
+  // With --into, the client first: the server's calls go over its transport.
+  if (options.import_into) {
+    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) return Exit(*failed);
+  }
+  auto target = OpenImportTarget(options, opened);
+  if (auto* exit_now = std::get_if<ExitNow>(&target)) return Exit(*exit_now);
+  if (!opened.client) {  // the embedded store: a client for the old table alone
+    if (std::optional<ExitNow> failed = OpenDynamoDbClient(options, opened)) return Exit(*failed);
+  }
+  auto imported =
+      migrate::ImportOriginalTable(*opened.client, *options.import_original_table, *std::get<0>(target), SystemNow());
+  if (opened.store) opened.store->Close();
+  return ImportDone(*options.import_original_table, imported);
+}
+
+// An embedded store's readings copied into the configured store, or with --into into a running telemetryd
+// (migrate/import_store.h); the exit code.
+int ImportStore(const telemetry::Options& options) {
+  using namespace telemetry;
+  const std::string& dir = *options.import_store_dir;
+  std::error_code ignored;
+  if (!std::filesystem::exists(InDataDirectory(dir, kReadingsDatabaseFile), ignored)) {
+    return Exit(ExitNow{2, "telemetryd: no store in " + dir + " to import"});
+  }
+  SqliteStoreOptions source_options;
+  source_options.data_dir = dir;
+  source_options.min_free_bytes = 0;  // read, not written: only a replay of its log writes
+  auto source = OpenSqliteStore(source_options);
+  if (!source.ok()) {
+    return Exit(ExitNow{1, "telemetryd: " + source.status().message() +
+                               " (a server using it holds it: import a backup of it, telemetryd backup)"});
+  }
+  OpenedStore opened;
+  auto target = OpenImportTarget(options, opened);
+  if (auto* exit_now = std::get_if<ExitNow>(&target)) return Exit(*exit_now);
+  auto imported = migrate::ImportStore(**source, *std::get<0>(target));
+  (*source)->Close();
+  if (opened.store) opened.store->Close();
+  return ImportDone(dir, imported);
 }
 
 }  // namespace
@@ -188,6 +229,7 @@ int main(int argc, char** argv) {
   if (options.backup_to) return Backup(options);
   if (options.verify) return Verify(options);
   if (options.import_original_table) return ImportOriginal(options);
+  if (options.import_store_dir) return ImportStore(options);
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);
     if (auto* exit_now = std::get_if<ExitNow>(&opened)) {

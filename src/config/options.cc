@@ -235,11 +235,20 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       "configured store; exit");
   import_original->fallthrough();
   import_original->add_option("table", import_table, "The original's table")->required();
+  std::string import_store_dir;
+  CLI::App* import_store = app.add_subcommand(
+      "import-store",
+      "Copy every reading of an embedded store (a data directory not in use, or a backup) into the configured "
+      "store; exit");
+  import_store->fallthrough();
+  import_store->add_option("dir", import_store_dir, "The embedded store's folder")->required();
   std::string import_into;
-  import_original->add_option("--into", import_into,
-                              "A running telemetryd to write into (http://HOST:PORT) instead of the configured store");
-  import_original->add_option("--token", options.import_token, "The bearer token --into writes with")
-      ->envname("TELEMETRY_TOKEN");
+  for (CLI::App* import : {import_original, import_store}) {
+    import->add_option("--into", import_into,
+                       "A running telemetryd to write into (http://HOST:PORT) instead of the configured store");
+    import->add_option("--token", options.import_token, "The bearer token --into writes with")
+        ->envname("TELEMETRY_TOKEN");
+  }
 
   try {
     app.parse(argc, argv);
@@ -300,6 +309,7 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
     options.verify = true;
   }
   if (import_original->parsed()) options.import_original_table = import_table;
+  if (import_store->parsed()) options.import_store_dir = import_store_dir;
   if (!import_into.empty()) {
     if (import_into.rfind("http://", 0) != 0 && import_into.rfind("https://", 0) != 0) {
       return ExitNow{2, "telemetryd: --into takes a server's address, http://HOST:PORT or https://HOST:PORT"};

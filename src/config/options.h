@@ -73,7 +73,11 @@ struct Options {
   // `telemetryd import-original TABLE`: copy the original service's DynamoDB table into the configured store instead
   // of serving (migrate/import_original.h).
   std::optional<std::string> import_original_table;
-  // With it: a running telemetryd the import writes into (migrate/server_target.h), and the token it writes with.
+  // `telemetryd import-store DIR`: copy an embedded store's readings into the configured store instead of serving
+  // (migrate/import_store.h).
+  std::optional<std::string> import_store_dir;
+  // With either import: a running telemetryd it writes into instead (migrate/server_target.h), and the token it
+  // writes with.
   std::optional<std::string> import_into;
   std::string import_token;
 

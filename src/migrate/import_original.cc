@@ -11,8 +11,6 @@ namespace telemetry::migrate {
 namespace {
 
 constexpr std::int64_t kItemsPerScanPage = 1000;
-constexpr std::size_t kReadingsPerWrite = 1000;
-constexpr std::size_t kMostDescribed = 20;
 
 // The item in the JSON shape a PUT takes: string and number attributes as strings (a PUT takes both as strings,
 // as the original sent them), NULL as null. Empty, with `why` set, for an attribute of another DynamoDB type.
@@ -48,13 +46,10 @@ std::string ItemName(simdjson::dom::object item) {
   return "an item without a time";
 }
 
+// Takes the old table's items one by one.
 class Importer {
  public:
-  Importer(ImportTarget& target, OriginalImport& report) : target_(target), report_(report) {}
-
-  void Describe(std::string line) {
-    if (report_.described.size() < kMostDescribed) report_.described.push_back(std::move(line));
-  }
+  Importer(ImportTarget& target, ImportReport& report) : batches_(target, report), report_(report) {}
 
   // Takes one item of the old table.
   Status Take(simdjson::dom::object item, TimeNs now) {
@@ -66,40 +61,24 @@ class Importer {
         why.empty() ? api::ParseReadingJson(body, now + report_.items) : StatusOr<Reading>(InvalidArgument(why));
     if (!reading.ok()) {
       ++report_.refused;
-      Describe("refused " + ItemName(item) + ": " + reading.status().message());
+      report_.Describe("refused " + ItemName(item) + ": " + reading.status().message());
       return Status::Ok();
     }
-    batch_.push_back(std::move(*reading));
-    return batch_.size() >= kReadingsPerWrite ? Flush() : Status::Ok();
+    return batches_.Add(std::move(*reading));
   }
 
-  // Writes what is gathered and waits until it is durable.
-  Status Flush() {
-    if (batch_.empty()) return Status::Ok();
-    StatusOr<WrittenBatch> written = target_.Write(batch_);
-    if (!written.ok()) return written.status();
-    report_.stored += written->stored;
-    report_.duplicates += written->duplicates;
-    for (std::size_t i : written->conflicts) {
-      ++report_.conflicts;
-      Describe("conflict: sensor \"" + batch_[i].sensor_id + "\" at " + FormatRfc3339(batch_[i].time) +
-               " already holds another value, which stays");
-    }
-    batch_.clear();
-    return Status::Ok();
-  }
+  Status Flush() { return batches_.Flush(); }
 
  private:
-  ImportTarget& target_;
-  OriginalImport& report_;
-  std::vector<Reading> batch_;
+  BatchedImport batches_;
+  ImportReport& report_;
 };
 
 }  // namespace
 
-StatusOr<OriginalImport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table,
-                                             ImportTarget& target, TimeNs now) {
-  OriginalImport report;
+StatusOr<ImportReport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table, ImportTarget& target,
+                                           TimeNs now) {
+  ImportReport report;
   Importer importer(target, report);
   simdjson::dom::parser parser;
   std::string start_key;  // the page's ExclusiveStartKey, as DynamoDB gave it; empty: the first page

@@ -23,20 +23,11 @@
 
 namespace telemetry::migrate {
 
-struct OriginalImport {
-  std::int64_t items = 0;              // read from the old table
-  std::int64_t stored = 0;             // new in the store
-  std::int64_t duplicates = 0;         // already there, the same value
-  std::int64_t conflicts = 0;          // already there with another value: the one there kept
-  std::int64_t refused = 0;            // not readings by a PUT's rules
-  std::vector<std::string> described;  // the first refused items and conflicts, one line each
-};
-
 // Imports every item of `table`, read through `client`, into `target`. `now`: a reading's time when an item has
 // none (the original's key makes that impossible, but its items are not ours to trust). Fails, with what was
 // imported so far durable, when the table cannot be read (kInvalidArgument: no such table) or the target refuses a
 // batch; a rerun picks up the rest.
-StatusOr<OriginalImport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table,
-                                             ImportTarget& target, TimeNs now);
+StatusOr<ImportReport> ImportOriginalTable(aws::DynamoDbClient& client, const std::string& table, ImportTarget& target,
+                                           TimeNs now);
 
 }  // namespace telemetry::migrate
