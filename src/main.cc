@@ -204,7 +204,7 @@ int ImportStore(const telemetry::Options& options) {
   auto source = OpenSqliteStore(source_options);
   if (!source.ok()) {
     return Exit(ExitNow{1, "telemetryd: " + source.status().message() +
-                               " (a server using it holds it: import a backup of it, telemetryd backup)"});
+                               " (if a server is using it: import a backup of it, telemetryd backup)"});
   }
   OpenedStore opened;
   auto target = OpenImportTarget(options, opened);
@@ -232,10 +232,7 @@ int main(int argc, char** argv) {
   if (options.import_store_dir) return ImportStore(options);
   if (options.token_command) {
     auto opened = OpenStore(options, /*readings=*/false);
-    if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
-      std::fprintf(stderr, "%s\n", exit_now->message.c_str());
-      return exit_now->code;
-    }
+    if (auto* exit_now = std::get_if<ExitNow>(&opened)) return Exit(*exit_now);
     return auth::RunTokenCommand(*options.token_command, *std::get<OpenedStore>(opened).tokens, SystemNow);
   }
   sigset_t stop_signals = BlockStopSignals();
@@ -250,10 +247,7 @@ int main(int argc, char** argv) {
   if (options.storage == "sqlite") options.sqlite.on_sensors_held = service_metrics.OnSensorsHeld();
 
   auto opened = OpenStore(options, /*readings=*/true);
-  if (auto* exit_now = std::get_if<ExitNow>(&opened)) {
-    std::fprintf(stderr, "%s\n", exit_now->message.c_str());
-    return exit_now->code;
-  }
+  if (auto* exit_now = std::get_if<ExitNow>(&opened)) return Exit(*exit_now);
   if (auto& client = std::get<OpenedStore>(opened).client) service_metrics.Watch(*client);
   if (options.storage == "sqlite") service_metrics.WatchDisk(options.sqlite.data_dir, options.sqlite.min_free_bytes);
   std::unique_ptr<Store> metered = MeterWrites(*std::get<OpenedStore>(opened).store, service_metrics.Writes());
