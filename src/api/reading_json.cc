@@ -114,6 +114,11 @@ void AddItem(ReadingBatch& batch, std::size_t index, StatusOr<Reading> reading) 
 
 }  // namespace
 
+void WriteReadingJson(JsonWriter& json, const Reading& reading) {
+  json.BeginObject().Key("sensorID").String(reading.sensor_id).Key("time").String(FormatRfc3339(reading.time));
+  json.Key("temperature").Number(reading.value).EndObject();
+}
+
 StatusOr<Reading> ParseReadingJson(std::string_view body, TimeNs now) {
   body = WithoutByteOrderMark(body);
   thread_local simdjson::dom::parser parser;

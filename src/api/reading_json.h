@@ -10,11 +10,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_writer.h"
 #include "core/reading.h"
 #include "core/status.h"
 #include "core/time.h"
 
 namespace telemetry::api {
+
+// Writes `reading` as such an object, as exports give it and batches take it: the time in RFC 3339 to the
+// nanosecond, the temperature a number.
+void WriteReadingJson(JsonWriter& json, const Reading& reading);
 
 // Parses and validates one reading. `now` is used when the reading has no time. kInvalidArgument with a message
 // naming the field for anything that is not a valid reading, including a body that is not a JSON object.

@@ -6,6 +6,7 @@
 #include "api/error_response.h"
 #include "api/export_cursor.h"
 #include "api/query_params.h"
+#include "api/reading_json.h"
 #include "core/json_writer.h"
 #include "http/accept.h"
 
@@ -86,8 +87,7 @@ void AppendReadings(std::string& out, const std::vector<Reading>& page, bool csv
   }
   for (const Reading& reading : page) {
     JsonWriter json;
-    json.BeginObject().Key("sensorID").String(reading.sensor_id).Key("time").String(FormatRfc3339(reading.time));
-    json.Key("temperature").Number(reading.value).EndObject();
+    WriteReadingJson(json, reading);
     if (!first) out += ',';
     out += json.str();
     first = false;

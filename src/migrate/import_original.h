@@ -19,6 +19,7 @@
 #include "aws/dynamodb_client.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "migrate/batched_import.h"
 #include "migrate/import_target.h"
 
 namespace telemetry::migrate {

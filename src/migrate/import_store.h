@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/status.h"
+#include "migrate/batched_import.h"
 #include "migrate/import_target.h"
 #include "storage/store.h"
 

@@ -9,8 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include "api/reading_json.h"
 #include "core/json_writer.h"
-#include "core/time.h"
 
 namespace telemetry::migrate {
 namespace {
@@ -18,14 +18,11 @@ namespace {
 constexpr int kMostBusyAnswersInARow = 60;
 constexpr std::chrono::seconds kWaitWhenBusy{1};
 
-// The readings as the batch API takes them: the original's field names, times in RFC 3339 to the nanosecond.
+// The readings as the batch API takes them: an array of the objects an export gives.
 std::string BatchBody(std::span<const Reading> readings) {
   JsonWriter json;
   json.BeginArray();
-  for (const Reading& reading : readings) {
-    json.BeginObject().Key("sensorID").String(reading.sensor_id).Key("temperature").Number(reading.value);
-    json.Key("time").String(FormatRfc3339(reading.time)).EndObject();
-  }
+  for (const Reading& reading : readings) api::WriteReadingJson(json, reading);
   return json.EndArray().Take();
 }
 
