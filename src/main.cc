@@ -11,6 +11,7 @@
 #include "api/batch_api.h"
 #include "api/health_api.h"
 #include "api/influx_api.h"
+#include "api/influx_query_api.h"
 #include "api/metrics_api.h"
 #include "api/openapi_api.h"
 #include "api/readings_api.h"
@@ -278,6 +279,7 @@ int main(int argc, char** argv) {
   api::AddOpenApi(router);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
+  api::AddInfluxQueryApi(router, store, SystemNow, options.ingest.influx_measurement);
   api::AddHealthApi(router, ready);
 
   std::unique_ptr<auth::Authenticator> authenticator;

@@ -35,10 +35,11 @@ constexpr std::array kRules = {
     RouteRule{"GET", "/api/v1/sensors", Access::kRead},
     RouteRule{"GET", "/api/v1/readings", Access::kRead},
     RouteRule{"GET", "/metrics", Access::kRead},
+    RouteRule{"", "/query", Access::kRead},
     RouteRule{"", "/api/v1/tokens", Access::kAdmin},
 };
 
-bool IsInfluxPath(std::string_view path) { return path == "/write" || path == "/api/v2/write"; }
+bool IsInfluxPath(std::string_view path) { return path == "/write" || path == "/api/v2/write" || path == "/query"; }
 
 std::optional<std::string> DecodeBase64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0 || text.size() > 4096) return std::nullopt;
@@ -96,7 +97,7 @@ double SteadySeconds() {
 // A refusal in the dialect of the endpoint; `retry_after`: seconds, for 429 and 503.
 http::Response Refusal(std::string_view path, int status, const std::string& message, double retry_after = 0) {
   http::Response response;
-  if (path == "/write") {
+  if (path == "/write" || path == "/query") {
     response = InfluxError(InfluxDialect::kV1, status, message);
   } else if (path == "/api/v2/write") {
     response = InfluxError(InfluxDialect::kV2, status, message);

@@ -7,7 +7,7 @@
 //
 //   open:  GET /api, /healthz, /readyz, /ping, /api/openapi.yaml
 //   write: PUT /api/temperature, POST /api/v1/readings, /write, /api/v2/write   (device: own sensors; admin)
-//   read:  GET /api/stats, /api/v1/{stats,series,sensors,readings}, /metrics  (reader, admin)
+//   read:  GET /api/stats, /api/v1/{stats,series,sensors,readings}, /metrics, GET|POST /query  (reader, admin)
 //   admin: /api/v1/tokens
 //
 // A token comes as "Authorization: Bearer <token>"; the InfluxDB endpoints also take "Token <token>", HTTP Basic with

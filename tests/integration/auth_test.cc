@@ -197,7 +197,7 @@ TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
   EXPECT_EQ(influx_other.status, 403);
   EXPECT_EQ(Unquote(JsonField(influx_other.body, "code")), "forbidden") << influx_other.body;
 
-  // A device reads nothing, through any endpoint; InfluxDB's 1.x query path does not exist here at all.
+  // A device reads nothing, through any endpoint, InfluxQL's included.
   for (const std::string target : {"/api/stats", "/api/v1/stats", "/api/v1/sensors", "/api/v1/readings?sensorID=107",
                                    "/api/v1/series?interval=1d&from=2021-10-01T00:00:00Z&to=2021-10-05T00:00:00Z",
                                    "/metrics", "/api/v1/tokens"}) {
@@ -205,8 +205,8 @@ TEST_P(AuthTest, RolesDecideWhatATokenMayDo) {
     EXPECT_EQ(refused.status, 403) << target << " " << refused.body;
     EXPECT_EQ(refused.body.find("Average"), std::string::npos);
   }
-  EXPECT_EQ(client.Request("GET", "/query?q=SELECT+*+FROM+temperature&db=x", "", Bearer(device)).status, 404);
-  EXPECT_EQ(client.Request("POST", "/query?db=x", "q=SELECT+*+FROM+temperature", Bearer(device)).status, 404);
+  EXPECT_EQ(client.Request("GET", "/query?q=SELECT+*+FROM+temperature&db=x", "", Bearer(device)).status, 403);
+  EXPECT_EQ(client.Request("POST", "/query?db=x", "q=SELECT+*+FROM+temperature", Bearer(device)).status, 403);
 
   // A reader reads and writes nothing; it cannot make tokens either.
   EXPECT_EQ(client.Request("GET", "/api/stats", "", Bearer(reader)).body, R"({"Average":12,"Maximum":14,"Minimum":10})");
@@ -269,6 +269,32 @@ TEST_P(AuthTest, InfluxClientsSendTokensTheirOwnWays) {
   EXPECT_NE(testing::RunCommand(influx + "wrong", &output), 0) << output;
   EXPECT_NE(output.find("the token is not valid or was revoked"), std::string::npos) << output;
   EXPECT_EQ(JsonField(client.Request("GET", "/api/v1/stats", "", Bearer(kAdminToken)).body, "count"), "5");
+}
+
+TEST_P(AuthTest, InfluxQueriesNeedAReaderTokenSentAnyOfTheInfluxWays) {
+  ServerProcess server(Args());
+  HttpClient client(server.port());
+  auto [reader_id, reader] = Create(client, R"({"role":"reader"})");
+  auto [device_id, device] = Create(client, R"({"role":"device","sensors":["a"]})");
+  ASSERT_EQ(client
+                .Request("POST", "/write?db=x", "temperature,sensorID=a value=1 1633338000000000000",
+                         {{"Authorization", "Token " + device}})
+                .status,
+            204);
+  const std::string query = "/query?db=x&q=SELECT+count(value)+FROM+temperature";
+  const std::string counted =
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count"],)"
+      R"("values":[["1970-01-01T00:00:00Z",1]]}]}]})"
+      "\n";
+  EXPECT_EQ(client.Request("GET", query + "&u=me&p=" + reader).body, counted);
+  EXPECT_EQ(client.Request("GET", query, "", {{"Authorization", "Basic " + Base64("me:" + reader)}}).body, counted);
+  EXPECT_EQ(client.Request("POST", query, "", Bearer(reader)).body, counted);
+  HttpResponse none = client.Get(query);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Unquote(JsonField(none.body, "error")), "a token is required: send Authorization: Bearer <token>");
+  HttpResponse writer = client.Request("GET", query, "", {{"Authorization", "Token " + device}});
+  EXPECT_EQ(writer.status, 403);
+  EXPECT_NE(JsonField(writer.body, "error"), "") << writer.body;
 }
 
 TEST_P(AuthTest, RevokedTokensStopWorkingAndManagementChecksItsInput) {

@@ -81,6 +81,7 @@ await check("GET", "/api/stats", { expect: 403, token: device.token });
 await check("PUT", "/api/temperature", { body: '{"sensorID":"108","temperature":1}', headers: json, expect: 403, token: device.token });
 await check("POST", "/write?db=x", { body: "temperature,sensorID=108 value=1", expect: 403, token: device.token });
 await check("POST", "/api/v2/write?bucket=b", { body: "temperature,sensorID=108 value=1", expect: 403, token: device.token });
+await check("GET", "/query?q=SHOW%20DATABASES", { expect: 403, token: device.token });
 await check("DELETE", `/api/v1/tokens?id=${device.id}`, { expect: 204 });
 await check("DELETE", `/api/v1/tokens?id=${device.id}`, { expect: 404 });
 await check("DELETE", "/api/v1/tokens?id=nope", { expect: 400 });
@@ -112,6 +113,16 @@ await check("POST", "/write?db=x", { body: "cpu usage=1", expect: 400 });
 await check("POST", "/api/v2/write?bucket=b&precision=s", { body: "temperature,sensorID=9 value=2 1633338001", expect: 204 });
 await check("POST", "/api/v2/write?org=o", { body: "temperature,sensorID=9 value=2", expect: 404 });
 await check("POST", "/api/v2/write?bucket=b", { body: "nonsense", expect: 400 });
+const influxql = (q) => `/query?db=x&q=${encodeURIComponent(q)}`;
+await check("GET", influxql("SELECT mean(value), count(value) FROM temperature WHERE time >= '2021-10-04' AND " +
+                            "time < '2021-10-05' GROUP BY time(1h), sensorID fill(null)") + "&epoch=ms", { expect: 200 });
+await check("GET", influxql("SELECT * FROM temperature LIMIT 2; SHOW TAG VALUES WITH KEY = sensorID; SHOW RETENTION POLICIES"), { expect: 200 });
+await check("GET", influxql("SELECT value FROM humidity"), { expect: 200 });
+await check("GET", influxql("SELECT last(value) FROM temperature"), { expect: 400 });
+await check("GET", "/query?db=x", { expect: 400 });
+await check("GET", influxql("SHOW MEASUREMENTS"), { expect: 401, anonymous: true });
+await check("POST", "/query?db=x", { body: "q=SHOW+FIELD+KEYS&epoch=s",
+                                     headers: { "Content-Type": "application/x-www-form-urlencoded" }, expect: 200 });
 await check("GET", "/ping", { expect: 204, anonymous: true });
 await check("GET", "/ping?verbose=true", { expect: 200, anonymous: true });
 await check("GET", "/healthz", { expect: 200, anonymous: true });

@@ -25,7 +25,9 @@ TEST(AccessGuardTest, EveryRouteNeedsWhatTheDocsSay) {
 TEST(AccessGuardTest, RoutesNobodyNamedNeedAdmin) {
   EXPECT_EQ(AccessFor("GET", "/api/v2/new-thing", false), Access::kAdmin);
   EXPECT_EQ(AccessFor("DELETE", "/api/temperature", false), Access::kAdmin);
-  EXPECT_EQ(AccessFor("GET", "/query", false), Access::kAdmin);
+  EXPECT_EQ(AccessFor("GET", "/api/v2/query", false), Access::kAdmin);
+  EXPECT_EQ(AccessFor("GET", "/query", false), Access::kRead);
+  EXPECT_EQ(AccessFor("POST", "/query", false), Access::kRead);
 }
 
 TEST(AccessGuardTest, RolesAllowWhatTheyAreFor) {

@@ -1,0 +1,31 @@
+// InfluxDB 1.x's query endpoint, so that Grafana's InfluxDB (InfluxQL) data source, the influx CLI and the InfluxDB
+// client libraries read from telemetryd unchanged:
+//
+//   GET|POST /query?q=SELECT mean(value) FROM temperature WHERE time >= now() - 1h GROUP BY time(5m)&epoch=ms
+//   -> 200 {"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","mean"],
+//                                                   "values":[[1633338000000,12.5],...]}]}]}
+//
+// Parameters as InfluxDB takes them, in the URL or (POST) a form body: q (the statements, core/influxql.h says which),
+// db and rp (accepted, ignored: one store answers every database), epoch (ns u µ ms s m h: times as integers in that
+// unit; RFC 3339 strings without it), params (a JSON object binding $name placeholders), chunked and chunk_size
+// (accepted: the answer is one chunk). A query that does not parse, or asks for what is not supported, is a 400
+// {"error":"error parsing query: ..."}; a statement that fails while running is its result's "error", as InfluxDB
+// reports it. Every number is exact, from the same rollups as /api/v1/stats and /api/v1/series.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "http/router.h"
+#include "storage/store.h"
+
+namespace telemetry::api {
+
+// The most series, and the most rows in all, one statement answers; past either its result is an error that says so.
+inline constexpr std::size_t kMaxQuerySeries = 10'000;
+inline constexpr std::size_t kMaxQueryRows = 500'000;
+
+// `measurement`: the one line protocol writes to (IngestOptions::influx_measurement).
+void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement);
+
+}  // namespace telemetry::api

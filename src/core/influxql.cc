@@ -1,0 +1,1243 @@
+#include "core/influxql.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace telemetry::influxql {
+namespace {
+
+// ---- Tokens ----
+
+enum class TokenType {
+  kEnd,
+  kIdent,        // an unquoted identifier or keyword
+  kQuotedIdent,  // "..."
+  kString,       // '...'
+  kInteger,
+  kNumber,    // with a fraction or exponent
+  kDuration,  // 5m, 1633338000000ms
+  kRegex,     // /.../, only where one is expected
+  kOp,        // = != <> < <= > >= =~ !~ + - * /
+  kLeftParen,
+  kRightParen,
+  kComma,
+  kDot,
+  kSemicolon,
+};
+
+struct Token {
+  TokenType type = TokenType::kEnd;
+  std::string text;  // identifiers, strings and regexes: the value, unescaped; others: the source text
+  std::size_t position = 0;
+  std::int64_t integer = 0;  // kInteger
+  double number = 0;         // kInteger, kNumber
+  TimeNs duration = 0;       // kDuration
+};
+
+bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsIdentChar(char c) { return IsIdentStart(c) || std::isdigit(static_cast<unsigned char>(c)); }
+
+// "line 1, char 8" for a byte offset, 1-based as InfluxDB counts.
+std::string Where(std::string_view text, std::size_t position) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < position && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", char " + std::to_string(column);
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+struct DurationUnit {
+  std::string_view name;
+  TimeNs nanos;
+};
+
+// Longest names first, so that "ms" is not read as "m".
+constexpr std::size_t kMaxRegexBytes = 4'096;
+
+constexpr DurationUnit kDurationUnits[] = {
+    {"ns", 1},
+    {"ms", 1'000'000},
+    {"\xC2\xB5", 1'000},
+    {"u", 1'000},
+    {"s", kNanosPerSecond},
+    {"m", kNanosPerMinute},
+    {"h", kNanosPerHour},
+    {"d", kNanosPerDay},
+    {"w", 7 * kNanosPerDay},
+};
+
+// A duration as InfluxQL writes it, in its largest whole unit: 90s -> "90s", 3600s -> "1h".
+std::string FormatDuration(TimeNs duration) {
+  static constexpr DurationUnit kLargestFirst[] = {
+      {"w", 7 * kNanosPerDay}, {"d", kNanosPerDay}, {"h", kNanosPerHour}, {"m", kNanosPerMinute},
+      {"s", kNanosPerSecond},  {"ms", 1'000'000},   {"u", 1'000},
+  };
+  for (const DurationUnit& unit : kLargestFirst) {
+    if (duration % unit.nanos == 0) return std::to_string(duration / unit.nanos) + std::string(unit.name);
+  }
+  return std::to_string(duration) + "ns";
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  StatusOr<std::vector<Token>> Run() {
+    std::vector<Token> tokens;
+    while (true) {
+      SkipSpaceAndComments();
+      Token token;
+      token.position = at_;
+      if (at_ >= text_.size()) {
+        tokens.push_back(token);
+        return tokens;
+      }
+      bool regex_expected = !tokens.empty() && RegexMayFollow(tokens.back());
+      Status scanned = Scan(token, regex_expected);
+      if (!scanned.ok()) return scanned;
+      tokens.push_back(std::move(token));
+    }
+  }
+
+ private:
+  // A '/' after =~ or !~ (and after FROM, for a measurement regex) opens a regex; elsewhere it divides.
+  static bool RegexMayFollow(const Token& previous) {
+    return (previous.type == TokenType::kOp && (previous.text == "=~" || previous.text == "!~")) ||
+           (previous.type == TokenType::kIdent && EqualsIgnoreCase(previous.text, "from"));
+  }
+
+  void SkipSpaceAndComments() {
+    while (at_ < text_.size()) {
+      char c = text_[at_];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        ++at_;
+      } else if (text_.substr(at_, 2) == "--") {
+        while (at_ < text_.size() && text_[at_] != '\n') ++at_;
+      } else if (text_.substr(at_, 2) == "/*") {
+        std::size_t end = text_.find("*/", at_ + 2);
+        at_ = end == std::string_view::npos ? text_.size() : end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  Status Error(std::size_t position, const std::string& what) const {
+    return InvalidArgument(what + " at " + Where(text_, position));
+  }
+
+  Status Scan(Token& token, bool regex_expected) {
+    char c = text_[at_];
+    if (IsIdentStart(c)) {
+      std::size_t start = at_;
+      while (at_ < text_.size() && IsIdentChar(text_[at_])) ++at_;
+      token.type = TokenType::kIdent;
+      token.text = std::string(text_.substr(start, at_ - start));
+      return Status::Ok();
+    }
+    if (std::isdigit(static_cast<unsigned char>(c))) return ScanNumber(token);
+    if (c == '"' || c == '\'') {
+      token.type = c == '"' ? TokenType::kQuotedIdent : TokenType::kString;
+      return ScanQuoted(token, c);
+    }
+    if (c == '/' && regex_expected) return ScanRegex(token);
+    if (c == '$') {
+      ++at_;
+      if (at_ < text_.size() && text_[at_] == '"') {
+        Status quoted = ScanQuoted(token, '"');
+        if (!quoted.ok()) return quoted;
+      } else {
+        std::size_t start = at_;
+        while (at_ < text_.size() && IsIdentChar(text_[at_])) ++at_;
+        token.text = std::string(text_.substr(start, at_ - start));
+      }
+      if (token.text.empty()) return Error(token.position, "a bound parameter needs a name after $");
+      // A bound parameter is kept as an identifier prefixed with '$'; the parser substitutes it.
+      token.type = TokenType::kIdent;
+      token.text = "$" + token.text;
+      return Status::Ok();
+    }
+    static constexpr std::string_view kTwoCharOps[] = {"!=", "<>", "<=", ">=", "=~", "!~"};
+    for (std::string_view op : kTwoCharOps) {
+      if (text_.substr(at_, 2) == op) {
+        at_ += 2;
+        token.type = TokenType::kOp;
+        token.text = std::string(op);
+        return Status::Ok();
+      }
+    }
+    ++at_;
+    token.text = std::string(1, c);
+    switch (c) {
+      case '=':
+      case '<':
+      case '>':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        token.type = TokenType::kOp;
+        return Status::Ok();
+      case '(':
+        token.type = TokenType::kLeftParen;
+        return Status::Ok();
+      case ')':
+        token.type = TokenType::kRightParen;
+        return Status::Ok();
+      case ',':
+        token.type = TokenType::kComma;
+        return Status::Ok();
+      case '.':
+        token.type = TokenType::kDot;
+        return Status::Ok();
+      case ';':
+        token.type = TokenType::kSemicolon;
+        return Status::Ok();
+      default:
+        return Error(token.position, "unexpected character '" + token.text + "'");
+    }
+  }
+
+  Status ScanNumber(Token& token) {
+    std::size_t start = at_;
+    while (at_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[at_]))) ++at_;
+    std::string_view digits = text_.substr(start, at_ - start);
+    auto digit_at = [&](std::size_t i) {
+      return i < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i]));
+    };
+    // An exponent: e or E, an optional sign, at least one digit; its length, or 0 when there is none at `i`.
+    auto exponent_at = [&](std::size_t i) -> std::size_t {
+      if (i >= text_.size() || (text_[i] != 'e' && text_[i] != 'E')) return 0;
+      std::size_t j = i + 1;
+      if (j < text_.size() && (text_[j] == '+' || text_[j] == '-')) ++j;
+      if (!digit_at(j)) return 0;
+      while (digit_at(j)) ++j;
+      return j - i;
+    };
+    bool fraction = at_ < text_.size() && text_[at_] == '.' && digit_at(at_ + 1);
+    if (fraction || exponent_at(at_) > 0) {
+      if (fraction) {
+        ++at_;
+        while (digit_at(at_)) ++at_;
+      }
+      at_ += exponent_at(at_);
+      token.type = TokenType::kNumber;
+      token.text = std::string(text_.substr(start, at_ - start));
+      token.number = std::strtod(token.text.c_str(), nullptr);
+      if (!std::isfinite(token.number))
+        return Error(start, "the number " + token.text.substr(0, 32) + " is out of range");
+      return Status::Ok();
+    }
+    std::int64_t value = 0;
+    for (char d : digits) {
+      if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, d - '0', &value)) {
+        return Error(start, "the integer " + std::string(digits.substr(0, 32)) + " is out of range");
+      }
+    }
+    for (const DurationUnit& unit : kDurationUnits) {
+      if (text_.substr(at_, unit.name.size()) != unit.name) continue;
+      std::size_t end = at_ + unit.name.size();
+      if (end < text_.size() && IsIdentChar(text_[end])) break;  // "5min": not a duration
+      at_ = end;
+      token.type = TokenType::kDuration;
+      token.text = std::string(text_.substr(start, at_ - start));
+      if (__builtin_mul_overflow(value, unit.nanos, &token.duration)) {
+        return Error(start, "the duration " + token.text + " is out of range");
+      }
+      return Status::Ok();
+    }
+    if (at_ < text_.size() && IsIdentStart(text_[at_])) {
+      std::size_t end = at_;
+      while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+      return Error(start, "invalid duration " + std::string(text_.substr(start, end - start)) +
+                              "; units are ns, u, ms, s, m, h, d and w");
+    }
+    token.type = TokenType::kInteger;
+    token.text = std::string(digits);
+    token.integer = value;
+    token.number = static_cast<double>(value);
+    return Status::Ok();
+  }
+
+  // A '...' string or "..." identifier: a backslash escapes the quote, a backslash, or stands for \n and \t.
+  Status ScanQuoted(Token& token, char quote) {
+    std::size_t start = at_++;
+    while (at_ < text_.size()) {
+      char c = text_[at_++];
+      if (c == quote) return Status::Ok();
+      if (c == '\\' && at_ < text_.size()) {
+        char escaped = text_[at_++];
+        token.text += escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped;
+        continue;
+      }
+      if (c == '\n' && quote == '"') break;
+      token.text += c;
+    }
+    return Error(start, quote == '"' ? "unterminated quoted identifier" : "unterminated string");
+  }
+
+  Status ScanRegex(Token& token) {
+    std::size_t start = at_++;
+    while (at_ < text_.size()) {
+      char c = text_[at_++];
+      if (c == '/') {
+        token.type = TokenType::kRegex;
+        return Status::Ok();
+      }
+      if (c == '\\' && at_ < text_.size() && text_[at_] == '/') {
+        token.text += text_[at_++];  // "\/" is a slash inside the regex
+        continue;
+      }
+      token.text += c;
+    }
+    return Error(start, "unterminated regular expression");
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+// ---- Conditions as written, before they are sorted into time bounds and tag conditions ----
+
+struct Operand {
+  enum class Kind { kIdent, kString, kNumber, kTime, kRegex };
+  Kind kind = Kind::kString;
+  std::string text;  // kIdent: the name; kString: the string; kRegex: the source
+  double number = 0;
+  bool integer = false;  // kNumber: written as an integer (time in nanoseconds, if compared with time)
+  TimeNs time = 0;       // kTime: now() or a duration literal, plus or minus durations
+  std::shared_ptr<const std::regex> regex;
+};
+
+struct Condition {
+  enum class Kind { kAnd, kOr, kCompare };
+  Kind kind = Kind::kCompare;
+  std::unique_ptr<Condition> left, right;
+  Operand lhs, rhs;
+  std::string op;
+  std::size_t position = 0;
+};
+
+bool IsTime(const Operand& operand) {
+  return operand.kind == Operand::Kind::kIdent && EqualsIgnoreCase(operand.text, "time");
+}
+
+bool MentionsTime(const Condition& condition) {
+  if (condition.kind != Condition::Kind::kCompare) {
+    return MentionsTime(*condition.left) || MentionsTime(*condition.right);
+  }
+  return IsTime(condition.lhs) || IsTime(condition.rhs);
+}
+
+// The sensorID tag under either of its names; any other key as written.
+std::string CanonicalTag(std::string_view key) {
+  if (key == "sensor" || key == kSensorTag) return std::string(kSensorTag);
+  return std::string(key);
+}
+
+bool IsValueField(std::string_view name) { return name == kValueField || name == "temperature"; }
+
+// A regex as InfluxDB's (Go's RE2) are written, in std::regex's ECMAScript dialect: a leading (?i) becomes the
+// case-insensitive flag. The match is a search, as Go's MatchString is.
+StatusOr<std::shared_ptr<const std::regex>> CompileRegex(std::string_view source) {
+  // A query's regex is untrusted input to std::regex, which compiles (and matches) by recursion and whose compiler
+  // overflows on long numbers: the length and the nesting are bounded, and backreferences and counted repetition
+  // ({n,m}, which multiplies the automaton) are refused before it sees them.
+  int depth = 0, deepest = 0;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    char c = source[i];
+    if (c == '\\' && i + 1 < source.size()) {
+      if (std::isdigit(static_cast<unsigned char>(source[++i]))) {
+        return InvalidArgument("backreferences (\\1) are not supported in regular expressions");
+      }
+      continue;
+    }
+    if (c == '{') return InvalidArgument("counted repetition ({n,m}) is not supported in regular expressions");
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    deepest = std::max(deepest, depth);
+  }
+  if (source.size() > kMaxRegexBytes || deepest > 16) {
+    return InvalidArgument("a regular expression may be " + std::to_string(kMaxRegexBytes) +
+                           " bytes long with groups 16 deep");
+  }
+  // __polynomial (a libstdc++ extension) matches with its breadth-first executor: time polynomial in the input,
+  // where the default backtracking one is exponential for patterns such as (a*)*b.
+  auto flags = std::regex::ECMAScript | std::regex_constants::__polynomial;
+  if (source.starts_with("(?i)")) {
+    source.remove_prefix(4);
+    flags |= std::regex::icase;
+  }
+  try {
+    return std::make_shared<const std::regex>(std::string(source), flags);
+  } catch (const std::regex_error&) {
+    return InvalidArgument("invalid regular expression /" + std::string(source.substr(0, 64)) + "/");
+  }
+}
+
+std::string EscapeRegex(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+// ---- The parser ----
+
+// Bounds on what one query may hold, so that its conditions' trees (walked by recursion) stay shallow.
+constexpr int kMaxComparisons = 1'000;
+constexpr std::size_t kMaxStatements = 100;
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::vector<Token> tokens, std::string_view measurement, const BoundParams& params,
+         TimeNs now)
+      : text_(text), tokens_(std::move(tokens)), measurement_(measurement), params_(params), now_(now) {}
+
+  StatusOr<std::vector<Statement>> ParseAll() {
+    std::vector<Statement> statements;
+    while (true) {
+      while (Peek().type == TokenType::kSemicolon) Take();
+      if (Peek().type == TokenType::kEnd) break;
+      std::optional<Statement> statement = ParseStatement();
+      if (!statement) return *error_;
+      statements.push_back(std::move(*statement));
+      if (statements.size() > kMaxStatements) {
+        return InvalidArgument("at most " + std::to_string(kMaxStatements) + " statements per query");
+      }
+      if (Peek().type != TokenType::kSemicolon && Peek().type != TokenType::kEnd) {
+        Unexpected("';' or the end of the query");
+        return *error_;
+      }
+    }
+    if (statements.empty()) return InvalidArgument("the query is empty");
+    return statements;
+  }
+
+ private:
+  const Token& Peek(std::size_t ahead = 0) const { return tokens_[std::min(next_ + ahead, tokens_.size() - 1)]; }
+  Token Take() {
+    Token token = Peek();
+    if (next_ < tokens_.size() - 1) ++next_;
+    return token;
+  }
+  bool IsKeyword(const Token& token, std::string_view keyword) const {
+    return token.type == TokenType::kIdent && EqualsIgnoreCase(token.text, keyword);
+  }
+  bool AcceptKeyword(std::string_view keyword) {
+    if (!IsKeyword(Peek(), keyword)) return false;
+    Take();
+    return true;
+  }
+  bool ExpectKeyword(std::string_view keyword) {
+    if (AcceptKeyword(keyword)) return true;
+    std::string upper(keyword);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return Unexpected(upper);
+  }
+  bool Accept(TokenType type) {
+    if (Peek().type != type) return false;
+    Take();
+    return true;
+  }
+  bool Expect(TokenType type, std::string_view what) { return Accept(type) || Unexpected(what); }
+  bool AcceptOp(std::string_view op) {
+    if (Peek().type != TokenType::kOp || Peek().text != op) return false;
+    Take();
+    return true;
+  }
+
+  // Records the first error; returns false so that callers can `return Fail(...)`.
+  bool Fail(std::string message) {
+    if (!error_) error_ = InvalidArgument(std::move(message));
+    return false;
+  }
+  bool FailAt(std::size_t position, const std::string& message) {
+    return Fail(message + " at " + Where(text_, position));
+  }
+  // InfluxDB's wording: "found X, expected Y at line 1, char N".
+  bool Unexpected(std::string_view expected) {
+    const Token& token = Peek();
+    std::string found = token.type == TokenType::kEnd ? "EOF" : token.text.substr(0, 64);
+    return FailAt(token.position, "found " + found + ", expected " + std::string(expected));
+  }
+
+  std::optional<Statement> ParseStatement() {
+    if (AcceptKeyword("select")) {
+      Select select;
+      if (!ParseSelect(select)) return std::nullopt;
+      return Statement(std::move(select));
+    }
+    if (AcceptKeyword("show")) {
+      Show show;
+      if (!ParseShow(show)) return std::nullopt;
+      return Statement(std::move(show));
+    }
+    if (Peek().type == TokenType::kIdent) {
+      FailAt(Peek().position, Peek().text.substr(0, 32) +
+                                  " statements are not supported: telemetryd answers SELECT and SHOW (MEASUREMENTS, "
+                                  "TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES, RETENTION POLICIES)");
+      return std::nullopt;
+    }
+    Unexpected("SELECT or SHOW");
+    return std::nullopt;
+  }
+
+  // ---- SELECT ----
+
+  bool ParseSelect(Select& select) {
+    if (!ParseColumns(select)) return false;
+    if (!ExpectKeyword("from")) return false;
+    if (Peek().type == TokenType::kLeftParen) return FailAt(Peek().position, "subqueries are not supported");
+    if (!ParseMeasurement(select.measurement_matches)) return false;
+    if (Peek().type == TokenType::kComma) {
+      return FailAt(Peek().position, "one measurement per SELECT: telemetryd stores one, " + measurement_);
+    }
+    if (AcceptKeyword("where")) {
+      std::unique_ptr<Condition> where = ParseOr();
+      if (!where || !SortCondition(*where, select.from, select.to, select.to_given, select.tags)) return false;
+    }
+    if (AcceptKeyword("group")) {
+      if (!ExpectKeyword("by") || !ParseGroupBy(select)) return false;
+    }
+    if (AcceptKeyword("fill") && !ParseFill(select)) return false;
+    if (AcceptKeyword("order")) {
+      if (!ExpectKeyword("by")) return false;
+      if (!AcceptKeyword("time")) return FailAt(Peek().position, "only ORDER BY time [ASC|DESC] is supported");
+      if (AcceptKeyword("desc")) {
+        select.descending = true;
+      } else {
+        AcceptKeyword("asc");
+      }
+    }
+    for (auto [keyword, field] : {std::pair{"limit", &select.limit}, std::pair{"offset", &select.offset},
+                                  std::pair{"slimit", &select.slimit}, std::pair{"soffset", &select.soffset}}) {
+      if (AcceptKeyword(keyword) && !ParseCount(*field)) return false;
+    }
+    if (AcceptKeyword("tz")) {
+      if (!Expect(TokenType::kLeftParen, "(")) return false;
+      if (Peek().type != TokenType::kString) return Unexpected("a time zone name such as 'Europe/Berlin'");
+      select.time_zone = Take().text;
+      if (!Expect(TokenType::kRightParen, ")")) return false;
+    }
+    return CheckSelect(select);
+  }
+
+  bool ParseColumns(Select& select) {
+    bool any_aggregate = false, any_raw = false;
+    do {
+      std::size_t position = Peek().position;
+      Column column;
+      if (AcceptOp("*")) {
+        column.kind = Column::Kind::kSensorTag;
+        column.name = kSensorTag;
+        select.columns.push_back(column);
+        column.kind = Column::Kind::kValue;
+        column.name = kValueField;
+        any_raw = true;
+      } else if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen) {
+        std::string name = Take().text;
+        Take();
+        if (!ParseFunction(name, position, column)) return false;
+        any_aggregate = true;
+      } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
+        std::string name = Take().text;
+        if (IsValueField(name)) {
+          column.kind = Column::Kind::kValue;
+        } else if (CanonicalTag(name) == kSensorTag) {
+          column.kind = Column::Kind::kSensorTag;
+        } else {
+          return FailAt(position, "\"" + name.substr(0, 64) +
+                                      "\" is neither the field value (or temperature) nor the tag sensorID");
+        }
+        column.name = name;
+        any_raw = true;
+      } else {
+        return Unexpected("a field, a tag, * or a function such as mean(value)");
+      }
+      if (Peek().type == TokenType::kOp) {
+        return FailAt(Peek().position, "arithmetic in SELECT is not supported");
+      }
+      if (AcceptKeyword("as")) {
+        if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) return Unexpected("an alias");
+        column.name = Take().text;
+      }
+      select.columns.push_back(std::move(column));
+    } while (Accept(TokenType::kComma));
+    if (any_aggregate && any_raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
+    select.aggregate = any_aggregate;
+    // Aggregates unnamed by an alias take the function's name, repeated ones with _1, _2, ... (as InfluxDB does).
+    std::map<std::string, int> seen;
+    for (Column& column : select.columns) {
+      int times = seen[column.name]++;
+      if (times > 0) column.name += "_" + std::to_string(times);
+    }
+    return true;
+  }
+
+  // After "name(": the argument and ')'.
+  bool ParseFunction(const std::string& name, std::size_t position, Column& column) {
+    static constexpr std::pair<std::string_view, Function> kFunctions[] = {
+        {"count", Function::kCount}, {"sum", Function::kSum}, {"mean", Function::kMean},
+        {"min", Function::kMin},     {"max", Function::kMax}, {"spread", Function::kSpread},
+    };
+    const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
+                                     [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
+    if (known == std::end(kFunctions)) {
+      return FailAt(position, "function " + name.substr(0, 32) +
+                                  "() is not supported; telemetryd answers count, sum, mean, min, max and spread");
+    }
+    column.kind = Column::Kind::kAggregate;
+    column.function = known->second;
+    column.name = std::string(known->first);
+    if (AcceptOp("*")) {
+      column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
+    } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
+      std::string field = Take().text;
+      if (!IsValueField(field)) {
+        return FailAt(position, std::string(known->first) + "(" + field.substr(0, 64) +
+                                    "): the field is value (or temperature); it is the only one stored");
+      }
+    } else {
+      return Unexpected("a field name");
+    }
+    if (Peek().type == TokenType::kComma) return FailAt(Peek().position, name + "() takes one argument");
+    return Expect(TokenType::kRightParen, ")");
+  }
+
+  // [db.[rp].]measurement, each part quoted or not, the measurement also a regex.
+  bool ParseMeasurement(bool& matches) {
+    while (true) {
+      const Token& token = Peek();
+      if (token.type == TokenType::kRegex) {
+        auto regex = CompileRegex(token.text);
+        if (!regex.ok()) return FailAt(token.position, regex.status().message());
+        Take();
+        matches = std::regex_search(measurement_, **regex);
+        return true;
+      }
+      if (token.type != TokenType::kIdent && token.type != TokenType::kQuotedIdent) {
+        return Unexpected("a measurement");
+      }
+      std::string name = Take().text;
+      if (Accept(TokenType::kDot)) {
+        Accept(TokenType::kDot);  // db..measurement: the default retention policy
+        continue;
+      }
+      matches = name == measurement_;
+      return true;
+    }
+  }
+
+  bool ParseGroupBy(Select& select) {
+    do {
+      std::size_t position = Peek().position;
+      if (IsKeyword(Peek(), "time") && Peek(1).type == TokenType::kLeftParen) {
+        Take();
+        Take();
+        if (Peek().type != TokenType::kDuration || Peek().duration <= 0) return Unexpected("a duration such as 5m");
+        select.interval = Take().duration;
+        if (Accept(TokenType::kComma)) {
+          bool negative = AcceptOp("-");
+          if (Peek().type != TokenType::kDuration) return Unexpected("an offset duration such as 15m");
+          select.interval_offset = negative ? -Take().duration : Take().duration;
+        }
+        if (!Expect(TokenType::kRightParen, ")")) return false;
+      } else if (AcceptOp("*")) {
+        select.group_by_sensor = true;
+      } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
+        std::string tag = CanonicalTag(Take().text);
+        if (tag == kSensorTag) {
+          select.group_by_sensor = true;
+        } else if (IsValueField(tag)) {
+          return FailAt(position, "GROUP BY takes tags and time(), not the field " + tag);
+        } else {
+          select.empty_tags.push_back(tag);
+        }
+      } else if (Peek().type == TokenType::kRegex) {
+        return FailAt(position, "GROUP BY a regular expression is not supported; name the tag, sensorID");
+      } else {
+        return Unexpected("time(interval), a tag or *");
+      }
+    } while (Accept(TokenType::kComma));
+    return true;
+  }
+
+  bool ParseFill(Select& select) {
+    if (!Expect(TokenType::kLeftParen, "(")) return false;
+    std::size_t position = Peek().position;
+    if (AcceptKeyword("null")) {
+      select.fill = Fill::kNull;
+    } else if (AcceptKeyword("none")) {
+      select.fill = Fill::kNone;
+    } else if (AcceptKeyword("previous")) {
+      select.fill = Fill::kPrevious;
+    } else if (IsKeyword(Peek(), "linear")) {
+      return FailAt(position, "fill(linear) is not supported; use null, none, previous or a number");
+    } else {
+      bool negative = AcceptOp("-");
+      if (Peek().type != TokenType::kInteger && Peek().type != TokenType::kNumber) {
+        return Unexpected("null, none, previous or a number");
+      }
+      select.fill = Fill::kNumber;
+      select.fill_value = negative ? -Take().number : Take().number;
+    }
+    return Expect(TokenType::kRightParen, ")");
+  }
+
+  bool ParseCount(std::size_t& out) {
+    if (Peek().type != TokenType::kInteger) return Unexpected("a whole number");
+    out = static_cast<std::size_t>(Take().integer);
+    return true;
+  }
+
+  bool CheckSelect(Select& select) {
+    if (select.interval && !select.aggregate) {
+      return Fail("GROUP BY time() requires an aggregate function such as mean(value)");
+    }
+    if (!select.interval) return true;
+    if (select.from == kMinTime) {
+      return Fail("GROUP BY time() needs a lower time bound, such as WHERE time >= now() - 1h");
+    }
+    // Without an upper bound the buckets end at now(), as InfluxDB's do.
+    if (!select.to_given) select.to = now_ == kMaxTime ? kMaxTime : now_ + 1;
+    if (select.from >= select.to) return true;  // an empty range: no buckets, no series
+    TimeNs interval = *select.interval;
+    select.interval_offset %= interval;  // time(1h, 90m) is time(1h, 30m)
+    TimeNs shifted = 0, first = 0;
+    if (__builtin_sub_overflow(select.from, select.interval_offset, &shifted) ||
+        __builtin_add_overflow(FloorTo(shifted, interval), select.interval_offset, &first)) {
+      return Fail("the time range is too close to the limits of time for GROUP BY time()");
+    }
+    // In long double: the span may exceed 64 bits, and an estimate is all the cap needs.
+    long double buckets = (static_cast<long double>(select.to) - static_cast<long double>(first)) / interval;
+    if (buckets > static_cast<long double>(kMaxBuckets)) {
+      return Fail("GROUP BY time(" + FormatDuration(interval) + ") cuts the range into " +
+                  std::to_string(static_cast<unsigned long long>(std::ceil(std::min(buckets, 1e18L)))) +
+                  " buckets; at most " + std::to_string(kMaxBuckets) +
+                  " are answered: use a longer interval or a shorter time range");
+    }
+    return true;
+  }
+
+  // ---- SHOW ----
+
+  bool ParseShow(Show& show) {
+    std::size_t position = Peek().position;
+    if (AcceptKeyword("databases")) {
+      show.what = Show::What::kDatabases;
+      return true;
+    }
+    if (AcceptKeyword("retention")) {
+      if (!ExpectKeyword("policies")) return false;
+      show.what = Show::What::kRetentionPolicies;
+      return SkipOn();
+    }
+    if (AcceptKeyword("measurements")) {
+      show.what = Show::What::kMeasurements;
+      if (!SkipOn()) return false;
+      if (AcceptKeyword("with")) {
+        if (!ExpectKeyword("measurement")) return false;
+        std::optional<NameMatcher> matcher = ParseNameMatcher();
+        if (!matcher) return false;
+        show.measurement_matches = matcher->Accepts(measurement_);
+      }
+      return ParseShowWhereAndLimits(show);
+    }
+    if (AcceptKeyword("field")) {
+      if (!ExpectKeyword("keys")) return false;
+      show.what = Show::What::kFieldKeys;
+      return SkipOn() && ParseShowFrom(show) && ParseShowWhereAndLimits(show);
+    }
+    if (AcceptKeyword("tag")) {
+      if (AcceptKeyword("keys")) {
+        show.what = Show::What::kTagKeys;
+        return SkipOn() && ParseShowFrom(show) && ParseShowWhereAndLimits(show);
+      }
+      if (!ExpectKeyword("values")) return false;
+      show.what = Show::What::kTagValues;
+      if (!SkipOn() || !ParseShowFrom(show) || !ExpectKeyword("with") || !ExpectKeyword("key")) return false;
+      if (AcceptKeyword("in")) {
+        // WITH KEY IN ("a", "b"): one of the names.
+        if (!Expect(TokenType::kLeftParen, "(")) return false;
+        std::string alternatives;
+        do {
+          if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent)
+            return Unexpected("a tag key");
+          alternatives += (alternatives.empty() ? "" : "|") + EscapeRegex(CanonicalTag(Take().text));
+        } while (Accept(TokenType::kComma));
+        if (!Expect(TokenType::kRightParen, ")")) return false;
+        show.tag_key = NameMatcher{NameMatcher::Op::kMatches, alternatives, nullptr};
+        show.tag_key->regex = std::make_shared<const std::regex>(
+            "^(" + alternatives + ")$", std::regex::ECMAScript | std::regex_constants::__polynomial);
+      } else {
+        show.tag_key = ParseNameMatcher();
+        if (!show.tag_key) return false;
+        if (show.tag_key->op == NameMatcher::Op::kEqual || show.tag_key->op == NameMatcher::Op::kNotEqual) {
+          show.tag_key->text = CanonicalTag(show.tag_key->text);
+        }
+      }
+      return ParseShowWhereAndLimits(show);
+    }
+    if (Peek().type == TokenType::kIdent) {
+      return FailAt(position, "SHOW " + Peek().text.substr(0, 32) +
+                                  " is not supported; telemetryd answers SHOW MEASUREMENTS, TAG KEYS, TAG VALUES, "
+                                  "FIELD KEYS, DATABASES and RETENTION POLICIES");
+    }
+    return Unexpected("MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES or RETENTION POLICIES");
+  }
+
+  // ON <database>: every database name reads the one store.
+  bool SkipOn() {
+    if (!AcceptKeyword("on")) return true;
+    if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) return Unexpected("a database");
+    Take();
+    return true;
+  }
+
+  bool ParseShowFrom(Show& show) {
+    if (!AcceptKeyword("from")) return true;
+    return ParseMeasurement(show.measurement_matches);
+  }
+
+  bool ParseShowWhereAndLimits(Show& show) {
+    if (AcceptKeyword("where")) {
+      std::unique_ptr<Condition> where = ParseOr();
+      bool to_given = false;
+      if (!where || !SortCondition(*where, show.from, show.to, to_given, show.tags)) return false;
+    }
+    if (AcceptKeyword("limit") && !ParseCount(show.limit)) return false;
+    if (AcceptKeyword("offset") && !ParseCount(show.offset)) return false;
+    return true;
+  }
+
+  // = name, != name, =~ /regex/, !~ /regex/ (a name quoted or not).
+  std::optional<NameMatcher> ParseNameMatcher() {
+    NameMatcher matcher;
+    const Token& op = Peek();
+    if (op.type != TokenType::kOp ||
+        (op.text != "=" && op.text != "!=" && op.text != "<>" && op.text != "=~" && op.text != "!~")) {
+      Unexpected("=, !=, =~ or !~");
+      return std::nullopt;
+    }
+    std::string text = Take().text;
+    if (text == "=~" || text == "!~") {
+      matcher.op = text == "=~" ? NameMatcher::Op::kMatches : NameMatcher::Op::kNotMatches;
+      if (Peek().type != TokenType::kRegex) {
+        Unexpected("a regular expression");
+        return std::nullopt;
+      }
+      matcher.text = Peek().text;
+      auto regex = CompileRegex(matcher.text);
+      if (!regex.ok()) {
+        FailAt(Peek().position, regex.status().message());
+        return std::nullopt;
+      }
+      Take();
+      matcher.regex = *regex;
+      return matcher;
+    }
+    matcher.op = text == "=" ? NameMatcher::Op::kEqual : NameMatcher::Op::kNotEqual;
+    if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent &&
+        Peek().type != TokenType::kString) {
+      Unexpected("a name");
+      return std::nullopt;
+    }
+    matcher.text = Take().text;
+    return matcher;
+  }
+
+  // ---- WHERE ----
+
+  std::unique_ptr<Condition> ParseOr() {
+    std::unique_ptr<Condition> left = ParseAnd();
+    while (left && AcceptKeyword("or")) {
+      std::unique_ptr<Condition> right = ParseAnd();
+      if (!right) return nullptr;
+      auto both = std::make_unique<Condition>();
+      both->kind = Condition::Kind::kOr;
+      both->position = left->position;
+      both->left = std::move(left);
+      both->right = std::move(right);
+      left = std::move(both);
+    }
+    return left;
+  }
+
+  std::unique_ptr<Condition> ParseAnd() {
+    std::unique_ptr<Condition> left = ParseUnary();
+    while (left && AcceptKeyword("and")) {
+      std::unique_ptr<Condition> right = ParseUnary();
+      if (!right) return nullptr;
+      auto both = std::make_unique<Condition>();
+      both->kind = Condition::Kind::kAnd;
+      both->position = left->position;
+      both->left = std::move(left);
+      both->right = std::move(right);
+      left = std::move(both);
+    }
+    return left;
+  }
+
+  std::unique_ptr<Condition> ParseUnary() {
+    if (++depth_ > 64) {
+      FailAt(Peek().position, "conditions nest too deeply");
+      return nullptr;
+    }
+    std::unique_ptr<Condition> condition;
+    if (Accept(TokenType::kLeftParen)) {
+      condition = ParseOr();
+      if (condition && !Expect(TokenType::kRightParen, ")")) condition = nullptr;
+    } else {
+      condition = ParseComparison();
+    }
+    --depth_;
+    return condition;
+  }
+
+  std::unique_ptr<Condition> ParseComparison() {
+    if (++comparisons_ > kMaxComparisons) {
+      FailAt(Peek().position, "at most " + std::to_string(kMaxComparisons) + " comparisons per query");
+      return nullptr;
+    }
+    auto comparison = std::make_unique<Condition>();
+    comparison->position = Peek().position;
+    if (!ParseOperand(comparison->lhs)) return nullptr;
+    static constexpr std::string_view kComparisons[] = {"=", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~"};
+    const Token& op = Peek();
+    if (op.type != TokenType::kOp ||
+        std::find(std::begin(kComparisons), std::end(kComparisons), op.text) == std::end(kComparisons)) {
+      Unexpected("=, !=, <>, <, <=, >, >=, =~ or !~");
+      return nullptr;
+    }
+    comparison->op = Take().text == "<>" ? "!=" : op.text;
+    if (!ParseOperand(comparison->rhs)) return nullptr;
+    return comparison;
+  }
+
+  // A name, string, number, regex, now() or a time, optionally plus or minus durations.
+  bool ParseOperand(Operand& operand) {
+    Token token = Peek();
+    bool negative = false;
+    if (token.type == TokenType::kOp && token.text == "-") {
+      Take();
+      negative = true;
+      token = Peek();
+      if (token.type != TokenType::kInteger && token.type != TokenType::kNumber && token.type != TokenType::kDuration) {
+        return Unexpected("a number");
+      }
+    }
+    switch (token.type) {
+      case TokenType::kIdent:
+        if (token.text.starts_with("$")) {
+          Take();
+          if (!Bind(token, operand)) return false;
+          break;
+        }
+        if (IsKeyword(token, "now") && Peek(1).type == TokenType::kLeftParen) {
+          Take();
+          Take();
+          if (!Expect(TokenType::kRightParen, ")")) return false;
+          operand.kind = Operand::Kind::kTime;
+          operand.time = now_;
+          break;
+        }
+        [[fallthrough]];
+      case TokenType::kQuotedIdent:
+        operand.kind = Operand::Kind::kIdent;
+        operand.text = Take().text;
+        return true;  // `time` itself: no arithmetic after a name
+      case TokenType::kString:
+        operand.kind = Operand::Kind::kString;
+        operand.text = Take().text;
+        break;
+      case TokenType::kInteger:
+        operand.kind = Operand::Kind::kNumber;
+        operand.integer = true;
+        operand.number = negative ? -token.number : token.number;
+        operand.time = negative ? -token.integer : token.integer;
+        Take();
+        break;
+      case TokenType::kNumber:
+        operand.kind = Operand::Kind::kNumber;
+        operand.number = negative ? -token.number : token.number;
+        Take();
+        break;
+      case TokenType::kDuration:
+        operand.kind = Operand::Kind::kTime;
+        operand.time = negative ? -token.duration : token.duration;
+        Take();
+        break;
+      case TokenType::kRegex: {
+        auto regex = CompileRegex(token.text);
+        if (!regex.ok()) return FailAt(token.position, regex.status().message());
+        operand.kind = Operand::Kind::kRegex;
+        operand.text = Take().text;
+        operand.regex = *regex;
+        return true;
+      }
+      default:
+        return Unexpected("a name, a string, a number or a time");
+    }
+    // time >= now() - 1h, '2021-10-04T09:00:00Z' + 30m, 1633338000000ms - 5m: the operand becomes a time.
+    while (Peek().type == TokenType::kOp && (Peek().text == "+" || Peek().text == "-")) {
+      bool minus = Take().text == "-";
+      if (Peek().type != TokenType::kDuration) return Unexpected("a duration such as 1h");
+      TimeNs step = Take().duration;
+      if (!ToTime(operand, token.position)) return false;
+      if (minus ? __builtin_sub_overflow(operand.time, step, &operand.time)
+                : __builtin_add_overflow(operand.time, step, &operand.time)) {
+        return FailAt(token.position, "the time is out of range");
+      }
+    }
+    if (Peek().type == TokenType::kOp && (Peek().text == "*" || Peek().text == "/" || Peek().text == "%")) {
+      return FailAt(Peek().position, "only + and - of durations are supported in conditions");
+    }
+    return true;
+  }
+
+  // $name: the bound value, as if written in its place.
+  bool Bind(const Token& token, Operand& operand) {
+    auto found = params_.find(std::string_view(token.text).substr(1));
+    if (found == params_.end()) {
+      return FailAt(token.position, "missing parameter: " + token.text.substr(1, 64));
+    }
+    if (const auto* text = std::get_if<std::string>(&found->second)) {
+      operand.kind = Operand::Kind::kString;
+      operand.text = *text;
+    } else if (const auto* integer = std::get_if<std::int64_t>(&found->second)) {
+      operand.kind = Operand::Kind::kNumber;
+      operand.number = static_cast<double>(*integer);
+      operand.integer = true;
+      operand.time = *integer;
+    } else if (const auto* number = std::get_if<double>(&found->second)) {
+      operand.kind = Operand::Kind::kNumber;
+      operand.number = *number;
+      operand.integer = std::trunc(*number) == *number && std::abs(*number) < 9e18;
+      operand.time = operand.integer ? static_cast<TimeNs>(*number) : 0;
+    } else {
+      return FailAt(token.position, "parameter " + token.text.substr(1, 64) + " must be a string or a number");
+    }
+    return true;
+  }
+
+  // Reads an operand as an instant: a time already, integer nanoseconds, or a time string.
+  bool ToTime(Operand& operand, std::size_t position) {
+    switch (operand.kind) {
+      case Operand::Kind::kTime:
+        return true;
+      case Operand::Kind::kNumber:
+        if (!operand.integer) return FailAt(position, "a time must be whole nanoseconds or a time string");
+        operand.kind = Operand::Kind::kTime;
+        return true;
+      case Operand::Kind::kString: {
+        StatusOr<TimeNs> time = ParseTime(operand.text);
+        if (!time.ok())
+          return FailAt(position, "invalid time '" + operand.text.substr(0, 64) + "': " + time.status().message());
+        operand.kind = Operand::Kind::kTime;
+        operand.time = *time;
+        return true;
+      }
+      default:
+        return FailAt(position, "expected a time");
+    }
+  }
+
+  // Sorts a WHERE into bounds on time (which must be joined by AND at the top) and a condition on tags.
+  bool SortCondition(Condition& condition, TimeNs& from, TimeNs& to, bool& to_given,
+                     std::unique_ptr<TagCondition>& tags) {
+    if (condition.kind == Condition::Kind::kAnd && MentionsTime(condition)) {
+      return SortCondition(*condition.left, from, to, to_given, tags) &&
+             SortCondition(*condition.right, from, to, to_given, tags);
+    }
+    if (MentionsTime(condition)) {
+      if (condition.kind != Condition::Kind::kCompare) {
+        return FailAt(condition.position, "conditions on time can only be joined with AND");
+      }
+      return NarrowTime(condition, from, to, to_given);
+    }
+    std::unique_ptr<TagCondition> tag_condition = ToTagCondition(condition);
+    if (!tag_condition) return false;
+    if (!tags) {
+      tags = std::move(tag_condition);
+    } else {
+      auto both = std::make_unique<TagCondition>();
+      both->kind = TagCondition::Kind::kAnd;
+      both->left = std::move(tags);
+      both->right = std::move(tag_condition);
+      tags = std::move(both);
+    }
+    return true;
+  }
+
+  bool NarrowTime(Condition& comparison, TimeNs& from, TimeNs& to, bool& to_given) {
+    bool time_on_left = IsTime(comparison.lhs);
+    Operand& value = time_on_left ? comparison.rhs : comparison.lhs;
+    if (IsTime(value)) return FailAt(comparison.position, "time compared with time");
+    std::string op = comparison.op;
+    if (!time_on_left) {  // '2021-10-04' <= time  is  time >= '2021-10-04'
+      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+    }
+    if (op == "!=" || op == "=~" || op == "!~") {
+      return FailAt(comparison.position, "time compares with =, <, <=, > or >=");
+    }
+    if (!ToTime(value, comparison.position)) return false;
+    TimeNs at = value.time;
+    TimeNs after = at == kMaxTime ? kMaxTime : at + 1;  // bounds are [from, to): "<= at" is "< at + 1ns"
+    if (op == ">=" || op == "=") from = std::max(from, at);
+    if (op == ">") from = std::max(from, after);
+    if (op == "<" || op == "<=" || op == "=") {
+      to = std::min(to, op == "<" ? at : after);
+      to_given = true;
+    }
+    return true;
+  }
+
+  std::unique_ptr<TagCondition> ToTagCondition(Condition& condition) {
+    auto tag = std::make_unique<TagCondition>();
+    if (condition.kind != Condition::Kind::kCompare) {
+      tag->kind = condition.kind == Condition::Kind::kAnd ? TagCondition::Kind::kAnd : TagCondition::Kind::kOr;
+      tag->left = ToTagCondition(*condition.left);
+      if (!tag->left) return nullptr;
+      tag->right = ToTagCondition(*condition.right);
+      if (!tag->right) return nullptr;
+      return tag;
+    }
+    bool key_on_left = condition.lhs.kind == Operand::Kind::kIdent;
+    Operand& key = key_on_left ? condition.lhs : condition.rhs;
+    Operand& value = key_on_left ? condition.rhs : condition.lhs;
+    if (key.kind != Operand::Kind::kIdent || value.kind == Operand::Kind::kIdent) {
+      FailAt(condition.position, "a condition compares a tag with a string, such as \"sensorID\" = '107'");
+      return nullptr;
+    }
+    if (IsValueField(key.text)) {
+      FailAt(condition.position, "conditions on the value are not supported; filter by time and sensorID");
+      return nullptr;
+    }
+    tag->tag = CanonicalTag(key.text);
+    const std::string& op = condition.op;
+    if (op == "=~" || op == "!~") {
+      if (value.kind != Operand::Kind::kRegex) {
+        FailAt(condition.position, op + " needs a regular expression, such as /^10/");
+        return nullptr;
+      }
+      tag->matcher =
+          NameMatcher{op == "=~" ? NameMatcher::Op::kMatches : NameMatcher::Op::kNotMatches, value.text, value.regex};
+      return tag;
+    }
+    if (op != "=" && op != "!=") {
+      FailAt(condition.position, "tags compare with =, !=, =~ or !~");
+      return nullptr;
+    }
+    if (value.kind != Operand::Kind::kString) {
+      FailAt(condition.position, "tag " + tag->tag + " compares with a string in single quotes, such as '107'");
+      return nullptr;
+    }
+    tag->matcher = NameMatcher{op == "=" ? NameMatcher::Op::kEqual : NameMatcher::Op::kNotEqual, value.text, nullptr};
+    return tag;
+  }
+
+  std::string_view text_;
+  std::vector<Token> tokens_;
+  std::size_t next_ = 0;
+  std::string measurement_;
+  const BoundParams& params_;
+  TimeNs now_;
+  int depth_ = 0;
+  int comparisons_ = 0;
+  std::optional<Status> error_;
+};
+
+}  // namespace
+
+bool NameMatcher::Accepts(std::string_view name) const {
+  switch (op) {
+    case Op::kEqual:
+      return name == text;
+    case Op::kNotEqual:
+      return name != text;
+    case Op::kMatches:
+      return std::regex_search(name.begin(), name.end(), *regex);
+    case Op::kNotMatches:
+      return !std::regex_search(name.begin(), name.end(), *regex);
+  }
+  return false;
+}
+
+bool TagCondition::Accepts(std::string_view sensor_id) const {
+  switch (kind) {
+    case Kind::kAnd:
+      return left->Accepts(sensor_id) && right->Accepts(sensor_id);
+    case Kind::kOr:
+      return left->Accepts(sensor_id) || right->Accepts(sensor_id);
+    case Kind::kCompare:
+      return matcher.Accepts(tag == kSensorTag ? sensor_id : std::string_view());
+  }
+  return false;
+}
+
+std::optional<std::vector<std::string>> TagCondition::NamedSensors() const {
+  if (kind == Kind::kCompare) {
+    if (tag != kSensorTag || matcher.op != NameMatcher::Op::kEqual) return std::nullopt;
+    return std::vector<std::string>{matcher.text};
+  }
+  std::optional<std::vector<std::string>> left_names = left->NamedSensors();
+  std::optional<std::vector<std::string>> right_names = right->NamedSensors();
+  std::vector<std::string> names;
+  if (kind == Kind::kOr) {
+    if (!left_names || !right_names) return std::nullopt;
+    names = std::move(*left_names);
+    names.insert(names.end(), right_names->begin(), right_names->end());
+  } else {
+    // AND: the names one side allows that the whole condition accepts.
+    if (!left_names && !right_names) return std::nullopt;
+    for (std::string& name : left_names ? *left_names : *right_names) {
+      if (Accepts(name)) names.push_back(std::move(name));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+StatusOr<std::vector<Statement>> Parse(std::string_view text, std::string_view measurement, const BoundParams& params,
+                                       TimeNs now) {
+  StatusOr<std::vector<Token>> tokens = Lexer(text).Run();
+  if (!tokens.ok()) return tokens.status();
+  return Parser(text, std::move(tokens).value(), measurement, params, now).ParseAll();
+}
+
+std::vector<TimeNs> BucketStarts(const Select& select) {
+  TimeNs interval = *select.interval;
+  std::vector<TimeNs> starts;
+  TimeNs start = FloorTo(select.from - select.interval_offset, interval) + select.interval_offset;
+  while (start < select.to) {
+    starts.push_back(start);
+    if (__builtin_add_overflow(start, interval, &start)) break;
+  }
+  return starts;
+}
+
+std::optional<TimeNs> ParseDuration(std::string_view text) {
+  StatusOr<std::vector<Token>> tokens = Lexer(text).Run();
+  if (!tokens.ok() || tokens->size() != 2 || (*tokens)[0].type != TokenType::kDuration) return std::nullopt;
+  return (*tokens)[0].duration;
+}
+
+}  // namespace telemetry::influxql

@@ -1,0 +1,135 @@
+// The part of InfluxQL (InfluxDB 1.x's query language) that dashboards and clients send to read readings, so that
+// Grafana's InfluxDB data source, the influx CLI and the InfluxDB client libraries read from telemetryd unchanged:
+//
+//   SELECT mean("value"), max("value") FROM "temperature" WHERE "sensorID" = '107' AND time >= now() - 6h
+//     GROUP BY time(5m), "sensorID" fill(null)
+//   SELECT * FROM temperature WHERE time >= '2021-10-04T09:00:00Z' ORDER BY time DESC LIMIT 10
+//   SHOW MEASUREMENTS | SHOW TAG KEYS | SHOW TAG VALUES WITH KEY = "sensorID" | SHOW FIELD KEYS
+//   SHOW DATABASES | SHOW RETENTION POLICIES
+//
+// The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
+// spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
+// spread, each exact from the rollups. Conditions: time compared with absolute times (RFC 3339 or
+// "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as 1633338000000ms) or now() plus or
+// minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR combination. $name placeholders are
+// bound from the request's params. Anything else InfluxQL has (other functions, field conditions, subqueries, INTO,
+// writes and administration) is refused with a message saying what is supported, never ignored.
+//
+// Parsing is pure: the caller passes the instant now() stands for.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+
+namespace telemetry::influxql {
+
+// The tag every reading has, and the field that holds its value, as queries name them.
+inline constexpr std::string_view kSensorTag = "sensorID";
+inline constexpr std::string_view kValueField = "value";
+
+// A bound parameter's value, from the request's params JSON: integers apart, so that nanosecond times stay exact.
+using BoundValue = std::variant<std::string, std::int64_t, double, bool>;
+using BoundParams = std::map<std::string, BoundValue, std::less<>>;
+
+// A string or regular expression a tag or measurement name is matched against.
+struct NameMatcher {
+  enum class Op { kEqual, kNotEqual, kMatches, kNotMatches };
+  Op op = Op::kEqual;
+  std::string text;                         // the string, or the regex's source
+  std::shared_ptr<const std::regex> regex;  // for kMatches and kNotMatches
+
+  bool Accepts(std::string_view name) const;
+};
+
+// A condition on a sensor's tags, as a tree of AND/OR over comparisons. Tags other than sensorID are not stored:
+// they compare as the empty string, as a missing tag does in InfluxDB.
+struct TagCondition {
+  enum class Kind { kAnd, kOr, kCompare };
+  Kind kind = Kind::kCompare;
+  std::unique_ptr<TagCondition> left, right;  // kAnd, kOr
+  std::string tag;                            // kCompare: the tag's key, sensorID for its aliases
+  NameMatcher matcher;                        // kCompare
+
+  bool Accepts(std::string_view sensor_id) const;
+  // The sensors it can accept when it names them outright (sensorID = 'a' [OR sensorID = 'b' ...]); empty when
+  // deciding needs the list of sensors.
+  std::optional<std::vector<std::string>> NamedSensors() const;
+};
+
+enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread };
+
+// One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag.
+struct Column {
+  enum class Kind { kAggregate, kValue, kSensorTag };
+  Kind kind = Kind::kValue;
+  Function function = Function::kMean;  // kAggregate
+  std::string name;                     // as the answer's "columns" name it: the alias, else InfluxDB's default
+};
+
+// The most buckets GROUP BY time() may cut a statement's range into.
+inline constexpr std::size_t kMaxBuckets = 10'000;
+
+enum class Fill { kNull, kNone, kNumber, kPrevious };
+
+struct Select {
+  std::vector<Column> columns;
+  bool aggregate = false;              // every column is an aggregate (mixing is refused)
+  bool measurement_matches = true;     // FROM names the stored measurement (or a regex matching it)
+  TimeNs from = kMinTime;              // inclusive
+  TimeNs to = kMaxTime;                // exclusive
+  bool to_given = false;               // an upper bound was in WHERE (GROUP BY time() stops at now() without one)
+  std::unique_ptr<TagCondition> tags;  // null: every sensor
+  std::optional<TimeNs> interval;      // GROUP BY time(interval[, offset])
+  TimeNs interval_offset = 0;
+  bool group_by_sensor = false;         // GROUP BY "sensorID" or *
+  std::vector<std::string> empty_tags;  // GROUP BY tags that are not stored: each series carries them as ""
+  Fill fill = Fill::kNull;
+  double fill_value = 0;
+  bool descending = false;  // ORDER BY time DESC
+  std::size_t limit = 0;    // 0: none
+  std::size_t offset = 0;
+  std::size_t slimit = 0;  // series
+  std::size_t soffset = 0;
+  std::string time_zone;  // tz('Europe/Berlin'): day buckets at local midnight; empty: UTC
+};
+
+struct Show {
+  enum class What { kDatabases, kMeasurements, kTagKeys, kTagValues, kFieldKeys, kRetentionPolicies };
+  What what = What::kMeasurements;
+  bool measurement_matches = true;     // FROM (or WITH MEASUREMENT) accepts the stored measurement
+  std::optional<NameMatcher> tag_key;  // SHOW TAG VALUES WITH KEY ...
+  std::unique_ptr<TagCondition> tags;  // WHERE on tags
+  TimeNs from = kMinTime;              // WHERE on time: sensors with readings from..to (first to last)
+  TimeNs to = kMaxTime;
+  std::size_t limit = 0;  // 0: none
+  std::size_t offset = 0;
+};
+
+using Statement = std::variant<Select, Show>;
+
+// Parses one or more statements separated by ';'. `measurement` is the stored one (FROM is matched against it);
+// `now` is what now() means. kInvalidArgument with a message in InfluxDB's words where it has them ("found X,
+// expected Y at line 1, char N") or naming what is not supported.
+StatusOr<std::vector<Statement>> Parse(std::string_view text, std::string_view measurement, const BoundParams& params,
+                                       TimeNs now);
+
+// The starts of the buckets GROUP BY time(interval, offset) cuts [select.from, select.to) into, in UTC: aligned to
+// the epoch plus the offset, the first at or before `from`, the last before `to`.
+// REQUIRES: select.interval, select.from < select.to, and `select` from Parse() (which bounds their number).
+std::vector<TimeNs> BucketStarts(const Select& select);
+
+// A duration literal's length: an integer followed by ns, u (or µ), ms, s, m, h, d or w. nullopt otherwise.
+std::optional<TimeNs> ParseDuration(std::string_view text);
+
+}  // namespace telemetry::influxql

@@ -1,0 +1,295 @@
+#include "core/influxql.h"
+
+#include <gtest/gtest.h>
+
+namespace telemetry::influxql {
+namespace {
+
+// 2021-10-04T09:00:00Z, what now() means in these tests.
+constexpr TimeNs kQueryNow = 1'633'338'000 * kNanosPerSecond;
+
+StatusOr<std::vector<Statement>> ParseQuery(std::string_view text, const BoundParams& params = {}) {
+  return Parse(text, "temperature", params, kQueryNow);
+}
+
+Select ParseSelect(std::string_view text, const BoundParams& params = {}) {
+  StatusOr<std::vector<Statement>> parsed = ParseQuery(text, params);
+  EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.status().message();
+  if (!parsed.ok() || parsed->size() != 1 || !std::holds_alternative<Select>(parsed->front())) return Select{};
+  return std::move(std::get<Select>(std::move(parsed).value().front()));
+}
+
+std::string ParseError(std::string_view text, const BoundParams& params = {}) {
+  StatusOr<std::vector<Statement>> parsed = ParseQuery(text, params);
+  EXPECT_FALSE(parsed.ok()) << text;
+  return parsed.ok() ? "" : parsed.status().message();
+}
+
+TEST(InfluxQl, GrafanasDefaultQuery) {
+  Select select =
+      ParseSelect(R"(SELECT mean("value") FROM "temperature" WHERE ("sensorID" = '107') AND time >= now() - 6h and )"
+                  R"(time <= now() GROUP BY time(1m), "sensorID" fill(null))");
+  ASSERT_EQ(select.columns.size(), 1u);
+  EXPECT_EQ(select.columns[0].kind, Column::Kind::kAggregate);
+  EXPECT_EQ(select.columns[0].function, Function::kMean);
+  EXPECT_EQ(select.columns[0].name, "mean");
+  EXPECT_TRUE(select.aggregate);
+  EXPECT_TRUE(select.measurement_matches);
+  EXPECT_EQ(select.from, kQueryNow - 6 * kNanosPerHour);
+  EXPECT_EQ(select.to, kQueryNow + 1);  // time <= now(): the bound is exclusive, one nanosecond on
+  EXPECT_TRUE(select.to_given);
+  EXPECT_EQ(select.interval, kNanosPerMinute);
+  EXPECT_TRUE(select.group_by_sensor);
+  EXPECT_EQ(select.fill, Fill::kNull);
+  ASSERT_NE(select.tags, nullptr);
+  EXPECT_EQ(select.tags->NamedSensors(), std::vector<std::string>{"107"});
+  EXPECT_EQ(BucketStarts(select).size(), 361u);  // 6 hours of minutes, the last one holding now() alone
+}
+
+TEST(InfluxQl, TimesInEveryForm) {
+  constexpr TimeNs kMs = 1'000'000;
+  struct Case {
+    std::string where;
+    TimeNs from, to;
+  } cases[] = {
+      {"time >= '2021-10-04T09:00:00Z'", kQueryNow, kMaxTime},
+      {"time > '2021-10-04 09:00:00'", kQueryNow + 1, kMaxTime},
+      {"time < '2021-10-04T11:00:00+02:00'", kMinTime, kQueryNow},
+      {"time <= 1633338000000000000", kMinTime, kQueryNow + 1},
+      {"time >= 1633338000000ms AND time < 1633338060000ms", kQueryNow, kQueryNow + 60'000 * kMs},
+      {"time = '2021-10-04T09:00:00.5Z'", kQueryNow + 500 * kMs, kQueryNow + 500 * kMs + 1},
+      {"'2021-10-04' <= time", kQueryNow - 9 * kNanosPerHour, kMaxTime},
+      {"time > now() - 1h - 30m AND time < now() + 5m", kQueryNow - 90 * kNanosPerMinute + 1,
+       kQueryNow + 5 * kNanosPerMinute},
+      {"time >= '2021-10-04T09:00:00Z' + 30m", kQueryNow + 30 * kNanosPerMinute, kMaxTime},
+      {"time >= -5s", -5 * kNanosPerSecond, kMaxTime},
+      {"time >= 10s AND time >= 20s AND time < 50s AND time < 40s", 20 * kNanosPerSecond, 40 * kNanosPerSecond},
+  };
+  for (const Case& c : cases) {
+    Select select = ParseSelect("SELECT value FROM temperature WHERE " + c.where);
+    EXPECT_EQ(select.from, c.from) << c.where;
+    EXPECT_EQ(select.to, c.to) << c.where;
+    EXPECT_EQ(select.tags, nullptr) << c.where;
+  }
+}
+
+TEST(InfluxQl, ColumnsAliasesAndSources) {
+  Select select = ParseSelect(
+      R"(select MEAN(value), mean(temperature), max(*) AS "top", count(value) from telemetry.autogen."temperature")");
+  ASSERT_EQ(select.columns.size(), 4u);
+  EXPECT_EQ(select.columns[0].name, "mean");
+  EXPECT_EQ(select.columns[1].name, "mean_1");
+  EXPECT_EQ(select.columns[2].name, "top");
+  EXPECT_EQ(select.columns[2].function, Function::kMax);
+  EXPECT_EQ(select.columns[3].function, Function::kCount);
+  EXPECT_TRUE(select.measurement_matches);
+
+  Select raw = ParseSelect("SELECT * FROM db..temperature");
+  ASSERT_EQ(raw.columns.size(), 2u);
+  EXPECT_EQ(raw.columns[0].kind, Column::Kind::kSensorTag);
+  EXPECT_EQ(raw.columns[0].name, "sensorID");
+  EXPECT_EQ(raw.columns[1].kind, Column::Kind::kValue);
+  EXPECT_FALSE(raw.aggregate);
+
+  EXPECT_FALSE(ParseSelect("SELECT value FROM humidity").measurement_matches);
+  EXPECT_TRUE(ParseSelect("SELECT value FROM /^temp/").measurement_matches);
+  EXPECT_FALSE(ParseSelect("SELECT value FROM /^hum/").measurement_matches);
+  EXPECT_EQ(ParseSelect("SELECT spread(value) FROM temperature").columns[0].name, "spread");
+  EXPECT_EQ(ParseSelect("SELECT sum(*) FROM temperature").columns[0].name, "sum_value");
+}
+
+TEST(InfluxQl, TagConditions) {
+  Select select = ParseSelect(R"(SELECT value FROM temperature WHERE ("sensorID" = 'a' OR sensor = 'b') AND )"
+                              R"(time > 0 AND sensorID != 'c')");
+  ASSERT_NE(select.tags, nullptr);
+  EXPECT_EQ(select.from, 1);
+  EXPECT_EQ(select.tags->NamedSensors(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(select.tags->Accepts("a"));
+  EXPECT_FALSE(select.tags->Accepts("c"));
+
+  Select regex = ParseSelect(R"(SELECT value FROM temperature WHERE sensorID =~ /^(10\.7|x)$/ AND host !~ /./)");
+  EXPECT_FALSE(regex.tags->NamedSensors().has_value());  // deciding needs the list of sensors
+  EXPECT_TRUE(regex.tags->Accepts("10.7"));
+  EXPECT_FALSE(regex.tags->Accepts("1047"));  // the escaped dot is a dot
+  EXPECT_TRUE(regex.tags->Accepts("x"));
+
+  // A tag that is not stored compares as the empty string, as a missing tag does in InfluxDB.
+  EXPECT_FALSE(ParseSelect("SELECT value FROM temperature WHERE host = 'h1'").tags->Accepts("a"));
+  EXPECT_TRUE(ParseSelect("SELECT value FROM temperature WHERE host != 'h1'").tags->Accepts("a"));
+  EXPECT_TRUE(ParseSelect("SELECT value FROM temperature WHERE sensorID =~ /(?i)^AB/").tags->Accepts("abc"));
+  // Names the condition can only accept: an AND keeps those of one side that the whole accepts.
+  EXPECT_EQ(ParseSelect("SELECT value FROM temperature WHERE sensorID = 'a' AND sensorID =~ /b/").tags->NamedSensors(),
+            std::vector<std::string>{});
+}
+
+TEST(InfluxQl, BoundParameters) {
+  BoundParams params{{"sensor", std::string("107")},
+                     {"since", std::int64_t{1'633'338'000'000'000'001}},
+                     {"day", std::string("2021-10-05")}};
+  Select select = ParseSelect(
+      "SELECT count(value) FROM temperature WHERE sensorID = $sensor AND time >= $since AND "
+      "time < $day",
+      params);
+  EXPECT_EQ(select.tags->NamedSensors(), std::vector<std::string>{"107"});
+  EXPECT_EQ(select.from, kQueryNow + 1);  // exact: nanoseconds bound as an integer
+  EXPECT_EQ(select.to, kQueryNow + 15 * kNanosPerHour);
+  // A bound string is a value, never more query: the quote cannot end the string.
+  Select injected =
+      ParseSelect("SELECT value FROM temperature WHERE sensorID = $s", {{"s", std::string("x' OR sensorID != 'y")}});
+  EXPECT_EQ(injected.tags->NamedSensors(), std::vector<std::string>{"x' OR sensorID != 'y"});
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE sensorID = $nope"),
+            "missing parameter: nope at line 1, char 48");
+}
+
+TEST(InfluxQl, GroupByFillOrderAndLimits) {
+  Select select = ParseSelect(
+      "SELECT max(value) FROM temperature WHERE time >= '2021-10-04T09:07:00Z' AND time < '2021-10-04T10:00:00Z' "
+      "GROUP BY time(15m, 5m), host fill(-1.5) ORDER BY time DESC LIMIT 3 OFFSET 1 SLIMIT 2 SOFFSET 4 "
+      "tz('Europe/Berlin')");
+  EXPECT_EQ(select.interval, 15 * kNanosPerMinute);
+  EXPECT_EQ(select.interval_offset, 5 * kNanosPerMinute);
+  EXPECT_EQ(select.empty_tags, std::vector<std::string>{"host"});
+  EXPECT_FALSE(select.group_by_sensor);
+  EXPECT_EQ(select.fill, Fill::kNumber);
+  EXPECT_EQ(select.fill_value, -1.5);
+  EXPECT_TRUE(select.descending);
+  EXPECT_EQ(select.limit, 3u);
+  EXPECT_EQ(select.offset, 1u);
+  EXPECT_EQ(select.slimit, 2u);
+  EXPECT_EQ(select.soffset, 4u);
+  EXPECT_EQ(select.time_zone, "Europe/Berlin");
+  // Buckets at :05, :20, :35, :50 of each hour: the first holds 09:07.
+  std::vector<TimeNs> expected;
+  for (int i = 0; i < 4; ++i) expected.push_back(kQueryNow + (5 + 15 * i) * kNanosPerMinute);
+  EXPECT_EQ(BucketStarts(select), expected);
+
+  EXPECT_EQ(ParseSelect("SELECT mean(value) FROM temperature WHERE time > now() - 1h GROUP BY *").group_by_sensor,
+            true);
+  EXPECT_EQ(
+      ParseSelect("SELECT mean(value) FROM temperature WHERE time > now() - 1d GROUP BY time(1h) fill(previous)").fill,
+      Fill::kPrevious);
+  // No upper bound: buckets stop at now().
+  Select open = ParseSelect("SELECT mean(value) FROM temperature WHERE time >= now() - 10m GROUP BY time(5m)");
+  EXPECT_EQ(open.to, kQueryNow + 1);
+  EXPECT_EQ(BucketStarts(open).size(), 3u);
+  // Before the epoch, buckets still align to it.
+  Select early = ParseSelect("SELECT mean(value) FROM temperature WHERE time >= -90s AND time < 0s GROUP BY time(1m)");
+  EXPECT_EQ(BucketStarts(early), (std::vector<TimeNs>{-2 * kNanosPerMinute, -kNanosPerMinute}));
+}
+
+TEST(InfluxQl, ShowStatements) {
+  auto show = [](std::string_view text) {
+    StatusOr<std::vector<Statement>> parsed = ParseQuery(text);
+    EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.status().message();
+    return parsed.ok() ? std::move(std::get<Show>(std::move(parsed).value().front())) : Show{};
+  };
+  EXPECT_EQ(show("SHOW DATABASES").what, Show::What::kDatabases);
+  EXPECT_EQ(show("show retention policies on telemetry").what, Show::What::kRetentionPolicies);
+  Show measurements = show("SHOW MEASUREMENTS WITH MEASUREMENT =~ /(?i)TEMP/ LIMIT 100");
+  EXPECT_EQ(measurements.what, Show::What::kMeasurements);
+  EXPECT_TRUE(measurements.measurement_matches);
+  EXPECT_EQ(measurements.limit, 100u);
+  EXPECT_FALSE(show("SHOW MEASUREMENTS WITH MEASUREMENT = humidity").measurement_matches);
+  EXPECT_EQ(show(R"(SHOW TAG KEYS FROM "temperature")").what, Show::What::kTagKeys);
+  EXPECT_EQ(show("SHOW FIELD KEYS ON db FROM temperature").what, Show::What::kFieldKeys);
+  Show values = show(R"(SHOW TAG VALUES FROM temperature WITH KEY = "sensor" WHERE sensorID =~ /^1/ LIMIT 5 OFFSET 2)");
+  EXPECT_EQ(values.what, Show::What::kTagValues);
+  EXPECT_TRUE(values.tag_key->Accepts("sensorID"));
+  EXPECT_TRUE(values.tags->Accepts("107"));
+  EXPECT_FALSE(values.tags->Accepts("207"));
+  EXPECT_EQ(values.limit, 5u);
+  EXPECT_EQ(values.offset, 2u);
+  Show in = show(R"(SHOW TAG VALUES WITH KEY IN ("host", "sensorID") WHERE time > now() - 1h)");
+  EXPECT_TRUE(in.tag_key->Accepts("sensorID"));
+  EXPECT_FALSE(in.tag_key->Accepts("sensorIDs"));
+  EXPECT_EQ(in.from, kQueryNow - kNanosPerHour + 1);
+
+  StatusOr<std::vector<Statement>> several = ParseQuery("SHOW DATABASES; SELECT count(value) FROM temperature;");
+  ASSERT_TRUE(several.ok());
+  EXPECT_EQ(several->size(), 2u);
+}
+
+TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
+  EXPECT_EQ(ParseError("SELECT last(value) FROM temperature"),
+            "function last() is not supported; telemetryd answers count, sum, mean, min, max and spread at line 1, "
+            "char 8");
+  EXPECT_EQ(ParseError("SELECT mean(value) * 2 FROM temperature"),
+            "arithmetic in SELECT is not supported at line 1, char 20");
+  EXPECT_EQ(ParseError("SELECT mean(value), value FROM temperature"),
+            "mixing aggregate and non-aggregate queries is not supported");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value > 10"),
+            "conditions on the value are not supported; filter by time and sensorID at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 0 OR sensorID = 'a'"),
+            "conditions on time can only be joined with AND at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature GROUP BY time(1m)"),
+            "GROUP BY time() requires an aggregate function such as mean(value)");
+  EXPECT_EQ(ParseError("SELECT mean(value) FROM temperature GROUP BY time(1m)"),
+            "GROUP BY time() needs a lower time bound, such as WHERE time >= now() - 1h");
+  EXPECT_NE(ParseError("SELECT mean(value) FROM temperature WHERE time > now() - 30d GROUP BY time(1m)")
+                .find("GROUP BY time(1m) cuts the range into 43201 buckets; at most 10000 are answered"),
+            std::string::npos);
+  EXPECT_NE(ParseError("DROP MEASUREMENT temperature").find("DROP statements are not supported"), std::string::npos);
+  EXPECT_NE(ParseError("SHOW USERS").find("SHOW USERS is not supported"), std::string::npos);
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE sensorID = 107"),
+            "tag sensorID compares with a string in single quotes, such as '107' at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE sensorID > 'a'"),
+            "tags compare with =, !=, =~ or !~ at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM (SELECT value FROM temperature)"),
+            "subqueries are not supported at line 1, char 19");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 'yesterday'").substr(0, 25),
+            "invalid time 'yesterday':");
+  EXPECT_EQ(ParseError("SELECT mean(value) FROM temperature WHERE time > 0 GROUP BY time(1m) fill(linear)"),
+            "fill(linear) is not supported; use null, none, previous or a number at line 1, char 75");
+  EXPECT_EQ(ParseError("SELECT humidity FROM temperature"),
+            "\"humidity\" is neither the field value (or temperature) nor the tag sensorID at line 1, char 8");
+}
+
+TEST(InfluxQl, SyntaxErrorsSayWhereInInfluxDbsWords) {
+  EXPECT_EQ(ParseError("SELECT value temperature"), "found temperature, expected FROM at line 1, char 14");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature\nWHERE time >"),
+            "found EOF, expected a name, a string, a number or a time at line 2, char 13");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE sensorID = 'open"),
+            "unterminated string at line 1, char 48");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 5min"),
+            "invalid duration 5min; units are ns, u, ms, s, m, h, d and w at line 1, char 44");
+  EXPECT_EQ(ParseError(""), "the query is empty");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature garbage"),
+            "found garbage, expected ';' or the end of the query at line 1, char 31");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 99999999999999999999"),
+            "the integer 99999999999999999999 is out of range at line 1, char 44");
+}
+
+TEST(InfluxQl, QueriesAreBounded) {
+  std::string many = "SELECT value FROM temperature WHERE sensorID = 'a'";
+  for (int i = 0; i < 1000; ++i) many += " OR sensorID = 'a'";
+  EXPECT_NE(ParseError(many).find("at most 1000 comparisons per query"), std::string::npos);
+  std::string nested =
+      "SELECT value FROM temperature WHERE sensorID =~ /" + std::string(17, '(') + "a" + std::string(17, ')') + "/";
+  EXPECT_NE(ParseError(nested).find("groups 16 deep"), std::string::npos);
+  EXPECT_NE(ParseError(R"(SELECT value FROM temperature WHERE sensorID =~ /(a)\1/)").find("backreferences"),
+            std::string::npos);
+  EXPECT_NE(ParseError("SELECT value FROM temperature WHERE sensorID =~ /a{99999}/").find("counted repetition"),
+            std::string::npos);
+  // A pattern that backtracks exponentially is matched in polynomial time: this returns at once.
+  Select catastrophic = ParseSelect("SELECT value FROM temperature WHERE sensorID =~ /^(a|a?)*(a*)*b$/");
+  EXPECT_FALSE(catastrophic.tags->Accepts(std::string(120, 'a') + "c"));
+  EXPECT_TRUE(catastrophic.tags->Accepts("aab"));
+  std::string deep =
+      "SELECT value FROM temperature WHERE " + std::string(100, '(') + "sensorID = 'a'" + std::string(100, ')');
+  EXPECT_NE(ParseError(deep).find("conditions nest too deeply"), std::string::npos);
+}
+
+TEST(InfluxQl, Durations) {
+  EXPECT_EQ(ParseDuration("5m"), 5 * kNanosPerMinute);
+  EXPECT_EQ(ParseDuration("1633338000000ms"), kQueryNow);
+  EXPECT_EQ(ParseDuration("2w"), 14 * kNanosPerDay);
+  EXPECT_EQ(ParseDuration("10u"), 10'000);
+  EXPECT_EQ(ParseDuration("10\xC2\xB5"), 10'000);
+  EXPECT_EQ(ParseDuration("7ns"), 7);
+  EXPECT_EQ(ParseDuration("5"), std::nullopt);
+  EXPECT_EQ(ParseDuration("5min"), std::nullopt);
+  EXPECT_EQ(ParseDuration("99999999999999d"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace telemetry::influxql
