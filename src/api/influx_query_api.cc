@@ -60,6 +60,8 @@ void ListSensors(Store& store, std::function<bool(const SensorSummary&)> keep, s
                                    done = std::move(done)](std::function<void()> next) {
     store.Sensors(state->query, [&, state, next](StatusOr<std::vector<SensorSummary>> page) {
       if (!page.ok()) return done(page.status());
+      bool last_page = page->size() < state->query.limit;
+      if (!last_page) state->query.after = page->back().sensor_id;  // before the kept ones are moved away
       for (SensorSummary& sensor : page.value()) {
         if (!keep(sensor)) continue;
         if (state->kept.size() == cap) {
@@ -69,8 +71,7 @@ void ListSensors(Store& store, std::function<bool(const SensorSummary&)> keep, s
         state->kept.push_back(std::move(sensor));
         if (state->kept.size() == enough) return done(std::move(state->kept));
       }
-      if (page->size() < state->query.limit) return done(std::move(state->kept));
-      state->query.after = page->back().sensor_id;
+      if (last_page) return done(std::move(state->kept));
       next();
     });
   }));

@@ -173,16 +173,28 @@ TEST_P(InfluxQueryTest, AStatementPastTheLimitsFailsAloneInItsResult) {
   HttpResponse answer = QueryOverHttp(client,
                                       "SELECT count(value) FROM temperature GROUP BY sensorID; "
                                       "SELECT count(value) FROM temperature; "
-                                      "SHOW TAG VALUES WITH KEY = sensorID LIMIT 2 OFFSET 1");
+                                      "SHOW TAG VALUES WITH KEY = sensorID LIMIT 2 OFFSET 1; "
+                                      // s1, s10..s19, s100..s199, s1000..s1999 and s10000, found across every page
+                                      // of the sensor list: 1,112 series, the first two answered.
+                                      "SELECT count(value) FROM temperature WHERE sensorID =~ /^s1/ GROUP BY "
+                                      "sensorID SLIMIT 2; "
+                                      "SHOW TAG VALUES WITH KEY = sensorID WHERE sensorID =~ /^s999/");
   EXPECT_EQ(answer.status, 200);
-  EXPECT_EQ(answer.body,
-            R"({"results":[{"statement_id":0,"error":"more than 10000 sensors match; narrow the query with a )"
-            R"(condition on sensorID"},)"
-            R"({"statement_id":1,"series":[{"name":"temperature","columns":["time","count"],)"
-            R"("values":[["1970-01-01T00:00:00Z",10001]]}]},)"
-            R"({"statement_id":2,"series":[{"name":"temperature","columns":["key","value"],)"
-            R"("values":[["sensorID","s1"],["sensorID","s10"]]}]}]})"
-            "\n");
+  EXPECT_EQ(
+      answer.body,
+      R"({"results":[{"statement_id":0,"error":"more than 10000 sensors match; narrow the query with a )"
+      R"(condition on sensorID"},)"
+      R"({"statement_id":1,"series":[{"name":"temperature","columns":["time","count"],)"
+      R"("values":[["1970-01-01T00:00:00Z",10001]]}]},)"
+      R"({"statement_id":2,"series":[{"name":"temperature","columns":["key","value"],)"
+      R"("values":[["sensorID","s1"],["sensorID","s10"]]}]},)"
+      R"({"statement_id":3,"series":[)"
+      R"({"name":"temperature","tags":{"sensorID":"s1"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",1]]},)"
+      R"({"name":"temperature","tags":{"sensorID":"s10"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",1]]}]},)"
+      R"({"statement_id":4,"series":[{"name":"temperature","columns":["key","value"],"values":[["sensorID","s999"],)"
+      R"(["sensorID","s9990"],["sensorID","s9991"],["sensorID","s9992"],["sensorID","s9993"],["sensorID","s9994"],)"
+      R"(["sensorID","s9995"],["sensorID","s9996"],["sensorID","s9997"],["sensorID","s9998"],["sensorID","s9999"]]}]}]})"
+      "\n");
 }
 
 TEST_P(InfluxQueryTest, ThePythonInfluxdbLibraryReadsWhatItWroteExactly) {
