@@ -4,7 +4,8 @@
 # alternating rounds on fresh data; prints the median points/s of each and their ratio, for each time span in
 # SPAN_DAYS (default "1 365": the readings within a day, as live telemetry arrives, then spread over a year, as a
 # back-fill of sparse history, where every reading opens rollup buckets of its own).
-# Then, on the last round's data: one global mean/min/max and a one-year hourly series for one sensor, on each.
+# Then, on the last round's data, the same InfluxQL queries to both (and telemetryd's REST equivalents): one global
+# mean/min/max, a one-year hourly series for one sensor, a year of daily buckets of every sensor.
 #   bench/line_protocol_vs_influxdb.sh        ROUNDS=3 READINGS=1000000 BATCH=5000 SPAN_DAYS="1 365"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,10 +90,26 @@ best_of_5() {
 }
 tq="http://127.0.0.1:$TELEMETRYD_PORT"
 iq="http://127.0.0.1:$INFLUX_PORT/query?db=bench"
-echo "query seconds (best of 5)       telemetryd   InfluxDB"
-printf "%-32s %-12s %s\n" "GET /api (reference)" "$(best_of_5 curl -sf "$tq/api")" "-"
-printf "%-32s %-12s %s\n" "all readings: mean/min/max" "$(best_of_5 curl -sf "$tq/api/v1/stats")" \
-  "$(best_of_5 curl -sf -G "$iq" --data-urlencode 'q=SELECT mean(value),min(value),max(value) FROM temperature')"
-printf "%-32s %-12s %s\n" "one sensor, 1 year, hourly" \
+# The same InfluxQL text to both servers (telemetryd's /query), and telemetryd's own REST call for the same answer.
+influxql() { best_of_5 curl -sf -G "$1" --data-urlencode "q=$2"; }
+year="time >= '2021-01-01T00:00:00Z' AND time < '2022-01-01T00:00:00Z'"
+q_all='SELECT mean(value),min(value),max(value) FROM temperature'
+q_hourly="SELECT mean(value),min(value),max(value),count(value) FROM temperature WHERE sensorID='sensor-7' AND $year GROUP BY time(1h)"
+q_daily="SELECT mean(value),max(value) FROM temperature WHERE $year GROUP BY time(1d), sensorID"
+echo "query seconds (best of 5)          telemetryd InfluxQL  telemetryd REST  InfluxDB"
+printf "%-34s %-19s %-16s %s\n" "GET /api (reference)" "-" "$(best_of_5 curl -sf "$tq/api")" "-"
+printf "%-34s %-19s %-16s %s\n" "all readings: mean/min/max" "$(influxql "$tq/query?db=bench" "$q_all")" \
+  "$(best_of_5 curl -sf "$tq/api/v1/stats")" "$(influxql "$iq" "$q_all")"
+printf "%-34s %-19s %-16s %s\n" "one sensor, 1 year, hourly" "$(influxql "$tq/query?db=bench" "$q_hourly")" \
   "$(best_of_5 curl -sf "$tq/api/v1/series?sensorID=sensor-7&from=2021-01-01&to=2022-01-01&interval=1h")" \
-  "$(best_of_5 curl -sf -G "$iq" --data-urlencode "q=SELECT mean(value),min(value),max(value),count(value) FROM temperature WHERE sensorID='sensor-7' AND time >= '2021-01-01T00:00:00Z' AND time < '2022-01-01T00:00:00Z' GROUP BY time(1h)")"
+  "$(influxql "$iq" "$q_hourly")"
+printf "%-34s %-19s %-16s %s\n" "every sensor, 1 year, daily" "$(influxql "$tq/query?db=bench" "$q_daily")" "-" \
+  "$(influxql "$iq" "$q_daily")"
+# The answers agree: the same numbers from both (InfluxDB's sums may differ in the last digit; counts must not).
+counts() { curl -sf -G "$1" --data-urlencode "q=SELECT count(value) FROM temperature WHERE $year GROUP BY time(30d), sensorID"; }
+if [ "$(counts "$tq/query?db=bench")" = "$(counts "$iq")" ]; then
+  echo "monthly counts per sensor: the same from both"
+else
+  echo "monthly counts per sensor DIFFER between telemetryd and InfluxDB" >&2
+  exit 1
+fi
