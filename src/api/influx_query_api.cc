@@ -593,17 +593,19 @@ StatusOr<influxql::BoundParams> ParseBoundParams(const std::optional<std::string
 // The buckets of a GROUP BY time() statement: their starts, and the spans to ask the store for.
 Status PlanBuckets(SelectPlan& plan) {
   const Select& select = plan.select;
-  if (!select.interval || select.from >= select.to) return Status::Ok();
-  if (select.time_zone.empty()) {
-    plan.starts = influxql::BucketStarts(select);
-  } else {
-    const date::time_zone* zone = nullptr;
+  const date::time_zone* zone = nullptr;
+  if (!select.time_zone.empty()) {
     try {
       zone = date::locate_zone(select.time_zone);
     } catch (const std::runtime_error&) {
       return InvalidArgument("tz: unknown time zone \"" + select.time_zone.substr(0, 64) +
                              "\"; use an IANA name such as Europe/Berlin");
     }
+  }
+  if (!select.interval || select.from >= select.to) return Status::Ok();
+  if (!zone) {
+    plan.starts = influxql::BucketStarts(select);
+  } else {
     if (select.interval_offset != 0) return InvalidArgument("tz() with an offset in GROUP BY time() is not supported");
     StatusOr<std::vector<TimeNs>> boundaries =
         SeriesBoundaries(select.from, select.to, *select.interval, zone, influxql::kMaxBuckets);

@@ -171,7 +171,7 @@ class Lexer {
       token.text = "$" + token.text;
       return Status::Ok();
     }
-    static constexpr std::string_view kTwoCharOps[] = {"!=", "<>", "<=", ">=", "=~", "!~"};
+    static constexpr std::string_view kTwoCharOps[] = {"!=", "<>", "<=", ">=", "=~", "!~", "::"};
     for (std::string_view op : kTwoCharOps) {
       if (text_.substr(at_, 2) == op) {
         at_ += 2;
@@ -463,6 +463,18 @@ class Parser {
     return true;
   }
 
+  // An identifier, without the type cast Grafana's query builder may add ("sensorID"::tag, "value"::field): the cast
+  // only tells a tag from a field of the same name, and here the names are apart.
+  std::string TakeName() {
+    std::string name = Take().text;
+    if (Peek().type == TokenType::kOp && Peek().text == "::" &&
+        (Peek(1).type == TokenType::kIdent || Peek(1).type == TokenType::kQuotedIdent)) {
+      Take();
+      Take();
+    }
+    return name;
+  }
+
   // Records the first error; returns false so that callers can `return Fail(...)`.
   bool Fail(std::string message) {
     if (!error_) error_ = InvalidArgument(std::move(message));
@@ -557,7 +569,7 @@ class Parser {
         if (!ParseFunction(name, position, column)) return false;
         any_aggregate = true;
       } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
-        std::string name = Take().text;
+        std::string name = TakeName();
         if (IsValueField(name)) {
           column.kind = Column::Kind::kValue;
         } else if (CanonicalTag(name) == kSensorTag) {
@@ -609,7 +621,7 @@ class Parser {
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
     } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
-      std::string field = Take().text;
+      std::string field = TakeName();
       if (!IsValueField(field)) {
         return FailAt(position, std::string(known->first) + "(" + field.substr(0, 64) +
                                     "): the field is value (or temperature); it is the only one stored");
@@ -662,7 +674,7 @@ class Parser {
       } else if (AcceptOp("*")) {
         select.group_by_sensor = true;
       } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
-        std::string tag = CanonicalTag(Take().text);
+        std::string tag = CanonicalTag(TakeName());
         if (tag == kSensorTag) {
           select.group_by_sensor = true;
         } else if (IsValueField(tag)) {
@@ -961,7 +973,7 @@ class Parser {
         [[fallthrough]];
       case TokenType::kQuotedIdent:
         operand.kind = Operand::Kind::kIdent;
-        operand.text = Take().text;
+        operand.text = TakeName();
         return true;  // `time` itself: no arithmetic after a name
       case TokenType::kString:
         operand.kind = Operand::Kind::kString;

@@ -151,9 +151,7 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
       QueryOverHttp(client, q, "&params=" + UrlEncode("[1]")).body,
       R"({"error":"error parsing query parameters: params must be a JSON object, such as {\"sensor\":\"107\"}"})");
   EXPECT_EQ(
-      QueryOverHttp(client,
-                    "SELECT count(value) FROM temperature WHERE time > now() - 2d GROUP BY time(1d) tz('Mars/Olympus')")
-          .body,
+      QueryOverHttp(client, "SELECT count(value) FROM temperature tz('Mars/Olympus')").body,
       R"({"error":"error parsing query: tz: unknown time zone \"Mars/Olympus\"; use an IANA name such as Europe/Berlin"})");
   // A parse error anywhere refuses the whole query: no statement runs.
   EXPECT_EQ(QueryOverHttp(client, "SHOW DATABASES; SELECT").status, 400);

@@ -46,6 +46,17 @@ TEST(InfluxQl, GrafanasDefaultQuery) {
   EXPECT_EQ(BucketStarts(select).size(), 361u);  // 6 hours of minutes, the last one holding now() alone
 }
 
+TEST(InfluxQl, TypeCastsAsGrafanaWritesThem) {
+  Select select =
+      ParseSelect(R"(SELECT mean("value"::field) FROM "autogen"."temperature" WHERE ("sensorID"::tag = '107') AND )"
+                  R"(time >= 1633338000000ms GROUP BY time(1m), "sensorID"::tag)");
+  EXPECT_EQ(select.columns[0].function, Function::kMean);
+  EXPECT_EQ(select.tags->NamedSensors(), std::vector<std::string>{"107"});
+  EXPECT_TRUE(select.group_by_sensor);
+  EXPECT_EQ(ParseSelect(R"(SELECT "value"::field, "sensorID"::tag FROM temperature)").columns[1].kind,
+            Column::Kind::kSensorTag);
+}
+
 TEST(InfluxQl, TimesInEveryForm) {
   constexpr TimeNs kMs = 1'000'000;
   struct Case {
