@@ -162,7 +162,15 @@ struct SelectPlan {
   std::vector<TimeNs> boundaries;  // the spans the store is asked for: the buckets cut to [from, to)
 };
 
-Cell AggregateCell(Function function, const Aggregate& aggregate) {
+// What one bucket (or the whole range) holds: its aggregate and, when the statement has selectors, its earliest and
+// latest reading.
+struct Bucket {
+  Aggregate aggregate;
+  Reading first, last;  // when aggregate.count > 0 and the statement has selectors
+};
+
+Cell BucketCell(Function function, const Bucket& bucket) {
+  const Aggregate& aggregate = bucket.aggregate;
   switch (function) {
     case Function::kCount:
       return aggregate.count;
@@ -176,27 +184,39 @@ Cell AggregateCell(Function function, const Aggregate& aggregate) {
       return aggregate.max;
     case Function::kSpread:
       return aggregate.max - aggregate.min;
+    case Function::kFirst:
+      return bucket.first.value;
+    case Function::kLast:
+      return bucket.last.value;
   }
   return std::monostate{};
 }
 
 // The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
-// statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading.
-std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Aggregate>& buckets) {
+// statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
+// first() or last() over the whole range is dated by its reading, as InfluxDB dates selectors; anything else by
+// its bucket's start (the range's, or the epoch's when it has none).
+std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>& buckets) {
   const Select& select = plan.select;
-  if (std::all_of(buckets.begin(), buckets.end(), [](const Aggregate& a) { return a.count == 0; })) return {};
+  if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
+  std::optional<Function> lone_selector;
+  if (!select.interval && select.columns.size() == 1 && select.selectors) lone_selector = select.columns[0].function;
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
   for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const Bucket& bucket = buckets[b];
+    const Aggregate& aggregate = bucket.aggregate;
+    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
     Row row;
     row.time = select.interval ? plan.starts[b] : (select.from == kMinTime ? 0 : select.from);
-    const Aggregate& aggregate = buckets[b];
-    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
+    if (lone_selector && aggregate.count > 0) {
+      row.time = lone_selector == Function::kFirst ? bucket.first.time : bucket.last.time;
+    }
     for (std::size_t c = 0; c < select.columns.size(); ++c) {
       const Column& column = select.columns[c];
       Cell cell;
       if (aggregate.count > 0) {
-        cell = AggregateCell(column.function, aggregate);
+        cell = BucketCell(column.function, bucket);
       } else if (select.fill == Fill::kNumber) {
         cell = select.fill_value;
       } else if (select.fill == Fill::kPrevious) {
@@ -210,6 +230,30 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Aggrega
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+// Buckets from aggregates the store summed.
+std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
+  std::vector<Bucket> buckets(aggregates.size());
+  for (std::size_t b = 0; b < aggregates.size(); ++b) buckets[b].aggregate = aggregates[b];
+  return buckets;
+}
+
+// Buckets from readings in time order (and by sensor within an instant): each bucket's aggregate, first and last.
+std::vector<Bucket> BucketsOf(const SelectPlan& plan, const std::vector<Reading>& readings) {
+  const std::vector<TimeNs>& starts = plan.starts;
+  std::vector<Bucket> buckets(plan.select.interval ? starts.size() : 1);
+  for (const Reading& reading : readings) {
+    std::size_t b = 0;
+    if (plan.select.interval) {
+      b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
+    }
+    Bucket& bucket = buckets[b];
+    if (bucket.aggregate.count == 0) bucket.first = reading;
+    bucket.last = reading;
+    bucket.aggregate.Add(reading.value);
+  }
+  return buckets;
 }
 
 // Raw readings as rows of the statement's columns.
@@ -273,8 +317,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
  private:
+  // Aggregates from the rollups; raw readings, and first() and last(), from the readings.
   void Read() {
-    if (select_.aggregate) return ReadAggregates();
+    if (select_.aggregate && !select_.selectors) return ReadAggregates();
     ReadReadings();
   }
 
@@ -311,14 +356,14 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     std::vector<SeriesData> series;
     if (select_.group_by_sensor) {
       for (std::size_t i = 0; i < sensors_.size(); ++i) {
-        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, aggregates_[i])});
+        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(aggregates_[i]))});
       }
     } else {
       std::vector<Aggregate> merged = aggregates_.empty() ? std::vector<Aggregate>() : aggregates_[0];
       for (std::size_t i = 1; i < aggregates_.size(); ++i) {
         for (std::size_t b = 0; b < merged.size(); ++b) merged[b].Merge(aggregates_[i][b]);
       }
-      if (!merged.empty()) series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, merged)});
+      if (!merged.empty()) series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(merged))});
     }
     Finish(std::move(series));
   }
@@ -328,7 +373,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // The readings per series that can make the answer: with ORDER BY time (ascending) and LIMIT, a series' first
   // offset + limit are enough; otherwise every one (within the row cap).
   std::size_t EnoughPerSeries() const {
-    if (select_.descending || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
+    if (select_.aggregate || select_.descending || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
     return select_.offset + select_.limit;
   }
 
@@ -363,8 +408,11 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           ++sensor_seen->second;
           if (++self->rows_read_ > kMaxQueryRows) {
             return self->Fail(
-                Status(StatusCode::kResourceExhausted, "the query reads more than " + std::to_string(kMaxQueryRows) +
-                                                           " readings; narrow the time range or add LIMIT"));
+                Status(StatusCode::kResourceExhausted,
+                       "the query reads more than " + std::to_string(kMaxQueryRows) + " readings; " +
+                           (self->select_.selectors ? "first() and last() read every reading in the range: "
+                                                      "narrow the time range"
+                                                    : "narrow the time range or add LIMIT")));
           }
           kept.push_back(std::move(reading));
         }
@@ -382,6 +430,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
   void RenderReadings() {
+    if (select_.selectors) return RenderSelectors();
     std::vector<SeriesData> series;
     if (select_.group_by_sensor) {
       for (std::size_t i = 0; i < sensors_.size(); ++i) {
@@ -398,6 +447,23 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         return descending ? a.sensor_id > b.sensor_id : a.sensor_id < b.sensor_id;
       });
       series.push_back(SeriesData{std::nullopt, ReadingRows(select_, all)});
+    }
+    Finish(std::move(series));
+  }
+
+  void RenderSelectors() {
+    std::vector<SeriesData> series;
+    if (select_.group_by_sensor) {
+      for (std::size_t i = 0; i < sensors_.size(); ++i) {
+        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(*plan_, readings_[i]))});
+      }
+    } else {
+      std::vector<Reading> all;
+      for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
+      std::sort(all.begin(), all.end(), [](const Reading& a, const Reading& b) {
+        return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+      });
+      series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(*plan_, all))});
     }
     Finish(std::move(series));
   }

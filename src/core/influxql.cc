@@ -594,6 +594,10 @@ class Parser {
     } while (Accept(TokenType::kComma));
     if (any_aggregate && any_raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
     select.aggregate = any_aggregate;
+    select.selectors = std::any_of(select.columns.begin(), select.columns.end(), [](const Column& column) {
+      return column.kind == Column::Kind::kAggregate &&
+             (column.function == Function::kFirst || column.function == Function::kLast);
+    });
     // Aggregates unnamed by an alias take the function's name, repeated ones with _1, _2, ... (as InfluxDB does).
     std::map<std::string, int> seen;
     for (Column& column : select.columns) {
@@ -606,14 +610,16 @@ class Parser {
   // After "name(": the argument and ')'.
   bool ParseFunction(const std::string& name, std::size_t position, Column& column) {
     static constexpr std::pair<std::string_view, Function> kFunctions[] = {
-        {"count", Function::kCount}, {"sum", Function::kSum}, {"mean", Function::kMean},
-        {"min", Function::kMin},     {"max", Function::kMax}, {"spread", Function::kSpread},
+        {"count", Function::kCount}, {"sum", Function::kSum},   {"mean", Function::kMean},
+        {"min", Function::kMin},     {"max", Function::kMax},   {"spread", Function::kSpread},
+        {"first", Function::kFirst}, {"last", Function::kLast},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
     if (known == std::end(kFunctions)) {
-      return FailAt(position, "function " + name.substr(0, 32) +
-                                  "() is not supported; telemetryd answers count, sum, mean, min, max and spread");
+      return FailAt(position,
+                    "function " + name.substr(0, 32) +
+                        "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first and last");
     }
     column.kind = Column::Kind::kAggregate;
     column.function = known->second;

@@ -9,11 +9,12 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups. Conditions: time compared with absolute times (RFC 3339 or
-// "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as 1633338000000ms) or now() plus or
-// minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR combination. $name placeholders are
-// bound from the request's params. Anything else InfluxQL has (other functions, field conditions, subqueries, INTO,
-// writes and administration) is refused with a message saying what is supported, never ignored.
+// spread, each exact from the rollups; selectors: first and last, from the readings. Conditions: time compared with
+// absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as
+// 1633338000000ms) or now() plus or minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR
+// combination. $name placeholders are bound from the request's params. Anything else InfluxQL has (other functions,
+// field conditions, subqueries, INTO, writes and administration) is refused with a message saying what is supported,
+// never ignored.
 //
 // Parsing is pure: the caller passes the instant now() stands for.
 #pragma once
@@ -67,7 +68,8 @@ struct TagCondition {
   std::optional<std::vector<std::string>> NamedSensors() const;
 };
 
-enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread };
+// Aggregates (from the rollups) and selectors (first, last: the earliest and latest reading, from the readings).
+enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread, kFirst, kLast };
 
 // One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag.
 struct Column {
@@ -84,7 +86,8 @@ enum class Fill { kNull, kNone, kNumber, kPrevious };
 
 struct Select {
   std::vector<Column> columns;
-  bool aggregate = false;              // every column is an aggregate (mixing is refused)
+  bool aggregate = false;              // every column is an aggregate or selector (mixing with raw is refused)
+  bool selectors = false;              // a column is first() or last(): the readings in the range are read
   bool measurement_matches = true;     // FROM names the stored measurement (or a regex matching it)
   TimeNs from = kMinTime;              // inclusive
   TimeNs to = kMaxTime;                // exclusive

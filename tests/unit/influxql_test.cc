@@ -106,6 +106,12 @@ TEST(InfluxQl, ColumnsAliasesAndSources) {
   EXPECT_TRUE(ParseSelect("SELECT value FROM /^temp/").measurement_matches);
   EXPECT_FALSE(ParseSelect("SELECT value FROM /^hum/").measurement_matches);
   EXPECT_EQ(ParseSelect("SELECT spread(value) FROM temperature").columns[0].name, "spread");
+  Select selectors = ParseSelect("SELECT first(value), LAST(value), max(value) FROM temperature");
+  EXPECT_EQ(selectors.columns[0].function, Function::kFirst);
+  EXPECT_EQ(selectors.columns[1].function, Function::kLast);
+  EXPECT_EQ(selectors.columns[1].name, "last");
+  EXPECT_TRUE(selectors.selectors);
+  EXPECT_FALSE(ParseSelect("SELECT max(value) FROM temperature").selectors);
   EXPECT_EQ(ParseSelect("SELECT sum(*) FROM temperature").columns[0].name, "sum_value");
 }
 
@@ -221,9 +227,9 @@ TEST(InfluxQl, ShowStatements) {
 }
 
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
-  EXPECT_EQ(ParseError("SELECT last(value) FROM temperature"),
-            "function last() is not supported; telemetryd answers count, sum, mean, min, max and spread at line 1, "
-            "char 8");
+  EXPECT_EQ(ParseError("SELECT median(value) FROM temperature"),
+            "function median() is not supported; telemetryd answers count, sum, mean, min, max, spread, first and "
+            "last at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * 2 FROM temperature"),
             "arithmetic in SELECT is not supported at line 1, char 20");
   EXPECT_EQ(ParseError("SELECT mean(value), value FROM temperature"),
