@@ -182,35 +182,20 @@ class Lexer {
     }
     ++at_;
     token.text = std::string(1, c);
-    switch (c) {
-      case '=':
-      case '<':
-      case '>':
-      case '+':
-      case '-':
-      case '*':
-      case '/':
-      case '%':
-        token.type = TokenType::kOp;
-        return Status::Ok();
-      case '(':
-        token.type = TokenType::kLeftParen;
-        return Status::Ok();
-      case ')':
-        token.type = TokenType::kRightParen;
-        return Status::Ok();
-      case ',':
-        token.type = TokenType::kComma;
-        return Status::Ok();
-      case '.':
-        token.type = TokenType::kDot;
-        return Status::Ok();
-      case ';':
-        token.type = TokenType::kSemicolon;
-        return Status::Ok();
-      default:
-        return Error(token.position, "unexpected character '" + token.text + "'");
+    static constexpr std::pair<char, TokenType> kPunctuation[] = {
+        {'(', TokenType::kLeftParen}, {')', TokenType::kRightParen}, {',', TokenType::kComma},
+        {'.', TokenType::kDot},       {';', TokenType::kSemicolon},
+    };
+    if (std::string_view("=<>+-*/%").find(c) != std::string_view::npos) {
+      token.type = TokenType::kOp;
+      return Status::Ok();
     }
+    for (auto [character, type] : kPunctuation) {
+      if (c != character) continue;
+      token.type = type;
+      return Status::Ok();
+    }
+    return Error(token.position, "unexpected character '" + token.text + "'");
   }
 
   Status ScanNumber(Token& token) {
@@ -883,28 +868,18 @@ class Parser {
 
   // ---- WHERE ----
 
-  std::unique_ptr<Condition> ParseOr() {
-    std::unique_ptr<Condition> left = ParseAnd();
-    while (left && AcceptKeyword("or")) {
-      std::unique_ptr<Condition> right = ParseAnd();
-      if (!right) return nullptr;
-      auto both = std::make_unique<Condition>();
-      both->kind = Condition::Kind::kOr;
-      both->position = left->position;
-      both->left = std::move(left);
-      both->right = std::move(right);
-      left = std::move(both);
-    }
-    return left;
-  }
+  std::unique_ptr<Condition> ParseOr() { return ParseJoined("or", Condition::Kind::kOr, &Parser::ParseAnd); }
+  std::unique_ptr<Condition> ParseAnd() { return ParseJoined("and", Condition::Kind::kAnd, &Parser::ParseUnary); }
 
-  std::unique_ptr<Condition> ParseAnd() {
-    std::unique_ptr<Condition> left = ParseUnary();
-    while (left && AcceptKeyword("and")) {
-      std::unique_ptr<Condition> right = ParseUnary();
+  // operand [keyword operand]...: a tree of `kind` nodes leaning left, as the operator associates.
+  std::unique_ptr<Condition> ParseJoined(std::string_view keyword, Condition::Kind kind,
+                                         std::unique_ptr<Condition> (Parser::*operand)()) {
+    std::unique_ptr<Condition> left = (this->*operand)();
+    while (left && AcceptKeyword(keyword)) {
+      std::unique_ptr<Condition> right = (this->*operand)();
       if (!right) return nullptr;
       auto both = std::make_unique<Condition>();
-      both->kind = Condition::Kind::kAnd;
+      both->kind = kind;
       both->position = left->position;
       both->left = std::move(left);
       both->right = std::move(right);
