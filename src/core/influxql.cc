@@ -6,8 +6,17 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/ascii.h"
+
 namespace telemetry::influxql {
 namespace {
+
+// Bounds on what one query may hold: its conditions' trees and regexes are walked by recursion, so they stay shallow.
+constexpr std::size_t kMaxStatements = 100;
+constexpr int kMaxComparisons = 1'000;
+constexpr int kMaxConditionDepth = 64;
+constexpr std::size_t kMaxRegexBytes = 4'096;
+constexpr int kMaxRegexDepth = 16;
 
 // ---- Tokens ----
 
@@ -54,20 +63,12 @@ std::string Where(std::string_view text, std::size_t position) {
   return "line " + std::to_string(line) + ", char " + std::to_string(column);
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 struct DurationUnit {
   std::string_view name;
   TimeNs nanos;
 };
 
 // Longest names first, so that "ms" is not read as "m".
-constexpr std::size_t kMaxRegexBytes = 4'096;
-
 constexpr DurationUnit kDurationUnits[] = {
     {"ns", 1},
     {"ms", 1'000'000},
@@ -117,7 +118,7 @@ class Lexer {
   // A '/' after =~ or !~ (and after FROM, for a measurement regex) opens a regex; elsewhere it divides.
   static bool RegexMayFollow(const Token& previous) {
     return (previous.type == TokenType::kOp && (previous.text == "=~" || previous.text == "!~")) ||
-           (previous.type == TokenType::kIdent && EqualsIgnoreCase(previous.text, "from"));
+           (previous.type == TokenType::kIdent && EqualsIgnoringAsciiCase(previous.text, "from"));
   }
 
   void SkipSpaceAndComments() {
@@ -319,7 +320,7 @@ struct Condition {
 };
 
 bool IsTime(const Operand& operand) {
-  return operand.kind == Operand::Kind::kIdent && EqualsIgnoreCase(operand.text, "time");
+  return operand.kind == Operand::Kind::kIdent && EqualsIgnoringAsciiCase(operand.text, "time");
 }
 
 bool MentionsTime(const Condition& condition) {
@@ -356,9 +357,9 @@ StatusOr<std::shared_ptr<const std::regex>> CompileRegex(std::string_view source
     depth += c == '(' ? 1 : c == ')' ? -1 : 0;
     deepest = std::max(deepest, depth);
   }
-  if (source.size() > kMaxRegexBytes || deepest > 16) {
+  if (source.size() > kMaxRegexBytes || deepest > kMaxRegexDepth) {
     return InvalidArgument("a regular expression may be " + std::to_string(kMaxRegexBytes) +
-                           " bytes long with groups 16 deep");
+                           " bytes long with groups " + std::to_string(kMaxRegexDepth) + " deep");
   }
   // __polynomial (a libstdc++ extension) matches with its breadth-first executor: time polynomial in the input,
   // where the default backtracking one is exponential for patterns such as (a*)*b.
@@ -384,10 +385,6 @@ std::string EscapeRegex(std::string_view text) {
 }
 
 // ---- The parser ----
-
-// Bounds on what one query may hold, so that its conditions' trees (walked by recursion) stay shallow.
-constexpr int kMaxComparisons = 1'000;
-constexpr std::size_t kMaxStatements = 100;
 
 class Parser {
  public:
@@ -423,7 +420,7 @@ class Parser {
     return token;
   }
   bool IsKeyword(const Token& token, std::string_view keyword) const {
-    return token.type == TokenType::kIdent && EqualsIgnoreCase(token.text, keyword);
+    return token.type == TokenType::kIdent && EqualsIgnoringAsciiCase(token.text, keyword);
   }
   bool AcceptKeyword(std::string_view keyword) {
     if (!IsKeyword(Peek(), keyword)) return false;
@@ -600,7 +597,7 @@ class Parser {
         {"first", Function::kFirst}, {"last", Function::kLast},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
-                                     [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
+                                     [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
     if (known == std::end(kFunctions)) {
       return FailAt(position,
                     "function " + name.substr(0, 32) +
@@ -889,7 +886,7 @@ class Parser {
   }
 
   std::unique_ptr<Condition> ParseUnary() {
-    if (++depth_ > 64) {
+    if (++depth_ > kMaxConditionDepth) {
       FailAt(Peek().position, "conditions nest too deeply");
       return nullptr;
     }
