@@ -135,6 +135,21 @@ std::string StatementError(int statement_id, std::string_view message) {
   return json.Take();
 }
 
+// A statement's result, written a part at a time: each call appends the next part to `out` and says whether the
+// result is complete. A large answer is so rendered in bounded parts, on whichever thread asks for the next one.
+using Producer = std::function<bool(std::string& out)>;
+
+// A result already rendered whole (SHOW answers, errors: all small).
+Producer WholeResult(std::string result) {
+  return [result = std::move(result)](std::string& out) {
+    out += result;
+    return true;
+  };
+}
+
+// Rows of a SELECT's answer rendered per part: enough to make a part worth sending, few enough to take ~1 ms.
+constexpr std::size_t kRowsPerPart = 10'000;
+
 // A series of one column of names, as SHOW statements answer.
 void WriteNameSeries(JsonWriter& json, std::optional<std::string_view> name, std::vector<std::string_view> columns,
                      const std::vector<std::vector<std::string>>& rows) {
@@ -284,7 +299,7 @@ void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
 
 class SelectRun : public std::enable_shared_from_this<SelectRun> {
  public:
-  SelectRun(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(std::string)> done)
+  SelectRun(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(Producer)> done)
       : store_(store), plan_(std::move(plan)), select_(plan_->select), done_(std::move(done)) {}
 
   void Start() {
@@ -468,7 +483,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     Finish(std::move(series));
   }
 
-  void Fail(const Status& status) { done_(StatementError(plan_->statement_id, status.message())); }
+  void Fail(const Status& status) { done_(WholeResult(StatementError(plan_->statement_id, status.message()))); }
 
   // ORDER BY, OFFSET and LIMIT on each series' rows and SOFFSET, SLIMIT on the series, then the answer.
   void Finish(std::vector<SeriesData> series) {
@@ -486,42 +501,74 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
                              " series and " + std::to_string(kMaxQueryRows) +
                              " rows are answered: narrow the query or use a longer interval"));
     }
-    if (series.empty()) return done_(StatementResult(plan_->statement_id, nullptr));
-    done_(StatementResult(plan_->statement_id, [&](JsonWriter& json) {
-      for (const SeriesData& data : series) WriteSeries(json, data);
-    }));
+    if (series.empty()) return done_(WholeResult(StatementResult(plan_->statement_id, nullptr)));
+    done_(SeriesProducer(plan_, std::move(series)));
   }
 
-  void WriteSeries(JsonWriter& json, const SeriesData& data) const {
-    json.BeginObject().Key("name").String(plan_->measurement);
-    if (data.sensor || !select_.empty_tags.empty()) {
+  // {"statement_id":n,"series":[...]}, at most kRowsPerPart rows per part.
+  static Producer SeriesProducer(std::shared_ptr<const SelectPlan> plan, std::vector<SeriesData> series) {
+    struct Progress {
+      std::vector<SeriesData> series;
+      std::size_t series_index = 0;
+      std::size_t row_index = 0;  // within series[series_index]; 0: its header is not written yet
+      JsonWriter json;
+    };
+    auto progress = std::make_shared<Progress>();
+    progress->series = std::move(series);
+    progress->json.BeginObject().Key("statement_id").Int(plan->statement_id).Key("series").BeginArray();
+    return [plan, progress](std::string& out) {
+      JsonWriter& json = progress->json;
+      for (std::size_t budget = kRowsPerPart; budget > 0 && progress->series_index < progress->series.size();) {
+        const SeriesData& data = progress->series[progress->series_index];
+        if (progress->row_index == 0) WriteSeriesHeader(json, *plan, data);
+        for (; budget > 0 && progress->row_index < data.rows.size(); --budget) {
+          WriteRow(json, *plan, data.rows[progress->row_index++]);
+        }
+        if (progress->row_index == data.rows.size()) {
+          json.EndArray().EndObject();
+          ++progress->series_index;
+          progress->row_index = 0;
+        }
+      }
+      bool complete = progress->series_index == progress->series.size();
+      if (complete) json.EndArray().EndObject();
+      out += json.TakePiece();
+      return complete;
+    };
+  }
+
+  // A series up to its first row: {"name":..,"tags":{..},"columns":[..],"values":[
+  static void WriteSeriesHeader(JsonWriter& json, const SelectPlan& plan, const SeriesData& data) {
+    const Select& select = plan.select;
+    json.BeginObject().Key("name").String(plan.measurement);
+    if (data.sensor || !select.empty_tags.empty()) {
       json.Key("tags").BeginObject();
       if (data.sensor) json.Key(influxql::kSensorTag).String(*data.sensor);
-      for (const std::string& tag : select_.empty_tags) json.Key(tag).String("");
+      for (const std::string& tag : select.empty_tags) json.Key(tag).String("");
       json.EndObject();
     }
     json.Key("columns").BeginArray().String("time");
-    for (const Column& column : select_.columns) json.String(column.name);
+    for (const Column& column : select.columns) json.String(column.name);
     json.EndArray().Key("values").BeginArray();
-    for (const Row& row : data.rows) {
-      json.BeginArray();
-      WriteTime(json, row.time, plan_->format);
-      for (std::size_t c = 0; c < row.cells.size(); ++c) {
-        if (select_.columns[c].kind == Column::Kind::kSensorTag) {
-          json.String(row.sensor);
-        } else {
-          WriteCell(json, row.cells[c]);
-        }
+  }
+
+  static void WriteRow(JsonWriter& json, const SelectPlan& plan, const Row& row) {
+    json.BeginArray();
+    WriteTime(json, row.time, plan.format);
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      if (plan.select.columns[c].kind == Column::Kind::kSensorTag) {
+        json.String(row.sensor);
+      } else {
+        WriteCell(json, row.cells[c]);
       }
-      json.EndArray();
     }
-    json.EndArray().EndObject();
+    json.EndArray();
   }
 
   Store& store_;
   std::shared_ptr<const SelectPlan> plan_;
   const Select& select_;
-  std::function<void(std::string)> done_;
+  std::function<void(Producer)> done_;
   bool all_sensors_ = false;
   std::vector<std::string> sensors_;
   std::vector<std::vector<Aggregate>> aggregates_;
@@ -534,12 +581,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 // SHOW answers from what is stored: a measurement, tag key and field key exist once a reading does (the sensors
 // that WHERE accepts, if it is given); tag values are the sensors.
 void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, const std::string& measurement,
-             const std::string& database, std::function<void(std::string)> done) {
+             const std::string& database, std::function<void(Producer)> done) {
   using What = Show::What;
   auto answer = [statement_id, done](std::optional<std::string_view> name, std::vector<std::string_view> columns,
                                      std::vector<std::vector<std::string>> rows) {
-    if (rows.empty()) return done(StatementResult(statement_id, nullptr));
-    done(StatementResult(statement_id, [&](JsonWriter& json) { WriteNameSeries(json, name, columns, rows); }));
+    if (rows.empty()) return done(WholeResult(StatementResult(statement_id, nullptr)));
+    done(WholeResult(
+        StatementResult(statement_id, [&](JsonWriter& json) { WriteNameSeries(json, name, columns, rows); })));
   };
   auto page = [show](std::vector<std::vector<std::string>> rows) {
     std::size_t skip = std::min(show->offset, rows.size());
@@ -554,13 +602,13 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
   }
   if (show->what == What::kRetentionPolicies) {
     // One policy, kept forever: telemetryd has no retention of its own.
-    return done(StatementResult(statement_id, [](JsonWriter& json) {
+    return done(WholeResult(StatementResult(statement_id, [](JsonWriter& json) {
       json.BeginObject().Key("columns").BeginArray();
       for (const char* column : {"name", "duration", "shardGroupDuration", "replicaN", "default"}) json.String(column);
       json.EndArray().Key("values").BeginArray().BeginArray();
       json.String("autogen").String("0s").String("168h0m0s").Int(1).Bool(true);
       json.EndArray().EndArray().EndObject();
-    }));
+    })));
   }
   if (!show->measurement_matches) return answer(std::nullopt, {}, {});
   bool tag_values = show->what == What::kTagValues;
@@ -575,7 +623,7 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
                                          : std::numeric_limits<std::size_t>::max();
   ListSensors(store, keep, enough, kMaxQueryRows, "add LIMIT or a condition on sensorID",
               [show, statement_id, measurement, answer, page, done](StatusOr<std::vector<SensorSummary>> sensors) {
-                if (!sensors.ok()) return done(StatementError(statement_id, sensors.status().message()));
+                if (!sensors.ok()) return done(WholeResult(StatementError(statement_id, sensors.status().message())));
                 if (sensors->empty()) return answer(std::nullopt, {}, {});
                 switch (show->what) {
                   case What::kMeasurements:
@@ -685,6 +733,50 @@ Status PlanBuckets(SelectPlan& plan) {
   return Status::Ok();
 }
 
+// Runs a statement; calls `done` once with its result.
+using StatementRun = std::function<void(std::function<void(Producer)> done)>;
+
+// The answer, {"results":[...]}, a part at a time as the session asks for it (http::BodyStream): the statements run
+// one after another, each only once the one before is written, and a large result goes out kRowsPerPart rows at a
+// time. So no thread renders a large answer in one go, and it is never whole in memory. Every status is known
+// before the first statement runs: a statement that fails reports its error in its result, as InfluxDB does.
+class QueryStream final : public http::BodyStream, public std::enable_shared_from_this<QueryStream> {
+ public:
+  explicit QueryStream(std::vector<StatementRun> runs) : runs_(std::move(runs)) {}
+
+  // Parts are asked for one at a time: no lock needed.
+  void Next(std::function<void(http::BodyPiece)> deliver) override {
+    http::BodyPiece piece;
+    if (!opened_) piece.data = R"({"results":[)";
+    opened_ = true;
+    if (producer_) return Produce(std::move(piece), deliver);
+    if (next_ == runs_.size()) {
+      piece.data += "]}\n";
+      piece.then = http::BodyPiece::Then::kEnd;
+      return deliver(std::move(piece));
+    }
+    if (next_ > 0) piece.data += ',';
+    runs_[next_]([self = shared_from_this(), piece = std::move(piece), deliver](Producer producer) mutable {
+      self->producer_ = std::move(producer);
+      self->Produce(std::move(piece), deliver);
+    });
+  }
+
+ private:
+  void Produce(http::BodyPiece piece, const std::function<void(http::BodyPiece)>& deliver) {
+    if (producer_(piece.data)) {
+      producer_ = nullptr;
+      ++next_;
+    }
+    deliver(std::move(piece));
+  }
+
+  std::vector<StatementRun> runs_;
+  std::size_t next_ = 0;  // the statement whose result comes next
+  Producer producer_;     // the result being written, if any
+  bool opened_ = false;
+};
+
 http::Response QueryError(int status, std::string_view message) {
   return InfluxError(InfluxDialect::kV1, status, message);
 }
@@ -705,7 +797,7 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, htt
   if (!statements.ok()) return respond(QueryError(400, "error parsing query: " + statements.status().message()));
 
   // Each statement, ready to run; the plans of SELECTs checked before any runs.
-  std::vector<std::function<void(std::function<void(std::string)>)>> runs;
+  std::vector<StatementRun> runs;
   std::string database = params.Get("db").value_or("");
   for (std::size_t i = 0; i < statements->size(); ++i) {
     int id = static_cast<int>(i);
@@ -719,39 +811,19 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, htt
       if (Status planned = PlanBuckets(*plan); !planned.ok()) {
         return respond(QueryError(400, "error parsing query: " + planned.message()));
       }
-      runs.push_back([&store, plan = std::shared_ptr<const SelectPlan>(plan)](std::function<void(std::string)> done) {
+      runs.push_back([&store, plan = std::shared_ptr<const SelectPlan>(plan)](std::function<void(Producer)> done) {
         std::make_shared<SelectRun>(store, plan, std::move(done))->Start();
       });
     } else {
       auto show = std::make_shared<const Show>(std::move(std::get<Show>(statement)));
-      runs.push_back([&store, show, id, measurement, database](std::function<void(std::string)> done) {
+      runs.push_back([&store, show, id, measurement, database](std::function<void(Producer)> done) {
         RunShow(store, show, id, measurement, database, std::move(done));
       });
     }
   }
-
-  // The statements one after another, each result added as it comes.
-  struct Answer {
-    std::vector<std::function<void(std::function<void(std::string)>)>> runs;
-    std::string body = R"({"results":[)";
-    std::size_t next = 0;
-    http::Responder respond;
-  };
-  auto answer = std::make_shared<Answer>(Answer{std::move(runs), R"({"results":[)", 0, std::move(respond)});
-  RunSteps(std::make_shared<Step>([answer](std::function<void()> next) {
-    if (answer->next == answer->runs.size()) {
-      answer->body += "]}\n";
-      http::Response response = http::JsonResponse(std::move(answer->body));
-      response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
-      return answer->respond(std::move(response));
-    }
-    answer->runs[answer->next]([answer, next](std::string result) {
-      if (answer->next > 0) answer->body += ',';
-      answer->body += result;
-      ++answer->next;
-      next();
-    });
-  }));
+  http::Response response{200, "application/json", "", {}, std::make_shared<QueryStream>(std::move(runs))};
+  response.headers.emplace_back("X-Influxdb-Version", kInfluxCompatibleVersion);
+  respond(std::move(response));
 }
 
 }  // namespace

@@ -31,6 +31,13 @@ class JsonWriter {
 
   const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }
+  // The text written since the last TakePiece() (or the start), leaving the writer inside whatever is open: for a
+  // long value sent a piece at a time.
+  std::string TakePiece() {
+    std::string piece;
+    piece.swap(out_);
+    return piece;
+  }
 
  private:
   void BeforeValue();

@@ -90,16 +90,38 @@ HttpResponse HttpClient::ReadResponse(bool head) {
     value.erase(0, value.find_first_not_of(' '));
     response.headers[Lower(line.substr(0, colon))] = value;
   }
-  std::size_t length = head || response.status == 100 || response.status == 204 || response.status == 304
-                           ? 0
-                           : std::stoul(response.Header("content-length").empty() ? "0"
-                                                                                   : response.Header("content-length"));
+  bool bodiless = head || response.status == 100 || response.status == 204 || response.status == 304;
+  if (!bodiless && Lower(response.Header("transfer-encoding")) == "chunked") {
+    response.body = ReadChunkedBody();
+    return response;
+  }
+  std::size_t length =
+      bodiless ? 0 : std::stoul(response.Header("content-length").empty() ? "0" : response.Header("content-length"));
   while (buffer_.size() < length) {
     if (!Fill(kIoTimeoutMs)) throw std::runtime_error("connection closed inside a response body");
   }
   response.body = buffer_.substr(0, length);
   buffer_.erase(0, length);
   return response;
+}
+
+// RFC 9112 section 7.1: chunks of a hexadecimal size line, data and CRLF, ended by a chunk of size 0 (no trailers
+// are sent by the server under test).
+std::string HttpClient::ReadChunkedBody() {
+  std::string body;
+  while (true) {
+    std::size_t line_end;
+    while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
+      if (!Fill(kIoTimeoutMs)) throw std::runtime_error("connection closed inside a chunk size");
+    }
+    std::size_t size = std::stoul(buffer_.substr(0, line_end), nullptr, 16);
+    while (buffer_.size() < line_end + 2 + size + 2) {
+      if (!Fill(kIoTimeoutMs)) throw std::runtime_error("connection closed inside a chunk");
+    }
+    body.append(buffer_, line_end + 2, size);
+    buffer_.erase(0, line_end + 2 + size + 2);
+    if (size == 0) return body;
+  }
 }
 
 HttpResponse HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,

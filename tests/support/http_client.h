@@ -38,13 +38,15 @@ class HttpClient {
 
   // Sends raw bytes as they are.
   void SendRaw(const std::string& bytes);
-  // Reads one response (for a request sent with SendRaw). `head`: the response to a HEAD request, with no body.
+  // Reads one response (for a request sent with SendRaw), its body by Content-Length or chunked. `head`: the
+  // response to a HEAD request, with no body.
   HttpResponse ReadResponse(bool head = false);
   // True when the server has closed the connection (reads end of stream within `timeout_ms`).
   bool ServerClosed(int timeout_ms);
 
  private:
   bool Fill(int timeout_ms);
+  std::string ReadChunkedBody();
 
   int fd_ = -1;
   std::string buffer_;

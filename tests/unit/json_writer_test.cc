@@ -16,6 +16,16 @@ TEST(JsonWriter, WritesNestedObjectsAndArrays) {
   EXPECT_EQ(json.str(), R"({"a":1,"b":[1.5,null,"x"],"c":{}})");
 }
 
+TEST(JsonWriter, AValueCanBeTakenInPieces) {
+  JsonWriter json;
+  json.BeginObject().Key("values").BeginArray().Int(1);
+  std::string first = json.TakePiece();
+  json.Int(2).EndArray().EndObject();
+  EXPECT_EQ(first, R"({"values":[1)");
+  EXPECT_EQ(first + json.TakePiece(), R"({"values":[1,2]})");  // the comma still where it belongs
+  EXPECT_EQ(json.TakePiece(), "");
+}
+
 TEST(JsonWriter, PrintsIntegralDoublesWithoutAFraction) {
   EXPECT_EQ(FormatNumber(12.0), "12");
   EXPECT_EQ(FormatNumber(-0.5), "-0.5");
