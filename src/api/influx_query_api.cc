@@ -207,6 +207,17 @@ Cell BucketCell(Function function, const Bucket& bucket) {
   return std::monostate{};
 }
 
+// A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
+Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
+  std::optional<double> result = arithmetic.Evaluate([&bucket](Function function) -> std::optional<double> {
+    Cell cell = BucketCell(function, bucket);
+    if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
+    return std::get<double>(cell);
+  });
+  if (!result) return std::monostate{};
+  return *result;
+}
+
 // The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
 // statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
 // first() or last() over the whole range is dated by its reading, as InfluxDB dates selectors; anything else by
@@ -231,12 +242,12 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>
       const Column& column = select.columns[c];
       Cell cell;
       if (aggregate.count > 0) {
-        cell = BucketCell(column.function, bucket);
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.function, bucket);
       } else if (select.fill == Fill::kNumber) {
         cell = select.fill_value;
       } else if (select.fill == Fill::kPrevious) {
         cell = previous[c];
-      } else if (column.function == Function::kCount) {
+      } else if (column.function == Function::kCount && !column.arithmetic) {
         cell = std::int64_t{0};
       }
       previous[c] = cell;
@@ -278,7 +289,10 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
   for (const Reading& reading : readings) {
     Row row{reading.time, {}, reading.sensor_id};
     for (const Column& column : select.columns) {
-      if (column.kind == Column::Kind::kValue) {
+      if (column.kind == Column::Kind::kValue && column.arithmetic) {
+        std::optional<double> result = column.arithmetic->Evaluate([&](Function) { return reading.value; });
+        row.cells.push_back(result ? Cell(*result) : Cell());
+      } else if (column.kind == Column::Kind::kValue) {
         row.cells.emplace_back(reading.value);
       } else {
         row.cells.emplace_back(std::monostate{});

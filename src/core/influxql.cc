@@ -535,8 +535,8 @@ class Parser {
 
   bool ParseColumns(Select& select) {
     bool any_aggregate = false, any_raw = false;
+    saw_selector_ = false;
     do {
-      std::size_t position = Peek().position;
       Column column;
       if (AcceptOp("*")) {
         column.kind = Column::Kind::kSensorTag;
@@ -545,28 +545,23 @@ class Parser {
         column.kind = Column::Kind::kValue;
         column.name = kValueField;
         any_raw = true;
-      } else if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen) {
-        std::string name = Take().text;
-        Take();
-        if (!ParseFunction(name, position, column)) return false;
-        any_aggregate = true;
-      } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
-        std::string name = TakeName();
-        if (IsValueField(name)) {
-          column.kind = Column::Kind::kValue;
-        } else if (CanonicalTag(name) == kSensorTag) {
-          column.kind = Column::Kind::kSensorTag;
-        } else {
-          return FailAt(position, "\"" + name.substr(0, 64) +
-                                      "\" is neither the field value (or temperature) nor the tag sensorID");
-        }
-        column.name = name;
+      } else if ((Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) &&
+                 Peek(1).type != TokenType::kLeftParen && CanonicalTag(Peek().text) == kSensorTag) {
+        column.kind = Column::Kind::kSensorTag;
+        column.name = TakeName();
         any_raw = true;
       } else {
-        return Unexpected("a field, a tag, * or a function such as mean(value)");
-      }
-      if (Peek().type == TokenType::kOp) {
-        return FailAt(Peek().position, "arithmetic in SELECT is not supported");
+        ColumnParts parts;
+        std::shared_ptr<Arithmetic> arithmetic = ParseSum(parts);
+        if (!arithmetic) return false;
+        if (!parts.aggregate && !parts.raw) return Fail("a column needs a function such as mean(value), or value");
+        if (parts.aggregate && parts.raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
+        column.kind = parts.aggregate ? Column::Kind::kAggregate : Column::Kind::kValue;
+        column.function = parts.function;
+        column.name = parts.name;
+        if (arithmetic->kind != Arithmetic::Kind::kLeaf) column.arithmetic = std::move(arithmetic);
+        any_aggregate |= parts.aggregate;
+        any_raw |= parts.raw;
       }
       if (AcceptKeyword("as")) {
         if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) return Unexpected("an alias");
@@ -576,10 +571,7 @@ class Parser {
     } while (Accept(TokenType::kComma));
     if (any_aggregate && any_raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
     select.aggregate = any_aggregate;
-    select.selectors = std::any_of(select.columns.begin(), select.columns.end(), [](const Column& column) {
-      return column.kind == Column::Kind::kAggregate &&
-             (column.function == Function::kFirst || column.function == Function::kLast);
-    });
+    select.selectors = saw_selector_;
     // Aggregates unnamed by an alias take the function's name, repeated ones with _1, _2, ... (as InfluxDB does).
     std::map<std::string, int> seen;
     for (Column& column : select.columns) {
@@ -587,6 +579,107 @@ class Parser {
       if (times > 0) column.name += "_" + std::to_string(times);
     }
     return true;
+  }
+
+  // What a column's arithmetic holds: aggregates or the value (not both), and the name of the first.
+  struct ColumnParts {
+    bool aggregate = false, raw = false;
+    Function function = Function::kMean;
+    std::string name;
+  };
+
+  std::shared_ptr<Arithmetic> Join(Arithmetic::Kind kind, std::shared_ptr<Arithmetic> left,
+                                   std::shared_ptr<Arithmetic> right) {
+    auto joined = std::make_shared<Arithmetic>();
+    joined->kind = kind;
+    joined->left = std::move(left);
+    joined->right = std::move(right);
+    return joined;
+  }
+
+  // product [(+|-) product]...
+  std::shared_ptr<Arithmetic> ParseSum(ColumnParts& parts) {
+    std::shared_ptr<Arithmetic> left = ParseProduct(parts);
+    while (left && Peek().type == TokenType::kOp && (Peek().text == "+" || Peek().text == "-")) {
+      auto kind = Take().text == "+" ? Arithmetic::Kind::kAdd : Arithmetic::Kind::kSubtract;
+      std::shared_ptr<Arithmetic> right = ParseProduct(parts);
+      left = right ? Join(kind, std::move(left), std::move(right)) : nullptr;
+    }
+    return left;
+  }
+
+  // factor [(*|/) factor]...
+  std::shared_ptr<Arithmetic> ParseProduct(ColumnParts& parts) {
+    std::shared_ptr<Arithmetic> left = ParseFactor(parts);
+    while (left && Peek().type == TokenType::kOp && (Peek().text == "*" || Peek().text == "/")) {
+      auto kind = Take().text == "*" ? Arithmetic::Kind::kMultiply : Arithmetic::Kind::kDivide;
+      std::shared_ptr<Arithmetic> right = ParseFactor(parts);
+      left = right ? Join(kind, std::move(left), std::move(right)) : nullptr;
+    }
+    return left;
+  }
+
+  // A number, -factor, (sum), function(field) or the value field.
+  std::shared_ptr<Arithmetic> ParseFactor(ColumnParts& parts) {
+    if (++depth_ > kMaxConditionDepth) {
+      FailAt(Peek().position, "arithmetic nests too deeply");
+      return nullptr;
+    }
+    std::shared_ptr<Arithmetic> factor = ParseFactorWithin(parts);
+    --depth_;
+    return factor;
+  }
+
+  std::shared_ptr<Arithmetic> ParseFactorWithin(ColumnParts& parts) {
+    std::size_t position = Peek().position;
+    auto leaf = std::make_shared<Arithmetic>();
+    if (Peek().type == TokenType::kInteger || Peek().type == TokenType::kNumber) {
+      leaf->kind = Arithmetic::Kind::kNumber;
+      leaf->number = Take().number;
+      return leaf;
+    }
+    if (AcceptOp("-")) {
+      std::shared_ptr<Arithmetic> negated = ParseFactor(parts);
+      if (!negated) return nullptr;
+      auto zero = std::make_shared<Arithmetic>();
+      zero->kind = Arithmetic::Kind::kNumber;
+      return Join(Arithmetic::Kind::kSubtract, std::move(zero), std::move(negated));
+    }
+    if (Accept(TokenType::kLeftParen)) {
+      std::shared_ptr<Arithmetic> inner = ParseSum(parts);
+      if (inner && !Expect(TokenType::kRightParen, ")")) return nullptr;
+      return inner;
+    }
+    if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen) {
+      std::string name = Take().text;
+      Take();
+      Column call;
+      if (!ParseFunction(name, position, call)) return nullptr;
+      leaf->function = call.function;
+      if (!parts.aggregate && !parts.raw) {
+        parts.function = call.function;
+        parts.name = call.name;
+      }
+      parts.aggregate = true;
+      return leaf;
+    }
+    if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
+      std::string name = TakeName();
+      if (CanonicalTag(name) == kSensorTag) {
+        FailAt(position, "the tag " + name + " takes no arithmetic");
+        return nullptr;
+      }
+      if (!IsValueField(name)) {
+        FailAt(position,
+               "\"" + name.substr(0, 64) + "\" is neither the field value (or temperature) nor the tag sensorID");
+        return nullptr;
+      }
+      if (!parts.aggregate && !parts.raw) parts.name = name;
+      parts.raw = true;
+      return leaf;
+    }
+    Unexpected("a field, a tag, * or a function such as mean(value)");
+    return nullptr;
   }
 
   // After "name(": the argument and ')'.
@@ -606,6 +699,7 @@ class Parser {
     column.kind = Column::Kind::kAggregate;
     column.function = known->second;
     column.name = std::string(known->first);
+    saw_selector_ |= column.function == Function::kFirst || column.function == Function::kLast;
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
     } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
@@ -1151,10 +1245,24 @@ class Parser {
   TimeNs now_;
   int depth_ = 0;
   int comparisons_ = 0;
+  bool saw_selector_ = false;  // a first() or last() anywhere in the statement's columns
   std::optional<Status> error_;
 };
 
 }  // namespace
+
+std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(Function)>& leaf) const {
+  if (kind == Kind::kNumber) return number;
+  if (kind == Kind::kLeaf) return leaf(function);
+  std::optional<double> a = left->Evaluate(leaf), b = right->Evaluate(leaf);
+  if (!a || !b) return std::nullopt;
+  double result = kind == Kind::kAdd        ? *a + *b
+                  : kind == Kind::kSubtract ? *a - *b
+                  : kind == Kind::kMultiply ? *a * *b
+                                            : *a / *b;
+  if (!std::isfinite(result)) return std::nullopt;
+  return result;
+}
 
 bool NameMatcher::Accepts(std::string_view name) const {
   switch (op) {

@@ -12,15 +12,16 @@
 // spread, each exact from the rollups; selectors: first and last, from the readings. Conditions: time compared with
 // absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as
 // 1633338000000ms) or now() plus or minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR
-// combination. $name placeholders are bound from the request's params. Anything else InfluxQL has (other functions,
-// field conditions, subqueries, INTO, writes and administration) is refused with a message saying what is supported,
-// never ignored.
+// combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name placeholders
+// are bound from the request's params. Anything else InfluxQL has (other functions, field conditions, subqueries,
+// INTO, writes and administration) is refused with a message saying what is supported, never ignored.
 //
 // Parsing is pure: the caller passes the instant now() stands for.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,12 +72,28 @@ struct TagCondition {
 // Aggregates (from the rollups) and selectors (first, last: the earliest and latest reading, from the readings).
 enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread, kFirst, kLast };
 
-// One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag.
+// Arithmetic in a column: mean(value) * 1.8 + 32, max(value) - min(value), value / 10. Its leaves are the column's
+// aggregates (or, in a raw SELECT, the reading's value) and numbers.
+struct Arithmetic {
+  enum class Kind { kNumber, kLeaf, kAdd, kSubtract, kMultiply, kDivide };
+  Kind kind = Kind::kLeaf;
+  double number = 0;                    // kNumber
+  Function function = Function::kMean;  // kLeaf of an aggregate column
+  std::shared_ptr<const Arithmetic> left, right;
+
+  // The result, given each leaf's value: nullopt when a leaf is (an empty bucket) or the result is not a finite
+  // number (a division by zero).
+  std::optional<double> Evaluate(const std::function<std::optional<double>(Function)>& leaf) const;
+};
+
+// One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag; either of the first
+// two with arithmetic.
 struct Column {
   enum class Kind { kAggregate, kValue, kSensorTag };
   Kind kind = Kind::kValue;
-  Function function = Function::kMean;  // kAggregate
-  std::string name;                     // as the answer's "columns" name it: the alias, else InfluxDB's default
+  Function function = Function::kMean;           // kAggregate: its (first) function
+  std::shared_ptr<const Arithmetic> arithmetic;  // none: the column is its function, or the value, alone
+  std::string name;  // as the answer's "columns" name it: the alias, else InfluxDB's default (the first function's)
 };
 
 // The most buckets GROUP BY time() may cut a statement's range into.

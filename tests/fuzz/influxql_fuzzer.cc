@@ -1,5 +1,6 @@
-// The InfluxQL parser (GET|POST /query): never a crash or a hang, and every GROUP BY time() statement it accepts has
-// a bounded number of buckets in a range that BucketStarts can walk.
+// The InfluxQL parser (GET|POST /query): never a crash or a hang, the conditions and arithmetic it accepts evaluate
+// without either, and every GROUP BY time() statement it accepts has a bounded number of buckets in a range that
+// BucketStarts can walk.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -16,7 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!statements.ok()) return 0;
   for (const auto& statement : *statements) {
     const auto* select = std::get_if<influxql::Select>(&statement);
-    if (!select || !select->interval || select->from >= select->to) continue;
+    if (!select) continue;
+    // What a run does with a statement: its tag condition asked of a sensor id, its arithmetic evaluated.
+    if (select->tags) (void)select->tags->Accepts("sensor-107");
+    for (const auto& column : select->columns) {
+      if (column.arithmetic) (void)column.arithmetic->Evaluate([](influxql::Function) { return 1.5; });
+    }
+    if (!select->interval || select->from >= select->to) continue;
     if (influxql::BucketStarts(*select).size() > influxql::kMaxBuckets + 1) __builtin_trap();
   }
   return 0;

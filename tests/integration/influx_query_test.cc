@@ -125,6 +125,20 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       R"("values":[["2021-10-04T09:01:00Z",2,5,6],["2021-10-04T09:02:00Z",3,6,6],["2021-10-04T09:03:00Z",4,7,6]]}]}]})"
       "\n");
 
+  // Arithmetic on aggregates (an empty bucket's null, count's too) and on raw values.
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT sum(value) * 2 AS twice, (max(value) - min(value)) / 2, count(value) * 10 FROM "
+                          "temperature WHERE sensorID = 'a' AND time >= '2021-10-04T09:02:00Z' AND "
+                          "time < '2021-10-04T09:06:00Z' GROUP BY time(2m)")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","twice","max","count"],)"
+            R"("values":[["2021-10-04T09:02:00Z",40,2,40],["2021-10-04T09:04:00Z",null,null,null]]}]}]})"
+            "\n");
+  EXPECT_EQ(QueryOverHttp(client, "SELECT value * 2 - 1 FROM temperature WHERE sensorID = 'a' LIMIT 2").body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],)"
+            R"("values":[["2021-10-04T09:00:10Z",1],["2021-10-04T09:00:40Z",7]]}]}]})"
+            "\n");
+
   // Day buckets at Berlin's midnight (22:00 UTC in October).
   EXPECT_EQ(QueryOverHttp(client,
                           "SELECT count(value) FROM temperature WHERE time >= '2021-10-03T12:00:00Z' AND "
@@ -281,6 +295,18 @@ for interval, lo, hi in [(3600, start + 1234, start + 86400 + 777), (600, start 
             bucket += interval
         assert got == expected, (interval, sensor, got[:3], expected[:3])
         checked += len(got)
+
+# Arithmetic on the aggregates, as Python does it on the brute force's.
+got = list(client.query('SELECT mean(value) * 1.8 + 32, (max(value) - min(value)) / 2 FROM temperature WHERE '
+                        "sensorID = 'b' AND time >= $lo AND time < $hi GROUP BY time(1h) fill(none)",
+                        bind_params={'lo': start * 10**9, 'hi': (start + 86400) * 10**9}, epoch='s').get_points())
+expected = []
+for bucket in range(start, start + 86400, 3600):
+    values = brute('b', bucket, bucket + 3600)
+    if values:
+        expected.append({'time': bucket, 'mean': sum(values) / len(values) * 1.8 + 32,
+                         'max': (max(values) - min(values)) / 2})
+assert got == expected and got, (got[:2], expected[:2])
 
 # All sensors in one series, raw readings of one, and fill(previous).
 total = list(client.query('SELECT count(value), mean(value), max(value) FROM temperature').get_points())

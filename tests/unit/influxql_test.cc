@@ -115,6 +115,37 @@ TEST(InfluxQl, ColumnsAliasesAndSources) {
   EXPECT_EQ(ParseSelect("SELECT sum(*) FROM temperature").columns[0].name, "sum_value");
 }
 
+TEST(InfluxQl, ArithmeticInColumns) {
+  Select select = ParseSelect(
+      "SELECT mean(value) * 1.8 + 32, (max(value) - min(value)) / 2 AS half, -count(value), last(value) - 1 "
+      "FROM temperature");
+  ASSERT_EQ(select.columns.size(), 4u);
+  EXPECT_EQ(select.columns[0].name, "mean");  // the first function names the column, as in InfluxDB
+  EXPECT_EQ(select.columns[1].name, "half");
+  EXPECT_EQ(select.columns[2].name, "count");
+  EXPECT_TRUE(select.selectors);
+  std::map<Function, double> values{
+      {Function::kMean, 20}, {Function::kMax, 30}, {Function::kMin, 10}, {Function::kCount, 4}, {Function::kLast, 7}};
+  auto leaf = [&](Function f) -> std::optional<double> { return values.at(f); };
+  EXPECT_EQ(select.columns[0].arithmetic->Evaluate(leaf), 68.0);
+  EXPECT_EQ(select.columns[1].arithmetic->Evaluate(leaf), 10.0);
+  EXPECT_EQ(select.columns[2].arithmetic->Evaluate(leaf), -4.0);
+  EXPECT_EQ(select.columns[3].arithmetic->Evaluate(leaf), 6.0);
+  // Precedence: * and / before + and -, left to right.
+  Select raw = ParseSelect("SELECT value - 2 * 3 - 1, value / 0, temperature FROM temperature");
+  EXPECT_FALSE(raw.aggregate);
+  auto value = [](Function) -> std::optional<double> { return 10.0; };
+  EXPECT_EQ(raw.columns[0].arithmetic->Evaluate(value), 3.0);
+  EXPECT_EQ(raw.columns[1].arithmetic->Evaluate(value), std::nullopt);  // not a finite number
+  EXPECT_EQ(raw.columns[2].arithmetic, nullptr);
+  EXPECT_EQ(select.columns[0].arithmetic->Evaluate([](Function) { return std::optional<double>(); }), std::nullopt);
+  EXPECT_EQ(ParseSelect("SELECT mean(value) FROM temperature").columns[0].arithmetic, nullptr);
+  StatusOr<std::vector<Statement>> two = ParseQuery("SELECT last(value) FROM temperature; SELECT mean(value) FROM t");
+  ASSERT_TRUE(two.ok());
+  EXPECT_TRUE(std::get<Select>(two->at(0)).selectors);
+  EXPECT_FALSE(std::get<Select>(two->at(1)).selectors);  // each statement's own
+}
+
 TEST(InfluxQl, TagConditions) {
   Select select = ParseSelect(R"(SELECT value FROM temperature WHERE ("sensorID" = 'a' OR sensor = 'b') AND )"
                               R"(time > 0 AND sensorID != 'c')");
@@ -230,8 +261,9 @@ TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT median(value) FROM temperature"),
             "function median() is not supported; telemetryd answers count, sum, mean, min, max, spread, first and "
             "last at line 1, char 8");
-  EXPECT_EQ(ParseError("SELECT mean(value) * 2 FROM temperature"),
-            "arithmetic in SELECT is not supported at line 1, char 20");
+  EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
+            "the tag sensorID takes no arithmetic at line 1, char 22");
+  EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
   EXPECT_EQ(ParseError("SELECT mean(value), value FROM temperature"),
             "mixing aggregate and non-aggregate queries is not supported");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value > 10"),
