@@ -21,10 +21,6 @@
 
 namespace telemetry::api {
 
-// The most series, and the most rows in all, one statement answers; past either its result is an error that says so.
-inline constexpr std::size_t kMaxQuerySeries = 10'000;
-inline constexpr std::size_t kMaxQueryRows = 500'000;
-
 // `measurement`: the one line protocol writes to (IngestOptions::influx_measurement).
 void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement);
 

@@ -1,0 +1,508 @@
+#include "api/influxql_select.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <variant>
+
+#include "api/store_chain.h"
+#include "core/json_writer.h"
+#include "core/reading.h"
+#include "core/series_buckets.h"
+
+namespace telemetry::api {
+namespace {
+
+using influxql::Column;
+using influxql::Fill;
+using influxql::Function;
+using influxql::Select;
+
+constexpr std::size_t kReadingsPage = 10'000;
+
+// Rows of a SELECT's answer rendered per part: enough to make a part worth sending, few enough to take ~1 ms.
+constexpr std::size_t kRowsPerPart = 10'000;
+
+// A value in a row: null, an integer (count) or a float.
+using Cell = std::variant<std::monostate, std::int64_t, double>;
+
+struct Row {
+  TimeNs time = 0;
+  std::vector<Cell> cells;  // one per column; a sensorID column's is null, written from `sensor`
+  std::string sensor;       // raw readings: the reading's sensor
+};
+
+struct SeriesData {
+  std::optional<std::string> sensor;  // the sensorID tag, when grouped by it
+  std::vector<Row> rows;
+};
+
+void WriteTime(JsonWriter& json, TimeNs time, const TimeFormat& format) {
+  if (format.epoch_unit) {
+    json.Int(time / *format.epoch_unit);
+  } else {
+    json.String(FormatRfc3339(time));
+  }
+}
+
+void WriteCell(JsonWriter& json, const Cell& cell) {
+  if (const auto* integer = std::get_if<std::int64_t>(&cell)) {
+    json.Int(*integer);
+  } else if (const auto* number = std::get_if<double>(&cell)) {
+    json.Number(*number);
+  } else {
+    json.Null();
+  }
+}
+
+// What one bucket (or the whole range) holds: its aggregate and, when the statement has selectors, its earliest and
+// latest reading.
+struct Bucket {
+  Aggregate aggregate;
+  Reading first, last;  // when aggregate.count > 0 and the statement has selectors
+};
+
+Cell BucketCell(Function function, const Bucket& bucket) {
+  const Aggregate& aggregate = bucket.aggregate;
+  switch (function) {
+    case Function::kCount:
+      return aggregate.count;
+    case Function::kSum:
+      return aggregate.Sum();
+    case Function::kMean:
+      return *aggregate.Mean();
+    case Function::kMin:
+      return aggregate.min;
+    case Function::kMax:
+      return aggregate.max;
+    case Function::kSpread:
+      return aggregate.max - aggregate.min;
+    case Function::kFirst:
+      return bucket.first.value;
+    case Function::kLast:
+      return bucket.last.value;
+  }
+  return std::monostate{};
+}
+
+// A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
+Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
+  std::optional<double> result = arithmetic.Evaluate([&bucket](Function function) -> std::optional<double> {
+    Cell cell = BucketCell(function, bucket);
+    if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
+    return std::get<double>(cell);
+  });
+  if (!result) return std::monostate{};
+  return *result;
+}
+
+// The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
+// statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
+// first() or last() over the whole range is dated by its reading, as InfluxDB dates selectors; anything else by
+// its bucket's start (the range's, or the epoch's when it has none).
+std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>& buckets) {
+  const Select& select = plan.select;
+  if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
+  std::optional<Function> lone_selector;
+  if (!select.interval && select.columns.size() == 1 && select.selectors) lone_selector = select.columns[0].function;
+  std::vector<Row> rows;
+  std::vector<Cell> previous(select.columns.size());
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const Bucket& bucket = buckets[b];
+    const Aggregate& aggregate = bucket.aggregate;
+    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
+    Row row;
+    row.time = select.interval ? plan.starts[b] : (select.from == kMinTime ? 0 : select.from);
+    if (lone_selector && aggregate.count > 0) {
+      row.time = lone_selector == Function::kFirst ? bucket.first.time : bucket.last.time;
+    }
+    for (std::size_t c = 0; c < select.columns.size(); ++c) {
+      const Column& column = select.columns[c];
+      Cell cell;
+      if (aggregate.count > 0) {
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.function, bucket);
+      } else if (select.fill == Fill::kNumber) {
+        cell = select.fill_value;
+      } else if (select.fill == Fill::kPrevious) {
+        cell = previous[c];
+      } else if (column.function == Function::kCount && !column.arithmetic) {
+        cell = std::int64_t{0};
+      }
+      previous[c] = cell;
+      row.cells.push_back(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Buckets from aggregates the store summed.
+std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
+  std::vector<Bucket> buckets(aggregates.size());
+  for (std::size_t b = 0; b < aggregates.size(); ++b) buckets[b].aggregate = aggregates[b];
+  return buckets;
+}
+
+// Buckets from readings in time order (and by sensor within an instant): each bucket's aggregate, first and last.
+std::vector<Bucket> BucketsOf(const SelectPlan& plan, const std::vector<Reading>& readings) {
+  const std::vector<TimeNs>& starts = plan.starts;
+  std::vector<Bucket> buckets(plan.select.interval ? starts.size() : 1);
+  for (const Reading& reading : readings) {
+    std::size_t b = 0;
+    if (plan.select.interval) {
+      b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
+    }
+    Bucket& bucket = buckets[b];
+    if (bucket.aggregate.count == 0) bucket.first = reading;
+    bucket.last = reading;
+    bucket.aggregate.Add(reading.value);
+  }
+  return buckets;
+}
+
+// Raw readings as rows of the statement's columns.
+std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& readings) {
+  std::vector<Row> rows;
+  rows.reserve(readings.size());
+  for (const Reading& reading : readings) {
+    Row row{reading.time, {}, reading.sensor_id};
+    for (const Column& column : select.columns) {
+      if (column.kind == Column::Kind::kValue && column.arithmetic) {
+        std::optional<double> result = column.arithmetic->Evaluate([&](Function) { return reading.value; });
+        row.cells.push_back(result ? Cell(*result) : Cell());
+      } else if (column.kind == Column::Kind::kValue) {
+        row.cells.emplace_back(reading.value);
+      } else {
+        row.cells.emplace_back(std::monostate{});
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// ORDER BY, OFFSET and LIMIT applied to the rows of one series.
+void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
+  if (select.descending) std::reverse(rows.begin(), rows.end());
+  std::size_t skip = std::min(select.offset, rows.size());
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(skip));
+  if (select.limit > 0 && rows.size() > select.limit) rows.resize(select.limit);
+}
+
+class SelectRun : public std::enable_shared_from_this<SelectRun> {
+ public:
+  SelectRun(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(Producer)> done)
+      : store_(store), plan_(std::move(plan)), select_(plan_->select), done_(std::move(done)) {}
+
+  void Start() {
+    if (select_.from >= select_.to || !select_.measurement_matches) return Finish({});
+    auto self = shared_from_this();
+    if (!select_.tags && !select_.group_by_sensor) {
+      all_sensors_ = true;
+      return Read();
+    }
+    if (select_.tags) {
+      if (auto named = select_.tags->NamedSensors()) {
+        for (std::string& sensor : *named) {
+          if (ValidateSensorId(sensor).ok()) sensors_.push_back(std::move(sensor));
+        }
+        return Read();
+      }
+    }
+    ListSensors(
+        store_,
+        [self](const SensorSummary& sensor) {
+          return (!self->select_.tags || self->select_.tags->Accepts(sensor.sensor_id)) &&
+                 sensor.first < self->select_.to && sensor.last >= self->select_.from;
+        },
+        std::numeric_limits<std::size_t>::max(), kMaxQuerySeries, "narrow the query with a condition on sensorID",
+        [self](StatusOr<std::vector<SensorSummary>> sensors) {
+          if (!sensors.ok()) return self->Fail(sensors.status());
+          for (SensorSummary& sensor : sensors.value()) self->sensors_.push_back(std::move(sensor.sensor_id));
+          self->Read();
+        });
+  }
+
+ private:
+  // Aggregates from the rollups; raw readings, and first() and last(), from the readings.
+  void Read() {
+    if (select_.aggregate && !select_.selectors) return ReadAggregates();
+    ReadReadings();
+  }
+
+  // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
+
+  void ReadAggregates() {
+    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
+    aggregates_.resize(targets);
+    auto self = shared_from_this();
+    auto index = std::make_shared<std::size_t>(0);
+    RunSteps(std::make_shared<Step>([self, index, targets](std::function<void()> next) {
+      if (*index == targets) return self->RenderAggregates();
+      std::size_t i = (*index)++;
+      std::optional<std::string> sensor;
+      if (!self->all_sensors_) sensor = self->sensors_[i];
+      auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
+        if (!spans.ok()) return self->Fail(spans.status());
+        self->aggregates_[i] = std::move(spans).value();
+        next();
+      };
+      if (self->select_.interval) {
+        self->store_.Series(SeriesQuery{sensor, self->plan_->boundaries}, store_answer);
+      } else {
+        self->store_.Stats(StatsQuery{sensor, self->select_.from, self->select_.to},
+                           [store_answer](StatusOr<Aggregate> total) {
+                             if (!total.ok()) return store_answer(total.status());
+                             store_answer(std::vector<Aggregate>{*total});
+                           });
+      }
+    }));
+  }
+
+  void RenderAggregates() {
+    std::vector<SeriesData> series;
+    if (select_.group_by_sensor) {
+      for (std::size_t i = 0; i < sensors_.size(); ++i) {
+        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(aggregates_[i]))});
+      }
+    } else {
+      std::vector<Aggregate> merged = aggregates_.empty() ? std::vector<Aggregate>() : aggregates_[0];
+      for (std::size_t i = 1; i < aggregates_.size(); ++i) {
+        for (std::size_t b = 0; b < merged.size(); ++b) merged[b].Merge(aggregates_[i][b]);
+      }
+      if (!merged.empty()) series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(merged))});
+    }
+    Finish(std::move(series));
+  }
+
+  // ---- raw readings: pages of each sensor (or of every sensor in one pass), in time order per sensor ----
+
+  // The readings per series that can make the answer: with ORDER BY time (ascending) and LIMIT, a series' first
+  // offset + limit are enough; otherwise every one (within the row cap).
+  std::size_t EnoughPerSeries() const {
+    if (select_.aggregate || select_.descending || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
+    return select_.offset + select_.limit;
+  }
+
+  void ReadReadings() {
+    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
+    readings_.resize(targets);
+    auto self = shared_from_this();
+    auto index = std::make_shared<std::size_t>(0);
+    auto query = std::make_shared<ReadingsQuery>();
+    auto started = std::make_shared<bool>(false);
+    // Readings of the sensor last seen in an every-sensor pass, to skip the rest of it once it has given enough.
+    auto sensor_seen = std::make_shared<std::pair<std::string, std::size_t>>();
+    RunSteps(std::make_shared<Step>([self, index, query, started, sensor_seen, targets](std::function<void()> next) {
+      if (*started && !query->after) ++*index;  // the last page of this target was read
+      if (*index == targets) return self->RenderReadings();
+      if (!*started || !query->after) {
+        *query = ReadingsQuery{};
+        if (!self->all_sensors_) query->sensor_id = self->sensors_[*index];
+        query->from = self->select_.from;
+        query->to = self->select_.to;
+        query->limit = std::min(kReadingsPage, self->EnoughPerSeries());
+        *started = true;
+      }
+      std::size_t i = *index;
+      self->store_.Readings(*query, [self, i, query, sensor_seen, next](StatusOr<ReadingsPage> page) {
+        if (!page.ok()) return self->Fail(page.status());
+        std::vector<Reading>& kept = self->readings_[i];
+        std::size_t enough = self->EnoughPerSeries();
+        for (Reading& reading : page.value().readings) {
+          if (reading.sensor_id != sensor_seen->first) *sensor_seen = {reading.sensor_id, 0};
+          if (sensor_seen->second == enough) continue;
+          ++sensor_seen->second;
+          if (++self->rows_read_ > kMaxQueryRows) {
+            return self->Fail(
+                Status(StatusCode::kResourceExhausted,
+                       "the query reads more than " + std::to_string(kMaxQueryRows) + " readings; " +
+                           (self->select_.selectors ? "first() and last() read every reading in the range: "
+                                                      "narrow the time range"
+                                                    : "narrow the time range or add LIMIT")));
+          }
+          kept.push_back(std::move(reading));
+        }
+        query->after = std::move(page->next);
+        if (query->after && sensor_seen->second == enough) {
+          if (!query->sensor_id) {
+            query->after = ReadingPosition{sensor_seen->first, kMaxTime};  // on to the next sensor
+          } else {
+            query->after.reset();  // this sensor has given enough
+          }
+        }
+        next();
+      });
+    }));
+  }
+
+  void RenderReadings() {
+    if (select_.selectors) return RenderSelectors();
+    std::vector<SeriesData> series;
+    if (select_.group_by_sensor) {
+      for (std::size_t i = 0; i < sensors_.size(); ++i) {
+        series.push_back(SeriesData{sensors_[i], ReadingRows(select_, readings_[i])});
+      }
+    } else {
+      std::vector<Reading> all;
+      for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
+      // Every sensor's readings in one series: in time order across sensors, by sensor within an instant (either
+      // way round: ORDER BY time DESC reverses the rows after).
+      bool descending = select_.descending;
+      std::sort(all.begin(), all.end(), [descending](const Reading& a, const Reading& b) {
+        if (a.time != b.time) return a.time < b.time;
+        return descending ? a.sensor_id > b.sensor_id : a.sensor_id < b.sensor_id;
+      });
+      series.push_back(SeriesData{std::nullopt, ReadingRows(select_, all)});
+    }
+    Finish(std::move(series));
+  }
+
+  void RenderSelectors() {
+    std::vector<SeriesData> series;
+    if (select_.group_by_sensor) {
+      for (std::size_t i = 0; i < sensors_.size(); ++i) {
+        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(*plan_, readings_[i]))});
+      }
+    } else {
+      std::vector<Reading> all;
+      for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
+      std::sort(all.begin(), all.end(), [](const Reading& a, const Reading& b) {
+        return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+      });
+      series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(*plan_, all))});
+    }
+    Finish(std::move(series));
+  }
+
+  void Fail(const Status& status) { done_(WholeResult(StatementError(plan_->statement_id, status.message()))); }
+
+  // ORDER BY, OFFSET and LIMIT on each series' rows and SOFFSET, SLIMIT on the series, then the answer.
+  void Finish(std::vector<SeriesData> series) {
+    for (SeriesData& data : series) OrderAndLimit(select_, data.rows);
+    std::erase_if(series, [](const SeriesData& data) { return data.rows.empty(); });
+    std::size_t skip = std::min(select_.soffset, series.size());
+    series.erase(series.begin(), series.begin() + static_cast<std::ptrdiff_t>(skip));
+    if (select_.slimit > 0 && series.size() > select_.slimit) series.resize(select_.slimit);
+    std::size_t rows = 0;
+    for (const SeriesData& data : series) rows += data.rows.size();
+    if (series.size() > kMaxQuerySeries || rows > kMaxQueryRows) {
+      return Fail(Status(StatusCode::kResourceExhausted,
+                         "the answer would hold " + std::to_string(series.size()) + " series of " +
+                             std::to_string(rows) + " rows in all; at most " + std::to_string(kMaxQuerySeries) +
+                             " series and " + std::to_string(kMaxQueryRows) +
+                             " rows are answered: narrow the query or use a longer interval"));
+    }
+    if (series.empty()) return done_(WholeResult(StatementResult(plan_->statement_id, nullptr)));
+    done_(SeriesProducer(plan_, std::move(series)));
+  }
+
+  // {"statement_id":n,"series":[...]}, at most kRowsPerPart rows per part.
+  static Producer SeriesProducer(std::shared_ptr<const SelectPlan> plan, std::vector<SeriesData> series) {
+    struct Progress {
+      std::vector<SeriesData> series;
+      std::size_t series_index = 0;
+      std::size_t row_index = 0;  // within series[series_index]; 0: its header is not written yet
+      JsonWriter json;
+    };
+    auto progress = std::make_shared<Progress>();
+    progress->series = std::move(series);
+    progress->json.BeginObject().Key("statement_id").Int(plan->statement_id).Key("series").BeginArray();
+    return [plan, progress](std::string& out) {
+      JsonWriter& json = progress->json;
+      for (std::size_t budget = kRowsPerPart; budget > 0 && progress->series_index < progress->series.size();) {
+        const SeriesData& data = progress->series[progress->series_index];
+        if (progress->row_index == 0) WriteSeriesHeader(json, *plan, data);
+        for (; budget > 0 && progress->row_index < data.rows.size(); --budget) {
+          WriteRow(json, *plan, data.rows[progress->row_index++]);
+        }
+        if (progress->row_index == data.rows.size()) {
+          json.EndArray().EndObject();
+          ++progress->series_index;
+          progress->row_index = 0;
+        }
+      }
+      bool complete = progress->series_index == progress->series.size();
+      if (complete) json.EndArray().EndObject();
+      out += json.TakePiece();
+      return complete;
+    };
+  }
+
+  // A series up to its first row: {"name":..,"tags":{..},"columns":[..],"values":[
+  static void WriteSeriesHeader(JsonWriter& json, const SelectPlan& plan, const SeriesData& data) {
+    const Select& select = plan.select;
+    json.BeginObject().Key("name").String(plan.measurement);
+    if (data.sensor || !select.empty_tags.empty()) {
+      json.Key("tags").BeginObject();
+      if (data.sensor) json.Key(influxql::kSensorTag).String(*data.sensor);
+      for (const std::string& tag : select.empty_tags) json.Key(tag).String("");
+      json.EndObject();
+    }
+    json.Key("columns").BeginArray().String("time");
+    for (const Column& column : select.columns) json.String(column.name);
+    json.EndArray().Key("values").BeginArray();
+  }
+
+  static void WriteRow(JsonWriter& json, const SelectPlan& plan, const Row& row) {
+    json.BeginArray();
+    WriteTime(json, row.time, plan.format);
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      if (plan.select.columns[c].kind == Column::Kind::kSensorTag) {
+        json.String(row.sensor);
+      } else {
+        WriteCell(json, row.cells[c]);
+      }
+    }
+    json.EndArray();
+  }
+
+  Store& store_;
+  std::shared_ptr<const SelectPlan> plan_;
+  const Select& select_;
+  std::function<void(Producer)> done_;
+  bool all_sensors_ = false;
+  std::vector<std::string> sensors_;
+  std::vector<std::vector<Aggregate>> aggregates_;
+  std::vector<std::vector<Reading>> readings_;
+  std::size_t rows_read_ = 0;
+};
+
+}  // namespace
+
+// The buckets of a GROUP BY time() statement: their starts, and the spans to ask the store for.
+Status PlanBuckets(SelectPlan& plan) {
+  const Select& select = plan.select;
+  const date::time_zone* zone = nullptr;
+  if (!select.time_zone.empty()) {
+    try {
+      zone = date::locate_zone(select.time_zone);
+    } catch (const std::runtime_error&) {
+      return InvalidArgument("tz: unknown time zone \"" + select.time_zone.substr(0, 64) +
+                             "\"; use an IANA name such as Europe/Berlin");
+    }
+  }
+  if (!select.interval || select.from >= select.to) return Status::Ok();
+  if (!zone) {
+    plan.starts = influxql::BucketStarts(select);
+  } else {
+    if (select.interval_offset != 0) return InvalidArgument("tz() with an offset in GROUP BY time() is not supported");
+    StatusOr<std::vector<TimeNs>> boundaries =
+        SeriesBoundaries(select.from, select.to, *select.interval, zone, influxql::kMaxBuckets);
+    if (!boundaries.ok()) return boundaries.status();
+    plan.starts = std::move(boundaries).value();
+    plan.starts.pop_back();
+  }
+  plan.boundaries = plan.starts;
+  plan.boundaries.front() = select.from;
+  plan.boundaries.push_back(select.to);
+  return Status::Ok();
+}
+
+void RunSelect(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(Producer)> done) {
+  std::make_shared<SelectRun>(store, std::move(plan), std::move(done))->Start();
+}
+
+}  // namespace telemetry::api

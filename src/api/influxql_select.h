@@ -1,0 +1,40 @@
+// Running an InfluxQL SELECT against the store: aggregates from the rollups (one store call per sensor, or one for
+// all), raw readings and first()/last() from the readings; then fill, order and limits, and the result rendered a
+// part at a time (api/influxql_result.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/influxql_result.h"
+#include "core/influxql.h"
+#include "storage/store.h"
+
+namespace telemetry::api {
+
+// How times are written: RFC 3339 strings, or integers in the epoch= unit.
+struct TimeFormat {
+  std::optional<TimeNs> epoch_unit;
+};
+
+// A SELECT ready to run.
+struct SelectPlan {
+  influxql::Select select;
+  int statement_id = 0;
+  std::string measurement;
+  TimeFormat format;
+  std::vector<TimeNs> starts;      // GROUP BY time(): each bucket's start, as the answer names it
+  std::vector<TimeNs> boundaries;  // the spans the store is asked for: the buckets cut to [from, to)
+};
+
+// Fills plan.starts and plan.boundaries for GROUP BY time() (in UTC, or a tz() zone's local days); kInvalidArgument
+// for an unknown zone or buckets a zone cannot have.
+Status PlanBuckets(SelectPlan& plan);
+
+// Runs the statement; calls `done` once with its result (an error in it when the store fails or a limit is passed).
+void RunSelect(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(Producer)> done);
+
+}  // namespace telemetry::api

@@ -1,0 +1,28 @@
+// Chains of store calls, one after another: each call made once the one before has answered, in constant stack
+// however many there are and whichever thread each answer comes on (a store may answer before its call returns).
+//
+//   auto step = std::make_shared<Step>([&](std::function<void()> next) { store.Stats(q, [=](auto) { next(); }); });
+//   RunSteps(step);  // runs the step again at each next(), until a step does not call it
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace telemetry::api {
+
+using Step = std::function<void(std::function<void()> next)>;
+
+// Runs `step` again each time it calls the `next` it was given, until a step returns without (ever) calling it.
+void RunSteps(std::shared_ptr<Step> step);
+
+// Every sensor whose summary `keep` accepts, in id order, a page of the store's list at a time, until `enough` are
+// kept; past `cap` kept, kResourceExhausted with a message that ends with `how_to_narrow`.
+void ListSensors(Store& store, std::function<bool(const SensorSummary&)> keep, std::size_t enough, std::size_t cap,
+                 std::string how_to_narrow, std::function<void(StatusOr<std::vector<SensorSummary>>)> done);
+
+}  // namespace telemetry::api
