@@ -552,7 +552,7 @@ class Parser {
         any_raw = true;
       } else {
         ColumnParts parts;
-        std::shared_ptr<Arithmetic> arithmetic = ParseSum(parts);
+        std::shared_ptr<Arithmetic> arithmetic = ParseArithmetic(parts);
         if (!arithmetic) return false;
         if (!parts.aggregate && !parts.raw) return Fail("a column needs a function such as mean(value), or value");
         if (parts.aggregate && parts.raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
@@ -597,29 +597,28 @@ class Parser {
     return joined;
   }
 
-  // product [(+|-) product]...
-  std::shared_ptr<Arithmetic> ParseSum(ColumnParts& parts) {
-    std::shared_ptr<Arithmetic> left = ParseProduct(parts);
-    while (left && Peek().type == TokenType::kOp && (Peek().text == "+" || Peek().text == "-")) {
-      auto kind = Take().text == "+" ? Arithmetic::Kind::kAdd : Arithmetic::Kind::kSubtract;
-      std::shared_ptr<Arithmetic> right = ParseProduct(parts);
-      left = right ? Join(kind, std::move(left), std::move(right)) : nullptr;
+  // Binary arithmetic, left to right within a level: level 0 joins level-1 operands with + and -, level 1 joins
+  // factors with * and /.
+  std::shared_ptr<Arithmetic> ParseArithmetic(ColumnParts& parts, int level = 0) {
+    using Kind = Arithmetic::Kind;
+    static constexpr std::pair<std::string_view, Kind> kOperators[2][2] = {
+        {{"+", Kind::kAdd}, {"-", Kind::kSubtract}},
+        {{"*", Kind::kMultiply}, {"/", Kind::kDivide}},
+    };
+    auto operand = [&] { return level == 1 ? ParseFactor(parts) : ParseArithmetic(parts, level + 1); };
+    std::shared_ptr<Arithmetic> left = operand();
+    while (left && Peek().type == TokenType::kOp) {
+      const auto* op = std::find_if(std::begin(kOperators[level]), std::end(kOperators[level]),
+                                    [&](const auto& candidate) { return candidate.first == Peek().text; });
+      if (op == std::end(kOperators[level])) break;
+      Take();
+      std::shared_ptr<Arithmetic> right = operand();
+      left = right ? Join(op->second, std::move(left), std::move(right)) : nullptr;
     }
     return left;
   }
 
-  // factor [(*|/) factor]...
-  std::shared_ptr<Arithmetic> ParseProduct(ColumnParts& parts) {
-    std::shared_ptr<Arithmetic> left = ParseFactor(parts);
-    while (left && Peek().type == TokenType::kOp && (Peek().text == "*" || Peek().text == "/")) {
-      auto kind = Take().text == "*" ? Arithmetic::Kind::kMultiply : Arithmetic::Kind::kDivide;
-      std::shared_ptr<Arithmetic> right = ParseFactor(parts);
-      left = right ? Join(kind, std::move(left), std::move(right)) : nullptr;
-    }
-    return left;
-  }
-
-  // A number, -factor, (sum), function(field) or the value field.
+  // A number, -factor, (arithmetic), function(field) or the value field.
   std::shared_ptr<Arithmetic> ParseFactor(ColumnParts& parts) {
     if (++depth_ > kMaxConditionDepth) {
       FailAt(Peek().position, "arithmetic nests too deeply");
@@ -646,7 +645,7 @@ class Parser {
       return Join(Arithmetic::Kind::kSubtract, std::move(zero), std::move(negated));
     }
     if (Accept(TokenType::kLeftParen)) {
-      std::shared_ptr<Arithmetic> inner = ParseSum(parts);
+      std::shared_ptr<Arithmetic> inner = ParseArithmetic(parts);
       if (inner && !Expect(TokenType::kRightParen, ")")) return nullptr;
       return inner;
     }
