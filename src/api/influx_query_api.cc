@@ -159,6 +159,8 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, htt
       runs.push_back([&store, plan = std::shared_ptr<const SelectPlan>(plan)](std::function<void(Producer)> done) {
         RunSelect(store, plan, std::move(done));
       });
+    } else if (std::holds_alternative<influxql::CreateDatabase>(statement)) {
+      runs.push_back([id](std::function<void(Producer)> done) { done(WholeResult(StatementResult(id, nullptr))); });
     } else {
       auto show = std::make_shared<const Show>(std::move(std::get<Show>(statement)));
       runs.push_back([&store, show, id, measurement, database](std::function<void(Producer)> done) {

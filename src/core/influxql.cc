@@ -483,10 +483,27 @@ class Parser {
       if (!ParseShow(show)) return std::nullopt;
       return Statement(std::move(show));
     }
+    if (IsKeyword(Peek(), "create") && IsKeyword(Peek(1), "database")) {
+      Take();
+      Take();
+      if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) {
+        Unexpected("a database name");
+        return std::nullopt;
+      }
+      CreateDatabase create{Take().text};
+      if (IsKeyword(Peek(), "with")) {
+        FailAt(Peek().position,
+               "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd keeps "
+               "every reading");
+        return std::nullopt;
+      }
+      return Statement(std::move(create));
+    }
     if (Peek().type == TokenType::kIdent) {
       FailAt(Peek().position, Peek().text.substr(0, 32) +
-                                  " statements are not supported: telemetryd answers SELECT and SHOW (MEASUREMENTS, "
-                                  "TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES, RETENTION POLICIES)");
+                                  " statements are not supported: telemetryd answers SELECT, SHOW (MEASUREMENTS, "
+                                  "TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES, RETENTION POLICIES) and CREATE "
+                                  "DATABASE");
       return std::nullopt;
     }
     Unexpected("SELECT or SHOW");

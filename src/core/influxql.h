@@ -5,7 +5,7 @@
 //     GROUP BY time(5m), "sensorID" fill(null)
 //   SELECT * FROM temperature WHERE time >= '2021-10-04T09:00:00Z' ORDER BY time DESC LIMIT 10
 //   SHOW MEASUREMENTS | SHOW TAG KEYS | SHOW TAG VALUES WITH KEY = "sensorID" | SHOW FIELD KEYS
-//   SHOW DATABASES | SHOW RETENTION POLICIES
+//   SHOW DATABASES | SHOW RETENTION POLICIES | CREATE DATABASE telegraf
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
@@ -136,7 +136,13 @@ struct Show {
   std::size_t offset = 0;
 };
 
-using Statement = std::variant<Select, Show>;
+// CREATE DATABASE name, as Telegraf and the influx CLI's -import send it before writing: every database name reads
+// and writes the one store, so it succeeds and changes nothing.
+struct CreateDatabase {
+  std::string name;
+};
+
+using Statement = std::variant<Select, Show, CreateDatabase>;
 
 // Parses one or more statements separated by ';'. `measurement` is the stored one (FROM is matched against it);
 // `now` is what now() means. kInvalidArgument with a message in InfluxDB's words where it has them ("found X,

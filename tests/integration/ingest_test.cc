@@ -245,7 +245,8 @@ TEST_P(IngestTest, TheInfluxCliImportsIntoTelemetryd) {
   std::string path = dir.path() + "/import.txt";
   {
     std::ofstream file(path);
-    file << "# DML\n# CONTEXT-DATABASE: telemetry\n";
+    // The DDL section goes to /query first: CREATE DATABASE succeeds, changing nothing.
+    file << "# DDL\nCREATE DATABASE telemetry\n\n# DML\n# CONTEXT-DATABASE: telemetry\n";
     for (int i = 0; i < 500; ++i) {
       file << "temperature,sensorID=cli" << i % 5 << " value=" << i % 30 << " " << kExampleEpochSecond + i << "\n";
     }

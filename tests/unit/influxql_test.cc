@@ -252,6 +252,13 @@ TEST(InfluxQl, ShowStatements) {
   EXPECT_FALSE(in.tag_key->Accepts("sensorIDs"));
   EXPECT_EQ(in.from, kQueryNow - kNanosPerHour + 1);
 
+  StatusOr<std::vector<Statement>> created = ParseQuery(R"(CREATE DATABASE "telegraf")");
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  EXPECT_EQ(std::get<CreateDatabase>(created->front()).name, "telegraf");
+  EXPECT_EQ(ParseError("CREATE DATABASE x WITH DURATION 30d"),
+            "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd keeps every reading at line 1, "
+            "char 19");
+
   StatusOr<std::vector<Statement>> several = ParseQuery("SHOW DATABASES; SELECT count(value) FROM temperature;");
   ASSERT_TRUE(several.ok());
   EXPECT_EQ(several->size(), 2u);
