@@ -226,10 +226,91 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
  private:
-  // Aggregates from the rollups; raw readings, and first() and last(), from the readings.
+  // Aggregates from the rollups; raw readings, and first() and last(), from the readings — but a statement of
+  // first() and last() alone over the whole range from each sensor's first reading in it and its latest.
   void Read() {
     if (select_.aggregate && !select_.selectors) return ReadAggregates();
+    if (OnlySelectors()) return ReadEnds();
     ReadReadings();
+  }
+
+  // ---- first() and last() alone: each sensor's first reading in the range and its latest ----
+
+  bool OnlySelectors() const {
+    return !select_.interval && std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
+      return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
+             (c.function == Function::kFirst || c.function == Function::kLast);
+    });
+  }
+
+  // Per sensor, a page of one reading from the start of the range gives its first; its latest reading, which the
+  // sensor list knows, is its last in the range when it lies in the range (a range open to the present, as
+  // dashboards ask, holds every sensor's). A sensor whose latest is later than the range sends the statement to the
+  // readings instead, as does a list of every sensor longer than kMaxQuerySeries.
+  void ReadEnds() {
+    readings_.resize(all_sensors_ ? 1 : sensors_.size());
+    auto self = shared_from_this();
+    ListSensors(
+        store_,
+        [self](const SensorSummary& sensor) {
+          return (self->all_sensors_ ||
+                  std::binary_search(self->sensors_.begin(), self->sensors_.end(), sensor.sensor_id)) &&
+                 sensor.count > 0 && sensor.first < self->select_.to && sensor.last >= self->select_.from;
+        },
+        std::numeric_limits<std::size_t>::max(), kMaxQuerySeries, "",
+        [self](StatusOr<std::vector<SensorSummary>> sensors) {
+          if (!sensors.ok() && sensors.status().code() == StatusCode::kResourceExhausted) return self->ReadReadings();
+          if (!sensors.ok()) return self->Fail(sensors.status());
+          bool wants_last = std::any_of(self->select_.columns.begin(), self->select_.columns.end(),
+                                        [](const Column& c) { return c.function == Function::kLast; });
+          for (const SensorSummary& sensor : *sensors) {
+            if (!wants_last) break;
+            if (sensor.last >= self->select_.to) return self->ReadReadings();
+            self->readings_[self->TargetOf(sensor.sensor_id)].push_back(
+                Reading{sensor.sensor_id, sensor.last, sensor.last_value});
+          }
+          self->ReadFirsts(std::move(sensors).value());
+        });
+  }
+
+  // Each listed sensor's first reading in the range, when the statement has first().
+  void ReadFirsts(std::vector<SensorSummary> sensors) {
+    bool wants_first = std::any_of(select_.columns.begin(), select_.columns.end(),
+                                   [](const Column& c) { return c.function == Function::kFirst; });
+    if (!wants_first) sensors.clear();
+    auto self = shared_from_this();
+    auto listed = std::make_shared<std::vector<SensorSummary>>(std::move(sensors));
+    auto index = std::make_shared<std::size_t>(0);
+    RunSteps(std::make_shared<Step>([self, listed, index](std::function<void()> next) {
+      if (*index == listed->size()) {
+        // In time order within each series, as the readings would come.
+        for (auto& kept : self->readings_) {
+          std::sort(kept.begin(), kept.end(), [](const Reading& a, const Reading& b) {
+            return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+          });
+        }
+        return self->RenderReadings();
+      }
+      const std::string& sensor = (*listed)[(*index)++].sensor_id;
+      ReadingsQuery query;
+      query.sensor_id = sensor;
+      query.from = self->select_.from;
+      query.to = self->select_.to;
+      query.limit = 1;
+      self->store_.Readings(query, [self, next](StatusOr<ReadingsPage> page) {
+        if (!page.ok()) return self->Fail(page.status());
+        for (Reading& reading : page.value().readings) {
+          self->readings_[self->TargetOf(reading.sensor_id)].push_back(std::move(reading));
+        }
+        next();
+      });
+    }));
+  }
+
+  // The index in readings_ of a sensor's readings: 0 for every sensor as one, else its place in sensors_.
+  std::size_t TargetOf(const std::string& sensor) const {
+    if (all_sensors_) return 0;
+    return static_cast<std::size_t>(std::lower_bound(sensors_.begin(), sensors_.end(), sensor) - sensors_.begin());
   }
 
   // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
@@ -288,7 +369,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   void ReadReadings() {
     std::size_t targets = all_sensors_ ? 1 : sensors_.size();
-    readings_.resize(targets);
+    readings_.assign(targets, {});  // from scratch, also after ReadEnds gave up
     auto self = shared_from_this();
     auto index = std::make_shared<std::size_t>(0);
     auto query = std::make_shared<ReadingsQuery>();

@@ -335,6 +335,20 @@ for sensor in sensors:
     got = list(client.query('SELECT last(value) FROM temperature WHERE sensorID = $s AND time >= $lo AND time < $hi',
                             bind_params={'s': sensor, 'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
     assert got == [{'time': points[-1][0], 'last': points[-1][1]}], (sensor, got)
+# A range open to the present: each sensor's latest reading (from the sensor list), per sensor and across them.
+latest = {sensor: max((t, v) for (s, t), v in readings.items() if s == sensor) for sensor in sensors}
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT last(value) FROM temperature WHERE time >= $lo GROUP BY sensorID',
+                    bind_params={'lo': lo * 10**9}, epoch='s').items()}
+assert got == {s: [{'time': t, 'last': v}] for s, (t, v) in latest.items()}, got
+oldest = {sensor: min((t, v) for (s, t), v in readings.items() if s == sensor and t >= lo) for sensor in sensors}
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT first(value), last(value) FROM temperature WHERE time >= $lo GROUP BY sensorID',
+                    bind_params={'lo': lo * 10**9}, epoch='s').items()}
+assert got == {s: [{'time': lo, 'first': oldest[s][1], 'last': latest[s][1]}] for s in sensors}, got
+newest = max((t, s, v) for (s, t), v in readings.items())
+got = list(client.query("SELECT last(value) FROM temperature WHERE sensorID =~ /./", epoch='s').get_points())
+assert got == [{'time': newest[0], 'last': newest[2]}], (got, newest)
 every = sorted((t, s, v) for (s, t), v in readings.items() if lo <= t < hi)
 got = list(client.query('SELECT first(value), last(value), count(value) FROM temperature WHERE time >= $lo AND '
                         'time < $hi GROUP BY time(6h) fill(none)',
