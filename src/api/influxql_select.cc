@@ -106,7 +106,10 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>
   const Select& select = plan.select;
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
   std::optional<Function> lone_selector;
-  if (!select.interval && select.columns.size() == 1 && select.selectors) lone_selector = select.columns[0].function;
+  if (!select.interval && select.columns.size() == 1 &&
+      (select.columns[0].function == Function::kFirst || select.columns[0].function == Function::kLast)) {
+    lone_selector = select.columns[0].function;
+  }
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
   for (std::size_t b = 0; b < buckets.size(); ++b) {
