@@ -29,10 +29,23 @@ void WriteNameSeries(JsonWriter& json, std::optional<std::string_view> name, std
   json.EndArray().EndObject();
 }
 
+// A series key as InfluxDB writes one: measurement,sensorID=<id>, with line protocol's escapes.
+std::string SeriesKey(std::string_view measurement, std::string_view sensor_id) {
+  auto escaped = [](std::string_view text, std::string_view special) {
+    std::string out;
+    for (char c : text) {
+      if (special.find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+    return out;
+  };
+  return escaped(measurement, ", ") + "," + std::string(influxql::kSensorTag) + "=" + escaped(sensor_id, ",= ");
+}
+
 }  // namespace
 
 // SHOW answers from what is stored: a measurement, tag key and field key exist once a reading does (the sensors
-// that WHERE accepts, if it is given); tag values are the sensors.
+// that WHERE accepts, if it is given); tag values and series are the sensors.
 void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, const std::string& measurement,
              const std::string& database, std::function<void(Producer)> done) {
   using What = Show::What;
@@ -64,14 +77,16 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
     })));
   }
   if (!show->measurement_matches) return answer(std::nullopt, {}, {});
-  bool tag_values = show->what == What::kTagValues;
-  if (tag_values && !show->tag_key->Accepts(influxql::kSensorTag)) return answer(std::nullopt, {}, {});
+  if (show->what == What::kTagValues && !show->tag_key->Accepts(influxql::kSensorTag)) {
+    return answer(std::nullopt, {}, {});
+  }
+  bool lists_sensors = show->what == What::kTagValues || show->what == What::kSeries;
   auto keep = [show](const SensorSummary& sensor) {
     return (!show->tags || show->tags->Accepts(sensor.sensor_id)) && sensor.first < show->to &&
            sensor.last >= show->from;
   };
-  // Tag values: as many sensors as the answer shows; the others: whether one sensor matches.
-  std::size_t enough = !tag_values       ? 1
+  // Tag values and series: as many sensors as the answer shows; the others: whether one sensor matches.
+  std::size_t enough = !lists_sensors    ? 1
                        : show->limit > 0 ? show->offset + show->limit
                                          : std::numeric_limits<std::size_t>::max();
   ListSensors(store, keep, enough, kMaxQueryRows, "add LIMIT or a condition on sensorID",
@@ -91,8 +106,13 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
                 }
                 std::vector<std::vector<std::string>> rows;
                 for (SensorSummary& sensor : sensors.value()) {
-                  rows.push_back({std::string(influxql::kSensorTag), std::move(sensor.sensor_id)});
+                  if (show->what == What::kSeries) {
+                    rows.push_back({SeriesKey(measurement, sensor.sensor_id)});
+                  } else {
+                    rows.push_back({std::string(influxql::kSensorTag), std::move(sensor.sensor_id)});
+                  }
                 }
+                if (show->what == What::kSeries) return answer(std::nullopt, {"key"}, page(std::move(rows)));
                 answer(measurement, {"key", "value"}, page(std::move(rows)));
               });
 }

@@ -223,8 +223,8 @@ class Parser {
     if (Peek().type == TokenType::kIdent) {
       FailAt(Peek().position, Peek().text.substr(0, 32) +
                                   " statements are not supported: telemetryd answers SELECT, SHOW (MEASUREMENTS, "
-                                  "TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES, RETENTION POLICIES) and CREATE "
-                                  "DATABASE");
+                                  "SERIES, TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES, RETENTION POLICIES) and "
+                                  "CREATE DATABASE");
       return std::nullopt;
     }
     Unexpected("SELECT or SHOW");
@@ -591,6 +591,10 @@ class Parser {
       }
       return ParseShowWhereAndLimits(show);
     }
+    if (AcceptKeyword("series")) {
+      show.what = Show::What::kSeries;
+      return SkipOn() && ParseShowFrom(show) && ParseShowWhereAndLimits(show);
+    }
     if (AcceptKeyword("field")) {
       if (!ExpectKeyword("keys")) return false;
       show.what = Show::What::kFieldKeys;
@@ -628,10 +632,10 @@ class Parser {
     }
     if (Peek().type == TokenType::kIdent) {
       return FailAt(position, "SHOW " + Peek().text.substr(0, 32) +
-                                  " is not supported; telemetryd answers SHOW MEASUREMENTS, TAG KEYS, TAG VALUES, "
-                                  "FIELD KEYS, DATABASES and RETENTION POLICIES");
+                                  " is not supported; telemetryd answers SHOW MEASUREMENTS, SERIES, TAG KEYS, TAG "
+                                  "VALUES, FIELD KEYS, DATABASES and RETENTION POLICIES");
     }
-    return Unexpected("MEASUREMENTS, TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES or RETENTION POLICIES");
+    return Unexpected("MEASUREMENTS, SERIES, TAG KEYS, TAG VALUES, FIELD KEYS, DATABASES or RETENTION POLICIES");
   }
 
   // ON <database>: every database name reads the one store.

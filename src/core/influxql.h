@@ -4,7 +4,7 @@
 //   SELECT mean("value"), max("value") FROM "temperature" WHERE "sensorID" = '107' AND time >= now() - 6h
 //     GROUP BY time(5m), "sensorID" fill(null)
 //   SELECT * FROM temperature WHERE time >= '2021-10-04T09:00:00Z' ORDER BY time DESC LIMIT 10
-//   SHOW MEASUREMENTS | SHOW TAG KEYS | SHOW TAG VALUES WITH KEY = "sensorID" | SHOW FIELD KEYS
+//   SHOW MEASUREMENTS | SHOW TAG KEYS | SHOW TAG VALUES WITH KEY = "sensorID" | SHOW FIELD KEYS | SHOW SERIES
 //   SHOW DATABASES | SHOW RETENTION POLICIES | CREATE DATABASE telegraf
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
@@ -125,7 +125,7 @@ struct Select {
 };
 
 struct Show {
-  enum class What { kDatabases, kMeasurements, kTagKeys, kTagValues, kFieldKeys, kRetentionPolicies };
+  enum class What { kDatabases, kMeasurements, kTagKeys, kTagValues, kFieldKeys, kRetentionPolicies, kSeries };
   What what = What::kMeasurements;
   bool measurement_matches = true;     // FROM (or WITH MEASUREMENT) accepts the stored measurement
   std::optional<NameMatcher> tag_key;  // SHOW TAG VALUES WITH KEY ...

@@ -239,6 +239,10 @@ TEST(InfluxQl, ShowStatements) {
   EXPECT_EQ(measurements.limit, 100u);
   EXPECT_FALSE(show("SHOW MEASUREMENTS WITH MEASUREMENT = humidity").measurement_matches);
   EXPECT_EQ(show(R"(SHOW TAG KEYS FROM "temperature")").what, Show::What::kTagKeys);
+  Show series = show("SHOW SERIES FROM temperature WHERE sensorID =~ /^1/ LIMIT 3");
+  EXPECT_EQ(series.what, Show::What::kSeries);
+  EXPECT_EQ(series.limit, 3u);
+  EXPECT_TRUE(series.tags->Accepts("107"));
   EXPECT_EQ(show("SHOW FIELD KEYS ON db FROM temperature").what, Show::What::kFieldKeys);
   Show values = show(R"(SHOW TAG VALUES FROM temperature WITH KEY = "sensor" WHERE sensorID =~ /^1/ LIMIT 5 OFFSET 2)");
   EXPECT_EQ(values.what, Show::What::kTagValues);
