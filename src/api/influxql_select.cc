@@ -316,6 +316,12 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     return static_cast<std::size_t>(std::lower_bound(sensors_.begin(), sensors_.end(), sensor) - sensors_.begin());
   }
 
+  // With GROUP BY sensorID and SLIMIT, whether the sensors read so far (in sensorID order, as the series are
+  // answered) already hold every series the answer shows: the rest need not be read.
+  bool SeriesEnough() const {
+    return select_.group_by_sensor && select_.slimit > 0 && series_found_ >= select_.soffset + select_.slimit;
+  }
+
   // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
 
   void ReadAggregates() {
@@ -324,13 +330,16 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     auto self = shared_from_this();
     auto index = std::make_shared<std::size_t>(0);
     RunSteps(std::make_shared<Step>([self, index, targets](std::function<void()> next) {
-      if (*index == targets) return self->RenderAggregates();
+      if (*index == targets || self->SeriesEnough()) return self->RenderAggregates();
       std::size_t i = (*index)++;
       std::optional<std::string> sensor;
       if (!self->all_sensors_) sensor = self->sensors_[i];
       auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
         if (!spans.ok()) return self->Fail(spans.status());
         self->aggregates_[i] = std::move(spans).value();
+        bool any = std::any_of(self->aggregates_[i].begin(), self->aggregates_[i].end(),
+                               [](const Aggregate& a) { return a.count > 0; });
+        self->series_found_ += any ? 1 : 0;
         next();
       };
       if (self->select_.interval) {
@@ -380,8 +389,11 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     // Readings of the sensor last seen in an every-sensor pass, to skip the rest of it once it has given enough.
     auto sensor_seen = std::make_shared<std::pair<std::string, std::size_t>>();
     RunSteps(std::make_shared<Step>([self, index, query, started, sensor_seen, targets](std::function<void()> next) {
-      if (*started && !query->after) ++*index;  // the last page of this target was read
-      if (*index == targets) return self->RenderReadings();
+      if (*started && !query->after) {  // the last page of this target was read
+        self->series_found_ += self->readings_[*index].empty() ? 0 : 1;
+        ++*index;
+      }
+      if (*index == targets || self->SeriesEnough()) return self->RenderReadings();
       if (!*started || !query->after) {
         *query = ReadingsQuery{};
         if (!self->all_sensors_) query->sensor_id = self->sensors_[*index];
@@ -552,6 +564,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<std::vector<Aggregate>> aggregates_;
   std::vector<std::vector<Reading>> readings_;
   std::size_t rows_read_ = 0;
+  std::size_t series_found_ = 0;  // sensors read so far that have readings in the range
 };
 
 }  // namespace
