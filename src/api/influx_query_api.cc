@@ -2,9 +2,13 @@
 
 #include <simdjson.h>
 
+#include <cctype>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "api/influx_api.h"
 #include "api/influxql_result.h"
