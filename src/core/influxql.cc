@@ -96,15 +96,6 @@ StatusOr<std::shared_ptr<const std::regex>> CompileRegex(std::string_view source
   }
 }
 
-std::string EscapeRegex(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
-
 // ---- The parser ----
 
 class Parser {
@@ -611,16 +602,15 @@ class Parser {
       if (AcceptKeyword("in")) {
         // WITH KEY IN ("a", "b"): one of the names.
         if (!Expect(TokenType::kLeftParen, "(")) return false;
-        std::string alternatives;
+        NameMatcher one_of{NameMatcher::Op::kOneOf, "", nullptr, {}};
         do {
-          if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent)
+          if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) {
             return Unexpected("a tag key");
-          alternatives += (alternatives.empty() ? "" : "|") + EscapeRegex(CanonicalTag(Take().text));
+          }
+          one_of.names.push_back(CanonicalTag(Take().text));
         } while (Accept(TokenType::kComma));
         if (!Expect(TokenType::kRightParen, ")")) return false;
-        show.tag_key = NameMatcher{NameMatcher::Op::kMatches, alternatives, nullptr};
-        show.tag_key->regex = std::make_shared<const std::regex>(
-            "^(" + alternatives + ")$", std::regex::ECMAScript | std::regex_constants::__polynomial);
+        show.tag_key = std::move(one_of);
       } else {
         show.tag_key = ParseNameMatcher();
         if (!show.tag_key) return false;
@@ -962,8 +952,8 @@ class Parser {
         FailAt(condition.position, op + " needs a regular expression, such as /^10/");
         return nullptr;
       }
-      tag->matcher =
-          NameMatcher{op == "=~" ? NameMatcher::Op::kMatches : NameMatcher::Op::kNotMatches, value.text, value.regex};
+      tag->matcher = NameMatcher{
+          op == "=~" ? NameMatcher::Op::kMatches : NameMatcher::Op::kNotMatches, value.text, value.regex, {}};
       return tag;
     }
     if (op != "=" && op != "!=") {
@@ -974,7 +964,8 @@ class Parser {
       FailAt(condition.position, "tag " + tag->tag + " compares with a string in single quotes, such as '107'");
       return nullptr;
     }
-    tag->matcher = NameMatcher{op == "=" ? NameMatcher::Op::kEqual : NameMatcher::Op::kNotEqual, value.text, nullptr};
+    tag->matcher =
+        NameMatcher{op == "=" ? NameMatcher::Op::kEqual : NameMatcher::Op::kNotEqual, value.text, nullptr, {}};
     return tag;
   }
 
@@ -1015,6 +1006,8 @@ bool NameMatcher::Accepts(std::string_view name) const {
       return std::regex_search(name.begin(), name.end(), *regex);
     case Op::kNotMatches:
       return !std::regex_search(name.begin(), name.end(), *regex);
+    case Op::kOneOf:
+      return std::find(names.begin(), names.end(), name) != names.end();
   }
   return false;
 }

@@ -46,10 +46,11 @@ using BoundParams = std::map<std::string, BoundValue, std::less<>>;
 
 // A string or regular expression a tag or measurement name is matched against.
 struct NameMatcher {
-  enum class Op { kEqual, kNotEqual, kMatches, kNotMatches };
+  enum class Op { kEqual, kNotEqual, kMatches, kNotMatches, kOneOf };
   Op op = Op::kEqual;
   std::string text;                         // the string, or the regex's source
   std::shared_ptr<const std::regex> regex;  // for kMatches and kNotMatches
+  std::vector<std::string> names;           // for kOneOf: WITH KEY IN (...)
 
   bool Accepts(std::string_view name) const;
 };

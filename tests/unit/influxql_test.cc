@@ -334,6 +334,11 @@ TEST(InfluxQl, QueriesAreBounded) {
   Select catastrophic = ParseSelect("SELECT value FROM temperature WHERE sensorID =~ /^(a|a?)*(a*)*b$/");
   EXPECT_FALSE(catastrophic.tags->Accepts(std::string(120, 'a') + "c"));
   EXPECT_TRUE(catastrophic.tags->Accepts("aab"));
+  // Keys listed with IN are compared as names, never compiled into a regex (whose compiler recurses per character).
+  StatusOr<std::vector<Statement>> long_key =
+      ParseQuery("SHOW TAG VALUES WITH KEY IN (\"" + std::string(200'000, 'k') + "\", sensorID)");
+  ASSERT_TRUE(long_key.ok()) << long_key.status().message();
+  EXPECT_TRUE(std::get<Show>(long_key->front()).tag_key->Accepts("sensorID"));
   std::string deep =
       "SELECT value FROM temperature WHERE " + std::string(100, '(') + "sensorID = 'a'" + std::string(100, ')');
   EXPECT_NE(ParseError(deep).find("conditions nest too deeply"), std::string::npos);
