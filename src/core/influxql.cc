@@ -12,7 +12,8 @@
 namespace telemetry::influxql {
 namespace {
 
-// Bounds on what one query may hold: its conditions' trees and regexes are walked by recursion, so they stay shallow.
+// Bounds on what one query may hold: its conditions' and arithmetic's trees and its regexes are walked by recursion,
+// so they stay small (kMaxComparisons bounds the terms of arithmetic too).
 constexpr std::size_t kMaxStatements = 100;
 constexpr int kMaxComparisons = 1'000;
 constexpr int kMaxConditionDepth = 64;
@@ -349,6 +350,10 @@ class Parser {
 
   // A number, -factor, (arithmetic), function(field) or the value field.
   std::shared_ptr<Arithmetic> ParseFactor(ColumnParts& parts) {
+    if (++factors_ > kMaxComparisons) {
+      FailAt(Peek().position, "at most " + std::to_string(kMaxComparisons) + " terms of arithmetic per query");
+      return nullptr;
+    }
     if (++depth_ > kMaxConditionDepth) {
       FailAt(Peek().position, "arithmetic nests too deeply");
       return nullptr;
@@ -977,6 +982,7 @@ class Parser {
   TimeNs now_;
   int depth_ = 0;
   int comparisons_ = 0;
+  int factors_ = 0;            // of column arithmetic, whose trees are evaluated by recursion
   bool saw_selector_ = false;  // a first() or last() anywhere in the statement's columns
   std::optional<Status> error_;
 };

@@ -334,6 +334,10 @@ TEST(InfluxQl, QueriesAreBounded) {
   Select catastrophic = ParseSelect("SELECT value FROM temperature WHERE sensorID =~ /^(a|a?)*(a*)*b$/");
   EXPECT_FALSE(catastrophic.tags->Accepts(std::string(120, 'a') + "c"));
   EXPECT_TRUE(catastrophic.tags->Accepts("aab"));
+  std::string sum = "SELECT value";
+  for (int i = 0; i < 1000; ++i) sum += " + value";
+  EXPECT_NE(ParseError(sum + " FROM temperature").find("at most 1000 terms of arithmetic per query"),
+            std::string::npos);
   // Keys listed with IN are compared as names, never compiled into a regex (whose compiler recurses per character).
   StatusOr<std::vector<Statement>> long_key =
       ParseQuery("SHOW TAG VALUES WITH KEY IN (\"" + std::string(200'000, 'k') + "\", sensorID)");
