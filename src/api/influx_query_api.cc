@@ -16,7 +16,6 @@
 #include "api/influxql_show.h"
 #include "core/influxql.h"
 #include "core/line_protocol.h"
-#include "core/percent_encoding.h"
 
 namespace telemetry::api {
 namespace {
@@ -24,34 +23,24 @@ namespace {
 using influxql::Select;
 using influxql::Show;
 
-// The request's parameters: a POST's form body first, then the URL, as InfluxDB reads them.
+// The request's parameters: a POST's form body first, then the URL, as InfluxDB reads them. A form body is encoded
+// as a query string is, so http::Request's own parameter parsing reads it.
 class QueryParams {
  public:
   explicit QueryParams(const http::Request& request) : request_(request) {
     std::string type(request.Header("Content-Type").value_or(""));
     for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (request.method != "POST" || !type.starts_with("application/x-www-form-urlencoded")) return;
-    std::string_view body = request.body;
-    while (!body.empty()) {
-      std::size_t amp = body.find('&');
-      std::string_view pair = body.substr(0, amp);
-      body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-      std::size_t equals = pair.find('=');
-      form_.emplace_back(PercentDecode(pair.substr(0, equals), true),
-                         equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1), true));
-    }
+    if (request.method == "POST" && type.starts_with("application/x-www-form-urlencoded")) form_.query = request.body;
   }
 
   std::optional<std::string> Get(std::string_view name) const {
-    for (const auto& [key, value] : form_) {
-      if (key == name) return value;
-    }
+    if (auto value = form_.QueryParam(name)) return value;
     return request_.QueryParam(name);
   }
 
  private:
   const http::Request& request_;
-  std::vector<std::pair<std::string, std::string>> form_;
+  http::Request form_;  // only its query: the form body
 };
 
 // params={"name":"value",...}: what $name stands for.
