@@ -2,10 +2,12 @@
 // written a part at a time, and the limits on what one statement answers.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/json_writer.h"
 
@@ -14,6 +16,14 @@ namespace telemetry::api {
 // The most series, and the most rows in all, one statement answers; past either its result is an error that says so.
 inline constexpr std::size_t kMaxQuerySeries = 10'000;
 inline constexpr std::size_t kMaxQueryRows = 500'000;
+
+// OFFSET and LIMIT (or SOFFSET and SLIMIT) on rows or series: the first `offset` dropped, then at most `limit` kept
+// (0: no limit).
+template <typename T>
+void Page(std::vector<T>& items, std::size_t offset, std::size_t limit) {
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(offset, items.size())));
+  if (limit > 0 && items.size() > limit) items.resize(limit);
+}
 
 // A statement's result, written a part at a time: each call appends the next part to `out` and says whether the
 // result is complete. A large answer is so rendered in bounded parts, on whichever thread asks for the next one.

@@ -189,9 +189,7 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
 // ORDER BY, OFFSET and LIMIT applied to the rows of one series.
 void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
   if (select.descending) std::reverse(rows.begin(), rows.end());
-  std::size_t skip = std::min(select.offset, rows.size());
-  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(skip));
-  if (select.limit > 0 && rows.size() > select.limit) rows.resize(select.limit);
+  Page(rows, select.offset, select.limit);
 }
 
 class SelectRun : public std::enable_shared_from_this<SelectRun> {
@@ -479,9 +477,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   void Finish(std::vector<SeriesData> series) {
     for (SeriesData& data : series) OrderAndLimit(select_, data.rows);
     std::erase_if(series, [](const SeriesData& data) { return data.rows.empty(); });
-    std::size_t skip = std::min(select_.soffset, series.size());
-    series.erase(series.begin(), series.begin() + static_cast<std::ptrdiff_t>(skip));
-    if (select_.slimit > 0 && series.size() > select_.slimit) series.resize(select_.slimit);
+    Page(series, select_.soffset, select_.slimit);
     std::size_t rows = 0;
     for (const SeriesData& data : series) rows += data.rows.size();
     if (series.size() > kMaxQuerySeries || rows > kMaxQueryRows) {

@@ -56,9 +56,7 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
         StatementResult(statement_id, [&](JsonWriter& json) { WriteNameSeries(json, name, columns, rows); })));
   };
   auto page = [show](std::vector<std::vector<std::string>> rows) {
-    std::size_t skip = std::min(show->offset, rows.size());
-    rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(skip));
-    if (show->limit > 0 && rows.size() > show->limit) rows.resize(show->limit);
+    Page(rows, show->offset, show->limit);
     return rows;
   };
   if (show->what == What::kDatabases) {
