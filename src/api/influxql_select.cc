@@ -3,11 +3,13 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <limits>
 #include <variant>
 
 #include "api/store_chain.h"
+#include "core/aggregate.h"
 #include "core/json_writer.h"
 #include "core/reading.h"
 #include "core/series_buckets.h"
@@ -15,6 +17,7 @@
 namespace telemetry::api {
 namespace {
 
+using influxql::Call;
 using influxql::Column;
 using influxql::Fill;
 using influxql::Function;
@@ -57,16 +60,54 @@ void WriteCell(JsonWriter& json, const Cell& cell) {
   }
 }
 
-// What one bucket (or the whole range) holds: its aggregate and, when the statement has selectors, its earliest and
-// latest reading.
-struct Bucket {
-  Aggregate aggregate;
-  Reading first, last;  // when aggregate.count > 0 and the statement has selectors
+// A reading's value and time, as a bucket keeps them for median, percentile and stddev.
+struct ValueAt {
+  double value = 0;
+  TimeNs time = 0;
+  auto operator<=>(const ValueAt&) const = default;
 };
 
-Cell BucketCell(Function function, const Bucket& bucket) {
+// What one bucket (or the whole range) holds: its aggregate and, when the statement reads the readings, its
+// earliest and latest reading and, when it asks for them, its values in ascending order (of equal values the
+// earliest first).
+struct Bucket {
+  Aggregate aggregate;
+  Reading first, last;          // when aggregate.count > 0 and the statement reads the readings
+  std::vector<ValueAt> values;  // when the statement keeps values (influxql::Select::keeps_values)
+};
+
+// percentile(value, N) as InfluxDB picks it: the value of rank round(count × N / 100) in ascending order, counted
+// from 1 (a half rounded up); none when that rank is 0.
+const ValueAt* PercentileOf(const Bucket& bucket, double percentile) {
+  double rank = std::floor(static_cast<double>(bucket.values.size()) * percentile / 100 + 0.5);
+  if (rank < 1 || rank > static_cast<double>(bucket.values.size())) return nullptr;
+  return &bucket.values[static_cast<std::size_t>(rank) - 1];
+}
+
+// The middle value, or halfway between the two middle ones.
+double MedianOf(const std::vector<ValueAt>& values) {
+  std::size_t middle = values.size() / 2;
+  if (values.size() % 2 == 1) return values[middle].value;
+  double low = values[middle - 1].value, high = values[middle].value;
+  return low + (high - low) / 2;  // not (low + high) / 2, which overflows for values near the largest double
+}
+
+// The sample standard deviation (n − 1 in the denominator), as InfluxDB's stddev(): none for a single value. The
+// squared deviations from the bucket's mean, both sums compensated: summing squares of the values themselves
+// (sum x² − n·mean²) loses every digit when the spread is small beside the mean.
+std::optional<double> StddevOf(const Bucket& bucket) {
+  if (bucket.values.size() < 2) return std::nullopt;
+  double mean = *bucket.aggregate.Mean();
+  double squares = 0, error = 0;
+  for (const ValueAt& v : bucket.values) CompensatedAdd(squares, error, (v.value - mean) * (v.value - mean));
+  double stddev = std::sqrt((squares + error) / static_cast<double>(bucket.values.size() - 1));
+  if (!std::isfinite(stddev)) return std::nullopt;
+  return stddev;
+}
+
+Cell BucketCell(const Call& call, const Bucket& bucket) {
   const Aggregate& aggregate = bucket.aggregate;
-  switch (function) {
+  switch (call.function) {
     case Function::kCount:
       return aggregate.count;
     case Function::kSum:
@@ -83,16 +124,25 @@ Cell BucketCell(Function function, const Bucket& bucket) {
       return bucket.first.value;
     case Function::kLast:
       return bucket.last.value;
+    case Function::kMedian:
+      return MedianOf(bucket.values);
+    case Function::kPercentile:
+      if (const ValueAt* picked = PercentileOf(bucket, call.percentile)) return picked->value;
+      return std::monostate{};
+    case Function::kStddev:
+      if (std::optional<double> stddev = StddevOf(bucket)) return *stddev;
+      return std::monostate{};
   }
   return std::monostate{};
 }
 
 // A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
 Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
-  std::optional<double> result = arithmetic.Evaluate([&bucket](Function function) -> std::optional<double> {
-    Cell cell = BucketCell(function, bucket);
+  std::optional<double> result = arithmetic.Evaluate([&bucket](const Call& call) -> std::optional<double> {
+    Cell cell = BucketCell(call, bucket);
     if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
-    return std::get<double>(cell);
+    if (const auto* number = std::get_if<double>(&cell)) return *number;
+    return std::nullopt;  // stddev of one value, a percentile of too few
   });
   if (!result) return std::monostate{};
   return *result;
@@ -100,15 +150,17 @@ Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket
 
 // The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
 // statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
-// first() or last() over the whole range is dated by its reading, as InfluxDB dates selectors; anything else by
-// its bucket's start (the range's, or the epoch's when it has none).
+// selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
+// anything else by its bucket's start (the range's, or the epoch's when it has none).
 std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>& buckets) {
   const Select& select = plan.select;
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
-  std::optional<Function> lone_selector;
-  if (!select.interval && select.columns.size() == 1 &&
-      (select.columns[0].function == Function::kFirst || select.columns[0].function == Function::kLast)) {
-    lone_selector = select.columns[0].function;
+  std::optional<Call> lone_selector;
+  if (!select.interval && select.columns.size() == 1 && !select.columns[0].arithmetic) {
+    Function function = select.columns[0].call.function;
+    if (function == Function::kFirst || function == Function::kLast || function == Function::kPercentile) {
+      lone_selector = select.columns[0].call;
+    }
   }
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
@@ -119,18 +171,22 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>
     Row row;
     row.time = select.interval ? plan.starts[b] : (select.from == kMinTime ? 0 : select.from);
     if (lone_selector && aggregate.count > 0) {
-      row.time = lone_selector == Function::kFirst ? bucket.first.time : bucket.last.time;
+      if (lone_selector->function == Function::kFirst) row.time = bucket.first.time;
+      if (lone_selector->function == Function::kLast) row.time = bucket.last.time;
+      if (lone_selector->function == Function::kPercentile) {
+        if (const ValueAt* picked = PercentileOf(bucket, lone_selector->percentile)) row.time = picked->time;
+      }
     }
     for (std::size_t c = 0; c < select.columns.size(); ++c) {
       const Column& column = select.columns[c];
       Cell cell;
       if (aggregate.count > 0) {
-        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.function, bucket);
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
       } else if (select.fill == Fill::kNumber) {
         cell = select.fill_value;
       } else if (select.fill == Fill::kPrevious) {
         cell = previous[c];
-      } else if (column.function == Function::kCount && !column.arithmetic) {
+      } else if (column.call.function == Function::kCount && !column.arithmetic) {
         cell = std::int64_t{0};
       }
       previous[c] = cell;
@@ -148,7 +204,8 @@ std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
   return buckets;
 }
 
-// Buckets from readings in time order (and by sensor within an instant): each bucket's aggregate, first and last.
+// Buckets from readings in time order (and by sensor within an instant): each bucket's aggregate, first and last,
+// and its values when the statement keeps them.
 std::vector<Bucket> BucketsOf(const SelectPlan& plan, const std::vector<Reading>& readings) {
   const std::vector<TimeNs>& starts = plan.starts;
   std::vector<Bucket> buckets(plan.select.interval ? starts.size() : 1);
@@ -161,7 +218,9 @@ std::vector<Bucket> BucketsOf(const SelectPlan& plan, const std::vector<Reading>
     if (bucket.aggregate.count == 0) bucket.first = reading;
     bucket.last = reading;
     bucket.aggregate.Add(reading.value);
+    if (plan.select.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
   }
+  for (Bucket& bucket : buckets) std::sort(bucket.values.begin(), bucket.values.end());
   return buckets;
 }
 
@@ -173,7 +232,7 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
     Row row{reading.time, {}, reading.sensor_id};
     for (const Column& column : select.columns) {
       if (column.kind == Column::Kind::kValue && column.arithmetic) {
-        std::optional<double> result = column.arithmetic->Evaluate([&](Function) { return reading.value; });
+        std::optional<double> result = column.arithmetic->Evaluate([&](const Call&) { return reading.value; });
         row.cells.push_back(result ? Cell(*result) : Cell());
       } else if (column.kind == Column::Kind::kValue) {
         row.cells.emplace_back(reading.value);
@@ -227,10 +286,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
  private:
-  // Aggregates from the rollups; raw readings, and first() and last(), from the readings — but a statement of
-  // first() and last() alone over the whole range from each sensor's first reading in it and its latest.
+  // Aggregates from the rollups; raw readings, and the functions of the readings, from the readings — but a
+  // statement of first() and last() alone over the whole range from each sensor's first reading in it and its latest.
   void Read() {
-    if (select_.aggregate && !select_.selectors) return ReadAggregates();
+    if (select_.aggregate && !select_.reads_readings) return ReadAggregates();
     if (OnlySelectors()) return ReadEnds();
     ReadReadings();
   }
@@ -240,7 +299,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   bool OnlySelectors() const {
     return !select_.interval && std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
       return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
-             (c.function == Function::kFirst || c.function == Function::kLast);
+             (c.call.function == Function::kFirst || c.call.function == Function::kLast);
     });
   }
 
@@ -263,7 +322,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           if (!sensors.ok() && sensors.status().code() == StatusCode::kResourceExhausted) return self->ReadReadings();
           if (!sensors.ok()) return self->Fail(sensors.status());
           bool wants_last = std::any_of(self->select_.columns.begin(), self->select_.columns.end(),
-                                        [](const Column& c) { return c.function == Function::kLast; });
+                                        [](const Column& c) { return c.call.function == Function::kLast; });
           for (const SensorSummary& sensor : *sensors) {
             if (!wants_last) break;
             if (sensor.last >= self->select_.to) return self->ReadReadings();
@@ -277,7 +336,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // Each listed sensor's first reading in the range, when the statement has first().
   void ReadFirsts(std::vector<SensorSummary> sensors) {
     bool wants_first = std::any_of(select_.columns.begin(), select_.columns.end(),
-                                   [](const Column& c) { return c.function == Function::kFirst; });
+                                   [](const Column& c) { return c.call.function == Function::kFirst; });
     if (!wants_first) sensors.clear();
     auto self = shared_from_this();
     auto listed = std::make_shared<std::vector<SensorSummary>>(std::move(sensors));
@@ -413,9 +472,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
             return self->Fail(
                 Status(StatusCode::kResourceExhausted,
                        "the query reads more than " + std::to_string(kMaxQueryRows) + " readings; " +
-                           (self->select_.selectors ? "first() and last() read every reading in the range: "
-                                                      "narrow the time range"
-                                                    : "narrow the time range or add LIMIT")));
+                           (self->select_.reads_readings ? "first(), last(), median(), percentile() and stddev() "
+                                                           "read every reading in the range: narrow the time range"
+                                                         : "narrow the time range or add LIMIT")));
           }
           kept.push_back(std::move(reading));
         }
@@ -433,7 +492,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
   void RenderReadings() {
-    if (select_.selectors) return RenderSelectors();
+    if (select_.aggregate) return RenderReadAggregates();
     std::vector<SeriesData> series;
     if (select_.group_by_sensor) {
       for (std::size_t i = 0; i < sensors_.size(); ++i) {
@@ -454,7 +513,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     Finish(std::move(series));
   }
 
-  void RenderSelectors() {
+  // Buckets of the readings read for their functions (first, last, median...), one series per sensor or one of all.
+  void RenderReadAggregates() {
     std::vector<SeriesData> series;
     if (select_.group_by_sensor) {
       for (std::size_t i = 0; i < sensors_.size(); ++i) {

@@ -265,7 +265,8 @@ class Parser {
 
   bool ParseColumns(Select& select) {
     bool any_aggregate = false, any_raw = false;
-    saw_selector_ = false;
+    reads_readings_ = false;
+    keeps_values_ = false;
     do {
       Column column;
       if (AcceptOp("*")) {
@@ -287,7 +288,7 @@ class Parser {
         if (!parts.aggregate && !parts.raw) return Fail("a column needs a function such as mean(value), or value");
         if (parts.aggregate && parts.raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
         column.kind = parts.aggregate ? Column::Kind::kAggregate : Column::Kind::kValue;
-        column.function = parts.function;
+        column.call = parts.call;
         column.name = parts.name;
         if (arithmetic->kind != Arithmetic::Kind::kLeaf) column.arithmetic = std::move(arithmetic);
         any_aggregate |= parts.aggregate;
@@ -301,7 +302,8 @@ class Parser {
     } while (Accept(TokenType::kComma));
     if (any_aggregate && any_raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
     select.aggregate = any_aggregate;
-    select.selectors = saw_selector_;
+    select.reads_readings = reads_readings_;
+    select.keeps_values = keeps_values_;
     // Aggregates unnamed by an alias take the function's name, repeated ones with _1, _2, ... (as InfluxDB does).
     std::map<std::string, int> seen;
     for (Column& column : select.columns) {
@@ -314,7 +316,7 @@ class Parser {
   // What a column's arithmetic holds: aggregates or the value (not both), and the name of the first.
   struct ColumnParts {
     bool aggregate = false, raw = false;
-    Function function = Function::kMean;
+    Call call;
     std::string name;
   };
 
@@ -388,9 +390,9 @@ class Parser {
       Take();
       Column call;
       if (!ParseFunction(name, position, call)) return nullptr;
-      leaf->function = call.function;
+      leaf->call = call.call;
       if (!parts.aggregate && !parts.raw) {
-        parts.function = call.function;
+        parts.call = call.call;
         parts.name = call.name;
       }
       parts.aggregate = true;
@@ -415,24 +417,29 @@ class Parser {
     return nullptr;
   }
 
-  // After "name(": the argument and ')'.
+  // After "name(": the field, percentile's N, and ')'.
   bool ParseFunction(const std::string& name, std::size_t position, Column& column) {
     static constexpr std::pair<std::string_view, Function> kFunctions[] = {
-        {"count", Function::kCount}, {"sum", Function::kSum},   {"mean", Function::kMean},
-        {"min", Function::kMin},     {"max", Function::kMax},   {"spread", Function::kSpread},
-        {"first", Function::kFirst}, {"last", Function::kLast},
+        {"count", Function::kCount},   {"sum", Function::kSum},
+        {"mean", Function::kMean},     {"min", Function::kMin},
+        {"max", Function::kMax},       {"spread", Function::kSpread},
+        {"first", Function::kFirst},   {"last", Function::kLast},
+        {"median", Function::kMedian}, {"percentile", Function::kPercentile},
+        {"stddev", Function::kStddev},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
     if (known == std::end(kFunctions)) {
-      return FailAt(position,
-                    "function " + name.substr(0, 32) +
-                        "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first and last");
+      return FailAt(position, "function " + name.substr(0, 32) +
+                                  "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
+                                  "last, median, percentile and stddev");
     }
     column.kind = Column::Kind::kAggregate;
-    column.function = known->second;
+    column.call.function = known->second;
     column.name = std::string(known->first);
-    saw_selector_ |= column.function == Function::kFirst || column.function == Function::kLast;
+    reads_readings_ |= ReadsReadings(column.call.function);
+    keeps_values_ |= column.call.function == Function::kMedian || column.call.function == Function::kPercentile ||
+                     column.call.function == Function::kStddev;
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
     } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
@@ -444,7 +451,18 @@ class Parser {
     } else {
       return Unexpected("a field name");
     }
-    if (Peek().type == TokenType::kComma) return FailAt(Peek().position, name + "() takes one argument");
+    if (column.call.function == Function::kPercentile) {
+      if (!Expect(TokenType::kComma, ",")) return false;
+      const Token& n = Peek();
+      if (n.type != TokenType::kInteger && n.type != TokenType::kNumber) return Unexpected("a number from 0 to 100");
+      if (!(n.number >= 0 && n.number <= 100)) return FailAt(n.position, "percentile() takes N from 0 to 100");
+      column.call.percentile = Take().number;
+    }
+    if (Peek().type == TokenType::kComma) {
+      return FailAt(Peek().position, column.call.function == Function::kPercentile
+                                         ? name + "() takes two arguments: the field and N"
+                                         : name + "() takes one argument");
+    }
     return Expect(TokenType::kRightParen, ")");
   }
 
@@ -983,15 +1001,21 @@ class Parser {
   int depth_ = 0;
   int comparisons_ = 0;
   int factors_ = 0;            // of column arithmetic, whose trees are evaluated by recursion
-  bool saw_selector_ = false;  // a first() or last() anywhere in the statement's columns
+  bool reads_readings_ = false;  // a function of the readings (ReadsReadings) anywhere in the statement's columns
+  bool keeps_values_ = false;    // median, percentile or stddev anywhere in them
   std::optional<Status> error_;
 };
 
 }  // namespace
 
-std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(Function)>& leaf) const {
+bool ReadsReadings(Function function) {
+  return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||
+         function == Function::kPercentile || function == Function::kStddev;
+}
+
+std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const {
   if (kind == Kind::kNumber) return number;
-  if (kind == Kind::kLeaf) return leaf(function);
+  if (kind == Kind::kLeaf) return leaf(call);
   std::optional<double> a = left->Evaluate(leaf), b = right->Evaluate(leaf);
   if (!a || !b) return std::nullopt;
   double result = kind == Kind::kAdd        ? *a + *b

@@ -9,9 +9,9 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups; selectors: first and last, from the readings. Conditions: time compared with
-// absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as
-// 1633338000000ms) or now() plus or minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR
+// spread, each exact from the rollups; first, last, median, percentile and stddev, from the readings. Conditions: time
+// compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
+// as 1633338000000ms) or now() plus or minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR
 // combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name placeholders
 // are bound from the request's params. Anything else InfluxQL has (other functions, field conditions, subqueries,
 // INTO, writes and administration) is refused with a message saying what is supported, never ignored.
@@ -70,21 +70,32 @@ struct TagCondition {
   std::optional<std::vector<std::string>> NamedSensors() const;
 };
 
-// Aggregates (from the rollups) and selectors (first, last: the earliest and latest reading, from the readings).
-enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread, kFirst, kLast };
+// Aggregates from the rollups (count to spread) and functions of the readings themselves: the selectors first,
+// last (the earliest and latest reading) and percentile, and the aggregates median and stddev (sample standard
+// deviation, as InfluxDB's).
+enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread, kFirst, kLast, kMedian, kPercentile, kStddev };
+
+// Whether a function needs the readings in its range, not only their rollups.
+bool ReadsReadings(Function function);
+
+// A function applied to the value: mean(value), percentile(value, 95).
+struct Call {
+  Function function = Function::kMean;
+  double percentile = 0;  // kPercentile's N, from 0 to 100
+};
 
 // Arithmetic in a column: mean(value) * 1.8 + 32, max(value) - min(value), value / 10. Its leaves are the column's
 // aggregates (or, in a raw SELECT, the reading's value) and numbers.
 struct Arithmetic {
   enum class Kind { kNumber, kLeaf, kAdd, kSubtract, kMultiply, kDivide };
   Kind kind = Kind::kLeaf;
-  double number = 0;                    // kNumber
-  Function function = Function::kMean;  // kLeaf of an aggregate column
+  double number = 0;  // kNumber
+  Call call;          // kLeaf of an aggregate column
   std::shared_ptr<const Arithmetic> left, right;
 
   // The result, given each leaf's value: nullopt when a leaf is (an empty bucket) or the result is not a finite
   // number (a division by zero).
-  std::optional<double> Evaluate(const std::function<std::optional<double>(Function)>& leaf) const;
+  std::optional<double> Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const;
 };
 
 // One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag; either of the first
@@ -92,7 +103,7 @@ struct Arithmetic {
 struct Column {
   enum class Kind { kAggregate, kValue, kSensorTag };
   Kind kind = Kind::kValue;
-  Function function = Function::kMean;           // kAggregate: its (first) function
+  Call call;                                     // kAggregate: its (first) function
   std::shared_ptr<const Arithmetic> arithmetic;  // none: the column is its function, or the value, alone
   std::string name;  // as the answer's "columns" name it: the alias, else InfluxDB's default (the first function's)
 };
@@ -105,7 +116,8 @@ enum class Fill { kNull, kNone, kNumber, kPrevious };
 struct Select {
   std::vector<Column> columns;
   bool aggregate = false;              // every column is an aggregate or selector (mixing with raw is refused)
-  bool selectors = false;              // a column is first() or last(): the readings in the range are read
+  bool reads_readings = false;         // a column's function needs the readings in the range (ReadsReadings)
+  bool keeps_values = false;           // median, percentile or stddev: each bucket's values are kept
   bool measurement_matches = true;     // FROM names the stored measurement (or a regex matching it)
   TimeNs from = kMinTime;              // inclusive
   TimeNs to = kMaxTime;                // exclusive

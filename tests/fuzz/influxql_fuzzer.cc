@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What a run does with a statement: its tag condition asked of a sensor id, its arithmetic evaluated.
     if (select->tags) (void)select->tags->Accepts("sensor-107");
     for (const auto& column : select->columns) {
-      if (column.arithmetic) (void)column.arithmetic->Evaluate([](influxql::Function) { return 1.5; });
+      if (column.arithmetic) (void)column.arithmetic->Evaluate([](const influxql::Call&) { return 1.5; });
     }
     if (!select->interval || select->from >= select->to) continue;
     if (influxql::BucketStarts(*select).size() > influxql::kMaxBuckets + 1) __builtin_trap();

@@ -171,11 +171,11 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   HttpResponse missing = client.Get("/query?db=telemetry");
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body, R"({"error":"missing required parameter \"q\""})");
-  HttpResponse unsupported = QueryOverHttp(client, "SELECT median(value) FROM temperature");
+  HttpResponse unsupported = QueryOverHttp(client, "SELECT mode(value) FROM temperature");
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body,
-            R"({"error":"error parsing query: function median() is not supported; telemetryd answers count, sum, )"
-            R"(mean, min, max, spread, first and last at line 1, char 8"})");
+            R"({"error":"error parsing query: function mode() is not supported; telemetryd answers count, sum, )"
+            R"(mean, min, max, spread, first, last, median, percentile and stddev at line 1, char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(
@@ -254,7 +254,7 @@ TEST_P(InfluxQueryTest, ThePythonInfluxdbLibraryReadsWhatItWroteExactly) {
   testing::TempDir dir;
   std::string script = dir.path() + "/read.py";
   std::ofstream(script) << R"PY(
-import random, sys
+import math, random, statistics, sys
 from influxdb import InfluxDBClient
 from influxdb.exceptions import InfluxDBClientError
 
@@ -363,14 +363,59 @@ for bucket in range(lo - lo % 21600, hi, 21600):
 assert got == expected, (got[:2], expected[:2])
 checked += len(got)
 
+# median(), percentile() and stddev(), from the readings: per 3 hours and sensor, against Python's own; percentile as
+# InfluxDB picks it (the value of rank round(n × N / 100), none below rank 1); stddev the sample's, to 1e-12.
+def percentile(values, n):
+    rank = math.floor(len(values) * n / 100 + 0.5)
+    return values[rank - 1] if rank >= 1 else None
+
+lo, hi = start + 777, start + 86400
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT median(value), percentile(value, 95), percentile(value, 2.5) AS low, stddev(value), '
+                    'percentile(value, 75) - percentile(value, 25) AS iqr FROM temperature '
+                    'WHERE time >= $lo AND time < $hi GROUP BY time(3h), sensorID fill(none)',
+                    bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').items()}
+assert sorted(got) == sensors, got.keys()
+for sensor in sensors:
+    expected = []
+    for bucket in range(start, hi, 10800):
+        values = sorted(brute(sensor, max(bucket, lo), bucket + 10800))
+        if values:
+            expected.append({'time': bucket, 'median': statistics.median(values),
+                             'percentile': percentile(values, 95), 'low': percentile(values, 2.5),
+                             'stddev': statistics.stdev(values) if len(values) > 1 else None,
+                             'iqr': None if len(values) < 2 else percentile(values, 75) - percentile(values, 25)})
+    rows = got[sensor]
+    assert len(rows) == len(expected) == 8, (sensor, len(rows), len(expected))
+    for row, want in zip(rows, expected):
+        deviation, wanted = row.pop('stddev'), want.pop('stddev')
+        assert row == want, (sensor, row, want)
+        assert math.isclose(deviation, wanted, rel_tol=1e-12), (sensor, deviation, wanted)
+        checked += 1
+# Alone over a range, percentile() is dated by its reading (of equal values, the earliest), as selectors are;
+# stddev() of every sensor in one series; a percentile of rank 0 is null.
+points = sorted((v, t) for (s, t), v in readings.items() if s == 'a')
+def picked(n):
+    return points[math.floor(len(points) * n / 100 + 0.5) - 1]
+tied = next(n for n in range(1, 101) if sum(1 for v, t in points if v == picked(n)[0]) > 1)
+got = list(client.query("SELECT percentile(value, %d) FROM temperature WHERE sensorID = 'a'" % tied,
+                        epoch='s').get_points())
+value, when = picked(tied)
+assert got == [{'time': when, 'percentile': value}], (got, value, when)
+every_value = [v for v in readings.values()]
+got = list(client.query('SELECT stddev(value), median(value), percentile(value, 0) FROM temperature').get_points())
+assert len(got) == 1 and got[0]['time'] == '1970-01-01T00:00:00Z' and got[0]['percentile'] is None, got
+assert math.isclose(got[0]['stddev'], statistics.stdev(every_value), rel_tol=1e-12), got
+assert got[0]['median'] == statistics.median(every_value), got
+
 assert client.get_list_measurements() == [{'name': 'temperature'}]
 assert [row['value'] for row in client.query('SHOW TAG VALUES WITH KEY = "sensorID"').get_points()] == sensors
 assert {'name': 'telemetry'} in client.get_list_database()
 try:
-    client.query('SELECT percentile(value, 95) FROM temperature')
-    raise SystemExit('percentile() was not refused')
+    client.query('SELECT mode(value) FROM temperature')
+    raise SystemExit('mode() was not refused')
 except InfluxDBClientError as error:
-    assert 'percentile() is not supported' in str(error), error
+    assert 'mode() is not supported' in str(error), error
 print('ok', checked)
 )PY";
   std::string output;
@@ -400,8 +445,8 @@ TEST_P(InfluxQueryTest, TheInfluxCliQueries) {
   EXPECT_EQ(testing::RunCommand(influx + "-format csv -execute 'SHOW FIELD KEYS'", &output), 0) << output;
   EXPECT_EQ(output, "name,fieldKey,fieldType\ntemperature,value,float\n");
   output.clear();
-  EXPECT_NE(testing::RunCommand(influx + "-execute 'SELECT median(value) FROM temperature'", &output), 0);
-  EXPECT_NE(output.find("median() is not supported"), std::string::npos) << output;
+  EXPECT_NE(testing::RunCommand(influx + "-execute 'SELECT mode(value) FROM temperature'", &output), 0);
+  EXPECT_NE(output.find("mode() is not supported"), std::string::npos) << output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, InfluxQueryTest, ::testing::ValuesIn(testing::kBackends));

@@ -31,7 +31,7 @@ TEST(InfluxQl, GrafanasDefaultQuery) {
                   R"(time <= now() GROUP BY time(1m), "sensorID" fill(null))");
   ASSERT_EQ(select.columns.size(), 1u);
   EXPECT_EQ(select.columns[0].kind, Column::Kind::kAggregate);
-  EXPECT_EQ(select.columns[0].function, Function::kMean);
+  EXPECT_EQ(select.columns[0].call.function, Function::kMean);
   EXPECT_EQ(select.columns[0].name, "mean");
   EXPECT_TRUE(select.aggregate);
   EXPECT_TRUE(select.measurement_matches);
@@ -50,7 +50,7 @@ TEST(InfluxQl, TypeCastsAsGrafanaWritesThem) {
   Select select =
       ParseSelect(R"(SELECT mean("value"::field) FROM "autogen"."temperature" WHERE ("sensorID"::tag = '107') AND )"
                   R"(time >= 1633338000000ms GROUP BY time(1m), "sensorID"::tag)");
-  EXPECT_EQ(select.columns[0].function, Function::kMean);
+  EXPECT_EQ(select.columns[0].call.function, Function::kMean);
   EXPECT_EQ(select.tags->NamedSensors(), std::vector<std::string>{"107"});
   EXPECT_TRUE(select.group_by_sensor);
   EXPECT_EQ(ParseSelect(R"(SELECT "value"::field, "sensorID"::tag FROM temperature)").columns[1].kind,
@@ -91,8 +91,8 @@ TEST(InfluxQl, ColumnsAliasesAndSources) {
   EXPECT_EQ(select.columns[0].name, "mean");
   EXPECT_EQ(select.columns[1].name, "mean_1");
   EXPECT_EQ(select.columns[2].name, "top");
-  EXPECT_EQ(select.columns[2].function, Function::kMax);
-  EXPECT_EQ(select.columns[3].function, Function::kCount);
+  EXPECT_EQ(select.columns[2].call.function, Function::kMax);
+  EXPECT_EQ(select.columns[3].call.function, Function::kCount);
   EXPECT_TRUE(select.measurement_matches);
 
   Select raw = ParseSelect("SELECT * FROM db..temperature");
@@ -107,12 +107,48 @@ TEST(InfluxQl, ColumnsAliasesAndSources) {
   EXPECT_FALSE(ParseSelect("SELECT value FROM /^hum/").measurement_matches);
   EXPECT_EQ(ParseSelect("SELECT spread(value) FROM temperature").columns[0].name, "spread");
   Select selectors = ParseSelect("SELECT first(value), LAST(value), max(value) FROM temperature");
-  EXPECT_EQ(selectors.columns[0].function, Function::kFirst);
-  EXPECT_EQ(selectors.columns[1].function, Function::kLast);
+  EXPECT_EQ(selectors.columns[0].call.function, Function::kFirst);
+  EXPECT_EQ(selectors.columns[1].call.function, Function::kLast);
   EXPECT_EQ(selectors.columns[1].name, "last");
-  EXPECT_TRUE(selectors.selectors);
-  EXPECT_FALSE(ParseSelect("SELECT max(value) FROM temperature").selectors);
+  EXPECT_TRUE(selectors.reads_readings);
+  EXPECT_FALSE(ParseSelect("SELECT max(value) FROM temperature").reads_readings);
   EXPECT_EQ(ParseSelect("SELECT sum(*) FROM temperature").columns[0].name, "sum_value");
+}
+
+TEST(InfluxQl, FunctionsOfTheReadings) {
+  Select select = ParseSelect(
+      "SELECT median(value), PERCENTILE(value, 95), percentile(temperature, 99.9) AS p999, stddev(*), "
+      "percentile(value, 90) - median(value) FROM temperature");
+  ASSERT_EQ(select.columns.size(), 5u);
+  EXPECT_EQ(select.columns[0].call.function, Function::kMedian);
+  EXPECT_EQ(select.columns[0].name, "median");
+  EXPECT_EQ(select.columns[1].call.function, Function::kPercentile);
+  EXPECT_EQ(select.columns[1].call.percentile, 95.0);
+  EXPECT_EQ(select.columns[1].name, "percentile");
+  EXPECT_EQ(select.columns[2].call.percentile, 99.9);
+  EXPECT_EQ(select.columns[2].name, "p999");
+  EXPECT_EQ(select.columns[3].call.function, Function::kStddev);
+  EXPECT_EQ(select.columns[3].name, "stddev_value");
+  EXPECT_EQ(select.columns[4].name, "percentile_1");
+  std::map<double, double> percentiles{{90, 30}, {50, 12}};
+  auto leaf = [&](const Call& call) -> std::optional<double> {
+    return call.function == Function::kMedian ? 10 : percentiles.at(call.percentile);
+  };
+  EXPECT_EQ(select.columns[4].arithmetic->Evaluate(leaf), 20.0);  // each leaf keeps its own N
+  EXPECT_TRUE(select.reads_readings);
+  EXPECT_TRUE(select.keeps_values);
+  EXPECT_FALSE(ParseSelect("SELECT first(value), last(value) FROM temperature").keeps_values);
+  EXPECT_TRUE(ParseSelect("SELECT median(value) FROM temperature WHERE time > now() - 1d GROUP BY time(1h), sensorID")
+                  .reads_readings);
+
+  EXPECT_EQ(ParseError("SELECT percentile(value) FROM temperature"), "found ), expected , at line 1, char 24");
+  EXPECT_EQ(ParseError("SELECT percentile(value, 101) FROM temperature"),
+            "percentile() takes N from 0 to 100 at line 1, char 26");
+  EXPECT_EQ(ParseError("SELECT percentile(value, 'x') FROM temperature"),
+            "found x, expected a number from 0 to 100 at line 1, char 26");
+  EXPECT_EQ(ParseError("SELECT percentile(value, 5, 6) FROM temperature"),
+            "percentile() takes two arguments: the field and N at line 1, char 27");
+  EXPECT_EQ(ParseError("SELECT median(value, 5) FROM temperature"), "median() takes one argument at line 1, char 20");
 }
 
 TEST(InfluxQl, ArithmeticInColumns) {
@@ -123,10 +159,10 @@ TEST(InfluxQl, ArithmeticInColumns) {
   EXPECT_EQ(select.columns[0].name, "mean");  // the first function names the column, as in InfluxDB
   EXPECT_EQ(select.columns[1].name, "half");
   EXPECT_EQ(select.columns[2].name, "count");
-  EXPECT_TRUE(select.selectors);
+  EXPECT_TRUE(select.reads_readings);
   std::map<Function, double> values{
       {Function::kMean, 20}, {Function::kMax, 30}, {Function::kMin, 10}, {Function::kCount, 4}, {Function::kLast, 7}};
-  auto leaf = [&](Function f) -> std::optional<double> { return values.at(f); };
+  auto leaf = [&](const Call& call) -> std::optional<double> { return values.at(call.function); };
   EXPECT_EQ(select.columns[0].arithmetic->Evaluate(leaf), 68.0);
   EXPECT_EQ(select.columns[1].arithmetic->Evaluate(leaf), 10.0);
   EXPECT_EQ(select.columns[2].arithmetic->Evaluate(leaf), -4.0);
@@ -134,16 +170,16 @@ TEST(InfluxQl, ArithmeticInColumns) {
   // Precedence: * and / before + and -, left to right.
   Select raw = ParseSelect("SELECT value - 2 * 3 - 1, value / 0, temperature FROM temperature");
   EXPECT_FALSE(raw.aggregate);
-  auto value = [](Function) -> std::optional<double> { return 10.0; };
+  auto value = [](const Call&) -> std::optional<double> { return 10.0; };
   EXPECT_EQ(raw.columns[0].arithmetic->Evaluate(value), 3.0);
   EXPECT_EQ(raw.columns[1].arithmetic->Evaluate(value), std::nullopt);  // not a finite number
   EXPECT_EQ(raw.columns[2].arithmetic, nullptr);
-  EXPECT_EQ(select.columns[0].arithmetic->Evaluate([](Function) { return std::optional<double>(); }), std::nullopt);
+  EXPECT_EQ(select.columns[0].arithmetic->Evaluate([](const Call&) { return std::optional<double>(); }), std::nullopt);
   EXPECT_EQ(ParseSelect("SELECT mean(value) FROM temperature").columns[0].arithmetic, nullptr);
   StatusOr<std::vector<Statement>> two = ParseQuery("SELECT last(value) FROM temperature; SELECT mean(value) FROM t");
   ASSERT_TRUE(two.ok());
-  EXPECT_TRUE(std::get<Select>(two->at(0)).selectors);
-  EXPECT_FALSE(std::get<Select>(two->at(1)).selectors);  // each statement's own
+  EXPECT_TRUE(std::get<Select>(two->at(0)).reads_readings);
+  EXPECT_FALSE(std::get<Select>(two->at(1)).reads_readings);  // each statement's own
 }
 
 TEST(InfluxQl, TagConditions) {
@@ -269,9 +305,9 @@ TEST(InfluxQl, ShowStatements) {
 }
 
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
-  EXPECT_EQ(ParseError("SELECT median(value) FROM temperature"),
-            "function median() is not supported; telemetryd answers count, sum, mean, min, max, spread, first and "
-            "last at line 1, char 8");
+  EXPECT_EQ(ParseError("SELECT mode(value) FROM temperature"),
+            "function mode() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, last, "
+            "median, percentile and stddev at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
