@@ -3,9 +3,11 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <variant>
 
 #include "api/store_chain.h"
@@ -24,6 +26,10 @@ using influxql::Function;
 using influxql::Select;
 
 constexpr std::size_t kReadingsPage = 10'000;
+
+// Store calls in flight at once for a statement that makes one per sensor: enough to keep the embedded store's two
+// reader threads busy and to overlap DynamoDB's round trips, few enough to leave room for everyone else's requests.
+constexpr std::size_t kStoreCallsInFlight = 4;
 
 // Rows of a SELECT's answer rendered per part: enough to make a part worth sending, few enough to take ~1 ms.
 constexpr std::size_t kRowsPerPart = 10'000;
@@ -333,38 +339,43 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         });
   }
 
-  // Each listed sensor's first reading in the range, when the statement has first().
+  // Each listed sensor's first reading in the range, when the statement has first(): a few sensors at a time.
   void ReadFirsts(std::vector<SensorSummary> sensors) {
     bool wants_first = std::any_of(select_.columns.begin(), select_.columns.end(),
                                    [](const Column& c) { return c.call.function == Function::kFirst; });
     if (!wants_first) sensors.clear();
     auto self = shared_from_this();
     auto listed = std::make_shared<std::vector<SensorSummary>>(std::move(sensors));
-    auto index = std::make_shared<std::size_t>(0);
-    RunSteps(std::make_shared<Step>([self, listed, index](std::function<void()> next) {
-      if (*index == listed->size()) {
-        // In time order within each series, as the readings would come.
-        for (auto& kept : self->readings_) {
-          std::sort(kept.begin(), kept.end(), [](const Reading& a, const Reading& b) {
-            return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+    auto firsts = std::make_shared<std::vector<std::vector<Reading>>>(listed->size());
+    RunConcurrently(
+        listed->size(), kStoreCallsInFlight,
+        [self, listed, firsts](std::size_t i, std::function<void()> next) {
+          if (self->Failed()) return next();
+          ReadingsQuery query;
+          query.sensor_id = (*listed)[i].sensor_id;
+          query.from = self->select_.from;
+          query.to = self->select_.to;
+          query.limit = 1;
+          self->store_.Readings(query, [self, firsts, i, next](StatusOr<ReadingsPage> page) {
+            if (!page.ok()) self->RecordFailure(page.status());
+            if (page.ok()) (*firsts)[i] = std::move(page.value().readings);
+            next();
           });
-        }
-        return self->RenderReadings();
-      }
-      const std::string& sensor = (*listed)[(*index)++].sensor_id;
-      ReadingsQuery query;
-      query.sensor_id = sensor;
-      query.from = self->select_.from;
-      query.to = self->select_.to;
-      query.limit = 1;
-      self->store_.Readings(query, [self, next](StatusOr<ReadingsPage> page) {
-        if (!page.ok()) return self->Fail(page.status());
-        for (Reading& reading : page.value().readings) {
-          self->readings_[self->TargetOf(reading.sensor_id)].push_back(std::move(reading));
-        }
-        next();
-      });
-    }));
+        },
+        [self, firsts] {
+          if (self->Failed()) return self->Fail(*self->failure_);
+          for (std::vector<Reading>& first : *firsts) {
+            for (Reading& reading : first)
+              self->readings_[self->TargetOf(reading.sensor_id)].push_back(std::move(reading));
+          }
+          // In time order within each series, as the readings would come.
+          for (auto& kept : self->readings_) {
+            std::sort(kept.begin(), kept.end(), [](const Reading& a, const Reading& b) {
+              return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+            });
+          }
+          self->RenderReadings();
+        });
   }
 
   // The index in readings_ of a sensor's readings: 0 for every sensor as one, else its place in sensors_.
@@ -381,34 +392,44 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
 
+  // A few sensors at a time, but one at a time when SLIMIT may let the rest go unread (SeriesEnough counts the
+  // sensors read in order).
   void ReadAggregates() {
     std::size_t targets = all_sensors_ ? 1 : sensors_.size();
     aggregates_.resize(targets);
     auto self = shared_from_this();
-    auto index = std::make_shared<std::size_t>(0);
-    RunSteps(std::make_shared<Step>([self, index, targets](std::function<void()> next) {
-      if (*index == targets || self->SeriesEnough()) return self->RenderAggregates();
-      std::size_t i = (*index)++;
-      std::optional<std::string> sensor;
-      if (!self->all_sensors_) sensor = self->sensors_[i];
-      auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
-        if (!spans.ok()) return self->Fail(spans.status());
-        self->aggregates_[i] = std::move(spans).value();
-        bool any = std::any_of(self->aggregates_[i].begin(), self->aggregates_[i].end(),
-                               [](const Aggregate& a) { return a.count > 0; });
-        self->series_found_ += any ? 1 : 0;
-        next();
-      };
-      if (self->select_.interval) {
-        self->store_.Series(SeriesQuery{sensor, self->plan_->boundaries}, store_answer);
-      } else {
-        self->store_.Stats(StatsQuery{sensor, self->select_.from, self->select_.to},
-                           [store_answer](StatusOr<Aggregate> total) {
-                             if (!total.ok()) return store_answer(total.status());
-                             store_answer(std::vector<Aggregate>{*total});
-                           });
-      }
-    }));
+    std::size_t in_flight = select_.group_by_sensor && select_.slimit > 0 ? 1 : kStoreCallsInFlight;
+    RunConcurrently(
+        targets, in_flight,
+        [self](std::size_t i, std::function<void()> next) {
+          if (self->Failed() || self->SeriesEnough()) return next();
+          std::optional<std::string> sensor;
+          if (!self->all_sensors_) sensor = self->sensors_[i];
+          auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
+            if (!spans.ok()) {
+              self->RecordFailure(spans.status());
+              return next();
+            }
+            self->aggregates_[i] = std::move(spans).value();
+            bool any = std::any_of(self->aggregates_[i].begin(), self->aggregates_[i].end(),
+                                   [](const Aggregate& a) { return a.count > 0; });
+            self->series_found_ += any ? 1 : 0;
+            next();
+          };
+          if (self->select_.interval) {
+            self->store_.Series(SeriesQuery{sensor, self->plan_->boundaries}, store_answer);
+          } else {
+            self->store_.Stats(StatsQuery{sensor, self->select_.from, self->select_.to},
+                               [store_answer](StatusOr<Aggregate> total) {
+                                 if (!total.ok()) return store_answer(total.status());
+                                 store_answer(std::vector<Aggregate>{*total});
+                               });
+          }
+        },
+        [self] {
+          if (self->Failed()) return self->Fail(*self->failure_);
+          self->RenderAggregates();
+        });
   }
 
   void RenderAggregates() {
@@ -533,6 +554,15 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   void Fail(const Status& status) { done_(WholeResult(StatementError(plan_->statement_id, status.message()))); }
 
+  // A store call's failure among several in flight: the first is the statement's error, reported once they all
+  // have answered; the calls not yet made are skipped.
+  void RecordFailure(const Status& status) {
+    std::lock_guard lock(failure_mutex_);
+    if (!failure_) failure_ = status;
+    failed_ = true;
+  }
+  bool Failed() const { return failed_; }
+
   // ORDER BY, OFFSET and LIMIT on each series' rows and SOFFSET, SLIMIT on the series, then the answer.
   void Finish(std::vector<SeriesData> series) {
     for (SeriesData& data : series) OrderAndLimit(select_, data.rows);
@@ -620,7 +650,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<std::vector<Aggregate>> aggregates_;
   std::vector<std::vector<Reading>> readings_;
   std::size_t rows_read_ = 0;
-  std::size_t series_found_ = 0;  // sensors read so far that have readings in the range
+  std::atomic<std::size_t> series_found_ = 0;  // sensors read so far that have readings in the range
+  std::mutex failure_mutex_;
+  std::optional<Status> failure_;  // the first store call to fail, when several are in flight
+  std::atomic<bool> failed_ = false;
 };
 
 }  // namespace

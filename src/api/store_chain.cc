@@ -1,5 +1,6 @@
 #include "api/store_chain.h"
 
+#include <algorithm>
 #include <atomic>
 
 namespace telemetry::api {
@@ -18,6 +19,31 @@ void RunSteps(std::shared_ptr<Step> step) {
       if (arrived->exchange(true)) RunSteps(step);  // the step had returned: carry on from here
     });
     if (!arrived->exchange(true)) return;  // next() comes later (and carries on), or never: the chain has ended
+  }
+}
+
+// Each of `in_flight` chains takes the next index until none is left; the last chain to end calls `finished`. A
+// chain ends only after its last call has answered, so every call has answered by then.
+void RunConcurrently(std::size_t count, std::size_t in_flight,
+                     std::function<void(std::size_t i, std::function<void()> next)> call,
+                     std::function<void()> finished) {
+  struct Shared {
+    std::atomic<std::size_t> next_index{0};
+    std::atomic<std::size_t> chains{0};
+    std::function<void(std::size_t, std::function<void()>)> call;
+    std::function<void()> finished;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->call = std::move(call);
+  shared->finished = std::move(finished);
+  std::size_t chains = std::max<std::size_t>(1, std::min(in_flight, count));
+  shared->chains = chains;
+  for (std::size_t c = 0; c < chains; ++c) {
+    RunSteps(std::make_shared<Step>([shared, count](std::function<void()> next) {
+      std::size_t i = shared->next_index.fetch_add(1);
+      if (i < count) return shared->call(i, std::move(next));
+      if (shared->chains.fetch_sub(1) == 1) shared->finished();
+    }));
   }
 }
 
