@@ -21,6 +21,9 @@ void InitCurlOnce() {
   (void)initialized;
 }
 
+// Connections to AWS open at once, and kept open for reuse.
+constexpr long kConnections = 64;
+
 std::size_t AppendBody(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -38,6 +41,12 @@ struct CurlTransport::Impl {
 
   Impl() : multi(curl_multi_init()) {
     if (!multi) throw std::runtime_error("curl_multi_init failed");
+    // A fixed pool: libcurl's default opened a connection for every transfer of a burst and, as they ended, kept
+    // four idle ones per transfer still under way, so each burst (a statistics read fans out into tens of requests)
+    // opened new connections — a TCP and, to AWS, a TLS handshake each; DynamoDB Local's accept queue overflowed
+    // into 1 s SYN retries. Transfers past the pool wait in libcurl for a free connection.
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, kConnections);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, kConnections);
     thread = std::thread([this] {
       pthread_setname_np(pthread_self(), "aws-http");
       Run();

@@ -1,5 +1,6 @@
-// HttpTransport over libcurl's multi interface: one thread drives every transfer, connections are kept alive and
-// reused (TLS sessions too), and callbacks run on that thread.
+// HttpTransport over libcurl's multi interface: one thread drives every transfer over a fixed pool of 64
+// connections, kept alive and reused (TLS sessions too; calls past the pool wait for a free one), and callbacks run
+// on that thread.
 #pragma once
 
 #include <memory>
