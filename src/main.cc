@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
   api::AddOpenApi(router);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
-  api::AddInfluxQueryApi(router, store, SystemNow, options.ingest.influx_measurement);
+  api::AddInfluxQueryApi(router, store, SystemNow, options.ingest.influx_measurement, options.max_query_readings);
   api::AddHealthApi(router, ready);
 
   std::unique_ptr<auth::Authenticator> authenticator;

@@ -119,8 +119,8 @@ http::Response QueryError(int status, std::string_view message) {
   return InfluxError(InfluxDialect::kV1, status, message);
 }
 
-void Query(Store& store, const Clock& clock, const std::string& measurement, http::Request&& request,
-           http::Responder respond) {
+void Query(Store& store, const Clock& clock, const std::string& measurement, std::size_t max_readings_folded,
+           http::Request&& request, http::Responder respond) {
   QueryParams params(request);
   std::optional<std::string> text = params.Get("q");
   if (!text || text->empty()) return respond(QueryError(400, "missing required parameter \"q\""));
@@ -146,6 +146,7 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, htt
       plan->statement_id = id;
       plan->measurement = measurement;
       plan->format = format;
+      plan->max_readings_folded = max_readings_folded;
       if (Status planned = PlanBuckets(*plan); !planned.ok()) {
         return respond(QueryError(400, "error parsing query: " + planned.message()));
       }
@@ -168,11 +169,13 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, htt
 
 }  // namespace
 
-void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement) {
+void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement,
+                       std::size_t max_readings_folded) {
   for (const char* method : {"GET", "POST"}) {
-    router.Add(method, "/query", [&store, clock, measurement](http::Request&& request, http::Responder respond) {
-      Query(store, clock, measurement, std::move(request), std::move(respond));
-    });
+    router.Add(method, "/query",
+               [&store, clock, measurement, max_readings_folded](http::Request&& request, http::Responder respond) {
+                 Query(store, clock, measurement, max_readings_folded, std::move(request), std::move(respond));
+               });
   }
 }
 

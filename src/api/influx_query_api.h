@@ -10,9 +10,12 @@
 // unit; RFC 3339 strings without it), params (a JSON object binding $name placeholders), chunked and chunk_size
 // (accepted: the answer is one chunk). A query that does not parse, or asks for what is not supported, is a 400
 // {"error":"error parsing query: ..."}; a statement that fails while running is its result's "error", as InfluxDB
-// reports it. Every number is exact, from the same rollups as /api/v1/stats and /api/v1/series.
+// reports it. Every number is exact: aggregates from the same rollups as /api/v1/stats and /api/v1/series, the
+// functions of the readings (first, last, median, percentile, stddev) from at most `max_readings_folded` readings
+// per statement.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/clock.h"
@@ -22,6 +25,7 @@
 namespace telemetry::api {
 
 // `measurement`: the one line protocol writes to (IngestOptions::influx_measurement).
-void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement);
+void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement,
+                       std::size_t max_readings_folded);
 
 }  // namespace telemetry::api

@@ -210,26 +210,6 @@ std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
   return buckets;
 }
 
-// Buckets from readings in time order (and by sensor within an instant): each bucket's aggregate, first and last,
-// and its values when the statement keeps them.
-std::vector<Bucket> BucketsOf(const SelectPlan& plan, const std::vector<Reading>& readings) {
-  const std::vector<TimeNs>& starts = plan.starts;
-  std::vector<Bucket> buckets(plan.select.interval ? starts.size() : 1);
-  for (const Reading& reading : readings) {
-    std::size_t b = 0;
-    if (plan.select.interval) {
-      b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
-    }
-    Bucket& bucket = buckets[b];
-    if (bucket.aggregate.count == 0) bucket.first = reading;
-    bucket.last = reading;
-    bucket.aggregate.Add(reading.value);
-    if (plan.select.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
-  }
-  for (Bucket& bucket : buckets) std::sort(bucket.values.begin(), bucket.values.end());
-  return buckets;
-}
-
 // Raw readings as rows of the statement's columns.
 std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& readings) {
   std::vector<Row> rows;
@@ -263,7 +243,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
       : store_(store), plan_(std::move(plan)), select_(plan_->select), done_(std::move(done)) {}
 
   void Start() {
-    if (select_.from >= select_.to || !select_.measurement_matches) return Finish({});
+    if (select_.from >= select_.to || !select_.measurement_matches) return Finish();
     auto self = shared_from_this();
     if (!select_.tags && !select_.group_by_sensor) {
       all_sensors_ = true;
@@ -295,10 +275,23 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // Aggregates from the rollups; raw readings, and the functions of the readings, from the readings — but a
   // statement of first() and last() alone over the whole range from each sensor's first reading in it and its latest.
   void Read() {
+    series_.resize(SeriesCount());
+    for (std::size_t s = 0; select_.group_by_sensor && s < sensors_.size(); ++s) series_[s].sensor = sensors_[s];
     if (select_.aggregate && !select_.reads_readings) return ReadAggregates();
     if (OnlySelectors()) return ReadEnds();
     ReadReadings();
   }
+
+  // One series per sensor when grouped by it, else one of them all.
+  std::size_t SeriesCount() const { return select_.group_by_sensor ? sensors_.size() : 1; }
+
+  // The series a sensor's readings belong to: its place in sensors_ when grouped by sensor, else the only one.
+  std::size_t SeriesOf(const std::string& sensor) const {
+    if (!select_.group_by_sensor) return 0;
+    return static_cast<std::size_t>(std::lower_bound(sensors_.begin(), sensors_.end(), sensor) - sensors_.begin());
+  }
+
+  std::size_t BucketCount() const { return select_.interval ? plan_->starts.size() : 1; }
 
   // ---- first() and last() alone: each sensor's first reading in the range and its latest ----
 
@@ -314,7 +307,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // dashboards ask, holds every sensor's). A sensor whose latest is later than the range sends the statement to the
   // readings instead, as does a list of every sensor longer than kMaxQuerySeries.
   void ReadEnds() {
-    readings_.resize(all_sensors_ ? 1 : sensors_.size());
+    folding_.assign(SeriesCount(), std::vector<Bucket>(1));
     auto self = shared_from_this();
     ListSensors(
         store_,
@@ -332,8 +325,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           for (const SensorSummary& sensor : *sensors) {
             if (!wants_last) break;
             if (sensor.last >= self->select_.to) return self->ReadReadings();
-            self->readings_[self->TargetOf(sensor.sensor_id)].push_back(
-                Reading{sensor.sensor_id, sensor.last, sensor.last_value});
+            self->Fold(self->SeriesOf(sensor.sensor_id), Reading{sensor.sensor_id, sensor.last, sensor.last_value});
           }
           self->ReadFirsts(std::move(sensors).value());
         });
@@ -364,24 +356,11 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         },
         [self, firsts] {
           if (self->Failed()) return self->Fail(*self->failure_);
-          for (std::vector<Reading>& first : *firsts) {
-            for (Reading& reading : first)
-              self->readings_[self->TargetOf(reading.sensor_id)].push_back(std::move(reading));
+          for (const std::vector<Reading>& first : *firsts) {
+            for (const Reading& reading : first) self->Fold(self->SeriesOf(reading.sensor_id), reading);
           }
-          // In time order within each series, as the readings would come.
-          for (auto& kept : self->readings_) {
-            std::sort(kept.begin(), kept.end(), [](const Reading& a, const Reading& b) {
-              return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
-            });
-          }
-          self->RenderReadings();
+          self->FinishFolded();
         });
-  }
-
-  // The index in readings_ of a sensor's readings: 0 for every sensor as one, else its place in sensors_.
-  std::size_t TargetOf(const std::string& sensor) const {
-    if (all_sensors_) return 0;
-    return static_cast<std::size_t>(std::lower_bound(sensors_.begin(), sensors_.end(), sensor) - sensors_.begin());
   }
 
   // With GROUP BY sensorID and SLIMIT, whether the sensors read so far (in sensorID order, as the series are
@@ -392,13 +371,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
 
-  // A few sensors at a time, but one at a time when SLIMIT may let the rest go unread (SeriesEnough counts the
-  // sensors read in order).
+  // A few sensors at a time, but one at a time under SLIMIT or SOFFSET, which count the series in sensor order (and
+  // SLIMIT may let the rest go unread).
   void ReadAggregates() {
     std::size_t targets = all_sensors_ ? 1 : sensors_.size();
-    aggregates_.resize(targets);
+    merged_.assign(BucketCount(), Aggregate{});
     auto self = shared_from_this();
-    std::size_t in_flight = select_.group_by_sensor && select_.slimit > 0 ? 1 : kStoreCallsInFlight;
+    std::size_t in_flight = select_.slimit > 0 || select_.soffset > 0 ? 1 : kStoreCallsInFlight;
     RunConcurrently(
         targets, in_flight,
         [self](std::size_t i, std::function<void()> next) {
@@ -408,12 +387,12 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
             if (!spans.ok()) {
               self->RecordFailure(spans.status());
-              return next();
+            } else if (self->select_.group_by_sensor) {
+              self->KeepRows(i, AggregateRows(*self->plan_, BucketsOf(*spans)));
+            } else {
+              std::lock_guard lock(self->merged_mutex_);
+              for (std::size_t b = 0; b < self->merged_.size(); ++b) self->merged_[b].Merge((*spans)[b]);
             }
-            self->aggregates_[i] = std::move(spans).value();
-            bool any = std::any_of(self->aggregates_[i].begin(), self->aggregates_[i].end(),
-                                   [](const Aggregate& a) { return a.count > 0; });
-            self->series_found_ += any ? 1 : 0;
             next();
           };
           if (self->select_.interval) {
@@ -427,39 +406,35 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           }
         },
         [self] {
-          if (self->Failed()) return self->Fail(*self->failure_);
-          self->RenderAggregates();
+          if (!self->select_.group_by_sensor && !self->Failed()) {
+            self->KeepRows(0, AggregateRows(*self->plan_, BucketsOf(self->merged_)));
+          }
+          self->Finish();
         });
   }
 
-  void RenderAggregates() {
-    std::vector<SeriesData> series;
-    if (select_.group_by_sensor) {
-      for (std::size_t i = 0; i < sensors_.size(); ++i) {
-        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(aggregates_[i]))});
-      }
-    } else {
-      std::vector<Aggregate> merged = aggregates_.empty() ? std::vector<Aggregate>() : aggregates_[0];
-      for (std::size_t i = 1; i < aggregates_.size(); ++i) {
-        for (std::size_t b = 0; b < merged.size(); ++b) merged[b].Merge(aggregates_[i][b]);
-      }
-      if (!merged.empty()) series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(merged))});
-    }
-    Finish(std::move(series));
-  }
-
-  // ---- raw readings: pages of each sensor (or of every sensor in one pass), in time order per sensor ----
+  // ---- raw readings, and the readings folded into buckets for their functions (first, last, median...) ----
 
   // The readings per series that can make the answer: with ORDER BY time (ascending) and LIMIT, a series' first
-  // offset + limit are enough; otherwise every one (within the row cap).
+  // offset + limit are enough; otherwise every one (within the caps).
   std::size_t EnoughPerSeries() const {
     if (select_.aggregate || select_.descending || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
     return select_.offset + select_.limit;
   }
 
+  // The most readings a statement reads: raw ones are answered (kMaxQueryRows); folded ones only cost the time to
+  // read them, and for median, percentile and stddev 16 bytes each (SelectPlan::max_readings_folded).
+  std::size_t MaxReadingsRead() const { return select_.aggregate ? plan_->max_readings_folded : kMaxQueryRows; }
+
+  // Each sensor in turn (or every sensor in one pass), a page at a time, in time order per sensor. Raw readings are
+  // kept as they come; for functions of the readings they are folded into the buckets of their series, which
+  // become rows as soon as the series is complete (a sensor's last page when grouped by sensor, else the end).
   void ReadReadings() {
     std::size_t targets = all_sensors_ ? 1 : sensors_.size();
-    readings_.assign(targets, {});  // from scratch, also after ReadEnds gave up
+    // From scratch, also after ReadEnds gave up.
+    readings_.assign(select_.aggregate ? 0 : targets, {});
+    folding_.assign(SeriesCount(), {});
+    rows_read_ = 0;
     auto self = shared_from_this();
     auto index = std::make_shared<std::size_t>(0);
     auto query = std::make_shared<ReadingsQuery>();
@@ -468,10 +443,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     auto sensor_seen = std::make_shared<std::pair<std::string, std::size_t>>();
     RunSteps(std::make_shared<Step>([self, index, query, started, sensor_seen, targets](std::function<void()> next) {
       if (*started && !query->after) {  // the last page of this target was read
-        self->series_found_ += self->readings_[*index].empty() ? 0 : 1;
+        self->TargetRead(*index);
         ++*index;
       }
-      if (*index == targets || self->SeriesEnough()) return self->RenderReadings();
+      if (self->Failed()) return self->Fail(*self->failure_);
+      if (*index == targets || self->SeriesEnough()) {
+        return self->select_.aggregate ? self->FinishFolded() : self->FinishReadings();
+      }
       if (!*started || !query->after) {
         *query = ReadingsQuery{};
         if (!self->all_sensors_) query->sensor_id = self->sensors_[*index];
@@ -483,21 +461,17 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
       std::size_t i = *index;
       self->store_.Readings(*query, [self, i, query, sensor_seen, next](StatusOr<ReadingsPage> page) {
         if (!page.ok()) return self->Fail(page.status());
-        std::vector<Reading>& kept = self->readings_[i];
         std::size_t enough = self->EnoughPerSeries();
         for (Reading& reading : page.value().readings) {
           if (reading.sensor_id != sensor_seen->first) *sensor_seen = {reading.sensor_id, 0};
           if (sensor_seen->second == enough) continue;
           ++sensor_seen->second;
-          if (++self->rows_read_ > kMaxQueryRows) {
-            return self->Fail(
-                Status(StatusCode::kResourceExhausted,
-                       "the query reads more than " + std::to_string(kMaxQueryRows) + " readings; " +
-                           (self->select_.reads_readings ? "first(), last(), median(), percentile() and stddev() "
-                                                           "read every reading in the range: narrow the time range"
-                                                         : "narrow the time range or add LIMIT")));
+          if (++self->rows_read_ > self->MaxReadingsRead()) return self->Fail(self->TooManyReadings());
+          if (self->select_.aggregate) {
+            self->Fold(self->SeriesOf(reading.sensor_id), reading);
+          } else {
+            self->readings_[i].push_back(std::move(reading));
           }
-          kept.push_back(std::move(reading));
         }
         query->after = std::move(page->next);
         if (query->after && sensor_seen->second == enough) {
@@ -512,50 +486,100 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     }));
   }
 
-  void RenderReadings() {
-    if (select_.aggregate) return RenderReadAggregates();
-    std::vector<SeriesData> series;
+  Status TooManyReadings() const {
+    return Status(StatusCode::kResourceExhausted,
+                  "the query reads more than " + std::to_string(MaxReadingsRead()) + " readings; " +
+                      (select_.aggregate ? "first(), last(), median(), percentile() and stddev() read every reading "
+                                           "in the range: narrow the time range or the sensors"
+                                         : "narrow the time range or add LIMIT"));
+  }
+
+  // A target (a sensor, or every sensor) has given its last reading: as raw readings it is one more series found;
+  // folded, when it is a series of its own, its rows are made and its buckets freed.
+  void TargetRead(std::size_t target) {
+    if (!select_.aggregate) {
+      series_found_ += readings_[target].empty() ? 0 : 1;
+    } else if (select_.group_by_sensor) {
+      KeepRows(target, RowsOfFolded(folding_[target]));
+      folding_[target] = {};
+    }
+  }
+
+  // Adds a reading to its bucket in `series`: the aggregate, the earliest and the latest reading (by time, then
+  // sensor: the readings of several sensors come sensor by sensor), and its value when the statement keeps them.
+  void Fold(std::size_t series, const Reading& reading) {
+    std::vector<Bucket>& buckets = folding_[series];
+    if (buckets.empty()) buckets.resize(BucketCount());
+    std::size_t b = 0;
+    if (select_.interval) {
+      const std::vector<TimeNs>& starts = plan_->starts;
+      b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
+    }
+    Bucket& bucket = buckets[b];
+    auto earlier = [](const Reading& x, const Reading& y) {
+      return x.time != y.time ? x.time < y.time : x.sensor_id < y.sensor_id;
+    };
+    if (bucket.aggregate.count == 0 || earlier(reading, bucket.first)) bucket.first = reading;
+    if (bucket.aggregate.count == 0 || earlier(bucket.last, reading)) bucket.last = reading;
+    bucket.aggregate.Add(reading.value);
+    if (select_.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
+  }
+
+  // A series' folded buckets as rows: each bucket's values in order first, for median and percentile.
+  std::vector<Row> RowsOfFolded(std::vector<Bucket>& buckets) const {
+    for (Bucket& bucket : buckets) std::sort(bucket.values.begin(), bucket.values.end());
+    return AggregateRows(*plan_, buckets);
+  }
+
+  // The series still folding (every one read by ReadEnds, or the single series of every sensor) as rows.
+  void FinishFolded() {
+    for (std::size_t s = 0; s < folding_.size(); ++s) KeepRows(s, RowsOfFolded(folding_[s]));
+    folding_.clear();
+    Finish();
+  }
+
+  // Raw readings as rows: a series per sensor, or every sensor's in one series, in time order across sensors and by
+  // sensor within an instant (either way round: ORDER BY time DESC reverses the rows after).
+  void FinishReadings() {
+    series_found_ = 0;  // counted while reading for SLIMIT's early stop; KeepRows counts them again, in order
     if (select_.group_by_sensor) {
-      for (std::size_t i = 0; i < sensors_.size(); ++i) {
-        series.push_back(SeriesData{sensors_[i], ReadingRows(select_, readings_[i])});
-      }
+      for (std::size_t i = 0; i < sensors_.size(); ++i) KeepRows(i, ReadingRows(select_, readings_[i]));
     } else {
       std::vector<Reading> all;
       for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
-      // Every sensor's readings in one series: in time order across sensors, by sensor within an instant (either
-      // way round: ORDER BY time DESC reverses the rows after).
       bool descending = select_.descending;
       std::sort(all.begin(), all.end(), [descending](const Reading& a, const Reading& b) {
         if (a.time != b.time) return a.time < b.time;
         return descending ? a.sensor_id > b.sensor_id : a.sensor_id < b.sensor_id;
       });
-      series.push_back(SeriesData{std::nullopt, ReadingRows(select_, all)});
+      KeepRows(0, ReadingRows(select_, all));
     }
-    Finish(std::move(series));
+    readings_.clear();
+    Finish();
   }
 
-  // Buckets of the readings read for their functions (first, last, median...), one series per sensor or one of all.
-  void RenderReadAggregates() {
-    std::vector<SeriesData> series;
-    if (select_.group_by_sensor) {
-      for (std::size_t i = 0; i < sensors_.size(); ++i) {
-        series.push_back(SeriesData{sensors_[i], AggregateRows(*plan_, BucketsOf(*plan_, readings_[i]))});
-      }
-    } else {
-      std::vector<Reading> all;
-      for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
-      std::sort(all.begin(), all.end(), [](const Reading& a, const Reading& b) {
-        return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
-      });
-      series.push_back(SeriesData{std::nullopt, AggregateRows(*plan_, BucketsOf(*plan_, all))});
+  // A series' rows, as soon as they are made: ordered and cut by ORDER BY, OFFSET and LIMIT; kept when the series
+  // is within SOFFSET and SLIMIT (series are made in sensor order whenever these are given); counted against
+  // kMaxQueryRows, which fails the statement as soon as it is passed, before more is read or made.
+  void KeepRows(std::size_t series, std::vector<Row> rows) {
+    OrderAndLimit(select_, rows);
+    if (rows.empty()) return;
+    std::size_t rank = series_found_++;
+    if (rank < select_.soffset || (select_.slimit > 0 && rank >= select_.soffset + select_.slimit)) return;
+    if ((rows_kept_ += rows.size()) > kMaxQueryRows) {
+      return RecordFailure(Status(StatusCode::kResourceExhausted,
+                                  "the answer would hold more than " + std::to_string(kMaxQueryRows) +
+                                      " rows; at most " + std::to_string(kMaxQueryRows) +
+                                      " are answered: narrow the query, use a longer interval or add LIMIT or "
+                                      "SLIMIT"));
     }
-    Finish(std::move(series));
+    series_[series].rows = std::move(rows);
   }
 
   void Fail(const Status& status) { done_(WholeResult(StatementError(plan_->statement_id, status.message()))); }
 
-  // A store call's failure among several in flight: the first is the statement's error, reported once they all
-  // have answered; the calls not yet made are skipped.
+  // A failure while several store calls are in flight, or while rows are made: the first is the statement's error,
+  // reported once every call has answered; the calls not yet made are skipped.
   void RecordFailure(const Status& status) {
     std::lock_guard lock(failure_mutex_);
     if (!failure_) failure_ = status;
@@ -563,22 +587,17 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
   bool Failed() const { return failed_; }
 
-  // ORDER BY, OFFSET and LIMIT on each series' rows and SOFFSET, SLIMIT on the series, then the answer.
-  void Finish(std::vector<SeriesData> series) {
-    for (SeriesData& data : series) OrderAndLimit(select_, data.rows);
-    std::erase_if(series, [](const SeriesData& data) { return data.rows.empty(); });
-    Page(series, select_.soffset, select_.slimit);
-    std::size_t rows = 0;
-    for (const SeriesData& data : series) rows += data.rows.size();
-    if (series.size() > kMaxQuerySeries || rows > kMaxQueryRows) {
-      return Fail(Status(StatusCode::kResourceExhausted,
-                         "the answer would hold " + std::to_string(series.size()) + " series of " +
-                             std::to_string(rows) + " rows in all; at most " + std::to_string(kMaxQuerySeries) +
-                             " series and " + std::to_string(kMaxQueryRows) +
-                             " rows are answered: narrow the query or use a longer interval"));
+  // The answer: the series that have rows.
+  void Finish() {
+    if (Failed()) return Fail(*failure_);
+    std::erase_if(series_, [](const SeriesData& data) { return data.rows.empty(); });
+    if (series_.size() > kMaxQuerySeries) {
+      return Fail(Status(StatusCode::kResourceExhausted, "the answer would hold " + std::to_string(series_.size()) +
+                                                             " series; at most " + std::to_string(kMaxQuerySeries) +
+                                                             " are answered: narrow the query or add SLIMIT"));
     }
-    if (series.empty()) return done_(WholeResult(StatementResult(plan_->statement_id, nullptr)));
-    done_(SeriesProducer(plan_, std::move(series)));
+    if (series_.empty()) return done_(WholeResult(StatementResult(plan_->statement_id, nullptr)));
+    done_(SeriesProducer(plan_, std::move(series_)));
   }
 
   // {"statement_id":n,"series":[...]}, at most kRowsPerPart rows per part.
@@ -646,13 +665,17 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   const Select& select_;
   std::function<void(Producer)> done_;
   bool all_sensors_ = false;
-  std::vector<std::string> sensors_;
-  std::vector<std::vector<Aggregate>> aggregates_;
-  std::vector<std::vector<Reading>> readings_;
+  std::vector<std::string> sensors_;            // in id order; empty when all_sensors_
+  std::vector<SeriesData> series_;              // the answer's, in sensor order, rows filled as each is made
+  std::mutex merged_mutex_;                     // for merged_, which concurrent store answers add to
+  std::vector<Aggregate> merged_;               // every sensor's aggregates summed, when not grouped by sensor
+  std::vector<std::vector<Reading>> readings_;  // raw readings per target
+  std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::size_t rows_read_ = 0;
-  std::atomic<std::size_t> series_found_ = 0;  // sensors read so far that have readings in the range
+  std::atomic<std::size_t> rows_kept_ = 0;
+  std::atomic<std::size_t> series_found_ = 0;  // series made so far that have rows
   std::mutex failure_mutex_;
-  std::optional<Status> failure_;  // the first store call to fail, when several are in flight
+  std::optional<Status> failure_;
   std::atomic<bool> failed_ = false;
 };
 

@@ -79,6 +79,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
                  "Largest batch body once gzip is undone (413 beyond)")
       ->envname("TELEMETRY_MAX_DECODED_BODY_BYTES")
       ->capture_default_str();
+  app.add_option("--max-query-readings", options.max_query_readings,
+                 "Most readings one InfluxQL statement reads for first, last, median, percentile and stddev")
+      ->envname("TELEMETRY_MAX_QUERY_READINGS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->capture_default_str();
   app.add_option("--influx-measurement", options.ingest.influx_measurement,
                  "The InfluxDB line-protocol measurement that holds readings")
       ->envname("TELEMETRY_INFLUX_MEASUREMENT")

@@ -7,8 +7,9 @@
 #include <variant>
 #include <vector>
 
-#include "aws/dynamodb_client.h"
+#include "api/influxql_result.h"
 #include "api/ingest_options.h"
+#include "aws/dynamodb_client.h"
 #include "http/server.h"
 #include "log/log.h"
 #include "storage/dynamodb_store.h"
@@ -54,6 +55,9 @@ struct Options {
   std::vector<std::string> cors_origins;
   // Requests being handled at once (waiting for the store) past which new ones get 503 with Retry-After.
   std::size_t max_inflight = 4096;
+  // --max-query-readings: the most readings one InfluxQL statement reads for first, last, median, percentile and
+  // stddev (api/influxql_select.h).
+  std::size_t max_query_readings = api::kDefaultMaxReadingsFolded;
   // Most clients and tokens the rate limits track at once (memory stays bounded under a flood of addresses).
   std::size_t rate_limit_keys = 100000;
 

@@ -3,7 +3,11 @@
 // number against a brute force of the readings it sent, and the influx CLI.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 
 #include "http_client.h"
 #include "run_command.h"
@@ -207,7 +211,10 @@ TEST_P(InfluxQueryTest, LargeAnswersComeInPartsAndAStatementPastTheLimitsFailsAl
                                       // of the sensor list: 1,112 series, the first two answered.
                                       "SELECT count(value) FROM temperature WHERE sensorID =~ /^s1/ GROUP BY "
                                       "sensorID SLIMIT 2; "
-                                      "SHOW TAG VALUES WITH KEY = sensorID WHERE sensorID =~ /^s999/");
+                                      "SHOW TAG VALUES WITH KEY = sensorID WHERE sensorID =~ /^s999/; "
+                                      // 1,112 series of 660 buckets: past the row cap, found before most are made.
+                                      "SELECT count(value) FROM temperature WHERE sensorID =~ /^s1/ AND "
+                                      "time >= 1633337400s AND time < 1633338060s GROUP BY time(1s), sensorID");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(
       answer.body,
@@ -222,7 +229,9 @@ TEST_P(InfluxQueryTest, LargeAnswersComeInPartsAndAStatementPastTheLimitsFailsAl
       R"({"name":"temperature","tags":{"sensorID":"s10"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",1]]}]},)"
       R"({"statement_id":4,"series":[{"name":"temperature","columns":["key","value"],"values":[["sensorID","s999"],)"
       R"(["sensorID","s9990"],["sensorID","s9991"],["sensorID","s9992"],["sensorID","s9993"],["sensorID","s9994"],)"
-      R"(["sensorID","s9995"],["sensorID","s9996"],["sensorID","s9997"],["sensorID","s9998"],["sensorID","s9999"]]}]}]})"
+      R"(["sensorID","s9995"],["sensorID","s9996"],["sensorID","s9997"],["sensorID","s9998"],["sensorID","s9999"]]}]},)"
+      R"({"statement_id":5,"error":"the answer would hold more than 500000 rows; at most 500000 are answered: )"
+      R"(narrow the query, use a longer interval or add LIMIT or SLIMIT"}]})"
       "\n");
 
   // 10,001 rows in one series, and 1,112 series of 11 rows: each written in parts of at most 10,000 rows (the
@@ -247,6 +256,86 @@ TEST_P(InfluxQueryTest, LargeAnswersComeInPartsAndAStatementPastTheLimitsFailsAl
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","sensorID","value"],)"
             R"("values":[)" +
                 all_rows + R"(]}]},{"statement_id":1,"series":[)" + all_series + "]}]}\n");
+}
+
+// first, last, median, percentile and stddev fold the readings they read into buckets as they come, so a statement
+// may read far more of them than an answer holds rows: up to --max-query-readings, past which it fails alone.
+TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
+  std::vector<std::string> args = backend_.Args();
+  args.insert(args.end(), {"--max-query-readings", "1000"});
+  ServerProcess server(args);
+  HttpClient client(server.port());
+  std::string lines;
+  for (int i = 0; i < 1500; ++i) {  // a: 900 readings, b: 600, one a second from 09:00 on 2021-10-04
+    lines += std::string("temperature,sensorID=") + (i % 5 < 3 ? "a" : "b") + " value=" + std::to_string(i % 7) + " " +
+             std::to_string(1633338000 + i) + "\n";
+  }
+  ASSERT_EQ(client.Request("POST", "/write?db=telemetry&precision=s", lines).status, 204);
+  // a's 900 values in order, for the median and the 90th percentile.
+  std::vector<int> values;
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 5 < 3) values.push_back(i % 7);
+  }
+  std::sort(values.begin(), values.end());
+  ASSERT_EQ(values[449], values[450]);  // the median, an integer
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT count(value), median(value), percentile(value, 90), last(value) FROM temperature "
+                          "WHERE sensorID = 'a'; "
+                          "SELECT median(value) FROM temperature; "
+                          "SELECT count(value), max(value) FROM temperature",
+                          "&epoch=s")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count","median",)"
+            R"("percentile","last"],"values":[[0,900,)" +
+                std::to_string(values[449]) + "," + std::to_string(values[809]) + "," + std::to_string(1497 % 7) +
+                R"(]]}]},)"
+                R"({"statement_id":1,"error":"the query reads more than 1000 readings; first(), last(), median(), )"
+                R"(percentile() and stddev() read every reading in the range: narrow the time range or the sensors"},)"
+                R"({"statement_id":2,"series":[{"name":"temperature","columns":["time","count","max"],)"
+                R"("values":[[0,1500,6]]}]}]})"
+                "\n");
+}
+
+// With the default cap, a statement folds more readings than an answer may hold rows (500,000), in constant memory
+// per series: 600,000 readings of one sensor, a day's median, 90th percentile, first, last and count each.
+TEST_P(InfluxQueryTest, FunctionsOfTheReadingsFoldMoreReadingsThanAnAnswerHoldsRows) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "600,000 readings take DynamoDB Local minutes; the folding is the API's";
+  std::vector<std::string> args = backend_.Args();
+  args.insert(args.end(), {"--max-batch-readings", "200000"});
+  ServerProcess server(args);
+  HttpClient client(server.port());
+  constexpr int kReadings = 600'000;
+  constexpr std::int64_t kStart = 1633305600;  // 2021-10-04T00:00:00Z
+  auto value_of = [](int i) { return (i * 7919) % 1000; };
+  for (int batch = 0; batch < kReadings; batch += 200'000) {
+    std::string lines;
+    for (int i = batch; i < batch + 200'000; ++i) {
+      lines += "temperature,sensorID=a value=" + std::to_string(value_of(i)) + " " + std::to_string(kStart + i) + "\n";
+    }
+    ASSERT_EQ(client.Request("POST", "/write?db=telemetry&precision=s", lines).status, 204);
+  }
+  std::string expected = R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count",)"
+                         R"("median","percentile","first","last"],"values":[)";
+  for (int day = 0; day * 86400 < kReadings; ++day) {
+    std::vector<int> values;
+    for (int i = day * 86400; i < std::min(kReadings, (day + 1) * 86400); ++i) values.push_back(value_of(i));
+    std::vector<int> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    std::size_t n = sorted.size();
+    double median = n % 2 ? sorted[n / 2] : sorted[n / 2 - 1] + (sorted[n / 2] - sorted[n / 2 - 1]) / 2.0;
+    std::size_t rank = static_cast<std::size_t>(std::floor(static_cast<double>(n) * 90 / 100 + 0.5));
+    std::ostringstream row;  // integers print without a fraction, the halves of a median with one
+    row << std::setprecision(17) << (day > 0 ? ",[" : "[") << kStart + day * 86400 << "," << n << "," << median << ","
+        << sorted[rank - 1] << "," << values.front() << "," << values.back() << "]";
+    expected += row.str();
+  }
+  expected += "]}]}]}\n";
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT count(value), median(value), percentile(value, 90), first(value), last(value) FROM "
+                          "temperature WHERE time >= '2021-10-04' AND time < '2021-10-12' GROUP BY time(1d) fill(none)",
+                          "&epoch=s")
+                .body,
+            expected);
 }
 
 TEST_P(InfluxQueryTest, ThePythonInfluxdbLibraryReadsWhatItWroteExactly) {
