@@ -296,10 +296,11 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // ---- first() and last() alone: each sensor's first reading in the range and its latest ----
 
   bool OnlySelectors() const {
-    return !select_.interval && std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
-      return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
-             (c.call.function == Function::kFirst || c.call.function == Function::kLast);
-    });
+    return !select_.interval && select_.value_conditions.empty() &&
+           std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
+             return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
+                    (c.call.function == Function::kFirst || c.call.function == Function::kLast);
+           });
   }
 
   // Per sensor, a page of one reading from the start of the range gives its first; its latest reading, which the
@@ -422,9 +423,17 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     return select_.offset + select_.limit;
   }
 
-  // The most readings a statement reads: raw ones are answered (kMaxQueryRows); folded ones only cost the time to
-  // read them, and for median, percentile and stddev 16 bytes each (SelectPlan::max_readings_folded).
-  std::size_t MaxReadingsRead() const { return select_.aggregate ? plan_->max_readings_folded : kMaxQueryRows; }
+  // The most readings a statement reads: raw ones are answered (kMaxQueryRows), unless a condition on the value
+  // leaves some out; folded ones only cost the time to read them, and for median, percentile and stddev 16 bytes each
+  // (SelectPlan::max_readings_folded).
+  std::size_t MaxReadingsRead() const {
+    return select_.aggregate || !select_.value_conditions.empty() ? plan_->max_readings_folded : kMaxQueryRows;
+  }
+
+  bool ValueAccepted(double value) const {
+    return std::all_of(select_.value_conditions.begin(), select_.value_conditions.end(),
+                       [value](const influxql::ValueCondition& condition) { return condition.Accepts(value); });
+  }
 
   // Each sensor in turn (or every sensor in one pass), a page at a time, in time order per sensor. Raw readings are
   // kept as they come; for functions of the readings they are folded into the buckets of their series, which
@@ -435,6 +444,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     readings_.assign(select_.aggregate ? 0 : targets, {});
     folding_.assign(SeriesCount(), {});
     rows_read_ = 0;
+    readings_kept_ = 0;
     auto self = shared_from_this();
     auto index = std::make_shared<std::size_t>(0);
     auto query = std::make_shared<ReadingsQuery>();
@@ -465,10 +475,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         for (Reading& reading : page.value().readings) {
           if (reading.sensor_id != sensor_seen->first) *sensor_seen = {reading.sensor_id, 0};
           if (sensor_seen->second == enough) continue;
-          ++sensor_seen->second;
           if (++self->rows_read_ > self->MaxReadingsRead()) return self->Fail(self->TooManyReadings());
+          if (!self->ValueAccepted(reading.value)) continue;
+          ++sensor_seen->second;
           if (self->select_.aggregate) {
             self->Fold(self->SeriesOf(reading.sensor_id), reading);
+          } else if (++self->readings_kept_ > kMaxQueryRows) {
+            return self->Fail(TooManyRows());
           } else {
             self->readings_[i].push_back(std::move(reading));
           }
@@ -566,14 +579,15 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     if (rows.empty()) return;
     std::size_t rank = series_found_++;
     if (rank < select_.soffset || (select_.slimit > 0 && rank >= select_.soffset + select_.slimit)) return;
-    if ((rows_kept_ += rows.size()) > kMaxQueryRows) {
-      return RecordFailure(Status(StatusCode::kResourceExhausted,
-                                  "the answer would hold more than " + std::to_string(kMaxQueryRows) +
-                                      " rows; at most " + std::to_string(kMaxQueryRows) +
-                                      " are answered: narrow the query, use a longer interval or add LIMIT or "
-                                      "SLIMIT"));
-    }
+    if ((rows_kept_ += rows.size()) > kMaxQueryRows) return RecordFailure(TooManyRows());
     series_[series].rows = std::move(rows);
+  }
+
+  static Status TooManyRows() {
+    return Status(StatusCode::kResourceExhausted,
+                  "the answer would hold more than " + std::to_string(kMaxQueryRows) + " rows; at most " +
+                      std::to_string(kMaxQueryRows) +
+                      " are answered: narrow the query, use a longer interval or add LIMIT or SLIMIT");
   }
 
   void Fail(const Status& status) { done_(WholeResult(StatementError(plan_->statement_id, status.message()))); }
@@ -672,6 +686,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<std::vector<Reading>> readings_;  // raw readings per target
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::size_t rows_read_ = 0;
+  std::size_t readings_kept_ = 0;  // raw readings, which become rows
   std::atomic<std::size_t> rows_kept_ = 0;
   std::atomic<std::size_t> series_found_ = 0;  // series made so far that have rows
   std::mutex failure_mutex_;

@@ -60,6 +60,15 @@ std::string CanonicalTag(std::string_view key) {
 
 bool IsValueField(std::string_view name) { return name == kValueField || name == "temperature"; }
 
+bool IsValue(const Operand& operand) { return operand.kind == Operand::Kind::kIdent && IsValueField(operand.text); }
+
+bool MentionsValue(const Condition& condition) {
+  if (condition.kind != Condition::Kind::kCompare) {
+    return MentionsValue(*condition.left) || MentionsValue(*condition.right);
+  }
+  return IsValue(condition.lhs) || IsValue(condition.rhs);
+}
+
 // A regex as InfluxDB's (Go's RE2) are written, in std::regex's ECMAScript dialect: a leading (?i) becomes the
 // case-insensitive flag. The match is a search, as Go's MatchString is.
 StatusOr<std::shared_ptr<const std::regex>> CompileRegex(std::string_view source) {
@@ -235,7 +244,11 @@ class Parser {
     }
     if (AcceptKeyword("where")) {
       std::unique_ptr<Condition> where = ParseOr();
-      if (!where || !SortCondition(*where, select.from, select.to, select.to_given, select.tags)) return false;
+      if (!where ||
+          !SortCondition(*where, select.from, select.to, select.to_given, select.tags, &select.value_conditions)) {
+        return false;
+      }
+      if (!select.value_conditions.empty()) select.reads_readings = true;
     }
     if (AcceptKeyword("group")) {
       if (!ExpectKeyword("by") || !ParseGroupBy(select)) return false;
@@ -668,7 +681,7 @@ class Parser {
     if (AcceptKeyword("where")) {
       std::unique_ptr<Condition> where = ParseOr();
       bool to_given = false;
-      if (!where || !SortCondition(*where, show.from, show.to, to_given, show.tags)) return false;
+      if (!where || !SortCondition(*where, show.from, show.to, to_given, show.tags, nullptr)) return false;
     }
     if (AcceptKeyword("limit") && !ParseCount(show.limit)) return false;
     if (AcceptKeyword("offset") && !ParseCount(show.offset)) return false;
@@ -897,18 +910,26 @@ class Parser {
     }
   }
 
-  // Sorts a WHERE into bounds on time (which must be joined by AND at the top) and a condition on tags.
+  // Sorts a WHERE into bounds on time and conditions on the value (both joined by AND at the top) and a condition on
+  // tags. `values` null: conditions on the value are refused (SHOW).
   bool SortCondition(Condition& condition, TimeNs& from, TimeNs& to, bool& to_given,
-                     std::unique_ptr<TagCondition>& tags) {
-    if (condition.kind == Condition::Kind::kAnd && MentionsTime(condition)) {
-      return SortCondition(*condition.left, from, to, to_given, tags) &&
-             SortCondition(*condition.right, from, to, to_given, tags);
+                     std::unique_ptr<TagCondition>& tags, std::vector<ValueCondition>* values) {
+    if (condition.kind == Condition::Kind::kAnd && (MentionsTime(condition) || MentionsValue(condition))) {
+      return SortCondition(*condition.left, from, to, to_given, tags, values) &&
+             SortCondition(*condition.right, from, to, to_given, tags, values);
     }
     if (MentionsTime(condition)) {
       if (condition.kind != Condition::Kind::kCompare) {
         return FailAt(condition.position, "conditions on time can only be joined with AND");
       }
       return NarrowTime(condition, from, to, to_given);
+    }
+    if (MentionsValue(condition)) {
+      if (!values) return FailAt(condition.position, "SHOW takes conditions on time and tags, not on the value");
+      if (condition.kind != Condition::Kind::kCompare) {
+        return FailAt(condition.position, "conditions on the value can only be joined with AND");
+      }
+      return AddValueCondition(condition, *values);
     }
     std::unique_ptr<TagCondition> tag_condition = ToTagCondition(condition);
     if (!tag_condition) return false;
@@ -947,6 +968,28 @@ class Parser {
     return true;
   }
 
+  // value > 30, 30 < value, value != $v: a number on the other side.
+  bool AddValueCondition(Condition& comparison, std::vector<ValueCondition>& values) {
+    using Op = ValueCondition::Op;
+    bool value_on_left = IsValue(comparison.lhs);
+    const Operand& number = value_on_left ? comparison.rhs : comparison.lhs;
+    if (number.kind != Operand::Kind::kNumber) {
+      return FailAt(comparison.position, "the value compares with a number, such as value > 30");
+    }
+    static constexpr std::pair<std::string_view, Op> kOps[] = {
+        {"=", Op::kEqual},        {"!=", Op::kNotEqual}, {"<", Op::kLess},
+        {"<=", Op::kLessOrEqual}, {">", Op::kGreater},   {">=", Op::kGreaterOrEqual},
+    };
+    std::string op = comparison.op;
+    if (!value_on_left) {  // 30 < value  is  value > 30
+      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+    }
+    const auto* known = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& k) { return k.first == op; });
+    if (known == std::end(kOps)) return FailAt(comparison.position, "the value compares with =, !=, <, <=, > or >=");
+    values.push_back(ValueCondition{known->second, number.number});
+    return true;
+  }
+
   std::unique_ptr<TagCondition> ToTagCondition(Condition& condition) {
     auto tag = std::make_unique<TagCondition>();
     if (condition.kind != Condition::Kind::kCompare) {
@@ -962,10 +1005,6 @@ class Parser {
     Operand& value = key_on_left ? condition.rhs : condition.lhs;
     if (key.kind != Operand::Kind::kIdent || value.kind == Operand::Kind::kIdent) {
       FailAt(condition.position, "a condition compares a tag with a string, such as \"sensorID\" = '107'");
-      return nullptr;
-    }
-    if (IsValueField(key.text)) {
-      FailAt(condition.position, "conditions on the value are not supported; filter by time and sensorID");
       return nullptr;
     }
     tag->tag = CanonicalTag(key.text);
@@ -1007,6 +1046,24 @@ class Parser {
 };
 
 }  // namespace
+
+bool ValueCondition::Accepts(double value) const {
+  switch (op) {
+    case Op::kEqual:
+      return value == number;
+    case Op::kNotEqual:
+      return value != number;
+    case Op::kLess:
+      return value < number;
+    case Op::kLessOrEqual:
+      return value <= number;
+    case Op::kGreater:
+      return value > number;
+    case Op::kGreaterOrEqual:
+      return value >= number;
+  }
+  return false;
+}
 
 bool ReadsReadings(Function function) {
   return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||

@@ -11,10 +11,11 @@
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
 // spread, each exact from the rollups; first, last, median, percentile and stddev, from the readings. Conditions: time
 // compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
-// as 1633338000000ms) or now() plus or minus durations, joined by AND; tags compared with = != =~ !~ in any AND/OR
+// as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
+// >=), joined by AND (the statement then reads the readings); tags compared with = != =~ !~ in any AND/OR
 // combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name placeholders
-// are bound from the request's params. Anything else InfluxQL has (other functions, field conditions, subqueries,
-// INTO, writes and administration) is refused with a message saying what is supported, never ignored.
+// are bound from the request's params. Anything else InfluxQL has (other functions, subqueries, INTO, writes and
+// administration) is refused with a message saying what is supported, never ignored.
 //
 // Parsing is pure: the caller passes the instant now() stands for.
 #pragma once
@@ -70,6 +71,16 @@ struct TagCondition {
   std::optional<std::vector<std::string>> NamedSensors() const;
 };
 
+// A comparison of the value with a number (value > 30), one of a SELECT's WHERE conditions joined by AND: readings
+// that fail it are left out of the statement, which then reads the readings, not the rollups.
+struct ValueCondition {
+  enum class Op { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual };
+  Op op = Op::kEqual;
+  double number = 0;
+
+  bool Accepts(double value) const;
+};
+
 // Aggregates from the rollups (count to spread) and functions of the readings themselves: the selectors first,
 // last (the earliest and latest reading) and percentile, and the aggregates median and stddev (sample standard
 // deviation, as InfluxDB's).
@@ -123,7 +134,8 @@ struct Select {
   TimeNs to = kMaxTime;                // exclusive
   bool to_given = false;               // an upper bound was in WHERE (GROUP BY time() stops at now() without one)
   std::unique_ptr<TagCondition> tags;  // null: every sensor
-  std::optional<TimeNs> interval;      // GROUP BY time(interval[, offset])
+  std::vector<ValueCondition> value_conditions;  // each must hold; any: reads_readings, as no rollup can filter
+  std::optional<TimeNs> interval;                // GROUP BY time(interval[, offset])
   TimeNs interval_offset = 0;
   bool group_by_sensor = false;         // GROUP BY "sensorID" or *
   std::vector<std::string> empty_tags;  // GROUP BY tags that are not stored: each series carries them as ""

@@ -497,6 +497,28 @@ assert len(got) == 1 and got[0]['time'] == '1970-01-01T00:00:00Z' and got[0]['pe
 assert math.isclose(got[0]['stddev'], statistics.stdev(every_value), rel_tol=1e-12), got
 assert got[0]['median'] == statistics.median(every_value), got
 
+# Conditions on the value: aggregates (then from the readings) and raw readings of the readings that pass them.
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT count(value), mean(value), min(value), max(value) FROM temperature WHERE value > 10 AND '
+                    'value <= 50 AND time >= $lo AND time < $hi GROUP BY time(1h), sensorID fill(none)',
+                    bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').items()}
+for sensor in sensors:
+    expected = []
+    for bucket in range(lo - lo % 3600, hi, 3600):
+        values = [v for v in brute(sensor, max(bucket, lo), min(bucket + 3600, hi)) if 10 < v <= 50]
+        if values:
+            expected.append({'time': bucket, 'count': len(values), 'mean': sum(values) / len(values),
+                             'min': min(values), 'max': max(values)})
+    assert got[sensor] == expected, (sensor, got[sensor][:2], expected[:2])
+    checked += len(expected)
+hot = sorted(((t, v) for (s, t), v in readings.items() if s == 'a' and v >= 55), reverse=True)[:3]
+got = list(client.query("SELECT value FROM temperature WHERE sensorID = 'a' AND value >= 55 ORDER BY time DESC "
+                        "LIMIT 3", epoch='s').get_points())
+assert got == [{'time': t, 'value': v} for t, v in hot] and len(hot) == 3, (got, hot)
+cold = [v for v in readings.values() if v < -30]
+got = list(client.query('SELECT count(value), min(value) FROM temperature WHERE value < -30').get_points())
+assert got == [{'time': '1970-01-01T00:00:00Z', 'count': len(cold), 'min': min(cold)}], (got, len(cold))
+
 assert client.get_list_measurements() == [{'name': 'temperature'}]
 assert [row['value'] for row in client.query('SHOW TAG VALUES WITH KEY = "sensorID"').get_points()] == sensors
 assert {'name': 'telemetry'} in client.get_list_database()

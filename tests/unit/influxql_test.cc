@@ -115,6 +115,37 @@ TEST(InfluxQl, ColumnsAliasesAndSources) {
   EXPECT_EQ(ParseSelect("SELECT sum(*) FROM temperature").columns[0].name, "sum_value");
 }
 
+TEST(InfluxQl, ConditionsOnTheValue) {
+  Select select = ParseSelect(
+      "SELECT count(value) FROM temperature WHERE value > 30 AND sensorID = 'a' AND 40 >= \"temperature\" AND "
+      "time > now() - 1h AND value != $skip",
+      {{"skip", std::int64_t{35}}});
+  ASSERT_EQ(select.value_conditions.size(), 3u);
+  EXPECT_EQ(select.value_conditions[0].op, ValueCondition::Op::kGreater);
+  EXPECT_EQ(select.value_conditions[0].number, 30.0);
+  EXPECT_EQ(select.value_conditions[1].op, ValueCondition::Op::kLessOrEqual);  // turned round: value <= 40
+  EXPECT_EQ(select.value_conditions[1].number, 40.0);
+  EXPECT_EQ(select.value_conditions[2].op, ValueCondition::Op::kNotEqual);
+  EXPECT_TRUE(select.reads_readings);  // count() then comes from the readings, as no rollup can filter
+  EXPECT_EQ(select.tags->NamedSensors(), std::vector<std::string>{"a"});
+  EXPECT_EQ(select.from, kQueryNow - kNanosPerHour + 1);
+  EXPECT_TRUE(select.value_conditions[0].Accepts(30.5));
+  EXPECT_FALSE(select.value_conditions[0].Accepts(30));
+  EXPECT_TRUE(select.value_conditions[1].Accepts(40));
+  EXPECT_FALSE(select.value_conditions[2].Accepts(35));
+  EXPECT_FALSE(ParseSelect("SELECT count(value) FROM temperature WHERE sensorID = 'a'").reads_readings);
+  EXPECT_EQ(ParseSelect("SELECT value FROM temperature WHERE (value < -5.5)").value_conditions[0].number, -5.5);
+
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value = 'warm'"),
+            "the value compares with a number, such as value > 30 at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value =~ /1/"),
+            "the value compares with a number, such as value > 30 at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE (value > 1 OR value < -1)"),
+            "conditions on the value can only be joined with AND at line 1, char 38");
+  EXPECT_EQ(ParseError("SHOW TAG VALUES WITH KEY = sensorID WHERE value > 1"),
+            "SHOW takes conditions on time and tags, not on the value at line 1, char 43");
+}
+
 TEST(InfluxQl, FunctionsOfTheReadings) {
   Select select = ParseSelect(
       "SELECT median(value), PERCENTILE(value, 95), percentile(temperature, 99.9) AS p999, stddev(*), "
@@ -313,8 +344,8 @@ TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
   EXPECT_EQ(ParseError("SELECT mean(value), value FROM temperature"),
             "mixing aggregate and non-aggregate queries is not supported");
-  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value > 10"),
-            "conditions on the value are not supported; filter by time and sensorID at line 1, char 37");
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value > 10 OR sensorID = 'a'"),
+            "conditions on the value can only be joined with AND at line 1, char 37");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 0 OR sensorID = 'a'"),
             "conditions on time can only be joined with AND at line 1, char 37");
   EXPECT_EQ(ParseError("SELECT value FROM temperature GROUP BY time(1m)"),
