@@ -154,6 +154,29 @@ Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket
   return *result;
 }
 
+// fill(linear), column by column: each empty cell between two filled ones on the straight line between them, by
+// time; cells before the first filled one or after the last stay empty, as InfluxDB leaves them. count() is 0 in an
+// empty bucket, not a line: no reading is there.
+void FillLinear(std::vector<Row>& rows) {
+  std::size_t columns = rows.empty() ? 0 : rows.front().cells.size();
+  for (std::size_t c = 0; c < columns; ++c) {
+    std::optional<std::size_t> known;  // the last row whose cell holds a number
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto* end = std::get_if<double>(&rows[r].cells[c]);
+      if (!end) continue;
+      if (known && r > *known + 1) {
+        double start = std::get<double>(rows[*known].cells[c]);
+        auto span = static_cast<double>(rows[r].time - rows[*known].time);
+        for (std::size_t k = *known + 1; k < r; ++k) {
+          if (!std::holds_alternative<std::monostate>(rows[k].cells[c])) continue;
+          rows[k].cells[c] = start + (*end - start) * (static_cast<double>(rows[k].time - rows[*known].time) / span);
+        }
+      }
+      known = r;
+    }
+  }
+}
+
 // The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
 // statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
 // selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
@@ -200,6 +223,7 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>
     }
     rows.push_back(std::move(row));
   }
+  if (select.fill == Fill::kLinear) FillLinear(rows);
   return rows;
 }
 

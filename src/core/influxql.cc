@@ -539,19 +539,18 @@ class Parser {
 
   bool ParseFill(Select& select) {
     if (!Expect(TokenType::kLeftParen, "(")) return false;
-    std::size_t position = Peek().position;
     if (AcceptKeyword("null")) {
       select.fill = Fill::kNull;
     } else if (AcceptKeyword("none")) {
       select.fill = Fill::kNone;
     } else if (AcceptKeyword("previous")) {
       select.fill = Fill::kPrevious;
-    } else if (IsKeyword(Peek(), "linear")) {
-      return FailAt(position, "fill(linear) is not supported; use null, none, previous or a number");
+    } else if (AcceptKeyword("linear")) {
+      select.fill = Fill::kLinear;
     } else {
       bool negative = AcceptOp("-");
       if (Peek().type != TokenType::kInteger && Peek().type != TokenType::kNumber) {
-        return Unexpected("null, none, previous or a number");
+        return Unexpected("null, none, previous, linear or a number");
       }
       select.fill = Fill::kNumber;
       select.fill_value = negative ? -Take().number : Take().number;

@@ -122,7 +122,8 @@ struct Column {
 // The most buckets GROUP BY time() may cut a statement's range into.
 inline constexpr std::size_t kMaxBuckets = 10'000;
 
-enum class Fill { kNull, kNone, kNumber, kPrevious };
+// fill(linear): an empty bucket on the line between the nearest filled buckets around it (none at the ends).
+enum class Fill { kNull, kNone, kNumber, kPrevious, kLinear };
 
 struct Select {
   std::vector<Column> columns;

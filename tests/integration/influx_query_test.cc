@@ -417,6 +417,25 @@ for row in gaps:
     values = brute('b', row['time'], row['time'] + 60)
     previous = max(values) if values else previous
     assert row['max'] == previous, (row, previous)
+# fill(linear): each empty minute on the line between the filled minutes around it; none before the first or after
+# the last; count() stays 0.
+lines = list(client.query("SELECT max(value), count(value) FROM temperature WHERE sensorID = 'b' AND time >= %d AND "
+                          "time < %d GROUP BY time(1m) fill(linear)" % (start * 10**9, (start + 7200) * 10**9),
+                          epoch='s').get_points())
+known = [(m, max(brute('b', m, m + 60))) for m in range(start, start + 7200, 60) if brute('b', m, m + 60)]
+assert len(lines) == 120 and len(known) >= 2, (len(lines), len(known))
+for row in lines:
+    values = brute('b', row['time'], row['time'] + 60)
+    before = [k for k in known if k[0] <= row['time']]
+    after = [k for k in known if k[0] >= row['time']]
+    if values:
+        expected = max(values)
+    elif before and after:
+        (t0, a), (t1, b) = before[-1], after[0]
+        expected = a + (b - a) * ((row['time'] - t0) / (t1 - t0))
+    else:
+        expected = None
+    assert row == {'time': row['time'], 'max': expected, 'count': len(values)}, (row, expected)
 
 # first() and last(), read from the readings: alone, each sensor's dated by its reading; per 6 hours across sensors
 # (sorted by time, then sensor), beside count() from the same readings.

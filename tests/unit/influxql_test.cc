@@ -365,8 +365,8 @@ TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
             "subqueries are not supported at line 1, char 19");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 'yesterday'").substr(0, 25),
             "invalid time 'yesterday':");
-  EXPECT_EQ(ParseError("SELECT mean(value) FROM temperature WHERE time > 0 GROUP BY time(1m) fill(linear)"),
-            "fill(linear) is not supported; use null, none, previous or a number at line 1, char 75");
+  EXPECT_EQ(ParseError("SELECT mean(value) FROM temperature WHERE time > 0 GROUP BY time(1m) fill(nearest)"),
+            "found nearest, expected null, none, previous, linear or a number at line 1, char 75");
   EXPECT_EQ(ParseError("SELECT humidity FROM temperature"),
             "\"humidity\" is neither the field value (or temperature) nor the tag sensorID at line 1, char 8");
 }
