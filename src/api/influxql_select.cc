@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <deque>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -177,6 +178,73 @@ void FillLinear(std::vector<Row>& rows) {
   }
 }
 
+// A transformation's value at each row, from the rows before it: none where the row's own cell has no value, or
+// before there are enough earlier values.
+void TransformColumn(const influxql::Transform& transform, std::vector<Row>& rows, std::size_t c) {
+  using Kind = influxql::Transform::Kind;
+  std::optional<std::pair<TimeNs, double>> previous;  // the last row with a value
+  std::deque<double> window;                          // moving_average: the last N values
+  double sum = 0, sum_error = 0;
+  for (Row& row : rows) {
+    Cell& cell = row.cells[c];
+    std::optional<double> value;
+    if (const auto* integer = std::get_if<std::int64_t>(&cell)) value = static_cast<double>(*integer);
+    if (const auto* number = std::get_if<double>(&cell)) value = *number;
+    cell = std::monostate{};
+    if (!value) continue;
+    std::optional<double> result;
+    switch (transform.kind) {
+      case Kind::kDerivative:
+      case Kind::kNonNegativeDerivative:
+        if (previous) {
+          result = (*value - previous->second) /
+                   (static_cast<double>(row.time - previous->first) / static_cast<double>(transform.unit));
+        }
+        break;
+      case Kind::kDifference:
+      case Kind::kNonNegativeDifference:
+        if (previous) result = *value - previous->second;
+        break;
+      case Kind::kMovingAverage:
+        window.push_back(*value);
+        if (window.size() > transform.window) window.pop_front();
+        if (window.size() == transform.window) {
+          // Summed afresh, not kept as a running total, so no rounding accumulates across the series.
+          double total = 0, error = 0;
+          for (double v : window) CompensatedAdd(total, error, v);
+          result = (total + error) / static_cast<double>(window.size());
+        }
+        break;
+      case Kind::kCumulativeSum:
+        CompensatedAdd(sum, sum_error, *value);
+        result = sum + sum_error;
+        break;
+    }
+    previous = {row.time, *value};
+    bool non_negative =
+        transform.kind == Kind::kNonNegativeDerivative || transform.kind == Kind::kNonNegativeDifference;
+    if (result && std::isfinite(*result) && !(non_negative && *result < 0)) cell = *result;
+  }
+}
+
+// The statement's transformations, column by column; when every column is one, the rows left without any value (the
+// first, and empty buckets) are dropped, as InfluxDB answers them.
+void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
+  bool all = true;
+  for (std::size_t c = 0; c < select.columns.size(); ++c) {
+    if (select.columns[c].transform) {
+      TransformColumn(*select.columns[c].transform, rows, c);
+    } else {
+      all = false;
+    }
+  }
+  if (!all) return;
+  std::erase_if(rows, [](const Row& row) {
+    return std::all_of(row.cells.begin(), row.cells.end(),
+                       [](const Cell& cell) { return std::holds_alternative<std::monostate>(cell); });
+  });
+}
+
 // The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
 // statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
 // selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
@@ -224,6 +292,7 @@ std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>
     rows.push_back(std::move(row));
   }
   if (select.fill == Fill::kLinear) FillLinear(rows);
+  ApplyTransforms(select, rows);
   return rows;
 }
 

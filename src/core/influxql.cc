@@ -294,6 +294,10 @@ class Parser {
         column.kind = Column::Kind::kSensorTag;
         column.name = TakeName();
         any_raw = true;
+      } else if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen &&
+                 TransformNamed(Peek().text)) {
+        if (!ParseTransform(column)) return false;
+        any_aggregate = true;
       } else {
         ColumnParts parts;
         std::shared_ptr<Arithmetic> arithmetic = ParseArithmetic(parts);
@@ -428,6 +432,56 @@ class Parser {
     }
     Unexpected("a field, a tag, * or a function such as mean(value)");
     return nullptr;
+  }
+
+  static constexpr std::pair<std::string_view, Transform::Kind> kTransforms[] = {
+      {"derivative", Transform::Kind::kDerivative},
+      {"non_negative_derivative", Transform::Kind::kNonNegativeDerivative},
+      {"difference", Transform::Kind::kDifference},
+      {"non_negative_difference", Transform::Kind::kNonNegativeDifference},
+      {"moving_average", Transform::Kind::kMovingAverage},
+      {"cumulative_sum", Transform::Kind::kCumulativeSum},
+  };
+
+  static const std::pair<std::string_view, Transform::Kind>* TransformNamed(std::string_view name) {
+    const auto* found = std::find_if(std::begin(kTransforms), std::end(kTransforms),
+                                     [&](const auto& t) { return EqualsIgnoringAsciiCase(t.first, name); });
+    return found == std::end(kTransforms) ? nullptr : found;
+  }
+
+  // transform(aggregate(value)[, unit or N]), a column of its own: derivative(mean(value), 1m).
+  bool ParseTransform(Column& column) {
+    std::size_t position = Peek().position;
+    const auto* named = TransformNamed(Take().text);
+    Take();  // (
+    Transform transform;
+    transform.kind = named->second;
+    if (Peek().type != TokenType::kIdent || Peek(1).type != TokenType::kLeftParen) {
+      return FailAt(Peek().position,
+                    std::string(named->first) + "() takes an aggregate such as mean(value), with GROUP BY time()");
+    }
+    std::string inner = Take().text;
+    Take();  // (
+    if (!ParseFunction(inner, position, column)) return false;
+    bool derivative =
+        transform.kind == Transform::Kind::kDerivative || transform.kind == Transform::Kind::kNonNegativeDerivative;
+    if (transform.kind == Transform::Kind::kMovingAverage) {
+      if (!Expect(TokenType::kComma, ",")) return false;
+      if (Peek().type != TokenType::kInteger || Peek().integer < 1 || Peek().integer > 10'000) {
+        return Unexpected("a number of buckets from 1 to 10000");
+      }
+      transform.window = static_cast<std::size_t>(Take().integer);
+    } else if (derivative && Accept(TokenType::kComma)) {
+      if (Peek().type != TokenType::kDuration || Peek().duration <= 0) return Unexpected("a unit of time such as 1m");
+      transform.unit = Take().duration;
+    }
+    if (!Expect(TokenType::kRightParen, ")")) return false;
+    if (Peek().type == TokenType::kOp && Peek().text != "::") {
+      return FailAt(Peek().position, std::string(named->first) + "() takes no arithmetic");
+    }
+    column.transform = transform;
+    column.name = std::string(named->first);
+    return true;
   }
 
   // After "name(": the field, percentile's N, and ')'.
@@ -565,6 +619,11 @@ class Parser {
   }
 
   bool CheckSelect(Select& select) {
+    for (Column& column : select.columns) {
+      if (!column.transform) continue;
+      if (!select.interval) return Fail(column.name + "() of an aggregate needs GROUP BY time()");
+      if (column.transform->unit == 0) column.transform->unit = *select.interval;  // as InfluxDB's default
+    }
     if (select.interval && !select.aggregate) {
       return Fail("GROUP BY time() requires an aggregate function such as mean(value)");
     }

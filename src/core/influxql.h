@@ -109,13 +109,32 @@ struct Arithmetic {
   std::optional<double> Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const;
 };
 
+// A transformation of an aggregate's buckets, in time order: derivative(mean(value), 1m) — the change from the last
+// bucket with a value, per unit of time (by default the GROUP BY time() interval); difference; their non_negative_
+// forms, which leave out decreases; moving_average(mean(value), 3), of the last N buckets with a value; and
+// cumulative_sum, the running total. Buckets without a value (empty, under fill(null) or fill(none)) are passed over.
+struct Transform {
+  enum class Kind {
+    kDerivative,
+    kNonNegativeDerivative,
+    kDifference,
+    kNonNegativeDifference,
+    kMovingAverage,
+    kCumulativeSum
+  };
+  Kind kind = Kind::kDerivative;
+  TimeNs unit = 0;         // derivatives: the rate's unit of time; 0 until CheckSelect sets the interval
+  std::size_t window = 0;  // kMovingAverage: N
+};
+
 // One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag; either of the first
-// two with arithmetic.
+// two with arithmetic; an aggregate also with a transformation (and then no arithmetic).
 struct Column {
   enum class Kind { kAggregate, kValue, kSensorTag };
   Kind kind = Kind::kValue;
   Call call;                                     // kAggregate: its (first) function
   std::shared_ptr<const Arithmetic> arithmetic;  // none: the column is its function, or the value, alone
+  std::optional<Transform> transform;            // kAggregate: of the function's buckets
   std::string name;  // as the answer's "columns" name it: the alias, else InfluxDB's default (the first function's)
 };
 

@@ -516,6 +516,38 @@ assert len(got) == 1 and got[0]['time'] == '1970-01-01T00:00:00Z' and got[0]['pe
 assert math.isclose(got[0]['stddev'], statistics.stdev(every_value), rel_tol=1e-12), got
 assert got[0]['median'] == statistics.median(every_value), got
 
+# Transformations of hourly means over the non-empty hours: derivative per minute, difference, a moving average of 3,
+# the running count; the first rows (without enough earlier values) left out where every column is a transformation.
+hours = [(b, brute('a', b, b + 3600)) for b in range(start, start + 2 * 86400, 3600)]
+means = [(b, sum(v) / len(v)) for b, v in hours if v]
+got = list(client.query("SELECT derivative(mean(value), 1m), difference(mean(value)), moving_average(mean(value), 3), "
+                        "cumulative_sum(count(value)) FROM temperature WHERE sensorID = 'a' AND time >= %d AND "
+                        "time < %d GROUP BY time(1h) fill(none)" % (start * 10**9, (start + 2 * 86400) * 10**9),
+                        epoch='s').get_points())
+counts = [len(v) for b, v in hours if v]
+expected = []
+for i, (t, mean) in enumerate(means):
+    row = {'time': t, 'derivative': None, 'difference': None, 'moving_average': None,
+           'cumulative_sum': float(sum(counts[:i + 1]))}
+    if i > 0:
+        row['derivative'] = (mean - means[i - 1][1]) / ((t - means[i - 1][0]) / 60)
+        row['difference'] = mean - means[i - 1][1]
+    if i >= 2:
+        row['moving_average'] = math.fsum(m for _, m in means[i - 2:i + 1]) / 3
+    expected.append(row)
+assert len(got) == len(expected) and len(got) > 20, (len(got), len(expected))
+for row, want in zip(got, expected):
+    average, wanted = row.pop('moving_average'), want.pop('moving_average')
+    assert row == want, (row, want)
+    assert (average is None and wanted is None) or math.isclose(average, wanted, rel_tol=1e-12), (average, wanted)
+got = list(client.query("SELECT non_negative_difference(max(value)) FROM temperature WHERE sensorID = 'a' AND "
+                        "time >= %d AND time < %d GROUP BY time(1h)" % (start * 10**9, (start + 86400) * 10**9),
+                        epoch='s').get_points())
+maxima = [(b, max(v)) for b, v in hours[:24] if v]
+rises = [{'time': t, 'non_negative_difference': m - maxima[i - 1][1]} for i, (t, m) in enumerate(maxima)
+         if i > 0 and m >= maxima[i - 1][1]]
+assert got == rises and rises, (got[:3], rises[:3])
+
 # Conditions on the value: aggregates (then from the readings) and raw readings of the readings that pass them.
 got = {series[1]['sensorID']: list(points) for series, points in
        client.query('SELECT count(value), mean(value), min(value), max(value) FROM temperature WHERE value > 10 AND '

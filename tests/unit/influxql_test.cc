@@ -146,6 +146,41 @@ TEST(InfluxQl, ConditionsOnTheValue) {
             "SHOW takes conditions on time and tags, not on the value at line 1, char 43");
 }
 
+TEST(InfluxQl, TransformationsOfAggregates) {
+  Select select = ParseSelect(
+      "SELECT derivative(mean(value), 1m), NON_NEGATIVE_DERIVATIVE(max(value)), difference(median(value)) AS d, "
+      "moving_average(mean(value), 3), cumulative_sum(count(value)), non_negative_difference(min(value)) FROM "
+      "temperature WHERE time > now() - 1d GROUP BY time(5m)");
+  ASSERT_EQ(select.columns.size(), 6u);
+  EXPECT_EQ(select.columns[0].name, "derivative");
+  EXPECT_EQ(select.columns[0].call.function, Function::kMean);
+  EXPECT_EQ(select.columns[0].transform->kind, Transform::Kind::kDerivative);
+  EXPECT_EQ(select.columns[0].transform->unit, kNanosPerMinute);
+  EXPECT_EQ(select.columns[1].transform->unit, 5 * kNanosPerMinute);  // by default the interval, as InfluxDB's
+  EXPECT_EQ(select.columns[2].name, "d");
+  EXPECT_EQ(select.columns[3].transform->window, 3u);
+  EXPECT_EQ(select.columns[4].call.function, Function::kCount);
+  EXPECT_EQ(select.columns[5].transform->kind, Transform::Kind::kNonNegativeDifference);
+  EXPECT_TRUE(select.aggregate);
+  EXPECT_TRUE(select.reads_readings);  // median()
+  EXPECT_FALSE(ParseSelect("SELECT mean(value) FROM temperature").columns[0].transform);
+
+  EXPECT_EQ(ParseError("SELECT derivative(value) FROM temperature"),
+            "derivative() takes an aggregate such as mean(value), with GROUP BY time() at line 1, char 19");
+  EXPECT_EQ(ParseError("SELECT derivative(mean(value)) FROM temperature"),
+            "derivative() of an aggregate needs GROUP BY time()");
+  EXPECT_EQ(ParseError("SELECT derivative(mean(value)) * 2 FROM temperature"),
+            "derivative() takes no arithmetic at line 1, char 32");
+  EXPECT_EQ(ParseError("SELECT moving_average(mean(value)) FROM temperature"),
+            "found ), expected , at line 1, char 34");
+  EXPECT_EQ(ParseError("SELECT moving_average(mean(value), 0) FROM temperature"),
+            "found 0, expected a number of buckets from 1 to 10000 at line 1, char 36");
+  EXPECT_EQ(ParseError("SELECT derivative(mean(value), 0s) FROM temperature"),
+            "found 0s, expected a unit of time such as 1m at line 1, char 32");
+  EXPECT_EQ(ParseError("SELECT cumulative_sum(mean(value), 1m) FROM temperature"),
+            "found ,, expected ) at line 1, char 34");
+}
+
 TEST(InfluxQl, FunctionsOfTheReadings) {
   Select select = ParseSelect(
       "SELECT median(value), PERCENTILE(value, 95), percentile(temperature, 99.9) AS p999, stddev(*), "
