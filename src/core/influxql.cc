@@ -60,6 +60,11 @@ std::string CanonicalTag(std::string_view key) {
 
 bool IsValueField(std::string_view name) { return name == kValueField || name == "temperature"; }
 
+// A comparison with its sides swapped: a < b is b > a.
+std::string Mirrored(const std::string& op) {
+  return op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+}
+
 bool IsValue(const Operand& operand) { return operand.kind == Operand::Kind::kIdent && IsValueField(operand.text); }
 
 bool MentionsValue(const Condition& condition) {
@@ -1008,9 +1013,7 @@ class Parser {
     Operand& value = time_on_left ? comparison.rhs : comparison.lhs;
     if (IsTime(value)) return FailAt(comparison.position, "time compared with time");
     std::string op = comparison.op;
-    if (!time_on_left) {  // '2021-10-04' <= time  is  time >= '2021-10-04'
-      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
-    }
+    if (!time_on_left) op = Mirrored(op);  // '2021-10-04' <= time  is  time >= '2021-10-04'
     if (op == "!=" || op == "=~" || op == "!~") {
       return FailAt(comparison.position, "time compares with =, <, <=, > or >=");
     }
@@ -1039,9 +1042,7 @@ class Parser {
         {"<=", Op::kLessOrEqual}, {">", Op::kGreater},   {">=", Op::kGreaterOrEqual},
     };
     std::string op = comparison.op;
-    if (!value_on_left) {  // 30 < value  is  value > 30
-      op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
-    }
+    if (!value_on_left) op = Mirrored(op);  // 30 < value  is  value > 30
     const auto* known = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& k) { return k.first == op; });
     if (known == std::end(kOps)) return FailAt(comparison.position, "the value compares with =, !=, <, <=, > or >=");
     values.push_back(ValueCondition{known->second, number.number});
