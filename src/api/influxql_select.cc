@@ -371,7 +371,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     series_.resize(SeriesCount());
     for (std::size_t s = 0; select_.group_by_sensor && s < sensors_.size(); ++s) series_[s].sensor = sensors_[s];
     if (select_.aggregate && !select_.reads_readings) return ReadAggregates();
-    if (OnlySelectors()) return ReadEnds();
+    if (EndsAndRollupsSuffice()) return ReadEnds();
     ReadReadings();
   }
 
@@ -386,14 +386,23 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   std::size_t BucketCount() const { return select_.interval ? plan_->starts.size() : 1; }
 
-  // ---- first() and last() alone: each sensor's first reading in the range and its latest ----
+  // ---- first() and last() over the whole range, beside aggregates of the rollups: each sensor's first reading in
+  // the range, its latest, and its rollups' total ----
 
-  bool OnlySelectors() const {
+  // Whether the statement is first() and last() over the whole range, alone or beside rollup aggregates (a table of
+  // each sensor's latest reading and its maximum), each a column of its own: then no reading between the ends is read.
+  bool EndsAndRollupsSuffice() const {
     return !select_.interval && select_.value_conditions.empty() &&
            std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
              return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
-                    (c.call.function == Function::kFirst || c.call.function == Function::kLast);
+                    (c.call.function == Function::kFirst || c.call.function == Function::kLast ||
+                     !influxql::ReadsReadings(c.call.function));
            });
+  }
+
+  bool NeedsRollups() const {
+    return std::any_of(select_.columns.begin(), select_.columns.end(),
+                       [](const Column& c) { return !influxql::ReadsReadings(c.call.function); });
   }
 
   // Per sensor, a page of one reading from the start of the range gives its first; its latest reading, which the
@@ -453,8 +462,35 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           for (const std::vector<Reading>& first : *firsts) {
             for (const Reading& reading : first) self->Fold(self->SeriesOf(reading.sensor_id), reading);
           }
+          if (self->NeedsRollups()) return self->ReadRollupTotals();
           self->FinishFolded();
         });
+  }
+
+  // Beside first() and last(), each series' aggregate over the range from the rollups, in place of the folded ends':
+  // one store call per sensor (or one for all), a few at a time.
+  void ReadRollupTotals() {
+    for (std::vector<Bucket>& buckets : folding_) buckets[0].aggregate = Aggregate{};
+    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
+    auto self = shared_from_this();
+    RunConcurrently(
+        targets, kStoreCallsInFlight,
+        [self](std::size_t i, std::function<void()> next) {
+          if (self->Failed()) return next();
+          std::optional<std::string> sensor;
+          if (!self->all_sensors_) sensor = self->sensors_[i];
+          self->store_.Stats(StatsQuery{sensor, self->select_.from, self->select_.to},
+                             [self, i, next](StatusOr<Aggregate> total) {
+                               if (!total.ok()) {
+                                 self->RecordFailure(total.status());
+                               } else {
+                                 std::lock_guard lock(self->merged_mutex_);
+                                 self->folding_[self->select_.group_by_sensor ? i : 0][0].aggregate.Merge(*total);
+                               }
+                               next();
+                             });
+        },
+        [self] { self->FinishFolded(); });
   }
 
   // With GROUP BY sensorID and SLIMIT, whether the sensors read so far (in sensorID order, as the series are

@@ -282,7 +282,9 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                           "SELECT count(value), median(value), percentile(value, 90), last(value) FROM temperature "
                           "WHERE sensorID = 'a'; "
                           "SELECT median(value) FROM temperature; "
-                          "SELECT count(value), max(value) FROM temperature",
+                          "SELECT count(value), max(value) FROM temperature; "
+                          // Reads no reading between the ends: each sensor's latest, its first, and its rollups.
+                          "SELECT last(value), count(value), max(value) FROM temperature GROUP BY sensorID",
                           "&epoch=s")
                 .body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count","median",)"
@@ -292,7 +294,12 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                 R"({"statement_id":1,"error":"the query reads more than 1000 readings; first(), last(), median(), )"
                 R"(percentile() and stddev() read every reading in the range: narrow the time range or the sensors"},)"
                 R"({"statement_id":2,"series":[{"name":"temperature","columns":["time","count","max"],)"
-                R"("values":[[0,1500,6]]}]}]})"
+                R"("values":[[0,1500,6]]}]},)"
+                R"({"statement_id":3,"series":[)"
+                R"({"name":"temperature","tags":{"sensorID":"a"},"columns":["time","last","count","max"],)"
+                R"("values":[[0,6,900,6]]},)"
+                R"({"name":"temperature","tags":{"sensorID":"b"},"columns":["time","last","count","max"],)"
+                R"("values":[[0,1,600,6]]}]}]})"
                 "\n");
 }
 
@@ -456,6 +463,16 @@ got = {series[1]['sensorID']: list(points) for series, points in
        client.query('SELECT first(value), last(value) FROM temperature WHERE time >= $lo GROUP BY sensorID',
                     bind_params={'lo': lo * 10**9}, epoch='s').items()}
 assert got == {s: [{'time': lo, 'first': oldest[s][1], 'last': latest[s][1]}] for s in sensors}, got
+# Beside rollup aggregates, first() and last() over a range open to the present still read only the ends.
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT last(value), max(value), count(value), mean(value), first(value) FROM temperature WHERE '
+                    'time >= $lo GROUP BY sensorID', bind_params={'lo': lo * 10**9}, epoch='s').items()}
+wanted = {}
+for sensor in sensors:
+    values = brute(sensor, lo, 2**62)
+    wanted[sensor] = [{'time': lo, 'last': latest[sensor][1], 'max': max(values), 'count': len(values),
+                       'mean': sum(values) / len(values), 'first': oldest[sensor][1]}]
+assert got == wanted, (got, wanted)
 newest = max((t, s, v) for (s, t), v in readings.items())
 got = list(client.query("SELECT last(value) FROM temperature WHERE sensorID =~ /./", epoch='s').get_points())
 assert got == [{'time': newest[0], 'last': newest[2]}], (got, newest)
