@@ -408,6 +408,10 @@ class Parser {
       return inner;
     }
     if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen) {
+      if (const auto* transform = TransformNamed(Peek().text)) {
+        FailAt(position, std::string(transform->first) + "() takes no arithmetic");
+        return nullptr;
+      }
       std::string name = Take().text;
       Take();
       Column call;

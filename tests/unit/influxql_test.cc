@@ -171,6 +171,8 @@ TEST(InfluxQl, TransformationsOfAggregates) {
             "derivative() of an aggregate needs GROUP BY time()");
   EXPECT_EQ(ParseError("SELECT derivative(mean(value)) * 2 FROM temperature"),
             "derivative() takes no arithmetic at line 1, char 32");
+  EXPECT_EQ(ParseError("SELECT 2 * difference(max(value)) FROM temperature"),
+            "difference() takes no arithmetic at line 1, char 12");
   EXPECT_EQ(ParseError("SELECT moving_average(mean(value)) FROM temperature"),
             "found ), expected , at line 1, char 34");
   EXPECT_EQ(ParseError("SELECT moving_average(mean(value), 0) FROM temperature"),
