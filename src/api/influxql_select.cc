@@ -501,15 +501,17 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   // ---- aggregates: one store call per sensor (or one for all), each a range or the buckets of a series ----
 
-  // A few sensors at a time, but one at a time under SLIMIT or SOFFSET, which count the series in sensor order (and
-  // SLIMIT may let the rest go unread).
+  // A few sensors at a time. Under SLIMIT or SOFFSET, which pick series in sensor order, each sensor's rows wait
+  // until the sensors before it have answered (SeriesInOrder), and once those hold every series the answer shows,
+  // the rest are not read.
   void ReadAggregates() {
     std::size_t targets = all_sensors_ ? 1 : sensors_.size();
     merged_.assign(BucketCount(), Aggregate{});
+    bool in_order = select_.group_by_sensor && (select_.slimit > 0 || select_.soffset > 0);
+    if (in_order) in_order_.emplace(targets);
     auto self = shared_from_this();
-    std::size_t in_flight = select_.slimit > 0 || select_.soffset > 0 ? 1 : kStoreCallsInFlight;
     RunConcurrently(
-        targets, in_flight,
+        targets, kStoreCallsInFlight,
         [self](std::size_t i, std::function<void()> next) {
           if (self->Failed() || self->SeriesEnough()) return next();
           std::optional<std::string> sensor;
@@ -517,6 +519,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
             if (!spans.ok()) {
               self->RecordFailure(spans.status());
+            } else if (self->in_order_) {
+              self->in_order_->Answered(
+                  i, AggregateRows(*self->plan_, BucketsOf(*spans)),
+                  [&self](std::size_t s, std::vector<Row> rows) { self->KeepRows(s, std::move(rows)); });
             } else if (self->select_.group_by_sensor) {
               self->KeepRows(i, AggregateRows(*self->plan_, BucketsOf(*spans)));
             } else {
@@ -542,6 +548,25 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           self->Finish();
         });
   }
+
+  // Series answered out of order, each held until every sensor before it has answered, then given to KeepRows in
+  // sensor order: SLIMIT and SOFFSET rank them as they come, and no more than the calls in flight wait here.
+  struct SeriesInOrder {
+    explicit SeriesInOrder(std::size_t count) : rows(count), answered(count, false) {}
+
+    void Answered(std::size_t i, std::vector<Row> series_rows,
+                  const std::function<void(std::size_t, std::vector<Row>)>& keep) {
+      std::lock_guard lock(mutex);
+      rows[i] = std::move(series_rows);
+      answered[i] = true;
+      for (; next < answered.size() && answered[next]; ++next) keep(next, std::move(rows[next]));
+    }
+
+    std::mutex mutex;
+    std::vector<std::vector<Row>> rows;
+    std::vector<bool> answered;
+    std::size_t next = 0;  // the first sensor not given to KeepRows yet
+  };
 
   // ---- raw readings, and the readings folded into buckets for their functions (first, last, median...) ----
 
@@ -814,6 +839,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<Aggregate> merged_;               // every sensor's aggregates summed, when not grouped by sensor
   std::vector<std::vector<Reading>> readings_;  // raw readings per target
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
+  std::optional<SeriesInOrder> in_order_;       // aggregates under SLIMIT or SOFFSET
   std::size_t rows_read_ = 0;
   std::size_t readings_kept_ = 0;  // raw readings, which become rows
   std::atomic<std::size_t> rows_kept_ = 0;
