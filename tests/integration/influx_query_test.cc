@@ -214,7 +214,10 @@ TEST_P(InfluxQueryTest, LargeAnswersComeInPartsAndAStatementPastTheLimitsFailsAl
                                       "SHOW TAG VALUES WITH KEY = sensorID WHERE sensorID =~ /^s999/; "
                                       // 1,112 series of 660 buckets: past the row cap, found before most are made.
                                       "SELECT count(value) FROM temperature WHERE sensorID =~ /^s1/ AND "
-                                      "time >= 1633337400s AND time < 1633338060s GROUP BY time(1s), sensorID");
+                                      "time >= 1633337400s AND time < 1633338060s GROUP BY time(1s), sensorID; "
+                                      // Read four sensors at a time, ranked in sensorID order all the same.
+                                      "SELECT count(value) FROM temperature WHERE sensorID =~ /^s1/ GROUP BY "
+                                      "sensorID SLIMIT 2 SOFFSET 3");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(
       answer.body,
@@ -231,7 +234,10 @@ TEST_P(InfluxQueryTest, LargeAnswersComeInPartsAndAStatementPastTheLimitsFailsAl
       R"(["sensorID","s9990"],["sensorID","s9991"],["sensorID","s9992"],["sensorID","s9993"],["sensorID","s9994"],)"
       R"(["sensorID","s9995"],["sensorID","s9996"],["sensorID","s9997"],["sensorID","s9998"],["sensorID","s9999"]]}]},)"
       R"({"statement_id":5,"error":"the answer would hold more than 500000 rows; at most 500000 are answered: )"
-      R"(narrow the query, use a longer interval or add LIMIT or SLIMIT"}]})"
+      R"(narrow the query, use a longer interval or add LIMIT or SLIMIT"},)"
+      R"({"statement_id":6,"series":[)"
+      R"({"name":"temperature","tags":{"sensorID":"s1000"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",1]]},)"
+      R"({"name":"temperature","tags":{"sensorID":"s10000"},"columns":["time","count"],"values":[["1970-01-01T00:00:00Z",1]]}]}]})"
       "\n");
 
   // 10,001 rows in one series, and 1,112 series of 11 rows: each written in parts of at most 10,000 rows (the
