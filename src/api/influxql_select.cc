@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <deque>
 #include <iterator>
 #include <limits>
 #include <mutex>
 #include <variant>
 
+#include "api/influxql_rows.h"
 #include "api/store_chain.h"
 #include "core/aggregate.h"
 #include "core/json_writer.h"
@@ -20,9 +19,7 @@
 namespace telemetry::api {
 namespace {
 
-using influxql::Call;
 using influxql::Column;
-using influxql::Fill;
 using influxql::Function;
 using influxql::Select;
 
@@ -34,15 +31,6 @@ constexpr std::size_t kStoreCallsInFlight = 4;
 
 // Rows of a SELECT's answer rendered per part: enough to make a part worth sending, few enough to take ~1 ms.
 constexpr std::size_t kRowsPerPart = 10'000;
-
-// A value in a row: null, an integer (count) or a float.
-using Cell = std::variant<std::monostate, std::int64_t, double>;
-
-struct Row {
-  TimeNs time = 0;
-  std::vector<Cell> cells;  // one per column; a sensorID column's is null, written from `sensor`
-  std::string sensor;       // raw readings: the reading's sensor
-};
 
 struct SeriesData {
   std::optional<std::string> sensor;  // the sensorID tag, when grouped by it
@@ -65,269 +53,6 @@ void WriteCell(JsonWriter& json, const Cell& cell) {
   } else {
     json.Null();
   }
-}
-
-// A reading's value and time, as a bucket keeps them for median, percentile and stddev.
-struct ValueAt {
-  double value = 0;
-  TimeNs time = 0;
-  auto operator<=>(const ValueAt&) const = default;
-};
-
-// What one bucket (or the whole range) holds: its aggregate and, when the statement reads the readings, its
-// earliest and latest reading and, when it asks for them, its values in ascending order (of equal values the
-// earliest first).
-struct Bucket {
-  Aggregate aggregate;
-  Reading first, last;          // when aggregate.count > 0 and the statement reads the readings
-  std::vector<ValueAt> values;  // when the statement keeps values (influxql::Select::keeps_values)
-};
-
-// percentile(value, N) as InfluxDB picks it: the value of rank round(count × N / 100) in ascending order, counted
-// from 1 (a half rounded up); none when that rank is 0.
-const ValueAt* PercentileOf(const Bucket& bucket, double percentile) {
-  double rank = std::floor(static_cast<double>(bucket.values.size()) * percentile / 100 + 0.5);
-  if (rank < 1 || rank > static_cast<double>(bucket.values.size())) return nullptr;
-  return &bucket.values[static_cast<std::size_t>(rank) - 1];
-}
-
-// The middle value, or halfway between the two middle ones.
-double MedianOf(const std::vector<ValueAt>& values) {
-  std::size_t middle = values.size() / 2;
-  if (values.size() % 2 == 1) return values[middle].value;
-  double low = values[middle - 1].value, high = values[middle].value;
-  return low + (high - low) / 2;  // not (low + high) / 2, which overflows for values near the largest double
-}
-
-// The sample standard deviation (n − 1 in the denominator), as InfluxDB's stddev(): none for a single value. The
-// squared deviations from the bucket's mean, both sums compensated: summing squares of the values themselves
-// (sum x² − n·mean²) loses every digit when the spread is small beside the mean.
-std::optional<double> StddevOf(const Bucket& bucket) {
-  if (bucket.values.size() < 2) return std::nullopt;
-  double mean = *bucket.aggregate.Mean();
-  double squares = 0, error = 0;
-  for (const ValueAt& v : bucket.values) CompensatedAdd(squares, error, (v.value - mean) * (v.value - mean));
-  double stddev = std::sqrt((squares + error) / static_cast<double>(bucket.values.size() - 1));
-  if (!std::isfinite(stddev)) return std::nullopt;
-  return stddev;
-}
-
-Cell BucketCell(const Call& call, const Bucket& bucket) {
-  const Aggregate& aggregate = bucket.aggregate;
-  switch (call.function) {
-    case Function::kCount:
-      return aggregate.count;
-    case Function::kSum:
-      return aggregate.Sum();
-    case Function::kMean:
-      return *aggregate.Mean();
-    case Function::kMin:
-      return aggregate.min;
-    case Function::kMax:
-      return aggregate.max;
-    case Function::kSpread:
-      return aggregate.max - aggregate.min;
-    case Function::kFirst:
-      return bucket.first.value;
-    case Function::kLast:
-      return bucket.last.value;
-    case Function::kMedian:
-      return MedianOf(bucket.values);
-    case Function::kPercentile:
-      if (const ValueAt* picked = PercentileOf(bucket, call.percentile)) return picked->value;
-      return std::monostate{};
-    case Function::kStddev:
-      if (std::optional<double> stddev = StddevOf(bucket)) return *stddev;
-      return std::monostate{};
-  }
-  return std::monostate{};
-}
-
-// A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
-Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
-  std::optional<double> result = arithmetic.Evaluate([&bucket](const Call& call) -> std::optional<double> {
-    Cell cell = BucketCell(call, bucket);
-    if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
-    if (const auto* number = std::get_if<double>(&cell)) return *number;
-    return std::nullopt;  // stddev of one value, a percentile of too few
-  });
-  if (!result) return std::monostate{};
-  return *result;
-}
-
-// fill(linear), column by column: each empty cell between two filled ones on the straight line between them, by
-// time; cells before the first filled one or after the last stay empty, as InfluxDB leaves them. count() is 0 in an
-// empty bucket, not a line: no reading is there.
-void FillLinear(std::vector<Row>& rows) {
-  std::size_t columns = rows.empty() ? 0 : rows.front().cells.size();
-  for (std::size_t c = 0; c < columns; ++c) {
-    std::optional<std::size_t> known;  // the last row whose cell holds a number
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const auto* end = std::get_if<double>(&rows[r].cells[c]);
-      if (!end) continue;
-      if (known && r > *known + 1) {
-        double start = std::get<double>(rows[*known].cells[c]);
-        auto span = static_cast<double>(rows[r].time - rows[*known].time);
-        for (std::size_t k = *known + 1; k < r; ++k) {
-          if (!std::holds_alternative<std::monostate>(rows[k].cells[c])) continue;
-          rows[k].cells[c] = start + (*end - start) * (static_cast<double>(rows[k].time - rows[*known].time) / span);
-        }
-      }
-      known = r;
-    }
-  }
-}
-
-// A transformation's value at each row, from the rows before it: none where the row's own cell has no value, or
-// before there are enough earlier values.
-void TransformColumn(const influxql::Transform& transform, std::vector<Row>& rows, std::size_t c) {
-  using Kind = influxql::Transform::Kind;
-  std::optional<std::pair<TimeNs, double>> previous;  // the last row with a value
-  std::deque<double> window;                          // moving_average: the last N values
-  double sum = 0, sum_error = 0;
-  for (Row& row : rows) {
-    Cell& cell = row.cells[c];
-    std::optional<double> value;
-    if (const auto* integer = std::get_if<std::int64_t>(&cell)) value = static_cast<double>(*integer);
-    if (const auto* number = std::get_if<double>(&cell)) value = *number;
-    cell = std::monostate{};
-    if (!value) continue;
-    std::optional<double> result;
-    switch (transform.kind) {
-      case Kind::kDerivative:
-      case Kind::kNonNegativeDerivative:
-        if (previous) {
-          result = (*value - previous->second) /
-                   (static_cast<double>(row.time - previous->first) / static_cast<double>(transform.unit));
-        }
-        break;
-      case Kind::kDifference:
-      case Kind::kNonNegativeDifference:
-        if (previous) result = *value - previous->second;
-        break;
-      case Kind::kMovingAverage:
-        window.push_back(*value);
-        if (window.size() > transform.window) window.pop_front();
-        if (window.size() == transform.window) {
-          // Summed afresh, not kept as a running total, so no rounding accumulates across the series.
-          double total = 0, error = 0;
-          for (double v : window) CompensatedAdd(total, error, v);
-          result = (total + error) / static_cast<double>(window.size());
-        }
-        break;
-      case Kind::kCumulativeSum:
-        CompensatedAdd(sum, sum_error, *value);
-        result = sum + sum_error;
-        break;
-    }
-    previous = {row.time, *value};
-    bool non_negative =
-        transform.kind == Kind::kNonNegativeDerivative || transform.kind == Kind::kNonNegativeDifference;
-    if (result && std::isfinite(*result) && !(non_negative && *result < 0)) cell = *result;
-  }
-}
-
-// The statement's transformations, column by column; when every column is one, the rows left without any value (the
-// first, and empty buckets) are dropped, as InfluxDB answers them.
-void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
-  bool all = true;
-  for (std::size_t c = 0; c < select.columns.size(); ++c) {
-    if (select.columns[c].transform) {
-      TransformColumn(*select.columns[c].transform, rows, c);
-    } else {
-      all = false;
-    }
-  }
-  if (!all) return;
-  std::erase_if(rows, [](const Row& row) {
-    return std::all_of(row.cells.begin(), row.cells.end(),
-                       [](const Cell& cell) { return std::holds_alternative<std::monostate>(cell); });
-  });
-}
-
-// The rows of one series of aggregates, one per bucket (or the one of the whole range), empty buckets filled as the
-// statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
-// selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
-// anything else by its bucket's start (the range's, or the epoch's when it has none).
-std::vector<Row> AggregateRows(const SelectPlan& plan, const std::vector<Bucket>& buckets) {
-  const Select& select = plan.select;
-  if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
-  std::optional<Call> lone_selector;
-  if (!select.interval && select.columns.size() == 1 && !select.columns[0].arithmetic) {
-    Function function = select.columns[0].call.function;
-    if (function == Function::kFirst || function == Function::kLast || function == Function::kPercentile) {
-      lone_selector = select.columns[0].call;
-    }
-  }
-  std::vector<Row> rows;
-  std::vector<Cell> previous(select.columns.size());
-  for (std::size_t b = 0; b < buckets.size(); ++b) {
-    const Bucket& bucket = buckets[b];
-    const Aggregate& aggregate = bucket.aggregate;
-    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
-    Row row;
-    row.time = select.interval ? plan.starts[b] : (select.from == kMinTime ? 0 : select.from);
-    if (lone_selector && aggregate.count > 0) {
-      if (lone_selector->function == Function::kFirst) row.time = bucket.first.time;
-      if (lone_selector->function == Function::kLast) row.time = bucket.last.time;
-      if (lone_selector->function == Function::kPercentile) {
-        if (const ValueAt* picked = PercentileOf(bucket, lone_selector->percentile)) row.time = picked->time;
-      }
-    }
-    for (std::size_t c = 0; c < select.columns.size(); ++c) {
-      const Column& column = select.columns[c];
-      Cell cell;
-      if (aggregate.count > 0) {
-        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
-      } else if (select.fill == Fill::kNumber) {
-        cell = select.fill_value;
-      } else if (select.fill == Fill::kPrevious) {
-        cell = previous[c];
-      } else if (column.call.function == Function::kCount && !column.arithmetic) {
-        cell = std::int64_t{0};
-      }
-      previous[c] = cell;
-      row.cells.push_back(cell);
-    }
-    rows.push_back(std::move(row));
-  }
-  if (select.fill == Fill::kLinear) FillLinear(rows);
-  ApplyTransforms(select, rows);
-  return rows;
-}
-
-// Buckets from aggregates the store summed.
-std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
-  std::vector<Bucket> buckets(aggregates.size());
-  for (std::size_t b = 0; b < aggregates.size(); ++b) buckets[b].aggregate = aggregates[b];
-  return buckets;
-}
-
-// Raw readings as rows of the statement's columns.
-std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& readings) {
-  std::vector<Row> rows;
-  rows.reserve(readings.size());
-  for (const Reading& reading : readings) {
-    Row row{reading.time, {}, reading.sensor_id};
-    for (const Column& column : select.columns) {
-      if (column.kind == Column::Kind::kValue && column.arithmetic) {
-        std::optional<double> result = column.arithmetic->Evaluate([&](const Call&) { return reading.value; });
-        row.cells.push_back(result ? Cell(*result) : Cell());
-      } else if (column.kind == Column::Kind::kValue) {
-        row.cells.emplace_back(reading.value);
-      } else {
-        row.cells.emplace_back(std::monostate{});
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// ORDER BY, OFFSET and LIMIT applied to the rows of one series.
-void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
-  if (select.descending) std::reverse(rows.begin(), rows.end());
-  Page(rows, select.offset, select.limit);
 }
 
 class SelectRun : public std::enable_shared_from_this<SelectRun> {
@@ -521,10 +246,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
               self->RecordFailure(spans.status());
             } else if (self->in_order_) {
               self->in_order_->Answered(
-                  i, AggregateRows(*self->plan_, BucketsOf(*spans)),
+                  i, AggregateRows(self->select_, self->plan_->starts, BucketsOf(*spans)),
                   [&self](std::size_t s, std::vector<Row> rows) { self->KeepRows(s, std::move(rows)); });
             } else if (self->select_.group_by_sensor) {
-              self->KeepRows(i, AggregateRows(*self->plan_, BucketsOf(*spans)));
+              self->KeepRows(i, AggregateRows(self->select_, self->plan_->starts, BucketsOf(*spans)));
             } else {
               std::lock_guard lock(self->merged_mutex_);
               for (std::size_t b = 0; b < self->merged_.size(); ++b) self->merged_[b].Merge((*spans)[b]);
@@ -543,7 +268,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         },
         [self] {
           if (!self->select_.group_by_sensor && !self->Failed()) {
-            self->KeepRows(0, AggregateRows(*self->plan_, BucketsOf(self->merged_)));
+            self->KeepRows(0, AggregateRows(self->select_, self->plan_->starts, BucketsOf(self->merged_)));
           }
           self->Finish();
         });
@@ -695,7 +420,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // A series' folded buckets as rows: each bucket's values in order first, for median and percentile.
   std::vector<Row> RowsOfFolded(std::vector<Bucket>& buckets) const {
     for (Bucket& bucket : buckets) std::sort(bucket.values.begin(), bucket.values.end());
-    return AggregateRows(*plan_, buckets);
+    return AggregateRows(select_, plan_->starts, buckets);
   }
 
   // The series still folding (every one read by ReadEnds, or the single series of every sensor) as rows.

@@ -1,6 +1,6 @@
 // Running an InfluxQL SELECT against the store: aggregates from the rollups (one store call per sensor, or one for
 // all); raw readings, and the functions that need them (first, last, median, percentile, stddev), from the readings;
-// then fill, order and limits, and the result rendered a part at a time (api/influxql_result.h).
+// the rows made of them (api/influxql_rows.h), and the result rendered a part at a time (api/influxql_result.h).
 #pragma once
 
 #include <functional>

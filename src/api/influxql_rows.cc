@@ -1,0 +1,261 @@
+#include "api/influxql_rows.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <optional>
+
+#include "api/influxql_result.h"
+
+namespace telemetry::api {
+namespace {
+
+using influxql::Call;
+using influxql::Column;
+using influxql::Fill;
+using influxql::Function;
+using influxql::Select;
+
+// percentile(value, N) as InfluxDB picks it: the value of rank round(count × N / 100) in ascending order, counted
+// from 1 (a half rounded up); none when that rank is 0.
+const ValueAt* PercentileOf(const Bucket& bucket, double percentile) {
+  double rank = std::floor(static_cast<double>(bucket.values.size()) * percentile / 100 + 0.5);
+  if (rank < 1 || rank > static_cast<double>(bucket.values.size())) return nullptr;
+  return &bucket.values[static_cast<std::size_t>(rank) - 1];
+}
+
+// The middle value, or halfway between the two middle ones.
+double MedianOf(const std::vector<ValueAt>& values) {
+  std::size_t middle = values.size() / 2;
+  if (values.size() % 2 == 1) return values[middle].value;
+  double low = values[middle - 1].value, high = values[middle].value;
+  return low + (high - low) / 2;  // not (low + high) / 2, which overflows for values near the largest double
+}
+
+// The sample standard deviation (n − 1 in the denominator), as InfluxDB's stddev(): none for a single value. The
+// squared deviations from the bucket's mean, both sums compensated: summing squares of the values themselves
+// (sum x² − n·mean²) loses every digit when the spread is small beside the mean.
+std::optional<double> StddevOf(const Bucket& bucket) {
+  if (bucket.values.size() < 2) return std::nullopt;
+  double mean = *bucket.aggregate.Mean();
+  double squares = 0, error = 0;
+  for (const ValueAt& v : bucket.values) CompensatedAdd(squares, error, (v.value - mean) * (v.value - mean));
+  double stddev = std::sqrt((squares + error) / static_cast<double>(bucket.values.size() - 1));
+  if (!std::isfinite(stddev)) return std::nullopt;
+  return stddev;
+}
+
+Cell BucketCell(const Call& call, const Bucket& bucket) {
+  const Aggregate& aggregate = bucket.aggregate;
+  switch (call.function) {
+    case Function::kCount:
+      return aggregate.count;
+    case Function::kSum:
+      return aggregate.Sum();
+    case Function::kMean:
+      return *aggregate.Mean();
+    case Function::kMin:
+      return aggregate.min;
+    case Function::kMax:
+      return aggregate.max;
+    case Function::kSpread:
+      return aggregate.max - aggregate.min;
+    case Function::kFirst:
+      return bucket.first.value;
+    case Function::kLast:
+      return bucket.last.value;
+    case Function::kMedian:
+      return MedianOf(bucket.values);
+    case Function::kPercentile:
+      if (const ValueAt* picked = PercentileOf(bucket, call.percentile)) return picked->value;
+      return std::monostate{};
+    case Function::kStddev:
+      if (std::optional<double> stddev = StddevOf(bucket)) return *stddev;
+      return std::monostate{};
+  }
+  return std::monostate{};
+}
+
+// A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
+Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
+  std::optional<double> result = arithmetic.Evaluate([&bucket](const Call& call) -> std::optional<double> {
+    Cell cell = BucketCell(call, bucket);
+    if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
+    if (const auto* number = std::get_if<double>(&cell)) return *number;
+    return std::nullopt;  // stddev of one value, a percentile of too few
+  });
+  if (!result) return std::monostate{};
+  return *result;
+}
+
+// fill(linear), column by column: each empty cell between two filled ones on the straight line between them, by
+// time; cells before the first filled one or after the last stay empty, as InfluxDB leaves them. count() is 0 in an
+// empty bucket, not a line: no reading is there.
+void FillLinear(std::vector<Row>& rows) {
+  std::size_t columns = rows.empty() ? 0 : rows.front().cells.size();
+  for (std::size_t c = 0; c < columns; ++c) {
+    std::optional<std::size_t> known;  // the last row whose cell holds a number
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto* end = std::get_if<double>(&rows[r].cells[c]);
+      if (!end) continue;
+      if (known && r > *known + 1) {
+        double start = std::get<double>(rows[*known].cells[c]);
+        auto span = static_cast<double>(rows[r].time - rows[*known].time);
+        for (std::size_t k = *known + 1; k < r; ++k) {
+          if (!std::holds_alternative<std::monostate>(rows[k].cells[c])) continue;
+          rows[k].cells[c] = start + (*end - start) * (static_cast<double>(rows[k].time - rows[*known].time) / span);
+        }
+      }
+      known = r;
+    }
+  }
+}
+
+// A transformation's value at each row, from the rows before it: none where the row's own cell has no value, or
+// before there are enough earlier values.
+void TransformColumn(const influxql::Transform& transform, std::vector<Row>& rows, std::size_t c) {
+  using Kind = influxql::Transform::Kind;
+  std::optional<std::pair<TimeNs, double>> previous;  // the last row with a value
+  std::deque<double> window;                          // moving_average: the last N values
+  double sum = 0, sum_error = 0;
+  for (Row& row : rows) {
+    Cell& cell = row.cells[c];
+    std::optional<double> value;
+    if (const auto* integer = std::get_if<std::int64_t>(&cell)) value = static_cast<double>(*integer);
+    if (const auto* number = std::get_if<double>(&cell)) value = *number;
+    cell = std::monostate{};
+    if (!value) continue;
+    std::optional<double> result;
+    switch (transform.kind) {
+      case Kind::kDerivative:
+      case Kind::kNonNegativeDerivative:
+        if (previous) {
+          result = (*value - previous->second) /
+                   (static_cast<double>(row.time - previous->first) / static_cast<double>(transform.unit));
+        }
+        break;
+      case Kind::kDifference:
+      case Kind::kNonNegativeDifference:
+        if (previous) result = *value - previous->second;
+        break;
+      case Kind::kMovingAverage:
+        window.push_back(*value);
+        if (window.size() > transform.window) window.pop_front();
+        if (window.size() == transform.window) {
+          // Summed afresh, not kept as a running total, so no rounding accumulates across the series.
+          double total = 0, error = 0;
+          for (double v : window) CompensatedAdd(total, error, v);
+          result = (total + error) / static_cast<double>(window.size());
+        }
+        break;
+      case Kind::kCumulativeSum:
+        CompensatedAdd(sum, sum_error, *value);
+        result = sum + sum_error;
+        break;
+    }
+    previous = {row.time, *value};
+    bool non_negative =
+        transform.kind == Kind::kNonNegativeDerivative || transform.kind == Kind::kNonNegativeDifference;
+    if (result && std::isfinite(*result) && !(non_negative && *result < 0)) cell = *result;
+  }
+}
+
+// The statement's transformations, column by column; when every column is one, the rows left without any value (the
+// first, and empty buckets) are dropped, as InfluxDB answers them.
+void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
+  bool all = true;
+  for (std::size_t c = 0; c < select.columns.size(); ++c) {
+    if (select.columns[c].transform) {
+      TransformColumn(*select.columns[c].transform, rows, c);
+    } else {
+      all = false;
+    }
+  }
+  if (!all) return;
+  std::erase_if(rows, [](const Row& row) {
+    return std::all_of(row.cells.begin(), row.cells.end(),
+                       [](const Cell& cell) { return std::holds_alternative<std::monostate>(cell); });
+  });
+}
+
+}  // namespace
+
+std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& starts,
+                               const std::vector<Bucket>& buckets) {
+  if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
+  std::optional<Call> lone_selector;
+  if (!select.interval && select.columns.size() == 1 && !select.columns[0].arithmetic) {
+    Function function = select.columns[0].call.function;
+    if (function == Function::kFirst || function == Function::kLast || function == Function::kPercentile) {
+      lone_selector = select.columns[0].call;
+    }
+  }
+  std::vector<Row> rows;
+  std::vector<Cell> previous(select.columns.size());
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const Bucket& bucket = buckets[b];
+    const Aggregate& aggregate = bucket.aggregate;
+    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
+    Row row;
+    row.time = select.interval ? starts[b] : (select.from == kMinTime ? 0 : select.from);
+    if (lone_selector && aggregate.count > 0) {
+      if (lone_selector->function == Function::kFirst) row.time = bucket.first.time;
+      if (lone_selector->function == Function::kLast) row.time = bucket.last.time;
+      if (lone_selector->function == Function::kPercentile) {
+        if (const ValueAt* picked = PercentileOf(bucket, lone_selector->percentile)) row.time = picked->time;
+      }
+    }
+    for (std::size_t c = 0; c < select.columns.size(); ++c) {
+      const Column& column = select.columns[c];
+      Cell cell;
+      if (aggregate.count > 0) {
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
+      } else if (select.fill == Fill::kNumber) {
+        cell = select.fill_value;
+      } else if (select.fill == Fill::kPrevious) {
+        cell = previous[c];
+      } else if (column.call.function == Function::kCount && !column.arithmetic) {
+        cell = std::int64_t{0};
+      }
+      previous[c] = cell;
+      row.cells.push_back(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (select.fill == Fill::kLinear) FillLinear(rows);
+  ApplyTransforms(select, rows);
+  return rows;
+}
+
+std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates) {
+  std::vector<Bucket> buckets(aggregates.size());
+  for (std::size_t b = 0; b < aggregates.size(); ++b) buckets[b].aggregate = aggregates[b];
+  return buckets;
+}
+
+std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& readings) {
+  std::vector<Row> rows;
+  rows.reserve(readings.size());
+  for (const Reading& reading : readings) {
+    Row row{reading.time, {}, reading.sensor_id};
+    for (const Column& column : select.columns) {
+      if (column.kind == Column::Kind::kValue && column.arithmetic) {
+        std::optional<double> result = column.arithmetic->Evaluate([&](const Call&) { return reading.value; });
+        row.cells.push_back(result ? Cell(*result) : Cell());
+      } else if (column.kind == Column::Kind::kValue) {
+        row.cells.emplace_back(reading.value);
+      } else {
+        row.cells.emplace_back(std::monostate{});
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
+  if (select.descending) std::reverse(rows.begin(), rows.end());
+  Page(rows, select.offset, select.limit);
+}
+
+}  // namespace telemetry::api

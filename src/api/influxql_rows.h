@@ -1,0 +1,63 @@
+// The rows of an InfluxQL SELECT's answer, from what the store gave: the buckets of a series (their aggregates from
+// the rollups, or readings folded into them) made into rows of the statement's columns — median, percentile and
+// stddev, arithmetic, fill, transformations — and raw readings made into rows; ORDER BY and LIMIT on them. Pure:
+// api/influxql_select.cc reads the store and renders the rows.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/aggregate.h"
+#include "core/influxql.h"
+#include "core/reading.h"
+#include "core/time.h"
+
+namespace telemetry::api {
+
+// A value in a row: null, an integer (count) or a float.
+using Cell = std::variant<std::monostate, std::int64_t, double>;
+
+struct Row {
+  TimeNs time = 0;
+  std::vector<Cell> cells;  // one per column; a sensorID column's is null, written from `sensor`
+  std::string sensor;       // raw readings: the reading's sensor
+};
+
+// A reading's value and time, as a bucket keeps them for median, percentile and stddev.
+struct ValueAt {
+  double value = 0;
+  TimeNs time = 0;
+  auto operator<=>(const ValueAt&) const = default;
+};
+
+// What one bucket (or the whole range) holds: its aggregate and, when the statement reads the readings, its
+// earliest and latest reading and, when it asks for them, its values in ascending order (of equal values the
+// earliest first).
+struct Bucket {
+  Aggregate aggregate;
+  Reading first, last;          // when aggregate.count > 0 and the statement reads the readings
+  std::vector<ValueAt> values;  // when the statement keeps values (influxql::Select::keeps_values)
+};
+
+// Buckets from aggregates the store summed.
+std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates);
+
+// The rows of one series of aggregates, one per bucket (or the one of the whole range; `starts`: the
+// buckets' starts under GROUP BY time(); each bucket's values, when kept, in ascending order), empty buckets filled as
+// the statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
+// selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
+// anything else by its bucket's start (the range's, or the epoch's when it has none). The statement's
+// transformations (derivative(), moving_average()...) then replace their columns.
+std::vector<Row> AggregateRows(const influxql::Select& select, const std::vector<TimeNs>& starts,
+                               const std::vector<Bucket>& buckets);
+
+// Raw readings as rows of the statement's columns.
+std::vector<Row> ReadingRows(const influxql::Select& select, const std::vector<Reading>& readings);
+
+// ORDER BY, OFFSET and LIMIT applied to the rows of one series.
+void OrderAndLimit(const influxql::Select& select, std::vector<Row>& rows);
+
+}  // namespace telemetry::api
