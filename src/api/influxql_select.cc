@@ -209,7 +209,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
                                if (!total.ok()) {
                                  self->RecordFailure(total.status());
                                } else {
-                                 std::lock_guard lock(self->merged_mutex_);
+                                 std::lock_guard lock(self->answers_mutex_);
                                  self->folding_[self->select_.group_by_sensor ? i : 0][0].aggregate.Merge(*total);
                                }
                                next();
@@ -251,7 +251,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
             } else if (self->select_.group_by_sensor) {
               self->KeepRows(i, AggregateRows(self->select_, self->plan_->starts, BucketsOf(*spans)));
             } else {
-              std::lock_guard lock(self->merged_mutex_);
+              std::lock_guard lock(self->answers_mutex_);
               for (std::size_t b = 0; b < self->merged_.size(); ++b) self->merged_[b].Merge((*spans)[b]);
             }
             next();
@@ -560,7 +560,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   bool all_sensors_ = false;
   std::vector<std::string> sensors_;            // in id order; empty when all_sensors_
   std::vector<SeriesData> series_;              // the answer's, in sensor order, rows filled as each is made
-  std::mutex merged_mutex_;                     // for merged_, which concurrent store answers add to
+  std::mutex answers_mutex_;  // for what concurrent store answers add to: merged_, and folding_'s rollup totals
   std::vector<Aggregate> merged_;               // every sensor's aggregates summed, when not grouped by sensor
   std::vector<std::vector<Reading>> readings_;  // raw readings per target
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
