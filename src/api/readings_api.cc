@@ -13,8 +13,8 @@
 namespace telemetry::api {
 namespace {
 
-constexpr std::size_t kDefaultLimit = 1000;
-constexpr std::size_t kMaxLimit = 10'000;
+constexpr std::size_t kDefaultReadingsPerPage = 1000;
+constexpr std::size_t kMaxReadingsPerPage = 10'000;
 
 struct ExportRequest {
   ReadingsQuery query;
@@ -43,9 +43,9 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
   if (out.query.from > out.query.to) return InvalidArgument("from must not be later than to");
   if (request.QueryParam("limit") == "all") {
     out.all = true;
-    out.query.limit = kMaxLimit;  // the page each piece of the stream reads
+    out.query.limit = kMaxReadingsPerPage;  // the page each piece of the stream reads
   } else {
-    StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
+    StatusOr<std::size_t> limit = LimitParam(request, kDefaultReadingsPerPage, kMaxReadingsPerPage);
     if (!limit.ok()) return limit.status();
     out.query.limit = *limit;
   }

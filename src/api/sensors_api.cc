@@ -9,8 +9,8 @@
 namespace telemetry::api {
 namespace {
 
-constexpr std::size_t kDefaultLimit = 100;
-constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kDefaultSensorsPerPage = 100;
+constexpr std::size_t kMaxSensorsPerPage = 1000;
 
 // Cursors are the last sensor id of a page, in hex: opaque to clients, safe in a URL.
 std::string EncodeCursor(std::string_view sensor_id) {
@@ -40,7 +40,7 @@ StatusOr<std::string> DecodeCursor(std::string_view cursor) {
 StatusOr<SensorsQuery> ParseSensorsQuery(const http::Request& request) {
   if (Status known = CheckParamNames(request, {"limit", "cursor"}); !known.ok()) return known;
   SensorsQuery query;
-  StatusOr<std::size_t> limit = LimitParam(request, kDefaultLimit, kMaxLimit);
+  StatusOr<std::size_t> limit = LimitParam(request, kDefaultSensorsPerPage, kMaxSensorsPerPage);
   if (!limit.ok()) return limit.status();
   query.limit = *limit;
   if (auto cursor = request.QueryParam("cursor")) {

@@ -34,27 +34,27 @@ namespace {
 // How often each loop looks for connections past their deadline; timeouts are whole seconds.
 constexpr std::chrono::milliseconds kSweepInterval{500};
 
-// One I/O thread's event loop and the sessions that live on it.
-struct Loop {
-  net::io_context context{1};
-  net::executor_work_guard<net::io_context::executor_type> guard{context.get_executor()};
-  net::steady_timer sweeper{context};
-  SessionSet sessions;
-
-  void Sweep() {
-    sweeper.expires_after(kSweepInterval);
-    sweeper.async_wait([this](boost::system::error_code error) {
-      if (error) return;
-      auto now = std::chrono::steady_clock::now();
-      sessions.ForEach([now](SessionBase& session) { session.CloseIfExpired(now); });
-      Sweep();
-    });
-  }
-};
-
 }  // namespace
 
 struct Server::Impl {
+  // One I/O thread's event loop and the sessions that live on it.
+  struct Loop {
+    net::io_context context{1};
+    net::executor_work_guard<net::io_context::executor_type> guard{context.get_executor()};
+    net::steady_timer sweeper{context};
+    SessionSet sessions;
+
+    void Sweep() {
+      sweeper.expires_after(kSweepInterval);
+      sweeper.async_wait([this](boost::system::error_code error) {
+        if (error) return;
+        auto now = std::chrono::steady_clock::now();
+        sessions.ForEach([now](SessionBase& session) { session.CloseIfExpired(now); });
+        Sweep();
+      });
+    }
+  };
+
   Impl(const ServerOptions& options, const Router& router) : options(options), router(router) {
     for (unsigned i = 0; i < std::max(1u, options.threads); ++i) loops.push_back(std::make_unique<Loop>());
     acceptor.emplace(loops.front()->context);
