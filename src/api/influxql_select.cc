@@ -111,6 +111,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   std::size_t BucketCount() const { return select_.interval ? plan_->starts.size() : 1; }
 
+  // What one store call reads: each of sensors_ in turn, or every sensor at once (a single target, no sensor named).
+  std::size_t TargetCount() const { return all_sensors_ ? 1 : sensors_.size(); }
+  std::optional<std::string> TargetSensor(std::size_t target) const {
+    if (all_sensors_) return std::nullopt;
+    return sensors_[target];
+  }
+
   // ---- first() and last() over the whole range, beside aggregates of the rollups: each sensor's first reading in
   // the range, its latest, and its rollups' total ----
 
@@ -196,15 +203,13 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // one store call per sensor (or one for all), a few at a time.
   void ReadRollupTotals() {
     for (std::vector<Bucket>& buckets : folding_) buckets[0].aggregate = Aggregate{};
-    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
+    std::size_t targets = TargetCount();
     auto self = shared_from_this();
     RunConcurrently(
         targets, kStoreCallsInFlight,
         [self](std::size_t i, std::function<void()> next) {
           if (self->Failed()) return next();
-          std::optional<std::string> sensor;
-          if (!self->all_sensors_) sensor = self->sensors_[i];
-          self->store_.Stats(StatsQuery{sensor, self->select_.from, self->select_.to},
+          self->store_.Stats(StatsQuery{self->TargetSensor(i), self->select_.from, self->select_.to},
                              [self, i, next](StatusOr<Aggregate> total) {
                                if (!total.ok()) {
                                  self->RecordFailure(total.status());
@@ -230,7 +235,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // until the sensors before it have answered (SeriesInOrder), and once those hold every series the answer shows,
   // the rest are not read.
   void ReadAggregates() {
-    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
+    std::size_t targets = TargetCount();
     merged_.assign(BucketCount(), Aggregate{});
     bool in_order = select_.group_by_sensor && (select_.slimit > 0 || select_.soffset > 0);
     if (in_order) in_order_.emplace(targets);
@@ -239,8 +244,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         targets, kStoreCallsInFlight,
         [self](std::size_t i, std::function<void()> next) {
           if (self->Failed() || self->SeriesEnough()) return next();
-          std::optional<std::string> sensor;
-          if (!self->all_sensors_) sensor = self->sensors_[i];
+          std::optional<std::string> sensor = self->TargetSensor(i);
           auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
             if (!spans.ok()) {
               self->RecordFailure(spans.status());
@@ -314,68 +318,88 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
                        [value](const influxql::ValueCondition& condition) { return condition.Accepts(value); });
   }
 
-  // Each sensor in turn (or every sensor in one pass), a page at a time, in time order per sensor. Raw readings are
-  // kept as they come; for functions of the readings they are folded into the buckets of their series, which
-  // become rows as soon as the series is complete (a sensor's last page when grouped by sensor, else the end).
+  // Every target's readings, a page at a time in time order per sensor: a few sensors at a time, or, under SLIMIT or
+  // SOFFSET (which pick series in sensor order and stop the reading once the window is full), one after another.
+  // Raw readings are kept as they come; for functions of the readings they are folded into the buckets of their
+  // series, which become rows as soon as the series is complete (a sensor's last page when grouped by sensor, else
+  // the end).
   void ReadReadings() {
-    std::size_t targets = all_sensors_ ? 1 : sensors_.size();
     // From scratch, also after ReadEnds gave up.
-    readings_.assign(select_.aggregate ? 0 : targets, {});
+    readings_.assign(select_.aggregate ? 0 : TargetCount(), {});
     folding_.assign(SeriesCount(), {});
     rows_read_ = 0;
     readings_kept_ = 0;
+    bool in_turn = select_.slimit > 0 || select_.soffset > 0;
     auto self = shared_from_this();
-    auto index = std::make_shared<std::size_t>(0);
+    RunConcurrently(
+        TargetCount(), in_turn ? 1 : kStoreCallsInFlight,
+        [self](std::size_t target, std::function<void()> next) {
+          if (self->Failed() || self->SeriesEnough()) return next();
+          self->ReadTarget(target, std::move(next));
+        },
+        [self] {
+          if (self->Failed()) return self->Fail(*self->failure_);
+          self->select_.aggregate ? self->FinishFolded() : self->FinishReadings();
+        });
+  }
+
+  // One target's readings, page after page, then `done`. `seen` is the sensor last seen and how many of its readings
+  // were taken, so that an every-sensor pass skips the rest of a sensor once it has given enough.
+  void ReadTarget(std::size_t target, std::function<void()> done) {
     auto query = std::make_shared<ReadingsQuery>();
-    auto started = std::make_shared<bool>(false);
-    // Readings of the sensor last seen in an every-sensor pass, to skip the rest of it once it has given enough.
-    auto sensor_seen = std::make_shared<std::pair<std::string, std::size_t>>();
-    RunSteps(std::make_shared<Step>([self, index, query, started, sensor_seen, targets](std::function<void()> next) {
-      if (*started && !query->after) {  // the last page of this target was read
-        self->TargetRead(*index);
-        ++*index;
-      }
-      if (self->Failed()) return self->Fail(*self->failure_);
-      if (*index == targets || self->SeriesEnough()) {
-        return self->select_.aggregate ? self->FinishFolded() : self->FinishReadings();
-      }
-      if (!*started || !query->after) {
-        *query = ReadingsQuery{};
-        if (!self->all_sensors_) query->sensor_id = self->sensors_[*index];
-        query->from = self->select_.from;
-        query->to = self->select_.to;
-        query->limit = std::min(kReadingsPage, self->EnoughPerSeries());
-        *started = true;
-      }
-      std::size_t i = *index;
-      self->store_.Readings(*query, [self, i, query, sensor_seen, next](StatusOr<ReadingsPage> page) {
-        if (!page.ok()) return self->Fail(page.status());
-        std::size_t enough = self->EnoughPerSeries();
-        for (Reading& reading : page.value().readings) {
-          if (reading.sensor_id != sensor_seen->first) *sensor_seen = {reading.sensor_id, 0};
-          if (sensor_seen->second == enough) continue;
-          if (++self->rows_read_ > self->MaxReadingsRead()) return self->Fail(self->TooManyReadings());
-          if (!self->ValueAccepted(reading.value)) continue;
-          ++sensor_seen->second;
-          if (self->select_.aggregate) {
-            self->Fold(self->SeriesOf(reading.sensor_id), reading);
-          } else if (++self->readings_kept_ > kMaxQueryRows) {
-            return self->Fail(TooManyRows());
-          } else {
-            self->readings_[i].push_back(std::move(reading));
-          }
+    query->sensor_id = TargetSensor(target);
+    query->from = select_.from;
+    query->to = select_.to;
+    query->limit = std::min(kReadingsPage, EnoughPerSeries());
+    auto seen = std::make_shared<std::pair<std::string, std::size_t>>();
+    auto self = shared_from_this();
+    RunSteps(std::make_shared<Step>([self, target, query, seen, done](std::function<void()> next) {
+      self->store_.Readings(*query, [self, target, query, seen, done, next](StatusOr<ReadingsPage> page) {
+        Status taken = page.ok() ? self->TakePage(target, page.value().readings, *seen) : page.status();
+        if (!taken.ok()) {
+          self->RecordFailure(taken);
+          return done();
         }
         query->after = std::move(page->next);
-        if (query->after && sensor_seen->second == enough) {
+        if (query->after && seen->second == self->EnoughPerSeries()) {
           if (!query->sensor_id) {
-            query->after = ReadingPosition{sensor_seen->first, kMaxTime};  // on to the next sensor
+            query->after = ReadingPosition{seen->first, kMaxTime};  // on to the next sensor
           } else {
             query->after.reset();  // this sensor has given enough
           }
         }
-        next();
+        if (query->after && !self->Failed()) return next();
+        if (!query->after) self->TargetRead(target);
+        done();
       });
     }));
+  }
+
+  // Takes a page of a target's readings: each within its series' share is counted against the caps and, if its
+  // value passes the conditions, folded or kept. Targets read side by side fold into one series unless grouped by
+  // sensor, hence the lock then.
+  Status TakePage(std::size_t target, std::vector<Reading>& readings, std::pair<std::string, std::size_t>& seen) {
+    std::size_t enough = EnoughPerSeries();
+    std::size_t read = 0;
+    std::size_t kept = 0;
+    std::unique_lock lock(answers_mutex_, std::defer_lock);
+    if (select_.aggregate && !select_.group_by_sensor) lock.lock();
+    for (Reading& reading : readings) {
+      if (reading.sensor_id != seen.first) seen = {reading.sensor_id, 0};
+      if (seen.second == enough) continue;
+      ++read;
+      if (!ValueAccepted(reading.value)) continue;
+      ++seen.second;
+      if (select_.aggregate) {
+        Fold(SeriesOf(reading.sensor_id), reading);
+      } else {
+        readings_[target].push_back(std::move(reading));
+        ++kept;
+      }
+    }
+    if ((rows_read_ += read) > MaxReadingsRead()) return TooManyReadings();
+    if ((readings_kept_ += kept) > kMaxQueryRows) return TooManyRows();
+    return Status::Ok();
   }
 
   Status TooManyReadings() const {
@@ -560,13 +584,15 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   bool all_sensors_ = false;
   std::vector<std::string> sensors_;            // in id order; empty when all_sensors_
   std::vector<SeriesData> series_;              // the answer's, in sensor order, rows filled as each is made
-  std::mutex answers_mutex_;  // for what concurrent store answers add to: merged_, and folding_'s rollup totals
+  // For what concurrent store answers add to alike: merged_, folding_'s rollup totals, and folding_[0] when sensors
+  // read side by side fold into one series.
+  std::mutex answers_mutex_;
   std::vector<Aggregate> merged_;               // every sensor's aggregates summed, when not grouped by sensor
-  std::vector<std::vector<Reading>> readings_;  // raw readings per target
+  std::vector<std::vector<Reading>> readings_;  // raw readings per target, each written by its own reads only
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::optional<SeriesInOrder> in_order_;       // aggregates under SLIMIT or SOFFSET
-  std::size_t rows_read_ = 0;
-  std::size_t readings_kept_ = 0;  // raw readings, which become rows
+  std::atomic<std::size_t> rows_read_ = 0;
+  std::atomic<std::size_t> readings_kept_ = 0;  // raw readings, which become rows
   std::atomic<std::size_t> rows_kept_ = 0;
   std::atomic<std::size_t> series_found_ = 0;  // series made so far that have rows
   std::mutex failure_mutex_;

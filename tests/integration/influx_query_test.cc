@@ -501,6 +501,29 @@ for bucket in range(lo - lo % 21600, hi, 21600):
         expected.append({'time': bucket, 'first': inside[0][2], 'last': inside[-1][2], 'count': len(inside)})
 assert got == expected, (got[:2], expected[:2])
 checked += len(got)
+# Sensors named by a regex are read side by side: their raw readings merged in time order (by sensor within an
+# instant), per sensor with LIMIT, and their readings folded into one series for first(), last() and median().
+some = ['a', 'sensor with space']
+taken = sorted((t, s, v) for (s, t), v in readings.items() if s in some and lo <= t < hi)
+got = list(client.query('SELECT value, sensorID FROM temperature WHERE sensorID =~ /^(a|sensor with space)$/ AND '
+                        'time >= $lo AND time < $hi', bind_params={'lo': lo * 10**9, 'hi': hi * 10**9},
+                        epoch='s').get_points())
+assert got == [{'time': t, 'value': v, 'sensorID': s} for t, s, v in taken] and len(got) > 300, (got[:2], len(got))
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT value FROM temperature WHERE sensorID =~ /^(a|sensor with space)$/ AND time >= $lo '
+                    'GROUP BY sensorID LIMIT 4', bind_params={'lo': lo * 10**9}, epoch='s').items()}
+assert got == {s: [{'time': t, 'value': v} for t, x, v in taken if x == s][:4] for s in some}, got
+got = list(client.query('SELECT first(value), last(value), median(value), count(value) FROM temperature WHERE '
+                        'sensorID =~ /^(a|sensor with space)$/ AND time >= $lo AND time < $hi GROUP BY time(6h) '
+                        'fill(none)', bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+expected = []
+for bucket in range(lo - lo % 21600, hi, 21600):
+    inside = [(t, s, v) for t, s, v in taken if bucket <= t < bucket + 21600]
+    if inside:
+        expected.append({'time': bucket, 'first': inside[0][2], 'last': inside[-1][2],
+                         'median': statistics.median([v for _, _, v in inside]), 'count': len(inside)})
+assert got == expected and len(got) > 3, (got[:2], expected[:2])
+checked += len(got)
 
 # median(), percentile() and stddev(), from the readings: per 3 hours and sensor, against Python's own; percentile as
 # InfluxDB picks it (the value of rank round(n × N / 100), none below rank 1); stddev the sample's, to 1e-12.
