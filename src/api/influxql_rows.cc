@@ -72,6 +72,9 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
     case Function::kStddev:
       if (std::optional<double> stddev = StddevOf(bucket)) return *stddev;
       return std::monostate{};
+    case Function::kTop:
+    case Function::kBottom:
+      break;  // rows of their own (RankedRows), never a bucket's cell
   }
   return std::monostate{};
 }
@@ -178,11 +181,58 @@ void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
   });
 }
 
+// Whether `a` ranks before `b` for top() (the greater value) or bottom() (the smaller); of equal values the earlier,
+// then the sensor first by id.
+bool RanksBefore(const Call& call, const Reading& a, const Reading& b) {
+  if (a.value != b.value) return call.function == Function::kTop ? a.value > b.value : a.value < b.value;
+  if (a.time != b.time) return a.time < b.time;
+  return a.sensor_id < b.sensor_id;
+}
+
+// top() and bottom(): each bucket's picked readings a row each, dated by the reading, in time order; the sensorID
+// columns name its sensor. Empty buckets have none, whatever the fill.
+std::vector<Row> RankedRows(const Select& select, const std::vector<Bucket>& buckets) {
+  std::vector<Row> rows;
+  for (const Bucket& bucket : buckets) {
+    for (Reading& reading : bucket.ranked.InTimeOrder()) {
+      Row row{reading.time, {}, std::move(reading.sensor_id)};
+      for (const Column& column : select.columns) {
+        row.cells.push_back(column.kind == Column::Kind::kAggregate ? Cell(reading.value) : Cell());
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
 }  // namespace
+
+bool RankedReadings::Offer(const Call& call, const Reading& reading) {
+  auto before = [&call](const Reading& a, const Reading& b) { return RanksBefore(call, a, b); };
+  if (heap_.size() < call.count) {
+    heap_.push_back(reading);
+    std::push_heap(heap_.begin(), heap_.end(), before);
+    return true;
+  }
+  if (!before(reading, heap_.front())) return false;
+  std::pop_heap(heap_.begin(), heap_.end(), before);
+  heap_.back() = reading;
+  std::push_heap(heap_.begin(), heap_.end(), before);
+  return false;
+}
+
+std::vector<Reading> RankedReadings::InTimeOrder() const {
+  std::vector<Reading> readings = heap_;
+  std::sort(readings.begin(), readings.end(), [](const Reading& a, const Reading& b) {
+    return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+  });
+  return readings;
+}
 
 std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& starts,
                                const std::vector<Bucket>& buckets) {
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
+  if (select.ranked) return RankedRows(select, buckets);
   std::optional<Call> lone_selector;
   if (!select.interval && select.columns.size() == 1 && !select.columns[0].arithmetic) {
     Function function = select.columns[0].call.function;

@@ -33,13 +33,28 @@ struct ValueAt {
   auto operator<=>(const ValueAt&) const = default;
 };
 
+// The N readings top() or bottom() picks from those offered one by one: of equal values the earliest (then the
+// first sensor by id), as InfluxDB picks them.
+class RankedReadings {
+ public:
+  // Keeps `reading` if it is among the N best so far; returns whether that made the kept ones more (not replaced
+  // one), which is what memory grows by.
+  bool Offer(const influxql::Call& call, const Reading& reading);
+  // The readings kept, in time order (then by sensor), as the rows show them.
+  std::vector<Reading> InTimeOrder() const;
+
+ private:
+  std::vector<Reading> heap_;  // the worst kept first (a heap by rank), so that a better one replaces it
+};
+
 // What one bucket (or the whole range) holds: its aggregate and, when the statement reads the readings, its
 // earliest and latest reading and, when it asks for them, its values in ascending order (of equal values the
-// earliest first).
+// earliest first), or the readings top() or bottom() picked.
 struct Bucket {
   Aggregate aggregate;
   Reading first, last;          // when aggregate.count > 0 and the statement reads the readings
   std::vector<ValueAt> values;  // when the statement keeps values (influxql::Select::keeps_values)
+  RankedReadings ranked;        // when it ranks them (influxql::Select::ranked)
 };
 
 // Buckets from aggregates the store summed.

@@ -329,6 +329,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     folding_.assign(SeriesCount(), {});
     rows_read_ = 0;
     readings_kept_ = 0;
+    readings_ranked_ = 0;
     bool in_turn = select_.slimit > 0 || select_.soffset > 0;
     auto self = shared_from_this();
     RunConcurrently(
@@ -398,6 +399,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
       }
     }
     if ((rows_read_ += read) > MaxReadingsRead()) return TooManyReadings();
+    if (readings_ranked_ > kMaxQueryRows) return TooManyRows();
     if ((readings_kept_ += kept) > kMaxQueryRows) return TooManyRows();
     return Status::Ok();
   }
@@ -439,6 +441,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     if (bucket.aggregate.count == 0 || earlier(bucket.last, reading)) bucket.last = reading;
     bucket.aggregate.Add(reading.value);
     if (select_.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
+    if (select_.ranked && bucket.ranked.Offer(*select_.ranked, reading)) ++readings_ranked_;
   }
 
   // A series' folded buckets as rows: each bucket's values in order first, for median and percentile.
@@ -592,7 +595,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::optional<SeriesInOrder> in_order_;       // aggregates under SLIMIT or SOFFSET
   std::atomic<std::size_t> rows_read_ = 0;
-  std::atomic<std::size_t> readings_kept_ = 0;  // raw readings, which become rows
+  std::atomic<std::size_t> readings_kept_ = 0;    // raw readings, which become rows
+  std::atomic<std::size_t> readings_ranked_ = 0;  // readings top() or bottom() holds, which become rows
   std::atomic<std::size_t> rows_kept_ = 0;
   std::atomic<std::size_t> series_found_ = 0;  // series made so far that have rows
   std::mutex failure_mutex_;

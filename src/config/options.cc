@@ -79,8 +79,9 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
                  "Largest batch body once gzip is undone (413 beyond)")
       ->envname("TELEMETRY_MAX_DECODED_BODY_BYTES")
       ->capture_default_str();
-  app.add_option("--max-query-readings", options.max_query_readings,
-                 "Most readings one InfluxQL statement reads for first, last, median, percentile and stddev")
+  app.add_option(
+         "--max-query-readings", options.max_query_readings,
+         "Most readings one InfluxQL statement reads for first, last, median, percentile, stddev, top and bottom")
       ->envname("TELEMETRY_MAX_QUERY_READINGS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
       ->capture_default_str();

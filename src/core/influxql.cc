@@ -282,9 +282,10 @@ class Parser {
   }
 
   bool ParseColumns(Select& select) {
-    bool any_aggregate = false, any_raw = false;
+    bool any_aggregate = false, any_value = false, any_tag = false;
     reads_readings_ = false;
     keeps_values_ = false;
+    ranked_calls_ = 0;
     do {
       Column column;
       if (AcceptOp("*")) {
@@ -293,12 +294,12 @@ class Parser {
         select.columns.push_back(column);
         column.kind = Column::Kind::kValue;
         column.name = kValueField;
-        any_raw = true;
+        any_value = true;
       } else if ((Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) &&
                  Peek(1).type != TokenType::kLeftParen && CanonicalTag(Peek().text) == kSensorTag) {
         column.kind = Column::Kind::kSensorTag;
         column.name = TakeName();
-        any_raw = true;
+        any_tag = true;
       } else if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen &&
                  TransformNamed(Peek().text)) {
         if (!ParseTransform(column)) return false;
@@ -314,7 +315,7 @@ class Parser {
         column.name = parts.name;
         if (arithmetic->kind != Arithmetic::Kind::kLeaf) column.arithmetic = std::move(arithmetic);
         any_aggregate |= parts.aggregate;
-        any_raw |= parts.raw;
+        any_value |= parts.raw;
       }
       if (AcceptKeyword("as")) {
         if (Peek().type != TokenType::kIdent && Peek().type != TokenType::kQuotedIdent) return Unexpected("an alias");
@@ -322,7 +323,10 @@ class Parser {
       }
       select.columns.push_back(std::move(column));
     } while (Accept(TokenType::kComma));
-    if (any_aggregate && any_raw) return Fail("mixing aggregate and non-aggregate queries is not supported");
+    if (ranked_calls_ > 0 && !CheckRanked(select, any_value)) return false;
+    if (any_aggregate && (any_value || (any_tag && !select.ranked))) {
+      return Fail("mixing aggregate and non-aggregate queries is not supported");
+    }
     select.aggregate = any_aggregate;
     select.reads_readings = reads_readings_;
     select.keeps_values = keeps_values_;
@@ -332,6 +336,25 @@ class Parser {
       int times = seen[column.name]++;
       if (times > 0) column.name += "_" + std::to_string(times);
     }
+    return true;
+  }
+
+  // top() and bottom() pick readings, which become the rows: alone, beside the sensorID tag at most (naming each
+  // reading's sensor), as InfluxDB allows them.
+  bool CheckRanked(Select& select, bool any_value) {
+    std::size_t aggregates = 0;
+    const Column* ranked = nullptr;
+    for (const Column& column : select.columns) {
+      if (column.kind != Column::Kind::kAggregate) continue;
+      ++aggregates;
+      if (column.call.function == Function::kTop || column.call.function == Function::kBottom) ranked = &column;
+    }
+    std::string name(ranked_name_);
+    if (ranked_calls_ > 1 || aggregates > 1 || !ranked || any_value) {
+      return Fail("selector function " + name + "() cannot be combined with other functions or fields");
+    }
+    if (ranked->arithmetic || ranked->transform) return Fail(name + "() takes no arithmetic or transformation");
+    select.ranked = ranked->call;
     return true;
   }
 
@@ -501,14 +524,15 @@ class Parser {
         {"max", Function::kMax},       {"spread", Function::kSpread},
         {"first", Function::kFirst},   {"last", Function::kLast},
         {"median", Function::kMedian}, {"percentile", Function::kPercentile},
-        {"stddev", Function::kStddev},
+        {"stddev", Function::kStddev}, {"top", Function::kTop},
+        {"bottom", Function::kBottom},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
     if (known == std::end(kFunctions)) {
       return FailAt(position, "function " + name.substr(0, 32) +
                                   "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
-                                  "last, median, percentile and stddev");
+                                  "last, median, percentile, stddev, top and bottom");
     }
     column.kind = Column::Kind::kAggregate;
     column.call.function = known->second;
@@ -527,15 +551,31 @@ class Parser {
     } else {
       return Unexpected("a field name");
     }
+    bool ranks = column.call.function == Function::kTop || column.call.function == Function::kBottom;
+    if (ranks) {
+      ++ranked_calls_;
+      ranked_name_ = known->first;
+    }
     if (column.call.function == Function::kPercentile) {
       if (!Expect(TokenType::kComma, ",")) return false;
       const Token& n = Peek();
       if (n.type != TokenType::kInteger && n.type != TokenType::kNumber) return Unexpected("a number from 0 to 100");
       if (!(n.number >= 0 && n.number <= 100)) return FailAt(n.position, "percentile() takes N from 0 to 100");
       column.call.percentile = Take().number;
+    } else if (ranks) {
+      if (!Expect(TokenType::kComma, ",")) return false;
+      const Token& n = Peek();
+      if (n.type == TokenType::kIdent || n.type == TokenType::kQuotedIdent) {
+        return FailAt(n.position, name + "() of a tag's values is not supported; with GROUP BY sensorID, " + name +
+                                      "(value, N) picks each sensor's N readings");
+      }
+      if (n.type != TokenType::kInteger || n.integer < 1 || n.integer > static_cast<std::int64_t>(kMaxRanked)) {
+        return Unexpected("a number of readings from 1 to " + std::to_string(kMaxRanked));
+      }
+      column.call.count = static_cast<std::size_t>(Take().integer);
     }
     if (Peek().type == TokenType::kComma) {
-      return FailAt(Peek().position, column.call.function == Function::kPercentile
+      return FailAt(Peek().position, column.call.function == Function::kPercentile || ranks
                                          ? name + "() takes two arguments: the field and N"
                                          : name + "() takes one argument");
     }
@@ -1105,6 +1145,8 @@ class Parser {
   int factors_ = 0;            // of column arithmetic, whose trees are evaluated by recursion
   bool reads_readings_ = false;  // a function of the readings (ReadsReadings) anywhere in the statement's columns
   bool keeps_values_ = false;    // median, percentile or stddev anywhere in them
+  std::size_t ranked_calls_ = 0;  // top() and bottom() anywhere in them
+  std::string_view ranked_name_;  // the last of them
   std::optional<Status> error_;
 };
 
@@ -1130,7 +1172,8 @@ bool ValueCondition::Accepts(double value) const {
 
 bool ReadsReadings(Function function) {
   return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||
-         function == Function::kPercentile || function == Function::kStddev;
+         function == Function::kPercentile || function == Function::kStddev || function == Function::kTop ||
+         function == Function::kBottom;
 }
 
 std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const {

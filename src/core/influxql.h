@@ -9,7 +9,8 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups; first, last, median, percentile and stddev, from the readings. Conditions: time
+// spread, each exact from the rollups; first, last, median, percentile, stddev, top and bottom, from the readings (top
+// and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time
 // compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
 // as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
 // >=), joined by AND (the statement then reads the readings); tags compared with = != =~ !~ in any AND/OR
@@ -82,18 +83,37 @@ struct ValueCondition {
 };
 
 // Aggregates from the rollups (count to spread) and functions of the readings themselves: the selectors first,
-// last (the earliest and latest reading) and percentile, and the aggregates median and stddev (sample standard
-// deviation, as InfluxDB's).
-enum class Function { kCount, kSum, kMean, kMin, kMax, kSpread, kFirst, kLast, kMedian, kPercentile, kStddev };
+// last (the earliest and latest reading) and percentile, the aggregates median and stddev (sample standard
+// deviation, as InfluxDB's), and top and bottom, the N greatest or smallest readings (of equal values the earliest),
+// each a row of its own dated by its reading.
+enum class Function {
+  kCount,
+  kSum,
+  kMean,
+  kMin,
+  kMax,
+  kSpread,
+  kFirst,
+  kLast,
+  kMedian,
+  kPercentile,
+  kStddev,
+  kTop,
+  kBottom
+};
 
 // Whether a function needs the readings in its range, not only their rollups.
 bool ReadsReadings(Function function);
 
-// A function applied to the value: mean(value), percentile(value, 95).
+// A function applied to the value: mean(value), percentile(value, 95), top(value, 3).
 struct Call {
   Function function = Function::kMean;
   double percentile = 0;  // kPercentile's N, from 0 to 100
+  std::size_t count = 0;  // kTop's and kBottom's N, from 1 to kMaxRanked
 };
+
+// The most readings top() and bottom() may pick per bucket.
+inline constexpr std::size_t kMaxRanked = 10'000;
 
 // Arithmetic in a column: mean(value) * 1.8 + 32, max(value) - min(value), value / 10. Its leaves are the column's
 // aggregates (or, in a raw SELECT, the reading's value) and numbers.
@@ -149,6 +169,9 @@ struct Select {
   bool aggregate = false;              // every column is an aggregate or selector (mixing with raw is refused)
   bool reads_readings = false;         // a column's function needs the readings in the range (ReadsReadings)
   bool keeps_values = false;           // median, percentile or stddev: each bucket's values are kept
+  // top() or bottom(), the statement's only function: each bucket's N readings are its rows, with the sensorID
+  // columns (the only others allowed) naming each one's sensor.
+  std::optional<Call> ranked;
   bool measurement_matches = true;     // FROM names the stored measurement (or a regex matching it)
   TimeNs from = kMinTime;              // inclusive
   TimeNs to = kMaxTime;                // exclusive

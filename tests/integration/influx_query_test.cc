@@ -179,7 +179,7 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body,
             R"({"error":"error parsing query: function mode() is not supported; telemetryd answers count, sum, )"
-            R"(mean, min, max, spread, first, last, median, percentile and stddev at line 1, char 8"})");
+            R"(mean, min, max, spread, first, last, median, percentile, stddev, top and bottom at line 1, char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(
@@ -524,6 +524,27 @@ for bucket in range(lo - lo % 21600, hi, 21600):
                          'median': statistics.median([v for _, _, v in inside]), 'count': len(inside)})
 assert got == expected and len(got) > 3, (got[:2], expected[:2])
 checked += len(got)
+# top() and bottom(): the N greatest or smallest readings (of equal values the earliest, then by sensor), each a row
+# dated by its reading, in time order: over every sensor with the sensorID of each, per 6 hours, per sensor.
+def ranked(points, n, greatest):
+    best = sorted(points, key=lambda p: (-p[2] if greatest else p[2], p[0], p[1]))[:n]
+    return sorted(best)
+got = list(client.query('SELECT top(value, 5), sensorID FROM temperature WHERE time >= $lo AND time < $hi',
+                        bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+assert got == [{'time': t, 'top': v, 'sensorID': s} for t, s, v in ranked(every, 5, True)], got
+got = list(client.query('SELECT bottom(value, 3) FROM temperature WHERE time >= $lo AND time < $hi GROUP BY time(6h)',
+                        bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+expected = []
+for bucket in range(lo - lo % 21600, hi, 21600):
+    expected += [{'time': t, 'bottom': v}
+                 for t, s, v in ranked([p for p in every if bucket <= p[0] < bucket + 21600], 3, False)]
+assert got == expected and len(got) > 10, (got[:3], expected[:3])
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT top(value, 4) FROM temperature WHERE time >= $lo AND time < $hi GROUP BY sensorID',
+                    bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').items()}
+assert got == {s: [{'time': t, 'top': v} for t, x, v in ranked([p for p in every if p[1] == s], 4, True)]
+               for s in sensors}, got
+checked += len(expected)
 
 # median(), percentile() and stddev(), from the readings: per 3 hours and sensor, against Python's own; percentile as
 # InfluxDB picks it (the value of rank round(n × N / 100), none below rank 1); stddev the sample's, to 1e-12.

@@ -219,6 +219,55 @@ TEST(InfluxQl, FunctionsOfTheReadings) {
   EXPECT_EQ(ParseError("SELECT median(value, 5) FROM temperature"), "median() takes one argument at line 1, char 20");
 }
 
+TEST(InfluxQl, TopAndBottomPickReadingsAloneOrWithTheirSensor) {
+  Select select =
+      ParseSelect("SELECT TOP(value, 3), sensorID FROM temperature WHERE time > now() - 1d GROUP BY time(1h)");
+  ASSERT_EQ(select.columns.size(), 2u);
+  EXPECT_EQ(select.columns[0].call.function, Function::kTop);
+  EXPECT_EQ(select.columns[0].call.count, 3u);
+  EXPECT_EQ(select.columns[0].name, "top");
+  EXPECT_EQ(select.columns[1].kind, Column::Kind::kSensorTag);
+  ASSERT_TRUE(select.ranked);
+  EXPECT_EQ(select.ranked->function, Function::kTop);
+  EXPECT_EQ(select.ranked->count, 3u);
+  EXPECT_TRUE(select.aggregate);
+  EXPECT_TRUE(select.reads_readings);
+  EXPECT_FALSE(select.keeps_values);
+  Select bottom = ParseSelect("SELECT bottom(temperature, 10000) AS coldest FROM temperature GROUP BY sensorID");
+  EXPECT_EQ(bottom.ranked->function, Function::kBottom);
+  EXPECT_EQ(bottom.columns[0].name, "coldest");
+  EXPECT_FALSE(ParseSelect("SELECT max(value) FROM temperature").ranked);
+
+  EXPECT_EQ(ParseError("SELECT top(value) FROM temperature"), "found ), expected , at line 1, char 17");
+  EXPECT_EQ(ParseError("SELECT top(value, 0) FROM temperature"),
+            "found 0, expected a number of readings from 1 to 10000 at line 1, char 19");
+  EXPECT_EQ(ParseError("SELECT bottom(value, 10001) FROM temperature"),
+            "found 10001, expected a number of readings from 1 to 10000 at line 1, char 22");
+  EXPECT_EQ(ParseError("SELECT top(value, 2.5) FROM temperature"),
+            "found 2.5, expected a number of readings from 1 to 10000 at line 1, char 19");
+  EXPECT_EQ(ParseError("SELECT top(value, 2, 3) FROM temperature"),
+            "top() takes two arguments: the field and N at line 1, char 20");
+  EXPECT_EQ(ParseError("SELECT top(value, sensorID, 2) FROM temperature"),
+            "top() of a tag's values is not supported; with GROUP BY sensorID, top(value, N) picks each sensor's N "
+            "readings at line 1, char 19");
+  for (const char* mixed :
+       {"SELECT top(value, 2), max(value) FROM temperature", "SELECT max(value) - top(value, 2) FROM temperature",
+        "SELECT top(value, 2), bottom(value, 2) FROM temperature", "SELECT top(value, 2), value FROM temperature",
+        "SELECT top(value, 2), * FROM temperature"}) {
+    std::string error = ParseError(mixed);
+    EXPECT_TRUE(error == "selector function top() cannot be combined with other functions or fields" ||
+                error == "selector function bottom() cannot be combined with other functions or fields")
+        << mixed << ": " << error;
+  }
+  EXPECT_EQ(ParseError("SELECT top(value, 2) * 2 FROM temperature"), "top() takes no arithmetic or transformation");
+  EXPECT_EQ(ParseError("SELECT difference(bottom(value, 2)) FROM temperature WHERE time > now() - 1h GROUP BY "
+                       "time(1m)"),
+            "bottom() takes no arithmetic or transformation");
+  // The sensorID tag stays refused beside other aggregates, which pick no one reading.
+  EXPECT_EQ(ParseError("SELECT max(value), sensorID FROM temperature"),
+            "mixing aggregate and non-aggregate queries is not supported");
+}
+
 TEST(InfluxQl, ArithmeticInColumns) {
   Select select = ParseSelect(
       "SELECT mean(value) * 1.8 + 32, (max(value) - min(value)) / 2 AS half, -count(value), last(value) - 1 "
@@ -375,7 +424,7 @@ TEST(InfluxQl, ShowStatements) {
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT mode(value) FROM temperature"),
             "function mode() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, last, "
-            "median, percentile and stddev at line 1, char 8");
+            "median, percentile, stddev, top and bottom at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");

@@ -1,0 +1,78 @@
+#include "api/influxql_rows.h"
+
+#include <gtest/gtest.h>
+
+namespace telemetry::api {
+namespace {
+
+using influxql::Call;
+using influxql::Column;
+using influxql::Function;
+
+Call Ranked(Function function, std::size_t count) {
+  Call call;
+  call.function = function;
+  call.count = count;
+  return call;
+}
+
+std::vector<std::string> Picked(const RankedReadings& ranked) {
+  std::vector<std::string> picked;
+  for (const Reading& r : ranked.InTimeOrder()) picked.push_back(r.sensor_id + "@" + std::to_string(r.time));
+  return picked;
+}
+
+TEST(RankedReadings, TopKeepsTheGreatestAndOfEqualValuesTheEarliest) {
+  Call top = Ranked(Function::kTop, 3);
+  RankedReadings ranked;
+  EXPECT_TRUE(ranked.Offer(top, Reading{"a", 50, 7}));
+  EXPECT_TRUE(ranked.Offer(top, Reading{"a", 40, 9}));
+  EXPECT_TRUE(ranked.Offer(top, Reading{"b", 30, 9}));
+  EXPECT_FALSE(ranked.Offer(top, Reading{"c", 60, 1}));  // below all three: not kept
+  EXPECT_FALSE(ranked.Offer(top, Reading{"c", 20, 9}));  // replaces the 7, not counted as more
+  EXPECT_FALSE(ranked.Offer(top, Reading{"d", 10, 8}));  // below the three 9s now
+  EXPECT_FALSE(ranked.Offer(top, Reading{"a", 20, 9}));  // a 9 as early as c's: the first sensor by id wins
+  EXPECT_EQ(Picked(ranked), (std::vector<std::string>{"a@20", "c@20", "b@30"}));
+}
+
+TEST(RankedReadings, BottomKeepsTheSmallest) {
+  Call bottom = Ranked(Function::kBottom, 2);
+  RankedReadings ranked;
+  for (int i = 0; i < 100; ++i) ranked.Offer(bottom, Reading{"s", i, static_cast<double>((i * 37) % 100) - 50});
+  // (i * 37) % 100 is 0 at i = 0 and 1 at i = 73: the two smallest, -50 and -49.
+  EXPECT_EQ(Picked(ranked), (std::vector<std::string>{"s@0", "s@73"}));
+}
+
+TEST(RankedReadings, EachPickIsARowDatedByItsReadingWithItsSensor) {
+  influxql::Select select;
+  Column top;
+  top.kind = Column::Kind::kAggregate;
+  top.call = Ranked(Function::kTop, 2);
+  top.name = "top";
+  Column sensor;
+  sensor.kind = Column::Kind::kSensorTag;
+  sensor.name = "sensorID";
+  select.columns = {top, sensor};
+  select.aggregate = true;
+  select.ranked = top.call;
+  select.interval = 100;
+  select.fill = influxql::Fill::kNumber;  // no row for an empty bucket all the same
+  std::vector<Bucket> buckets(3);
+  for (const Reading& r : {Reading{"b", 10, 5}, Reading{"a", 90, 6}, Reading{"c", 50, 1}, Reading{"a", 250, 3}}) {
+    Bucket& bucket = buckets[static_cast<std::size_t>(r.time / 100)];
+    bucket.aggregate.Add(r.value);
+    bucket.ranked.Offer(top.call, r);
+  }
+  std::vector<Row> rows = AggregateRows(select, {0, 100, 200}, buckets);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].time, 10);
+  EXPECT_EQ(rows[0].sensor, "b");
+  EXPECT_EQ(rows[0].cells, (std::vector<Cell>{5.0, std::monostate{}}));
+  EXPECT_EQ(rows[1].time, 90);
+  EXPECT_EQ(rows[1].sensor, "a");
+  EXPECT_EQ(rows[2].time, 250);
+  EXPECT_EQ(rows[2].cells[0], Cell(3.0));
+}
+
+}  // namespace
+}  // namespace telemetry::api
