@@ -299,10 +299,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
 
   // ---- raw readings, and the readings folded into buckets for their functions (first, last, median...) ----
 
-  // The readings per series that can make the answer: with ORDER BY time (ascending) and LIMIT, a series' first
-  // offset + limit are enough; otherwise every one (within the caps).
+  // The readings per series that can make the answer: with LIMIT, a series' first offset + limit in the order asked
+  // for (raw readings are read newest first under ORDER BY time DESC); otherwise every one (within the caps).
   std::size_t EnoughPerSeries() const {
-    if (select_.aggregate || select_.descending || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
+    if (select_.aggregate || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
     return select_.offset + select_.limit;
   }
 
@@ -352,6 +352,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     query->from = select_.from;
     query->to = select_.to;
     query->limit = std::min(kReadingsPage, EnoughPerSeries());
+    query->newest_first = !select_.aggregate && select_.descending;
     auto seen = std::make_shared<std::pair<std::string, std::size_t>>();
     auto self = shared_from_this();
     RunSteps(std::make_shared<Step>([self, target, query, seen, done](std::function<void()> next) {
@@ -364,7 +365,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
         query->after = std::move(page->next);
         if (query->after && seen->second == self->EnoughPerSeries()) {
           if (!query->sensor_id) {
-            query->after = ReadingPosition{seen->first, kMaxTime};  // on to the next sensor
+            query->after = PastEveryReadingOf(*query, seen->first);  // on to the next sensor
           } else {
             query->after.reset();  // this sensor has given enough
           }
@@ -416,6 +417,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // folded, when it is a series of its own, its rows are made and its buckets freed.
   void TargetRead(std::size_t target) {
     if (!select_.aggregate) {
+      // Read newest first under ORDER BY time DESC: in time order again, as rows are made (and reversed) from.
+      if (select_.descending) std::reverse(readings_[target].begin(), readings_[target].end());
       series_found_ += readings_[target].empty() ? 0 : 1;
     } else if (select_.group_by_sensor) {
       KeepRows(target, RowsOfFolded(folding_[target]));

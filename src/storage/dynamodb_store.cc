@@ -730,17 +730,18 @@ class DynamoDbStore final : public Store {
   StatusOr<ReadingsPage> ListReadings(const ReadingsQuery& query) {
     ReadingsSource source;
     source.sensors_after = [this](const std::string& after, std::size_t limit) { return SensorIdsAfter(after, limit); };
-    source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
-      return ReadingsOf(sensor, from, to, limit);
-    };
+    source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit,
+                                bool newest_first) { return ReadingsOf(sensor, from, to, limit, newest_first); };
     return GatherReadingsPage(query, kMostSensorsPerReadingsPage, source);
   }
 
-  // Up to `limit` readings of `sensor` in [from, to), in time order: its partition's items in that range.
-  StatusOr<std::vector<Reading>> ReadingsOf(const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+  // Up to `limit` readings of `sensor` in [from, to), in time order or newest first: its partition's items in that
+  // range, read forward or backward.
+  StatusOr<std::vector<Reading>> ReadingsOf(const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit,
+                                            bool newest_first) {
     std::vector<Reading> readings;
     PartitionRange range{ReadingKey(sensor, 0).pk, EncodeSortTime(from), EncodeSortTime(to - 1), true};
-    Status status = QueryPages([&] { return QueryBody(range, limit - readings.size()); },
+    Status status = QueryPages([&] { return QueryBody(range, limit - readings.size(), !newest_first); },
                                [&](simdjson::dom::element item) {
                                  StatusOr<TimeNs> time = DecodeSortTime(StringOf(item, kSortKey));
                                  std::optional<double> value = NumberOf(item, "v");
@@ -920,7 +921,7 @@ class DynamoDbStore final : public Store {
   }
 
   // A Query of one partition range, strongly consistent; at most `limit` items when limit > 0.
-  std::string QueryBody(const PartitionRange& range, std::size_t limit = 0) const {
+  std::string QueryBody(const PartitionRange& range, std::size_t limit = 0, bool forward = true) const {
     JsonWriter json;
     json.BeginObject().Key("TableName").String(options_.table);
     json.Key("KeyConditionExpression").String("#pk = :pk AND #sk BETWEEN :low AND :high");
@@ -934,6 +935,7 @@ class DynamoDbStore final : public Store {
     WriteString(json, range.high);
     json.EndObject();
     if (limit > 0) json.Key("Limit").Int(static_cast<std::int64_t>(limit));
+    if (!forward) json.Key("ScanIndexForward").Bool(false);
     return json.Key("ConsistentRead").Bool(true).EndObject().Take();
   }
 

@@ -18,8 +18,10 @@ namespace telemetry {
 struct ReadingsSource {
   // Up to `limit` sensor ids that sort after `after` (all from the first when it is empty), in order.
   std::function<StatusOr<std::vector<std::string>>(const std::string& after, std::size_t limit)> sensors_after;
-  // Up to `limit` readings of `sensor` in [from, to), in time order; none for an unknown sensor.
-  std::function<StatusOr<std::vector<Reading>>(const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit)>
+  // Up to `limit` readings of `sensor` in [from, to), in time order or newest first (the latest `limit` then);
+  // none for an unknown sensor.
+  std::function<StatusOr<std::vector<Reading>>(const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit,
+                                               bool newest_first)>
       readings_of;
 };
 

@@ -51,6 +51,9 @@ SqliteStatsReader::SqliteStatsReader(const std::string& database_path, const Unc
   readings_page_ = db_.Prepare(
       "SELECT time_ns, value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3 "
       "ORDER BY time_ns LIMIT ?4");
+  latest_readings_page_ = db_.Prepare(
+      "SELECT time_ns, value FROM readings WHERE sensor_id = ?1 AND time_ns >= ?2 AND time_ns < ?3 "
+      "ORDER BY time_ns DESC LIMIT ?4");
   first_reading_ = db_.Prepare("SELECT time_ns FROM readings WHERE sensor_id = ?1 ORDER BY time_ns LIMIT 1");
   last_reading_ =
       db_.Prepare("SELECT time_ns, value FROM readings WHERE sensor_id = ?1 ORDER BY time_ns DESC LIMIT 1");
@@ -179,18 +182,17 @@ ReadingsPage SqliteStatsReader::Readings(const ReadingsQuery& query) {
     sensor_names_.Reset();
     return StatusOr<std::vector<std::string>>(std::move(sensors));
   };
-  source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+  source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit, bool newest_first) {
     std::vector<Reading> readings;
     sensor_id_.Bind(1, sensor);
     bool known = sensor_id_.Step();
     std::int64_t id = known ? sensor_id_.ColumnInt(0) : -1;
     sensor_id_.Reset();
     if (!known) return StatusOr<std::vector<Reading>>(std::move(readings));
-    readings_page_.Bind(1, id).Bind(2, from).Bind(3, to).Bind(4, static_cast<std::int64_t>(limit));
-    while (readings_page_.Step()) {
-      readings.push_back(Reading{sensor, readings_page_.ColumnInt(0), readings_page_.ColumnDouble(1)});
-    }
-    readings_page_.Reset();
+    SqliteStatement& page = newest_first ? latest_readings_page_ : readings_page_;
+    page.Bind(1, id).Bind(2, from).Bind(3, to).Bind(4, static_cast<std::int64_t>(limit));
+    while (page.Step()) readings.push_back(Reading{sensor, page.ColumnInt(0), page.ColumnDouble(1)});
+    page.Reset();
     return StatusOr<std::vector<Reading>>(std::move(readings));
   };
   // One snapshot for the page: the sensors it looks at and their readings are of one commit. (The lookups report

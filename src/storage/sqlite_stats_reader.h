@@ -71,7 +71,7 @@ class SqliteStatsReader {
   std::optional<std::uint64_t> held_version_;  // of the snapshot TryQueryAt holds open
   std::optional<LogPosition> snapshot_position_;  // how far into the log the open snapshot's commit reaches
   SqliteStatement begin_, end_, sensor_id_, sum_rollups_, raw_of_sensor_, log_position_;
-  SqliteStatement sensor_page_, sensor_names_, first_reading_, last_reading_, readings_page_;
+  SqliteStatement sensor_page_, sensor_names_, first_reading_, last_reading_, readings_page_, latest_readings_page_;
 };
 
 }  // namespace telemetry

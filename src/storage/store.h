@@ -83,15 +83,23 @@ struct ReadingPosition {
   TimeNs time = 0;
 };
 
-// Raw readings a page at a time: one sensor's in time order, or every sensor's, sensor by sensor in the order
-// above. Keyset pagination: each page starts after the position where the one before ended.
+// Raw readings a page at a time: one sensor's in time order (or newest first), or every sensor's, sensor by sensor
+// in the order above, each sensor's in time order (or newest first). Keyset pagination: each page starts after the
+// position where the one before ended, in the order read.
 struct ReadingsQuery {
   std::optional<std::string> sensor_id;  // every sensor when empty
   TimeNs from = kMinTime;                // inclusive
   TimeNs to = kMaxTime;                  // exclusive
   std::optional<ReadingPosition> after;  // only readings after this one; with sensor_id, a position of that sensor
   std::size_t limit = 1000;              // at least 1
+  bool newest_first = false;             // each sensor's latest readings first: the latest N cost N, not the range
 };
+
+// The position past every reading of `sensor` in the order `query` reads: a page of every sensor that starts
+// after it goes on with the next sensor.
+inline ReadingPosition PastEveryReadingOf(const ReadingsQuery& query, std::string sensor) {
+  return ReadingPosition{std::move(sensor), query.newest_first ? kMinTime : kMaxTime};
+}
 
 struct ReadingsPage {
   std::vector<Reading> readings;        // at most query.limit, in order

@@ -318,8 +318,9 @@ constexpr int kFoldedReadings = 600'000;
 #endif
 
 // With the default cap, a statement folds more readings than an answer may hold rows (500,000), in constant memory
-// per series: 600,000 readings of one sensor, a day's median, 90th percentile, first, last and count each.
-TEST_P(InfluxQueryTest, FunctionsOfTheReadingsFoldMoreReadingsThanAnAnswerHoldsRows) {
+// per series: 600,000 readings of one sensor, a day's median, 90th percentile, first, last and count each. And the
+// latest few of them (ORDER BY time DESC LIMIT) are read newest first: they failed as a read of every reading before.
+TEST_P(InfluxQueryTest, MoreReadingsThanAnAnswerHoldsRowsFoldAndGiveTheirLatestFirst) {
   if (GetParam() != "sqlite") GTEST_SKIP() << "600,000 readings take DynamoDB Local minutes; the folding is the API's";
   std::vector<std::string> args = backend_.Args();
   args.insert(args.end(), {"--max-batch-readings", "200000"});
@@ -327,7 +328,7 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsFoldMoreReadingsThanAnAnswerHoldsR
   HttpClient client(server.port());
   constexpr int kReadings = kFoldedReadings;
   constexpr std::int64_t kStart = 1633305600;  // 2021-10-04T00:00:00Z
-  auto value_of = [](int i) { return (i * 7919) % 1000; };
+  auto value_of = [](int i) { return static_cast<int>(std::int64_t{i} * 7919 % 1000); };  // no int overflow
   for (int batch = 0; batch < kReadings; batch += 200'000) {
     std::string lines;
     for (int i = batch; i < std::min(kReadings, batch + 200'000); ++i) {
@@ -357,6 +358,24 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsFoldMoreReadingsThanAnAnswerHoldsR
                           "&epoch=s")
                 .body,
             expected);
+  // The i-th reading as a row of the answer, with its sensor when the statement asks for it.
+  auto row_of = [&value_of](int i, bool with_sensor) {
+    std::string row = "[" + std::to_string(kStart + i) + ",";
+    if (with_sensor) row += "\"a\",";
+    return row + std::to_string(value_of(i)) + "]";
+  };
+  std::string latest =
+      row_of(kReadings - 1, false) + "," + row_of(kReadings - 2, false) + "," + row_of(kReadings - 3, false);
+  EXPECT_EQ(
+      QueryOverHttp(client, "SELECT value FROM temperature WHERE sensorID = 'a' ORDER BY time DESC LIMIT 3", "&epoch=s")
+          .body,
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],"values":[)" +
+          latest + "]}]}]}\n");
+  std::string offset = row_of(kReadings - 2, true) + "," + row_of(kReadings - 3, true);
+  EXPECT_EQ(QueryOverHttp(client, "SELECT * FROM temperature ORDER BY time DESC LIMIT 2 OFFSET 1", "&epoch=s").body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","sensorID","value"],)"
+            R"("values":[)" +
+                offset + "]}]}]}\n");
 }
 
 TEST_P(InfluxQueryTest, ThePythonInfluxdbLibraryReadsWhatItWroteExactly) {

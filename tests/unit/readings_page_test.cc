@@ -22,10 +22,13 @@ struct MapSource {
       }
       return StatusOr<std::vector<std::string>>(sensors);
     };
-    source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit) {
+    source.readings_of = [this](const std::string& sensor, TimeNs from, TimeNs to, std::size_t limit,
+                                bool newest_first) {
       ++sensors_read;
+      std::vector<TimeNs> ordered = times[sensor];
+      if (newest_first) std::reverse(ordered.begin(), ordered.end());
       std::vector<Reading> readings;
-      for (TimeNs time : times[sensor]) {
+      for (TimeNs time : ordered) {
         if (time >= from && time < to && readings.size() < limit) readings.push_back({sensor, time, double(time)});
       }
       return StatusOr<std::vector<Reading>>(readings);
@@ -78,6 +81,31 @@ TEST(GatherReadingsPage, OneSensorResumesAfterTheLastTime) {
   EXPECT_EQ(pages, 3);
 }
 
+TEST(GatherReadingsPage, NewestFirstSensorBySensorEachResumingBeforeTheLastTime) {
+  MapSource map;
+  map.times = {{"b", {1, 5, 9}}, {"a", {2, 3}}, {"c", {}}, {"d", {4, 8}}};
+  int pages = 0;
+  ReadingsQuery query;
+  query.newest_first = true;
+  query.limit = 2;
+  EXPECT_EQ(AllPages(map, query, 100, &pages),
+            (std::vector<std::string>{"a@3", "a@2", "b@9", "b@5", "b@1", "d@8", "d@4"}));
+  query.sensor_id = "b";
+  query.from = 2;
+  query.to = 9;
+  query.limit = 1;
+  EXPECT_EQ(AllPages(map, query, 100, &pages), (std::vector<std::string>{"b@5"}));
+  EXPECT_EQ(pages, 2);  // the full first page has a next one, which is empty
+  // Past every reading of a sensor, newest first, is its earliest possible time: the pass goes on with the next.
+  query.sensor_id.reset();
+  query.from = kMinTime;
+  query.to = kMaxTime;
+  query.limit = 10;
+  query.after = PastEveryReadingOf(query, "a");
+  EXPECT_EQ(query.after->time, kMinTime);
+  EXPECT_EQ(AllPages(map, query, 100, &pages), (std::vector<std::string>{"b@9", "b@5", "b@1", "d@8", "d@4"}));
+}
+
 TEST(GatherReadingsPage, LooksAtABoundedNumberOfSensorsPerPage) {
   MapSource map;
   for (int i = 0; i < 1000; ++i) map.times["s" + std::to_string(1000 + i)] = {i};
@@ -100,7 +128,7 @@ TEST(GatherReadingsPage, AFailingLookupFailsThePage) {
   MapSource map;
   map.times = {{"a", {1}}};
   ReadingsSource source = map.Source();
-  source.readings_of = [](const std::string&, TimeNs, TimeNs, std::size_t) {
+  source.readings_of = [](const std::string&, TimeNs, TimeNs, std::size_t, bool) {
     return StatusOr<std::vector<Reading>>(Status(StatusCode::kUnavailable, "throttled"));
   };
   StatusOr<ReadingsPage> page = GatherReadingsPage(ReadingsQuery{}, 10, source);
