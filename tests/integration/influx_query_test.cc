@@ -371,6 +371,13 @@ TEST_P(InfluxQueryTest, MoreReadingsThanAnAnswerHoldsRowsFoldAndGiveTheirLatestF
           .body,
       R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],"values":[)" +
           latest + "]}]}]}\n");
+  // Past a page of the store's (10,000), read newest first page after page.
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT value FROM temperature WHERE sensorID = 'a' ORDER BY time DESC LIMIT 2 OFFSET 12000",
+                          "&epoch=s")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],"values":[)" +
+                row_of(kReadings - 12001, false) + "," + row_of(kReadings - 12002, false) + "]}]}]}\n");
   std::string offset = row_of(kReadings - 2, true) + "," + row_of(kReadings - 3, true);
   EXPECT_EQ(QueryOverHttp(client, "SELECT * FROM temperature ORDER BY time DESC LIMIT 2 OFFSET 1", "&epoch=s").body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","sensorID","value"],)"
