@@ -28,7 +28,8 @@ bool PrefersCsv(std::optional<std::string_view> accept) {
 }
 
 StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
-  if (Status known = CheckParamNames(request, {"sensorID", "from", "to", "limit", "cursor", "format"}); !known.ok()) {
+  if (Status known = CheckParamNames(request, {"sensorID", "from", "to", "limit", "cursor", "format", "order"});
+      !known.ok()) {
     return known;
   }
   ExportRequest out;
@@ -49,6 +50,10 @@ StatusOr<ExportRequest> ParseExportRequest(const http::Request& request) {
     if (!limit.ok()) return limit.status();
     out.query.limit = *limit;
   }
+  // order=desc: each sensor's readings newest first, so that the latest N cost N whatever the range.
+  std::string order(request.QueryParam("order").value_or("asc"));
+  if (order != "asc" && order != "desc") return InvalidArgument("order must be asc or desc");
+  out.query.newest_first = order == "desc";
   if (auto cursor = request.QueryParam("cursor")) {
     out.query.after = DecodeExportCursor(*cursor, out.query.sensor_id);
     if (!out.query.after) {

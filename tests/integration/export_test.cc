@@ -211,6 +211,28 @@ TEST_P(ExportTest, WithoutASensorEverySensorsReadingsSensorBySensor) {
   // limit=all: everything, streamed, the same order.
   std::string streamed = CurlExport(server_.port(), "", "");
   EXPECT_EQ(streamed, R"({"readings":[)" + expected + R"(],"next":null})");
+  // order=desc: the same sensors in the same order, each newest first, in pages and streamed.
+  const std::string newest_first = R"({"sensorID":"10","time":"1970-01-01T00:00:05Z","temperature":4},)"
+                                   R"({"sensorID":"10","time":"1970-01-01T00:00:01Z","temperature":8},)"
+                                   R"({"sensorID":"9","time":"1970-01-01T00:00:04Z","temperature":6},)"
+                                   R"({"sensorID":"a,\"b\"","time":"1970-01-01T00:00:02Z","temperature":3},)"
+                                   R"({"sensorID":"b","time":"1970-01-01T00:00:03Z","temperature":1},)"
+                                   R"({"sensorID":"b","time":"1970-01-01T00:00:02Z","temperature":5},)"
+                                   R"({"sensorID":"b","time":"1970-01-01T00:00:01Z","temperature":2},)"
+                                   R"({"sensorID":"ü","time":"1970-01-01T00:00:01Z","temperature":7})";
+  for (int limit : {1, 3, 100}) {
+    FollowedExport followed =
+        FollowExportPages(client_, "/api/v1/readings?order=desc&limit=" + std::to_string(limit), 20);
+    EXPECT_EQ(followed.items, newest_first) << "limit " << limit;
+  }
+  EXPECT_EQ(client_.Get("/api/v1/readings?limit=all&order=desc").body,
+            R"({"readings":[)" + newest_first + R"(],"next":null})");
+  // One sensor's latest two, then the one before them.
+  FollowedExport latest = FollowExportPages(client_, "/api/v1/readings?sensorID=b&order=desc&limit=2", 3);
+  EXPECT_EQ(latest.pages, 2);
+  EXPECT_EQ(latest.items, R"({"sensorID":"b","time":"1970-01-01T00:00:03Z","temperature":1},)"
+                          R"({"sensorID":"b","time":"1970-01-01T00:00:02Z","temperature":5},)"
+                          R"({"sensorID":"b","time":"1970-01-01T00:00:01Z","temperature":2})");
 }
 
 TEST_P(ExportTest, AnExportOfEverySensorOverARangeFewReportInPagesOnwardAndEnds) {
@@ -228,12 +250,16 @@ TEST_P(ExportTest, AnExportOfEverySensorOverARangeFewReportInPagesOnwardAndEnds)
   EXPECT_EQ(followed.items, R"({"sensorID":"s10003","time":"1970-01-01T00:08:20Z","temperature":1},{"sensorID":"s)" +
                                 std::to_string(10000 + sensors - 1) +
                                 R"(","time":"1970-01-01T00:08:20Z","temperature":1})");
+  // Newest first alike: the page that ends after the sensors it may look at goes on past every reading of the last.
+  FollowedExport newest = FollowExportPages(client_, "/api/v1/readings?from=400&order=desc", 5);
+  EXPECT_EQ(newest.pages, 2);
+  EXPECT_EQ(newest.items, followed.items);
 }
 
 TEST_P(ExportTest, BadParametersAre400) {
   for (const char* query : {"cursor=abc", "cursor=31.x", "cursor=3.5", "sensorID=x&limit=0", "sensorID=x&limit=10001",
                             "sensorID=x&cursor=abc", "sensorID=x&format=xml",
-                            "sensorID=x&from=2022-01-01&to=2021-01-01", "sensorID=x&page=2"}) {
+                            "sensorID=x&from=2022-01-01&to=2021-01-01", "sensorID=x&page=2", "sensorID=x&order=up"}) {
     testing::HttpResponse response = client_.Get(std::string("/api/v1/readings?") + query);
     EXPECT_EQ(response.status, 400) << query << ": " << response.body;
   }
