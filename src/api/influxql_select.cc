@@ -318,8 +318,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
                        [value](const influxql::ValueCondition& condition) { return condition.Accepts(value); });
   }
 
-  // Every target's readings, a page at a time in time order per sensor: a few sensors at a time, or, under SLIMIT or
-  // SOFFSET (which pick series in sensor order and stop the reading once the window is full), one after another.
+  // Every target's readings, a page at a time in time order per sensor (raw ones under ORDER BY time DESC newest
+  // first, so that LIMIT reads no more than it shows): a few sensors at a time, or, under SLIMIT or SOFFSET (which
+  // pick series in sensor order and stop the reading once the window is full), one after another.
   // Raw readings are kept as they come; for functions of the readings they are folded into the buckets of their
   // series, which become rows as soon as the series is complete (a sensor's last page when grouped by sensor, else
   // the end).

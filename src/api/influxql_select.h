@@ -29,8 +29,8 @@ struct SelectPlan {
   std::vector<TimeNs> starts;      // GROUP BY time(): each bucket's start, as the answer names it
   std::vector<TimeNs> boundaries;  // the spans the store is asked for: the buckets cut to [from, to)
   // The most readings read to fold them into buckets (first, last, median, percentile, stddev, top, bottom); past it
-  // the statement fails. Reading them costs ~0.1 s per million here, and median, percentile and stddev keep 16 bytes of
-  // each until the statement is answered.
+  // the statement fails. Reading them costs ~0.1 s per million here, and median, percentile and stddev keep 16 bytes
+  // of each until the statement is answered.
   std::size_t max_readings_folded = kDefaultMaxReadingsFolded;
 };
 
