@@ -1033,10 +1033,10 @@ class Parser {
     }
     if (MentionsValue(condition)) {
       if (!values) return FailAt(condition.position, "SHOW takes conditions on time and tags, not on the value");
-      if (condition.kind != Condition::Kind::kCompare) {
-        return FailAt(condition.position, "conditions on the value can only be joined with AND");
-      }
-      return AddValueCondition(condition, *values);
+      std::optional<ValueCondition> value_condition = ToValueCondition(condition);
+      if (!value_condition) return false;
+      values->push_back(std::move(*value_condition));
+      return true;
     }
     std::unique_ptr<TagCondition> tag_condition = ToTagCondition(condition);
     if (!tag_condition) return false;
@@ -1073,13 +1073,36 @@ class Parser {
     return true;
   }
 
+  // Comparisons of the value joined by AND and OR, and nothing else: with a tag or time under an OR the readings a
+  // statement reads would depend on each reading's sensor or time, which only the value's filter sees.
+  std::optional<ValueCondition> ToValueCondition(Condition& condition) {
+    if (condition.kind == Condition::Kind::kCompare) {
+      if (!IsValue(condition.lhs) && !IsValue(condition.rhs)) {
+        FailAt(condition.position,
+               "conditions on the value can only be joined with OR to other conditions on the value");
+        return std::nullopt;
+      }
+      return ToValueComparison(condition);
+    }
+    std::optional<ValueCondition> left = ToValueCondition(*condition.left);
+    if (!left) return std::nullopt;
+    std::optional<ValueCondition> right = ToValueCondition(*condition.right);
+    if (!right) return std::nullopt;
+    ValueCondition joined;
+    joined.kind = condition.kind == Condition::Kind::kAnd ? ValueCondition::Kind::kAnd : ValueCondition::Kind::kOr;
+    joined.left = std::make_shared<const ValueCondition>(std::move(*left));
+    joined.right = std::make_shared<const ValueCondition>(std::move(*right));
+    return joined;
+  }
+
   // value > 30, 30 < value, value != $v: a number on the other side.
-  bool AddValueCondition(Condition& comparison, std::vector<ValueCondition>& values) {
+  std::optional<ValueCondition> ToValueComparison(Condition& comparison) {
     using Op = ValueCondition::Op;
     bool value_on_left = IsValue(comparison.lhs);
     const Operand& number = value_on_left ? comparison.rhs : comparison.lhs;
     if (number.kind != Operand::Kind::kNumber) {
-      return FailAt(comparison.position, "the value compares with a number, such as value > 30");
+      FailAt(comparison.position, "the value compares with a number, such as value > 30");
+      return std::nullopt;
     }
     static constexpr std::pair<std::string_view, Op> kOps[] = {
         {"=", Op::kEqual},        {"!=", Op::kNotEqual}, {"<", Op::kLess},
@@ -1088,9 +1111,14 @@ class Parser {
     std::string op = comparison.op;
     if (!value_on_left) op = Mirrored(op);  // 30 < value  is  value > 30
     const auto* known = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& k) { return k.first == op; });
-    if (known == std::end(kOps)) return FailAt(comparison.position, "the value compares with =, !=, <, <=, > or >=");
-    values.push_back(ValueCondition{known->second, number.number});
-    return true;
+    if (known == std::end(kOps)) {
+      FailAt(comparison.position, "the value compares with =, !=, <, <=, > or >=");
+      return std::nullopt;
+    }
+    ValueCondition compare;
+    compare.op = known->second;
+    compare.number = number.number;
+    return compare;
   }
 
   std::unique_ptr<TagCondition> ToTagCondition(Condition& condition) {
@@ -1153,6 +1181,8 @@ class Parser {
 }  // namespace
 
 bool ValueCondition::Accepts(double value) const {
+  if (kind == Kind::kAnd) return left->Accepts(value) && right->Accepts(value);
+  if (kind == Kind::kOr) return left->Accepts(value) || right->Accepts(value);
   switch (op) {
     case Op::kEqual:
       return value == number;

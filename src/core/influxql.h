@@ -10,13 +10,13 @@
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
 // spread, each exact from the rollups; first, last, median, percentile, stddev, top and bottom, from the readings (top
-// and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time
-// compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
-// as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
-// >=), joined by AND (the statement then reads the readings); tags compared with = != =~ !~ in any AND/OR
-// combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name placeholders
-// are bound from the request's params. Anything else InfluxQL has (other functions, subqueries, INTO, writes and
-// administration) is refused with a message saying what is supported, never ignored.
+// and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time compared with
+// absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as
+// 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= > >=),
+// joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~ in
+// any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name
+// placeholders are bound from the request's params. Anything else InfluxQL has (other functions, subqueries, INTO,
+// writes and administration) is refused with a message saying what is supported, never ignored.
 //
 // Parsing is pure: the caller passes the instant now() stands for.
 #pragma once
@@ -72,12 +72,16 @@ struct TagCondition {
   std::optional<std::vector<std::string>> NamedSensors() const;
 };
 
-// A comparison of the value with a number (value > 30), one of a SELECT's WHERE conditions joined by AND: readings
-// that fail it are left out of the statement, which then reads the readings, not the rollups.
+// A condition on the value, one of a SELECT's WHERE conditions joined by AND: a comparison with a number (value >
+// 30), or comparisons joined by AND and OR (value < -20 OR value > 80). Readings that fail it are left out of the
+// statement, which then reads the readings, not the rollups.
 struct ValueCondition {
   enum class Op { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual };
-  Op op = Op::kEqual;
-  double number = 0;
+  enum class Kind { kCompare, kAnd, kOr };
+  Op op = Op::kEqual;  // kCompare
+  double number = 0;   // kCompare
+  Kind kind = Kind::kCompare;
+  std::shared_ptr<const ValueCondition> left, right;  // kAnd, kOr
 
   bool Accepts(double value) const;
 };

@@ -667,6 +667,15 @@ hot = sorted(((t, v) for (s, t), v in readings.items() if s == 'a' and v >= 55),
 got = list(client.query("SELECT value FROM temperature WHERE sensorID = 'a' AND value >= 55 ORDER BY time DESC "
                         "LIMIT 3", epoch='s').get_points())
 assert got == [{'time': t, 'value': v} for t, v in hot] and len(hot) == 3, (got, hot)
+# Joined by OR: the readings outside a band, per sensor.
+got = {series[1]['sensorID']: list(points) for series, points in
+       client.query('SELECT count(value), min(value), max(value) FROM temperature WHERE (value < -30 OR value >= 55) '
+                    'AND time >= $lo AND time < $hi GROUP BY sensorID',
+                    bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').items()}
+for sensor in sensors:
+    values = [v for v in brute(sensor, lo, hi) if v < -30 or v >= 55]
+    assert values and got[sensor] == [{'time': lo, 'count': len(values), 'min': min(values), 'max': max(values)}], (
+        sensor, got[sensor], len(values))
 cold = [v for v in readings.values() if v < -30]
 got = list(client.query('SELECT count(value), min(value) FROM temperature WHERE value < -30').get_points())
 assert got == [{'time': '1970-01-01T00:00:00Z', 'count': len(cold), 'min': min(cold)}], (got, len(cold))

@@ -140,8 +140,23 @@ TEST(InfluxQl, ConditionsOnTheValue) {
             "the value compares with a number, such as value > 30 at line 1, char 37");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value =~ /1/"),
             "the value compares with a number, such as value > 30 at line 1, char 37");
-  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE (value > 1 OR value < -1)"),
-            "conditions on the value can only be joined with AND at line 1, char 38");
+  // Joined by OR (and AND within), among themselves: readings outside a band, or inside one of two.
+  Select outside = ParseSelect(
+      "SELECT count(value) FROM temperature WHERE (value < -20 OR value > 80) AND time > now() - 1h AND sensorID = "
+      "'a'");
+  ASSERT_EQ(outside.value_conditions.size(), 1u);
+  EXPECT_EQ(outside.value_conditions[0].kind, ValueCondition::Kind::kOr);
+  EXPECT_TRUE(outside.reads_readings);
+  EXPECT_EQ(outside.tags->NamedSensors(), std::vector<std::string>{"a"});
+  for (double v : {-20.5, 80.5}) EXPECT_TRUE(outside.value_conditions[0].Accepts(v)) << v;
+  for (double v : {-20.0, 0.0, 80.0}) EXPECT_FALSE(outside.value_conditions[0].Accepts(v)) << v;
+  Select bands =
+      ParseSelect("SELECT value FROM temperature WHERE value >= 10 AND value < 20 OR 30 <= value AND value < 40");
+  ASSERT_EQ(bands.value_conditions.size(), 1u);
+  for (double v : {10.0, 19.5, 30.0, 39.5}) EXPECT_TRUE(bands.value_conditions[0].Accepts(v)) << v;
+  for (double v : {9.5, 20.0, 29.5, 40.0}) EXPECT_FALSE(bands.value_conditions[0].Accepts(v)) << v;
+  EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE (value > 1 OR value = 'x')"),
+            "the value compares with a number, such as value > 30 at line 1, char 51");
   EXPECT_EQ(ParseError("SHOW TAG VALUES WITH KEY = sensorID WHERE value > 1"),
             "SHOW takes conditions on time and tags, not on the value at line 1, char 43");
 }
@@ -431,7 +446,7 @@ TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT mean(value), value FROM temperature"),
             "mixing aggregate and non-aggregate queries is not supported");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE value > 10 OR sensorID = 'a'"),
-            "conditions on the value can only be joined with AND at line 1, char 37");
+            "conditions on the value can only be joined with OR to other conditions on the value at line 1, char 51");
   EXPECT_EQ(ParseError("SELECT value FROM temperature WHERE time > 0 OR sensorID = 'a'"),
             "conditions on time can only be joined with AND at line 1, char 37");
   EXPECT_EQ(ParseError("SELECT value FROM temperature GROUP BY time(1m)"),
