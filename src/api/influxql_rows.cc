@@ -185,8 +185,7 @@ void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
 // then the sensor first by id.
 bool RanksBefore(const Call& call, const Reading& a, const Reading& b) {
   if (a.value != b.value) return call.function == Function::kTop ? a.value > b.value : a.value < b.value;
-  if (a.time != b.time) return a.time < b.time;
-  return a.sensor_id < b.sensor_id;
+  return EarlierReading(a, b);
 }
 
 // top() and bottom(): each bucket's picked readings a row each, dated by the reading, in time order; the sensorID
@@ -207,6 +206,10 @@ std::vector<Row> RankedRows(const Select& select, const std::vector<Bucket>& buc
 
 }  // namespace
 
+bool EarlierReading(const Reading& a, const Reading& b) {
+  return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+}
+
 bool RankedReadings::Offer(const Call& call, const Reading& reading) {
   auto before = [&call](const Reading& a, const Reading& b) { return RanksBefore(call, a, b); };
   if (heap_.size() < call.count) {
@@ -223,9 +226,7 @@ bool RankedReadings::Offer(const Call& call, const Reading& reading) {
 
 std::vector<Reading> RankedReadings::InTimeOrder() const {
   std::vector<Reading> readings = heap_;
-  std::sort(readings.begin(), readings.end(), [](const Reading& a, const Reading& b) {
-    return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
-  });
+  std::sort(readings.begin(), readings.end(), EarlierReading);
   return readings;
 }
 

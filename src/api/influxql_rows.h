@@ -33,6 +33,10 @@ struct ValueAt {
   auto operator<=>(const ValueAt&) const = default;
 };
 
+// The order of readings of several sensors in an answer: by time, then by sensor id. first() and last() pick by it,
+// top() and bottom() break ties by it, and raw rows come in it.
+bool EarlierReading(const Reading& a, const Reading& b);
+
 // The N readings top() or bottom() picks from those offered one by one: of equal values the earliest (then the
 // first sensor by id), as InfluxDB picks them.
 class RankedReadings {

@@ -438,11 +438,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
       b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
     }
     Bucket& bucket = buckets[b];
-    auto earlier = [](const Reading& x, const Reading& y) {
-      return x.time != y.time ? x.time < y.time : x.sensor_id < y.sensor_id;
-    };
-    if (bucket.aggregate.count == 0 || earlier(reading, bucket.first)) bucket.first = reading;
-    if (bucket.aggregate.count == 0 || earlier(bucket.last, reading)) bucket.last = reading;
+    if (bucket.aggregate.count == 0 || EarlierReading(reading, bucket.first)) bucket.first = reading;
+    if (bucket.aggregate.count == 0 || EarlierReading(bucket.last, reading)) bucket.last = reading;
     bucket.aggregate.Add(reading.value);
     if (select_.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
     if (select_.ranked && bucket.ranked.Offer(*select_.ranked, reading)) ++readings_ranked_;
