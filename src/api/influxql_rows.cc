@@ -181,11 +181,20 @@ void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
   });
 }
 
-// Whether `a` ranks before `b` for top() (the greater value) or bottom() (the smaller); of equal values the earlier,
-// then the sensor first by id.
-bool RanksBefore(const Call& call, const Reading& a, const Reading& b) {
-  if (a.value != b.value) return call.function == Function::kTop ? a.value > b.value : a.value < b.value;
-  return EarlierReading(a, b);
+// The reading a lone first(), last(), min() or max() picked in a bucket: none for percentile(), whose values keep no
+// sensor, and for min() or max() when the reading holding it was not found.
+const Reading* PickedReading(const Call& selector, const Bucket& bucket) {
+  switch (selector.function) {
+    case Function::kFirst:
+      return &bucket.first;
+    case Function::kLast:
+      return &bucket.last;
+    case Function::kMin:
+    case Function::kMax:
+      return bucket.extreme ? &*bucket.extreme : nullptr;
+    default:
+      return nullptr;
+  }
 }
 
 // top() and bottom(): each bucket's picked readings a row each, dated by the reading, in time order; the sensorID
@@ -208,6 +217,14 @@ std::vector<Row> RankedRows(const Select& select, const std::vector<Bucket>& buc
 
 bool EarlierReading(const Reading& a, const Reading& b) {
   return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
+}
+
+bool RanksBefore(const Call& call, const Reading& a, const Reading& b) {
+  if (a.value != b.value) {
+    bool greatest = call.function == Function::kTop || call.function == Function::kMax;
+    return greatest ? a.value > b.value : a.value < b.value;
+  }
+  return EarlierReading(a, b);
 }
 
 bool RankedReadings::Offer(const Call& call, const Reading& reading) {
@@ -234,13 +251,6 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
                                const std::vector<Bucket>& buckets) {
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
   if (select.ranked) return RankedRows(select, buckets);
-  std::optional<Call> lone_selector;
-  if (!select.interval && select.columns.size() == 1 && !select.columns[0].arithmetic) {
-    Function function = select.columns[0].call.function;
-    if (function == Function::kFirst || function == Function::kLast || function == Function::kPercentile) {
-      lone_selector = select.columns[0].call;
-    }
-  }
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
   for (std::size_t b = 0; b < buckets.size(); ++b) {
@@ -249,17 +259,21 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
     if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
     Row row;
     row.time = select.interval ? starts[b] : (select.from == kMinTime ? 0 : select.from);
-    if (lone_selector && aggregate.count > 0) {
-      if (lone_selector->function == Function::kFirst) row.time = bucket.first.time;
-      if (lone_selector->function == Function::kLast) row.time = bucket.last.time;
-      if (lone_selector->function == Function::kPercentile) {
-        if (const ValueAt* picked = PercentileOf(bucket, lone_selector->percentile)) row.time = picked->time;
+    if (select.lone_selector && aggregate.count > 0) {
+      if (const Reading* picked = PickedReading(*select.lone_selector, bucket)) {
+        row.time = picked->time;
+        row.sensor = picked->sensor_id;
+      }
+      if (select.lone_selector->function == Function::kPercentile) {
+        if (const ValueAt* picked = PercentileOf(bucket, select.lone_selector->percentile)) row.time = picked->time;
       }
     }
     for (std::size_t c = 0; c < select.columns.size(); ++c) {
       const Column& column = select.columns[c];
       Cell cell;
-      if (aggregate.count > 0) {
+      if (column.kind == Column::Kind::kSensorTag) {
+        // Written from row.sensor.
+      } else if (aggregate.count > 0) {
         cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
       } else if (select.fill == Fill::kNumber) {
         cell = select.fill_value;

@@ -6,6 +6,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -37,6 +38,10 @@ struct ValueAt {
 // top() and bottom() break ties by it, and raw rows come in it.
 bool EarlierReading(const Reading& a, const Reading& b);
 
+// Whether `a` is picked before `b` by top() and max() (the greater value) or bottom() and min() (the smaller); of
+// equal values the earlier, then the sensor first by id.
+bool RanksBefore(const influxql::Call& call, const Reading& a, const Reading& b);
+
 // The N readings top() or bottom() picks from those offered one by one: of equal values the earliest (then the
 // first sensor by id), as InfluxDB picks them.
 class RankedReadings {
@@ -59,6 +64,8 @@ struct Bucket {
   Reading first, last;          // when aggregate.count > 0 and the statement reads the readings
   std::vector<ValueAt> values;  // when the statement keeps values (influxql::Select::keeps_values)
   RankedReadings ranked;        // when it ranks them (influxql::Select::ranked)
+  // A lone min() or max() (influxql::Select::lone_selector): the earliest reading holding it, then the first sensor.
+  std::optional<Reading> extreme;
 };
 
 // Buckets from aggregates the store summed.
@@ -67,8 +74,9 @@ std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates);
 // The rows of one series of aggregates, one per bucket (or the one of the whole range; `starts`: the
 // buckets' starts under GROUP BY time(); each bucket's values, when kept, in ascending order), empty buckets filled as
 // the statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
-// selector (first(), last(), percentile()) over the whole range is dated by its reading, as InfluxDB dates them;
-// anything else by its bucket's start (the range's, or the epoch's when it has none). The statement's
+// selector (influxql::Select::lone_selector) is dated by the reading it picks, as InfluxDB dates them, and its
+// sensorID columns name that reading's sensor; anything else by its bucket's start (the range's, or the epoch's when
+// it has none). The statement's
 // transformations (derivative(), moving_average()...) then replace their columns.
 std::vector<Row> AggregateRows(const influxql::Select& select, const std::vector<TimeNs>& starts,
                                const std::vector<Bucket>& buckets);

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <variant>
 
+#include "api/extreme_reading.h"
 #include "api/influxql_rows.h"
 #include "api/store_chain.h"
 #include "core/aggregate.h"
@@ -126,6 +127,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   bool EndsAndRollupsSuffice() const {
     return !select_.interval && select_.value_conditions.empty() &&
            std::all_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
+             if (c.kind == Column::Kind::kSensorTag) return true;  // beside a lone first() or last(): its sensor
              return c.kind == Column::Kind::kAggregate && !c.arithmetic &&
                     (c.call.function == Function::kFirst || c.call.function == Function::kLast ||
                      !influxql::ReadsReadings(c.call.function));
@@ -133,8 +135,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
   bool NeedsRollups() const {
-    return std::any_of(select_.columns.begin(), select_.columns.end(),
-                       [](const Column& c) { return !influxql::ReadsReadings(c.call.function); });
+    return std::any_of(select_.columns.begin(), select_.columns.end(), [](const Column& c) {
+      return c.kind == Column::Kind::kAggregate && !influxql::ReadsReadings(c.call.function);
+    });
   }
 
   // Per sensor, a page of one reading from the start of the range gives its first; its latest reading, which the
@@ -237,6 +240,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   void ReadAggregates() {
     std::size_t targets = TargetCount();
     merged_.assign(BucketCount(), Aggregate{});
+    if (FindsExtreme() && !select_.group_by_sensor) target_totals_.assign(targets, Aggregate{});
     bool in_order = select_.group_by_sensor && (select_.slimit > 0 || select_.soffset > 0);
     if (in_order) in_order_.emplace(targets);
     auto self = shared_from_this();
@@ -248,17 +252,19 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           auto store_answer = [self, i, next](StatusOr<std::vector<Aggregate>> spans) {
             if (!spans.ok()) {
               self->RecordFailure(spans.status());
-            } else if (self->in_order_) {
-              self->in_order_->Answered(
-                  i, AggregateRows(self->select_, self->plan_->starts, BucketsOf(*spans)),
-                  [&self](std::size_t s, std::vector<Row> rows) { self->KeepRows(s, std::move(rows)); });
-            } else if (self->select_.group_by_sensor) {
-              self->KeepRows(i, AggregateRows(self->select_, self->plan_->starts, BucketsOf(*spans)));
-            } else {
-              std::lock_guard lock(self->answers_mutex_);
-              for (std::size_t b = 0; b < self->merged_.size(); ++b) self->merged_[b].Merge((*spans)[b]);
+              return next();
             }
-            next();
+            std::vector<Bucket> buckets = BucketsOf(*spans);
+            if (!self->FindsExtreme() || !self->select_.group_by_sensor || buckets[0].aggregate.count == 0) {
+              self->TakeAggregates(i, std::move(buckets));
+              return next();
+            }
+            Aggregate total = buckets[0].aggregate;
+            self->FindExtreme(i, total, [self, i, next, buckets](std::optional<Reading> found) mutable {
+              buckets[0].extreme = std::move(found);
+              self->TakeAggregates(i, std::move(buckets));
+              next();
+            });
           };
           if (self->select_.interval) {
             self->store_.Series(SeriesQuery{sensor, self->plan_->boundaries}, store_answer);
@@ -271,9 +277,76 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
           }
         },
         [self] {
-          if (!self->select_.group_by_sensor && !self->Failed()) {
-            self->KeepRows(0, AggregateRows(self->select_, self->plan_->starts, BucketsOf(self->merged_)));
-          }
+          if (self->select_.group_by_sensor || self->Failed()) return self->Finish();
+          if (self->FindsExtreme() && self->merged_[0].count > 0) return self->FindMergedExtreme();
+          self->KeepRows(0, AggregateRows(self->select_, self->plan_->starts, BucketsOf(self->merged_)));
+          self->Finish();
+        });
+  }
+
+  // A target's aggregates: its series' rows when grouped by sensor (in sensor order under SLIMIT or SOFFSET), else
+  // summed into the one series of them all.
+  void TakeAggregates(std::size_t target, std::vector<Bucket> buckets) {
+    if (in_order_) {
+      in_order_->Answered(target, AggregateRows(select_, plan_->starts, buckets),
+                          [this](std::size_t s, std::vector<Row> rows) { KeepRows(s, std::move(rows)); });
+    } else if (select_.group_by_sensor) {
+      KeepRows(target, AggregateRows(select_, plan_->starts, buckets));
+    } else {
+      std::lock_guard lock(answers_mutex_);
+      for (std::size_t b = 0; b < merged_.size(); ++b) merged_[b].Merge(buckets[b].aggregate);
+      if (!target_totals_.empty()) target_totals_[target] = buckets[0].aggregate;
+    }
+  }
+
+  // ---- a lone min() or max() from the rollups: the reading holding it, found afterwards, dates the row ----
+
+  bool FindsExtreme() const {
+    return select_.lone_selector &&
+           (select_.lone_selector->function == Function::kMin || select_.lone_selector->function == Function::kMax);
+  }
+
+  bool Greatest() const { return select_.lone_selector->function == Function::kMax; }
+
+  // The reading holding a target's min or max over the range (none when a write under way hid it: the row is then
+  // dated by the range, as any aggregate's); a store failure fails the statement.
+  void FindExtreme(std::size_t target, const Aggregate& total, std::function<void(std::optional<Reading>)> done) {
+    auto self = shared_from_this();
+    FindExtremeReading(store_, ExtremeQuery{TargetSensor(target), select_.from, select_.to, Greatest(), total},
+                       [self, done](StatusOr<std::optional<Reading>> found) {
+                         if (!found.ok()) self->RecordFailure(found.status());
+                         done(found.ok() ? std::move(found).value() : std::nullopt);
+                       });
+  }
+
+  // Several sensors summed into one series: the reading is looked for in those whose own total reaches the
+  // series' min or max, and the earliest of them (then the first sensor) dates the row.
+  void FindMergedExtreme() {
+    auto candidates = std::make_shared<std::vector<std::size_t>>();
+    double value = Greatest() ? merged_[0].max : merged_[0].min;
+    for (std::size_t t = 0; t < target_totals_.size(); ++t) {
+      const Aggregate& total = target_totals_[t];
+      if (total.count > 0 && (Greatest() ? total.max : total.min) == value) candidates->push_back(t);
+    }
+    auto self = shared_from_this();
+    RunConcurrently(
+        candidates->size(), kStoreCallsInFlight,
+        [self, candidates](std::size_t i, std::function<void()> next) {
+          if (self->Failed()) return next();
+          std::size_t target = (*candidates)[i];
+          self->FindExtreme(target, self->target_totals_[target], [self, next](std::optional<Reading> found) {
+            std::lock_guard lock(self->answers_mutex_);
+            if (found &&
+                (!self->merged_extreme_ || RanksBefore(*self->select_.lone_selector, *found, *self->merged_extreme_))) {
+              self->merged_extreme_ = std::move(found);
+            }
+            next();
+          });
+        },
+        [self] {
+          std::vector<Bucket> buckets = BucketsOf(self->merged_);
+          buckets[0].extreme = self->merged_extreme_;
+          if (!self->Failed()) self->KeepRows(0, AggregateRows(self->select_, self->plan_->starts, buckets));
           self->Finish();
         });
   }
@@ -440,6 +513,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     Bucket& bucket = buckets[b];
     if (bucket.aggregate.count == 0 || EarlierReading(reading, bucket.first)) bucket.first = reading;
     if (bucket.aggregate.count == 0 || EarlierReading(bucket.last, reading)) bucket.last = reading;
+    if (FindsExtreme() && (!bucket.extreme || RanksBefore(*select_.lone_selector, reading, *bucket.extreme))) {
+      bucket.extreme = reading;
+    }
     bucket.aggregate.Add(reading.value);
     if (select_.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
     if (select_.ranked && bucket.ranked.Offer(*select_.ranked, reading)) ++readings_ranked_;
@@ -592,6 +668,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // read side by side fold into one series.
   std::mutex answers_mutex_;
   std::vector<Aggregate> merged_;               // every sensor's aggregates summed, when not grouped by sensor
+  std::vector<Aggregate> target_totals_;        // each target's, summed into merged_, when FindsExtreme()
+  std::optional<Reading> merged_extreme_;       // the reading holding merged_'s min or max, when FindsExtreme()
   std::vector<std::vector<Reading>> readings_;  // raw readings per target, each written by its own reads only
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::optional<SeriesInOrder> in_order_;       // aggregates under SLIMIT or SOFFSET

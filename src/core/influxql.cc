@@ -324,7 +324,11 @@ class Parser {
       select.columns.push_back(std::move(column));
     } while (Accept(TokenType::kComma));
     if (ranked_calls_ > 0 && !CheckRanked(select, any_value)) return false;
-    if (any_aggregate && (any_value || (any_tag && !select.ranked))) {
+    if (const Column* selector = SelectorColumn(select);
+        any_tag && selector && selector->call.function == Function::kPercentile) {
+      return Fail("percentile() beside sensorID is not supported: GROUP BY sensorID gives each sensor's");
+    }
+    if (any_aggregate && (any_value || (any_tag && !select.ranked && !PicksOneReading(select)))) {
       return Fail("mixing aggregate and non-aggregate queries is not supported");
     }
     select.aggregate = any_aggregate;
@@ -337,6 +341,34 @@ class Parser {
       if (times > 0) column.name += "_" + std::to_string(times);
     }
     return true;
+  }
+
+  // The statement's function column, when it is the only column but sensorID ones and bare (no arithmetic or
+  // transformation), and a selector: first(), last(), min(), max() or percentile().
+  static const Column* SelectorColumn(const Select& select) {
+    const Column* selector = nullptr;
+    for (const Column& column : select.columns) {
+      if (column.kind == Column::Kind::kSensorTag) continue;
+      if (selector || column.kind != Column::Kind::kAggregate || column.arithmetic || column.transform) return nullptr;
+      selector = &column;
+    }
+    if (!selector) return nullptr;
+    switch (selector->call.function) {
+      case Function::kFirst:
+      case Function::kLast:
+      case Function::kMin:
+      case Function::kMax:
+      case Function::kPercentile:
+        return selector;
+      default:
+        return nullptr;
+    }
+  }
+
+  // A selector that picks one reading the store can name the sensor of: the sensorID columns beside it name it.
+  static bool PicksOneReading(const Select& select) {
+    const Column* selector = SelectorColumn(select);
+    return selector && selector->call.function != Function::kPercentile;
   }
 
   // top() and bottom() pick readings, which become the rows: alone, beside the sensorID tag at most (naming each
@@ -676,7 +708,19 @@ class Parser {
     if (select.interval && !select.aggregate) {
       return Fail("GROUP BY time() requires an aggregate function such as mean(value)");
     }
-    if (!select.interval) return true;
+    bool any_tag = std::any_of(select.columns.begin(), select.columns.end(),
+                               [](const Column& column) { return column.kind == Column::Kind::kSensorTag; });
+    if (select.interval && any_tag && !select.ranked) {
+      return Fail(
+          "a selector beside sensorID takes no GROUP BY time(): top(value, 1), sensorID picks each "
+          "interval's reading and names its sensor");
+    }
+    if (!select.interval) {
+      if (const Column* selector = SelectorColumn(select); selector && select.aggregate) {
+        select.lone_selector = selector->call;
+      }
+      return true;
+    }
     if (select.from == kMinTime) {
       return Fail("GROUP BY time() needs a lower time bound, such as WHERE time >= now() - 1h");
     }

@@ -159,8 +159,9 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
   WriteSmallFleet(client);
+  // A lone max() is dated by the reading holding it, as InfluxDB dates it.
   std::string expected = R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","max"],)"
-                         R"("values":[["2021-10-04T09:00:00Z",124]]}]}]})"
+                         R"("values":[["2021-10-04T11:00:40Z",124]]}]}]})"
                          "\n";
   std::string q = "SELECT max(value) FROM temperature WHERE sensorID = $s AND time >= $from";
   std::string params = UrlEncode(R"({"s":"c","from":"2021-10-04T09:00:00Z"})");
@@ -571,6 +572,29 @@ got = {series[1]['sensorID']: list(points) for series, points in
 assert got == {s: [{'time': t, 'top': v} for t, x, v in ranked([p for p in every if p[1] == s], 4, True)]
                for s in sensors}, got
 checked += len(expected)
+# A lone max() or min(), summed from the rollups, is dated by the reading holding it (of equal values the earliest,
+# then by sensor), as InfluxDB dates a lone selector; sensorID beside it, or beside first() or last(), names that
+# reading's sensor. Over every sensor, per sensor, and over two sensors named by a regex.
+for fn, greatest in (('max', True), ('min', False)):
+    t, s, v = ranked(every, 1, greatest)[0]
+    got = list(client.query('SELECT %s(value), sensorID FROM temperature WHERE time >= $lo AND time < $hi' % fn,
+                            bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+    assert got == [{'time': t, fn: v, 'sensorID': s}], (fn, got)
+    got = {series[1]['sensorID']: list(points) for series, points in
+           client.query('SELECT %s(value) FROM temperature WHERE time >= $lo AND time < $hi GROUP BY sensorID' % fn,
+                        bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').items()}
+    assert got == {x: [{'time': t, fn: v} for t, _, v in ranked([p for p in every if p[1] == x], 1, greatest)]
+                   for x in sensors}, (fn, got)
+    t, s, v = ranked([p for p in every if p[1] in some], 1, greatest)[0]
+    got = list(client.query('SELECT %s(value) AS picked, sensorID FROM temperature WHERE '
+                            'sensorID =~ /^(a|sensor with space)$/ AND time >= $lo AND time < $hi' % fn,
+                            bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+    assert got == [{'time': t, 'picked': v, 'sensorID': s}], (fn, got)
+    checked += 3
+t, s, v = max(every)
+got = list(client.query('SELECT last(value), sensorID FROM temperature WHERE time >= $lo AND time < $hi',
+                        bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
+assert got == [{'time': t, 'last': v, 'sensorID': s}], got
 
 # median(), percentile() and stddev(), from the readings: per 3 hours and sensor, against Python's own; percentile as
 # InfluxDB picks it (the value of rank round(n × N / 100), none below rank 1); stddev the sample's, to 1e-12.

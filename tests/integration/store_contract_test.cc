@@ -5,7 +5,9 @@
 #include <future>
 #include <random>
 #include <thread>
+#include <tuple>
 
+#include "api/extreme_reading.h"
 #include "aws/curl_transport.h"
 #include "dynamodb_local.h"
 #include "fault_injecting_transport.h"
@@ -123,6 +125,59 @@ TEST_P(StoreContractTest, AnswersAnyRangeExactly) {
       EXPECT_EQ(actual.min, expected.min);
       EXPECT_EQ(actual.max, expected.max);
     }
+  }
+}
+
+// The reading behind a range's max() or min() (api/extreme_reading.h), found through the store's rollups and then
+// its readings: the earliest holding the value, then the first sensor by id, against a brute force. Half the
+// searches cut spans down to three readings, so that they go down through every size of span to single instants,
+// where sensors share a time; the other half read the whole range, every sensor's readings in one page. The values
+// repeat, so most extremes are held by several readings.
+TEST_P(StoreContractTest, FindsTheReadingHoldingARangesMaxOrMin) {
+  auto store = backend_->Open();
+  std::vector<Reading> readings;
+  for (int i = 0; i < 240; ++i) {
+    TimeNs time = (i / 2) * 7 * kNanosPerMinute / 3 + (i / 2 % 5) * 1000;  // a and b in pairs at one instant
+    readings.push_back({i % 2 ? "b" : "a", time, double((i * 7) % 11) - 5});
+  }
+  // Two more sensors at one instant, both holding the maximum: the first by id is the one.
+  TimeNs shared = readings[100].time;
+  readings.push_back({"c", shared, 5});
+  readings.push_back({"0", shared, 5});
+  WriteAll(*store, readings);
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<TimeNs> when(-kNanosPerMinute, 5 * kNanosPerHour);
+  for (int q = 0; q < 50; ++q) {
+    api::ExtremeQuery query;
+    query.greatest = q % 2 == 0;
+    query.read_below = q % 4 < 2 ? 3 : 1000;
+    if (q >= 2 && q < 4) std::tie(query.from, query.to) = std::pair(shared, shared + 1);
+    if (q >= 4) {
+      TimeNs a = when(random), b = when(random);
+      std::tie(query.from, query.to) = std::minmax(a, b);
+      if (q % 3 == 1) query.sensor_id = "b";
+    }
+    std::optional<Reading> expected;
+    for (const Reading& r : readings) {
+      if (r.time < query.from || r.time >= query.to || (query.sensor_id && r.sensor_id != *query.sensor_id)) {
+        continue;
+      }
+      query.total.Add(r.value);
+      bool better = !expected || (query.greatest ? r.value > expected->value : r.value < expected->value);
+      bool as_good_and_earlier =
+          expected && r.value == expected->value &&
+          (r.time != expected->time ? r.time < expected->time : r.sensor_id < expected->sensor_id);
+      if (better || as_good_and_earlier) expected = r;
+    }
+    if (!expected) continue;
+    std::promise<StatusOr<std::optional<Reading>>> answer;
+    api::FindExtremeReading(*store, query, [&](StatusOr<std::optional<Reading>> found) { answer.set_value(found); });
+    StatusOr<std::optional<Reading>> found = answer.get_future().get();
+    ASSERT_TRUE(found.ok()) << found.status().message();
+    ASSERT_TRUE(found->has_value()) << "query " << q;
+    EXPECT_EQ((*found)->sensor_id, expected->sensor_id) << "query " << q;
+    EXPECT_EQ((*found)->time, expected->time) << "query " << q;
+    EXPECT_EQ((*found)->value, expected->value) << "query " << q;
   }
 }
 

@@ -278,9 +278,39 @@ TEST(InfluxQl, TopAndBottomPickReadingsAloneOrWithTheirSensor) {
   EXPECT_EQ(ParseError("SELECT difference(bottom(value, 2)) FROM temperature WHERE time > now() - 1h GROUP BY "
                        "time(1m)"),
             "bottom() takes no arithmetic or transformation");
-  // The sensorID tag stays refused beside other aggregates, which pick no one reading.
-  EXPECT_EQ(ParseError("SELECT max(value), sensorID FROM temperature"),
-            "mixing aggregate and non-aggregate queries is not supported");
+}
+
+TEST(InfluxQl, ALoneSelectorIsDatedByItsReadingAndNamesItsSensor) {
+  Select max = ParseSelect("SELECT max(value), sensorID FROM temperature WHERE time > now() - 1h");
+  ASSERT_TRUE(max.lone_selector);
+  EXPECT_EQ(max.lone_selector->function, Function::kMax);
+  ASSERT_EQ(max.columns.size(), 2u);
+  EXPECT_EQ(max.columns[1].kind, Column::Kind::kSensorTag);
+  EXPECT_TRUE(max.aggregate);
+  EXPECT_FALSE(max.reads_readings);  // the rollups give the value; the reading holding it is looked for after
+  EXPECT_EQ(ParseSelect("SELECT min(temperature) AS coldest FROM temperature").lone_selector->function, Function::kMin);
+  EXPECT_EQ(ParseSelect("SELECT last(value), sensorID FROM temperature GROUP BY sensorID").lone_selector->function,
+            Function::kLast);
+  EXPECT_EQ(ParseSelect("SELECT percentile(value, 90) FROM temperature").lone_selector->function,
+            Function::kPercentile);
+  // Not one reading: several functions, arithmetic, an aggregate, buckets of GROUP BY time().
+  for (const char* many : {"SELECT max(value), min(value) FROM temperature", "SELECT max(value) * 2 FROM temperature",
+                           "SELECT mean(value) FROM temperature",
+                           "SELECT max(value) FROM temperature WHERE time > now() - 1h GROUP BY time(1m)"}) {
+    EXPECT_FALSE(ParseSelect(many).lone_selector) << many;
+  }
+
+  EXPECT_EQ(ParseError("SELECT max(value), sensorID FROM temperature WHERE time > now() - 1h GROUP BY time(1m)"),
+            "a selector beside sensorID takes no GROUP BY time(): top(value, 1), sensorID picks each interval's "
+            "reading and names its sensor");
+  EXPECT_EQ(ParseError("SELECT percentile(value, 90), sensorID FROM temperature"),
+            "percentile() beside sensorID is not supported: GROUP BY sensorID gives each sensor's");
+  // The sensorID tag stays refused beside anything that picks no one reading.
+  for (const char* mixed :
+       {"SELECT mean(value), sensorID FROM temperature", "SELECT max(value), min(value), sensorID FROM temperature",
+        "SELECT max(value) - 1, sensorID FROM temperature"}) {
+    EXPECT_EQ(ParseError(mixed), "mixing aggregate and non-aggregate queries is not supported") << mixed;
+  }
 }
 
 TEST(InfluxQl, ArithmeticInColumns) {
