@@ -219,6 +219,16 @@ bool EarlierReading(const Reading& a, const Reading& b) {
   return a.time != b.time ? a.time < b.time : a.sensor_id < b.sensor_id;
 }
 
+bool FirstPicks(const Reading& a, const Reading& b) {
+  if (a.time != b.time) return a.time < b.time;
+  return a.value != b.value ? a.value > b.value : a.sensor_id < b.sensor_id;
+}
+
+bool LastPicks(const Reading& a, const Reading& b) {
+  if (a.time != b.time) return a.time > b.time;
+  return a.value != b.value ? a.value > b.value : a.sensor_id < b.sensor_id;
+}
+
 bool RanksBefore(const Call& call, const Reading& a, const Reading& b) {
   if (a.value != b.value) {
     bool greatest = call.function == Function::kTop || call.function == Function::kMax;
@@ -253,6 +263,7 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
   if (select.ranked) return RankedRows(select, buckets);
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
+  std::string previous_sensor;  // fill(previous) carries the picked reading's sensor along with its value
   for (std::size_t b = 0; b < buckets.size(); ++b) {
     const Bucket& bucket = buckets[b];
     const Aggregate& aggregate = bucket.aggregate;
@@ -261,18 +272,21 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
     row.time = select.interval ? starts[b] : (select.from == kMinTime ? 0 : select.from);
     if (select.lone_selector && aggregate.count > 0) {
       if (const Reading* picked = PickedReading(*select.lone_selector, bucket)) {
-        row.time = picked->time;
+        if (!select.interval) row.time = picked->time;
         row.sensor = picked->sensor_id;
       }
-      if (select.lone_selector->function == Function::kPercentile) {
+      if (select.lone_selector->function == Function::kPercentile && !select.interval) {
         if (const ValueAt* picked = PercentileOf(bucket, select.lone_selector->percentile)) row.time = picked->time;
       }
     }
+    if (aggregate.count == 0 && select.fill == Fill::kPrevious) row.sensor = previous_sensor;
+    previous_sensor = row.sensor;
     for (std::size_t c = 0; c < select.columns.size(); ++c) {
       const Column& column = select.columns[c];
       Cell cell;
       if (column.kind == Column::Kind::kSensorTag) {
-        // Written from row.sensor.
+        // Written from row.sensor; an empty bucket's is null, or fill(N)'s number, as InfluxDB fills it.
+        if (aggregate.count == 0 && select.fill == Fill::kNumber) cell = select.fill_value;
       } else if (aggregate.count > 0) {
         cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
       } else if (select.fill == Fill::kNumber) {

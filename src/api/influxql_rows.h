@@ -23,7 +23,7 @@ using Cell = std::variant<std::monostate, std::int64_t, double>;
 
 struct Row {
   TimeNs time = 0;
-  std::vector<Cell> cells;  // one per column; a sensorID column's is null, written from `sensor`
+  std::vector<Cell> cells;  // one per column; a sensorID column's is written from `sensor`, or when none from its cell
   std::string sensor;       // raw readings: the reading's sensor
 };
 
@@ -34,9 +34,14 @@ struct ValueAt {
   auto operator<=>(const ValueAt&) const = default;
 };
 
-// The order of readings of several sensors in an answer: by time, then by sensor id. first() and last() pick by it,
-// top() and bottom() break ties by it, and raw rows come in it.
+// The order of readings of several sensors in an answer: by time, then by sensor id. top(), bottom(), max() and
+// min() break ties by it, and raw rows come in it.
 bool EarlierReading(const Reading& a, const Reading& b);
+
+// Whether first() picks `a` over `b`, last() `a` over `b`: the earliest reading, the latest; of readings at one
+// instant the greater value, then the first sensor by id, as InfluxDB picks them.
+bool FirstPicks(const Reading& a, const Reading& b);
+bool LastPicks(const Reading& a, const Reading& b);
 
 // Whether `a` is picked before `b` by top() and max() (the greater value) or bottom() and min() (the smaller); of
 // equal values the earlier, then the sensor first by id.
@@ -74,9 +79,9 @@ std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates);
 // The rows of one series of aggregates, one per bucket (or the one of the whole range; `starts`: the
 // buckets' starts under GROUP BY time(); each bucket's values, when kept, in ascending order), empty buckets filled as
 // the statement says: count() as 0 under fill(null), as InfluxDB does. No rows when no bucket holds a reading. A lone
-// selector (influxql::Select::lone_selector) is dated by the reading it picks, as InfluxDB dates them, and its
-// sensorID columns name that reading's sensor; anything else by its bucket's start (the range's, or the epoch's when
-// it has none). The statement's
+// selector (influxql::Select::lone_selector) over the whole range is dated by the reading it picks, as InfluxDB
+// dates them; anything else by its bucket's start (the range's, or the epoch's when it has none). The sensorID
+// columns beside a lone selector name its reading's sensor (null in an empty bucket). The statement's
 // transformations (derivative(), moving_average()...) then replace their columns.
 std::vector<Row> AggregateRows(const influxql::Select& select, const std::vector<TimeNs>& starts,
                                const std::vector<Bucket>& buckets);

@@ -59,7 +59,11 @@ void WriteCell(JsonWriter& json, const Cell& cell) {
 class SelectRun : public std::enable_shared_from_this<SelectRun> {
  public:
   SelectRun(Store& store, std::shared_ptr<const SelectPlan> plan, std::function<void(Producer)> done)
-      : store_(store), plan_(std::move(plan)), select_(plan_->select), done_(std::move(done)) {}
+      : store_(store),
+        plan_(std::move(plan)),
+        select_(plan_->select),
+        done_(std::move(done)),
+        finds_extreme_(ShowsExtremeReading(select_)) {}
 
   void Start() {
     if (select_.from >= select_.to || !select_.measurement_matches) return Finish();
@@ -299,11 +303,19 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     }
   }
 
-  // ---- a lone min() or max() from the rollups: the reading holding it, found afterwards, dates the row ----
+  // ---- a lone min() or max() from the rollups: the reading holding it, found afterwards, dates the row and names
+  // its sensor ----
 
-  bool FindsExtreme() const {
-    return select_.lone_selector &&
-           (select_.lone_selector->function == Function::kMin || select_.lone_selector->function == Function::kMax);
+  bool FindsExtreme() const { return finds_extreme_; }
+
+  // Whether the statement is a lone min() or max() whose reading the answer shows: it dates the row (no GROUP BY
+  // time()), or sensorID beside it names its sensor.
+  static bool ShowsExtremeReading(const Select& select) {
+    if (!select.lone_selector) return false;
+    Function function = select.lone_selector->function;
+    if (function != Function::kMin && function != Function::kMax) return false;
+    return !select.interval || std::any_of(select.columns.begin(), select.columns.end(),
+                                           [](const Column& c) { return c.kind == Column::Kind::kSensorTag; });
   }
 
   bool Greatest() const { return select_.lone_selector->function == Function::kMax; }
@@ -511,8 +523,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
       b = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), reading.time) - starts.begin()) - 1;
     }
     Bucket& bucket = buckets[b];
-    if (bucket.aggregate.count == 0 || EarlierReading(reading, bucket.first)) bucket.first = reading;
-    if (bucket.aggregate.count == 0 || EarlierReading(bucket.last, reading)) bucket.last = reading;
+    if (bucket.aggregate.count == 0 || FirstPicks(reading, bucket.first)) bucket.first = reading;
+    if (bucket.aggregate.count == 0 || LastPicks(reading, bucket.last)) bucket.last = reading;
     if (FindsExtreme() && (!bucket.extreme || RanksBefore(*select_.lone_selector, reading, *bucket.extreme))) {
       bucket.extreme = reading;
     }
@@ -649,7 +661,11 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     WriteTime(json, row.time, plan.format);
     for (std::size_t c = 0; c < row.cells.size(); ++c) {
       if (plan.select.columns[c].kind == Column::Kind::kSensorTag) {
-        json.String(row.sensor);
+        if (!row.sensor.empty()) {
+          json.String(row.sensor);
+        } else {
+          WriteCell(json, row.cells[c]);  // an empty bucket's (no sensor id is empty)
+        }
       } else {
         WriteCell(json, row.cells[c]);
       }
@@ -661,6 +677,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::shared_ptr<const SelectPlan> plan_;
   const Select& select_;
   std::function<void(Producer)> done_;
+  // The reading holding a lone min() or max() is looked for (ShowsExtremeReading): the rollups' answer searched
+  // (FindExtremeReading), or readings folded into buckets kept (Bucket::extreme). Never with GROUP BY time() and
+  // the rollups: the parser has those statements read the readings.
+  const bool finds_extreme_;
   bool all_sensors_ = false;
   std::vector<std::string> sensors_;            // in id order; empty when all_sensors_
   std::vector<SeriesData> series_;              // the answer's, in sensor order, rows filled as each is made

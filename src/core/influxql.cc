@@ -708,19 +708,15 @@ class Parser {
     if (select.interval && !select.aggregate) {
       return Fail("GROUP BY time() requires an aggregate function such as mean(value)");
     }
-    bool any_tag = std::any_of(select.columns.begin(), select.columns.end(),
-                               [](const Column& column) { return column.kind == Column::Kind::kSensorTag; });
-    if (select.interval && any_tag && !select.ranked) {
-      return Fail(
-          "a selector beside sensorID takes no GROUP BY time(): top(value, 1), sensorID picks each "
-          "interval's reading and names its sensor");
+    if (const Column* selector = SelectorColumn(select); selector && select.aggregate) {
+      select.lone_selector = selector->call;
+      // Each bucket's min() or max() beside sensorID: the rollups give every bucket's value, not whose it is, so
+      // the buckets' readings are read (one search of the rollups per bucket would cost more).
+      bool any_tag = std::any_of(select.columns.begin(), select.columns.end(),
+                                 [](const Column& column) { return column.kind == Column::Kind::kSensorTag; });
+      if (select.interval && any_tag) select.reads_readings = true;
     }
-    if (!select.interval) {
-      if (const Column* selector = SelectorColumn(select); selector && select.aggregate) {
-        select.lone_selector = selector->call;
-      }
-      return true;
-    }
+    if (!select.interval) return true;
     if (select.from == kMinTime) {
       return Fail("GROUP BY time() needs a lower time bound, such as WHERE time >= now() - 1h");
     }

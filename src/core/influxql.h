@@ -176,9 +176,9 @@ struct Select {
   // top() or bottom(), the statement's only function: each bucket's N readings are its rows, with the sensorID
   // columns (the only others allowed) naming each one's sensor.
   std::optional<Call> ranked;
-  // first(), last(), min(), max() or percentile(), bare, the only column but sensorID ones, without GROUP BY time():
-  // a selector that picks one reading, whose row is dated by it, the sensorID columns (allowed beside all but
-  // percentile()) naming its sensor, as InfluxDB answers a lone selector.
+  // first(), last(), min(), max() or percentile(), bare, the only column but sensorID ones: a selector that picks
+  // one reading per bucket, which dates its row when there is no GROUP BY time(), and whose sensor the sensorID
+  // columns (allowed beside all but percentile()) name, as InfluxDB answers a lone selector.
   std::optional<Call> lone_selector;
   bool measurement_matches = true;     // FROM names the stored measurement (or a regex matching it)
   TimeNs from = kMinTime;              // inclusive

@@ -117,7 +117,7 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
             "\n");
 
   // first() and last() from the readings: alone, dated by the reading; in buckets, by the bucket, across sensors the
-  // earliest and latest (by sensor within an instant).
+  // earliest and latest.
   EXPECT_EQ(QueryOverHttp(client, "SELECT last(value) FROM temperature WHERE sensorID = 'b'").body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","last"],)"
             R"("values":[["2021-10-04T11:00:40Z",124]]}]}]})"
@@ -153,6 +153,65 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count"],)"
             R"("values":[["2021-10-03T22:00:00Z",30]]}]}]})"
             "\n");
+}
+
+// A lone selector picks one reading: over the whole range the row is dated by it, and sensorID beside first(),
+// last(), min() or max() names its sensor, in buckets too (null in an empty one, carried by fill(previous), the
+// number under fill(N), as InfluxDB fills it). Of readings at one instant, first() and last() pick the greater value
+// and then the first sensor; max() and min() the earliest reading, then the first sensor. Checked against InfluxDB
+// 1.6's answers to the same readings.
+TEST_P(InfluxQueryTest, ASelectorPicksOneReadingAndNamesItsSensor) {
+  ServerProcess server(backend_.Args());
+  HttpClient client(server.port());
+  WriteSmallFleet(client);
+  ASSERT_EQ(client
+                .Request("POST", "/write?db=telemetry&precision=s",
+                         "temperature,sensorID=a value=1 1633348800\ntemperature,sensorID=b value=7 1633348800\n"
+                         "temperature,sensorID=c value=7 1633348800\n")
+                .status,
+            204);
+  auto values = [&](std::string_view q) {
+    std::string body = QueryOverHttp(client, q).body;
+    std::size_t start = body.find("\"values\":");
+    return start == std::string::npos ? body : body.substr(start);
+  };
+  EXPECT_EQ(values("SELECT last(value), sensorID FROM temperature"), R"("values":[["2021-10-04T12:00:00Z",7,"b"]]}]}]})"
+                                                                     "\n");
+  EXPECT_EQ(values("SELECT first(value) AS f, sensorID FROM temperature WHERE time >= '2021-10-04T12:00:00Z'"),
+            R"("values":[["2021-10-04T12:00:00Z",7,"b"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT max(value), sensorID FROM temperature"),
+            R"("values":[["2021-10-04T11:00:40Z",124,"a"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT max(value) FROM temperature WHERE sensorID = 'c'"),
+            R"("values":[["2021-10-04T11:00:40Z",124]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT min(value), sensorID FROM temperature WHERE time >= '2021-10-04T09:01:00Z'"),
+            R"("values":[["2021-10-04T12:00:00Z",1,"a"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT max(value), sensorID FROM temperature WHERE time >= '2021-10-04T09:00:00Z' AND "
+                   "time < '2021-10-04T09:04:00Z' GROUP BY time(2m)"),
+            R"("values":[["2021-10-04T09:00:00Z",5,"a"],["2021-10-04T09:02:00Z",7,"a"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT last(value), sensorID FROM temperature WHERE time >= '2021-10-04T10:00:00Z' AND "
+                   "time < '2021-10-04T13:00:00Z' GROUP BY time(1h) fill(previous)"),
+            R"("values":[["2021-10-04T10:00:00Z",null,null],["2021-10-04T11:00:00Z",124,"a"],)"
+            R"(["2021-10-04T12:00:00Z",7,"b"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT min(value), sensorID FROM temperature WHERE time >= '2021-10-04T11:00:00Z' AND "
+                   "time < '2021-10-04T14:00:00Z' GROUP BY time(1h) fill(previous)"),
+            R"("values":[["2021-10-04T11:00:00Z",121,"a"],["2021-10-04T12:00:00Z",1,"a"],)"
+            R"(["2021-10-04T13:00:00Z",1,"a"]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT max(value), sensorID FROM temperature WHERE time >= '2021-10-04T10:00:00Z' AND "
+                   "time < '2021-10-04T12:00:00Z' GROUP BY time(1h) fill(0)"),
+            R"("values":[["2021-10-04T10:00:00Z",0,0],["2021-10-04T11:00:00Z",124,"a"]]}]}]})"
+            "\n");
+  HttpResponse refused = QueryOverHttp(client, "SELECT percentile(value, 50), sensorID FROM temperature");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.body,
+            R"({"error":"error parsing query: percentile() beside sensorID is not supported: GROUP BY sensorID )"
+            R"(gives each sensor's"})");
 }
 
 TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
@@ -518,6 +577,12 @@ newest = max((t, s, v) for (s, t), v in readings.items())
 got = list(client.query("SELECT last(value) FROM temperature WHERE sensorID =~ /./", epoch='s').get_points())
 assert got == [{'time': newest[0], 'last': newest[2]}], (got, newest)
 every = sorted((t, s, v) for (s, t), v in readings.items() if lo <= t < hi)
+# first() and last() as InfluxDB picks them: the earliest, the latest; of readings at one instant the greater value,
+# then the first sensor.
+def first_of(points):
+    return min(points, key=lambda p: (p[0], -p[2], p[1]))
+def last_of(points):
+    return min(points, key=lambda p: (-p[0], -p[2], p[1]))
 got = list(client.query('SELECT first(value), last(value), count(value) FROM temperature WHERE time >= $lo AND '
                         'time < $hi GROUP BY time(6h) fill(none)',
                         bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
@@ -525,7 +590,8 @@ expected = []
 for bucket in range(lo - lo % 21600, hi, 21600):
     inside = [(t, s, v) for t, s, v in every if bucket <= t < bucket + 21600]
     if inside:
-        expected.append({'time': bucket, 'first': inside[0][2], 'last': inside[-1][2], 'count': len(inside)})
+        expected.append({'time': bucket, 'first': first_of(inside)[2], 'last': last_of(inside)[2],
+                         'count': len(inside)})
 assert got == expected, (got[:2], expected[:2])
 checked += len(got)
 # Sensors named by a regex are read side by side: their raw readings merged in time order (by sensor within an
@@ -547,7 +613,7 @@ expected = []
 for bucket in range(lo - lo % 21600, hi, 21600):
     inside = [(t, s, v) for t, s, v in taken if bucket <= t < bucket + 21600]
     if inside:
-        expected.append({'time': bucket, 'first': inside[0][2], 'last': inside[-1][2],
+        expected.append({'time': bucket, 'first': first_of(inside)[2], 'last': last_of(inside)[2],
                          'median': statistics.median([v for _, _, v in inside]), 'count': len(inside)})
 assert got == expected and len(got) > 3, (got[:2], expected[:2])
 checked += len(got)
@@ -591,7 +657,7 @@ for fn, greatest in (('max', True), ('min', False)):
                             bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
     assert got == [{'time': t, 'picked': v, 'sensorID': s}], (fn, got)
     checked += 3
-t, s, v = max(every)
+t, s, v = last_of(every)
 got = list(client.query('SELECT last(value), sensorID FROM temperature WHERE time >= $lo AND time < $hi',
                         bind_params={'lo': lo * 10**9, 'hi': hi * 10**9}, epoch='s').get_points())
 assert got == [{'time': t, 'last': v, 'sensorID': s}], got

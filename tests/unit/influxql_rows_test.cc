@@ -22,6 +22,29 @@ std::vector<std::string> Picked(const RankedReadings& ranked) {
   return picked;
 }
 
+// As InfluxDB picks them: the earliest and latest reading; at one instant the greater value, then the first sensor.
+TEST(FirstAndLast, PickByTimeThenTheGreaterValueThenTheFirstSensor) {
+  Reading early{"z", 10, 1}, late{"a", 20, 1}, late_greater{"c", 20, 5}, late_greater_b{"b", 20, 5};
+  EXPECT_TRUE(FirstPicks(early, late));
+  EXPECT_FALSE(FirstPicks(late, early));
+  EXPECT_TRUE(LastPicks(late, early));
+  EXPECT_TRUE(FirstPicks(late_greater, late));
+  EXPECT_TRUE(LastPicks(late_greater, late));
+  EXPECT_TRUE(FirstPicks(late_greater_b, late_greater));
+  EXPECT_TRUE(LastPicks(late_greater_b, late_greater));
+  EXPECT_FALSE(LastPicks(late_greater, late_greater_b));
+}
+
+// max() and min() pick, of equal values, the earliest reading, then the first sensor (as top() and bottom() do).
+TEST(RanksBefore, MaxAndMinPickTheValueThenTheEarliestThenTheFirstSensor) {
+  Call max{Function::kMax}, min{Function::kMin};
+  EXPECT_TRUE(RanksBefore(max, Reading{"b", 30, 9}, Reading{"a", 10, 7}));
+  EXPECT_TRUE(RanksBefore(min, Reading{"a", 10, 7}, Reading{"b", 30, 9}));
+  EXPECT_TRUE(RanksBefore(max, Reading{"b", 10, 9}, Reading{"a", 30, 9}));
+  EXPECT_TRUE(RanksBefore(min, Reading{"a", 10, 9}, Reading{"b", 10, 9}));
+  EXPECT_FALSE(RanksBefore(max, Reading{"b", 10, 9}, Reading{"a", 10, 9}));
+}
+
 TEST(RankedReadings, TopKeepsTheGreatestAndOfEqualValuesTheEarliest) {
   Call top = Ranked(Function::kTop, 3);
   RankedReadings ranked;

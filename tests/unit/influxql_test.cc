@@ -293,16 +293,20 @@ TEST(InfluxQl, ALoneSelectorIsDatedByItsReadingAndNamesItsSensor) {
             Function::kLast);
   EXPECT_EQ(ParseSelect("SELECT percentile(value, 90) FROM temperature").lone_selector->function,
             Function::kPercentile);
-  // Not one reading: several functions, arithmetic, an aggregate, buckets of GROUP BY time().
+  // Not one reading: several functions, arithmetic, an aggregate.
   for (const char* many : {"SELECT max(value), min(value) FROM temperature", "SELECT max(value) * 2 FROM temperature",
-                           "SELECT mean(value) FROM temperature",
-                           "SELECT max(value) FROM temperature WHERE time > now() - 1h GROUP BY time(1m)"}) {
+                           "SELECT mean(value) FROM temperature"}) {
     EXPECT_FALSE(ParseSelect(many).lone_selector) << many;
   }
+  // In buckets, a lone max() comes from the rollups, unless sensorID beside it asks whose it is: then each bucket's
+  // readings are read.
+  Select bucketed = ParseSelect("SELECT max(value) FROM temperature WHERE time > now() - 1h GROUP BY time(1m)");
+  EXPECT_EQ(bucketed.lone_selector->function, Function::kMax);
+  EXPECT_FALSE(bucketed.reads_readings);
+  Select named = ParseSelect("SELECT max(value), sensorID FROM temperature WHERE time > now() - 1h GROUP BY time(1m)");
+  EXPECT_EQ(named.lone_selector->function, Function::kMax);
+  EXPECT_TRUE(named.reads_readings);
 
-  EXPECT_EQ(ParseError("SELECT max(value), sensorID FROM temperature WHERE time > now() - 1h GROUP BY time(1m)"),
-            "a selector beside sensorID takes no GROUP BY time(): top(value, 1), sensorID picks each interval's "
-            "reading and names its sensor");
   EXPECT_EQ(ParseError("SELECT percentile(value, 90), sensorID FROM temperature"),
             "percentile() beside sensorID is not supported: GROUP BY sensorID gives each sensor's");
   // The sensorID tag stays refused beside anything that picks no one reading.
