@@ -547,7 +547,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   }
 
   // Raw readings as rows: a series per sensor, or every sensor's in one series, in time order across sensors and by
-  // sensor within an instant (either way round: ORDER BY time DESC reverses the rows after).
+  // sensor within an instant; ORDER BY time DESC reverses the rows after, the sensors within an instant too, as
+  // InfluxDB orders them.
   void FinishReadings() {
     series_found_ = 0;  // counted while reading for SLIMIT's early stop; KeepRows counts them again, in order
     if (select_.group_by_sensor) {
@@ -555,11 +556,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     } else {
       std::vector<Reading> all;
       for (auto& readings : readings_) std::move(readings.begin(), readings.end(), std::back_inserter(all));
-      bool descending = select_.descending;
-      std::sort(all.begin(), all.end(), [descending](const Reading& a, const Reading& b) {
-        if (a.time != b.time) return a.time < b.time;
-        return descending ? a.sensor_id > b.sensor_id : a.sensor_id < b.sensor_id;
-      });
+      std::sort(all.begin(), all.end(), EarlierReading);
       KeepRows(0, ReadingRows(select_, all));
     }
     readings_.clear();

@@ -102,14 +102,15 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       R"({"name":"temperature","tags":{"sensorID":"c"},"columns":["time","sum"],"values":[["1970-01-01T00:00:00Z",277]]}]}]})"
       "\n");
 
-  // Raw readings, newest first, and two statements in one query.
+  // Raw readings, newest first (of one instant the last sensor first, as InfluxDB orders them), and two statements in
+  // one query.
   EXPECT_EQ(QueryOverHttp(client,
                           "SELECT * FROM temperature WHERE sensorID =~ /^[bc]$/ ORDER BY time DESC LIMIT 3; "
                           "SHOW TAG VALUES WITH KEY = \"sensorID\" LIMIT 2; SHOW SERIES WHERE sensorID != 'b'")
                 .body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","sensorID","value"],)"
-            R"("values":[["2021-10-04T11:00:40Z","b",124],["2021-10-04T11:00:40Z","c",124],)"
-            R"(["2021-10-04T11:00:10Z","b",121]]}]},)"
+            R"("values":[["2021-10-04T11:00:40Z","c",124],["2021-10-04T11:00:40Z","b",124],)"
+            R"(["2021-10-04T11:00:10Z","c",121]]}]},)"
             R"({"statement_id":1,"series":[{"name":"temperature","columns":["key","value"],)"
             R"("values":[["sensorID","a"],["sensorID","b"]]}]},)"
             R"({"statement_id":2,"series":[{"columns":["key"],"values":[["temperature,sensorID=a"],)"
