@@ -390,11 +390,15 @@ class Parser {
     return true;
   }
 
-  // What a column's arithmetic holds: aggregates or the value (not both), and the name of the first.
+  // What a column's arithmetic holds: aggregates or the value (not both), the first function, and the column's
+  // name as InfluxDB makes it: the names of its functions and fields in order, joined by "_" (max_min for
+  // max(value) - min(value)).
   struct ColumnParts {
     bool aggregate = false, raw = false;
     Call call;
     std::string name;
+
+    void AddName(const std::string& part) { name += name.empty() ? part : "_" + part; }
   };
 
   std::shared_ptr<Arithmetic> Join(Arithmetic::Kind kind, std::shared_ptr<Arithmetic> left,
@@ -472,10 +476,8 @@ class Parser {
       Column call;
       if (!ParseFunction(name, position, call)) return nullptr;
       leaf->call = call.call;
-      if (!parts.aggregate && !parts.raw) {
-        parts.call = call.call;
-        parts.name = call.name;
-      }
+      if (!parts.aggregate && !parts.raw) parts.call = call.call;
+      parts.AddName(call.name);
       parts.aggregate = true;
       return leaf;
     }
@@ -490,7 +492,7 @@ class Parser {
                "\"" + name.substr(0, 64) + "\" is neither the field value (or temperature) nor the tag sensorID");
         return nullptr;
       }
-      if (!parts.aggregate && !parts.raw) parts.name = name;
+      parts.AddName(name);
       parts.raw = true;
       return leaf;
     }

@@ -133,14 +133,15 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       "\n");
 
   // Arithmetic on aggregates (an empty bucket's null, count's too) and on raw values.
-  EXPECT_EQ(QueryOverHttp(client,
-                          "SELECT sum(value) * 2 AS twice, (max(value) - min(value)) / 2, count(value) * 10 FROM "
-                          "temperature WHERE sensorID = 'a' AND time >= '2021-10-04T09:02:00Z' AND "
-                          "time < '2021-10-04T09:06:00Z' GROUP BY time(2m)")
-                .body,
-            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","twice","max","count"],)"
-            R"("values":[["2021-10-04T09:02:00Z",40,2,40],["2021-10-04T09:04:00Z",null,null,null]]}]}]})"
-            "\n");
+  EXPECT_EQ(
+      QueryOverHttp(client,
+                    "SELECT sum(value) * 2 AS twice, (max(value) - min(value)) / 2, count(value) * 10 FROM "
+                    "temperature WHERE sensorID = 'a' AND time >= '2021-10-04T09:02:00Z' AND "
+                    "time < '2021-10-04T09:06:00Z' GROUP BY time(2m)")
+          .body,
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","twice","max_min","count"],)"
+      R"("values":[["2021-10-04T09:02:00Z",40,2,40],["2021-10-04T09:04:00Z",null,null,null]]}]}]})"
+      "\n");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value * 2 - 1 FROM temperature WHERE sensorID = 'a' LIMIT 2").body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],)"
             R"("values":[["2021-10-04T09:00:10Z",1],["2021-10-04T09:00:40Z",7]]}]}]})"
@@ -504,7 +505,7 @@ for bucket in range(start, start + 86400, 3600):
     values = brute('b', bucket, bucket + 3600)
     if values:
         expected.append({'time': bucket, 'mean': sum(values) / len(values) * 1.8 + 32,
-                         'max': (max(values) - min(values)) / 2})
+                         'max_min': (max(values) - min(values)) / 2})
 assert got == expected and got, (got[:2], expected[:2])
 
 # All sensors in one series, raw readings of one, and fill(previous).

@@ -212,7 +212,7 @@ TEST(InfluxQl, FunctionsOfTheReadings) {
   EXPECT_EQ(select.columns[2].name, "p999");
   EXPECT_EQ(select.columns[3].call.function, Function::kStddev);
   EXPECT_EQ(select.columns[3].name, "stddev_value");
-  EXPECT_EQ(select.columns[4].name, "percentile_1");
+  EXPECT_EQ(select.columns[4].name, "percentile_median");  // as InfluxDB names it
   std::map<double, double> percentiles{{90, 30}, {50, 12}};
   auto leaf = [&](const Call& call) -> std::optional<double> {
     return call.function == Function::kMedian ? 10 : percentiles.at(call.percentile);
@@ -322,10 +322,16 @@ TEST(InfluxQl, ArithmeticInColumns) {
       "SELECT mean(value) * 1.8 + 32, (max(value) - min(value)) / 2 AS half, -count(value), last(value) - 1 "
       "FROM temperature");
   ASSERT_EQ(select.columns.size(), 4u);
-  EXPECT_EQ(select.columns[0].name, "mean");  // the first function names the column, as in InfluxDB
+  EXPECT_EQ(select.columns[0].name, "mean");  // its functions and fields name the column, as in InfluxDB
   EXPECT_EQ(select.columns[1].name, "half");
   EXPECT_EQ(select.columns[2].name, "count");
   EXPECT_TRUE(select.reads_readings);
+  EXPECT_EQ(
+      ParseSelect("SELECT (max(value) - min(value)) / 2, last(value) - first(value) FROM temperature").columns[0].name,
+      "max_min");
+  EXPECT_EQ(ParseSelect("SELECT sum(value) / count(value), max(value) - min(value) FROM temperature").columns[1].name,
+            "max_min");
+  EXPECT_EQ(ParseSelect("SELECT value * 2 - value / 10 FROM temperature").columns[0].name, "value_value");
   std::map<Function, double> values{
       {Function::kMean, 20}, {Function::kMax, 30}, {Function::kMin, 10}, {Function::kCount, 4}, {Function::kLast, 7}};
   auto leaf = [&](const Call& call) -> std::optional<double> { return values.at(call.function); };
