@@ -597,6 +597,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   void Finish() {
     if (Failed()) return Fail(*failure_);
     std::erase_if(series_, [](const SeriesData& data) { return data.rows.empty(); });
+    // Per sensor under ORDER BY time DESC, the last sensor's series first, as InfluxDB orders them (and as it does,
+    // SOFFSET and SLIMIT pick them in sensor order before that).
+    if (select_.group_by_sensor && select_.descending) std::reverse(series_.begin(), series_.end());
     if (series_.size() > kMaxQuerySeries) {
       return Fail(Status(StatusCode::kResourceExhausted, "the answer would hold " + std::to_string(series_.size()) +
                                                              " series; at most " + std::to_string(kMaxQuerySeries) +

@@ -102,6 +102,15 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       R"({"name":"temperature","tags":{"sensorID":"c"},"columns":["time","sum"],"values":[["1970-01-01T00:00:00Z",277]]}]}]})"
       "\n");
 
+  // Under ORDER BY time DESC the last sensor's series comes first; SLIMIT picks them in sensor order before that, as
+  // InfluxDB does.
+  EXPECT_EQ(
+      QueryOverHttp(client, "SELECT sum(value) FROM temperature GROUP BY sensorID ORDER BY time DESC SLIMIT 2").body,
+      R"({"results":[{"statement_id":0,"series":[)"
+      R"({"name":"temperature","tags":{"sensorID":"b"},"columns":["time","sum"],"values":[["1970-01-01T00:00:00Z",277]]},)"
+      R"({"name":"temperature","tags":{"sensorID":"a"},"columns":["time","sum"],"values":[["1970-01-01T00:00:00Z",277]]}]}]})"
+      "\n");
+
   // Raw readings, newest first (of one instant the last sensor first, as InfluxDB orders them), and two statements in
   // one query.
   EXPECT_EQ(QueryOverHttp(client,
