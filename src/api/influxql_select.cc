@@ -41,6 +41,10 @@ struct SeriesData {
 void WriteTime(JsonWriter& json, TimeNs time, const TimeFormat& format) {
   if (format.epoch_unit) {
     json.Int(time / *format.epoch_unit);
+  } else if (format.zone) {
+    date::sys_seconds second{std::chrono::seconds{FloorTo(time, kNanosPerSecond) / kNanosPerSecond}};
+    auto offset = static_cast<std::int32_t>(format.zone->get_info(second).offset.count());
+    json.String(FormatRfc3339(time, offset));
   } else {
     json.String(FormatRfc3339(time));
   }
@@ -717,6 +721,7 @@ Status PlanBuckets(SelectPlan& plan) {
                              "\"; use an IANA name such as Europe/Berlin");
     }
   }
+  plan.format.zone = zone;
   if (!select.interval || select.from >= select.to) return Status::Ok();
   if (!zone) {
     plan.starts = influxql::BucketStarts(select);

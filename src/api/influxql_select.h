@@ -13,11 +13,17 @@
 #include "core/influxql.h"
 #include "storage/store.h"
 
+namespace date {
+class time_zone;
+}
+
 namespace telemetry::api {
 
-// How times are written: RFC 3339 strings, or integers in the epoch= unit.
+// How times are written: RFC 3339 strings (in UTC, or under tz() in the zone's offset of the time, as InfluxDB
+// writes them), or integers in the epoch= unit.
 struct TimeFormat {
   std::optional<TimeNs> epoch_unit;
+  const date::time_zone* zone = nullptr;
 };
 
 // A SELECT ready to run.
@@ -34,8 +40,8 @@ struct SelectPlan {
   std::size_t max_readings_folded = kDefaultMaxReadingsFolded;
 };
 
-// Fills plan.starts and plan.boundaries for GROUP BY time() (in UTC, or a tz() zone's local days); kInvalidArgument
-// for an unknown zone or buckets a zone cannot have.
+// Fills plan.starts and plan.boundaries for GROUP BY time() (in UTC, or a tz() zone's local days), and
+// plan.format.zone for tz(); kInvalidArgument for an unknown zone or buckets a zone cannot have.
 Status PlanBuckets(SelectPlan& plan);
 
 // Runs the statement; calls `done` once with its result (an error in it when the store fails or a limit is passed).

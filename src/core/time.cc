@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace telemetry {
 namespace {
@@ -158,8 +159,14 @@ StatusOr<TimeNs> ParseTime(std::string_view text) {
   return ParseCalendar(text);
 }
 
-std::string FormatRfc3339(TimeNs time) {
+std::string FormatRfc3339(TimeNs time, std::int32_t utc_offset_seconds) {
   using namespace std::chrono;
+  TimeNs local = 0;
+  if (utc_offset_seconds == 0 || __builtin_add_overflow(time, TimeNs{utc_offset_seconds} * kNanosPerSecond, &local)) {
+    utc_offset_seconds = 0;  // at the very ends of time, UTC
+    local = time;
+  }
+  time = local;
   TimeNs seconds = time / kNanosPerSecond;
   std::int64_t nanos = time % kNanosPerSecond;
   if (nanos < 0) {
@@ -181,7 +188,15 @@ std::string FormatRfc3339(TimeNs time) {
     std::string_view digits(fraction);
     out.append(digits.substr(0, digits.find_last_not_of('0') + 1));
   }
-  out.push_back('Z');
+  if (utc_offset_seconds == 0) {
+    out.push_back('Z');
+  } else {
+    int minutes = std::abs(utc_offset_seconds) / 60;
+    char offset[8];
+    std::snprintf(offset, sizeof offset, "%c%02d:%02d", utc_offset_seconds < 0 ? '-' : '+', minutes / 60 % 100,
+                  minutes % 60);
+    out.append(offset);
+  }
   return out;
 }
 

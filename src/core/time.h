@@ -31,8 +31,9 @@ inline constexpr TimeNs kMaxTime = std::numeric_limits<TimeNs>::max();
 StatusOr<TimeNs> ParseTime(std::string_view text);
 
 // Formats as RFC 3339 in UTC with the shortest fraction that is exact: "2021-10-04T09:00:00Z",
-// "2021-10-04T09:00:00.5Z".
-std::string FormatRfc3339(TimeNs time);
+// "2021-10-04T09:00:00.5Z"; or, given a zone's offset from UTC at that time, as its local time with the offset
+// (hours and minutes): "2021-10-04T14:30:00+05:30", as InfluxDB writes times under tz().
+std::string FormatRfc3339(TimeNs time, std::int32_t utc_offset_seconds = 0);
 
 // floor(time / width) * width and its ceiling counterpart, saturating at the ends of the representable range.
 // REQUIRES: width > 0

@@ -156,14 +156,24 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
             R"("values":[["2021-10-04T09:00:10Z",1],["2021-10-04T09:00:40Z",7]]}]}]})"
             "\n");
 
-  // Day buckets at Berlin's midnight (22:00 UTC in October).
-  EXPECT_EQ(QueryOverHttp(client,
-                          "SELECT count(value) FROM temperature WHERE time >= '2021-10-03T12:00:00Z' AND "
-                          "time < '2021-10-05T00:00:00Z' GROUP BY time(1d) fill(none) tz('Europe/Berlin')")
-                .body,
+  // Day buckets at Berlin's midnight (22:00 UTC in October), their times written in Berlin's offset, as InfluxDB
+  // writes them under tz() (and in epoch= units as ever).
+  std::string berlin =
+      "SELECT count(value) FROM temperature WHERE time >= '2021-10-03T12:00:00Z' AND time < '2021-10-05T00:00:00Z' "
+      "GROUP BY time(1d) fill(none) tz('Europe/Berlin')";
+  EXPECT_EQ(QueryOverHttp(client, berlin).body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count"],)"
-            R"("values":[["2021-10-03T22:00:00Z",30]]}]}]})"
+            R"("values":[["2021-10-04T00:00:00+02:00",30]]}]}]})"
             "\n");
+  EXPECT_EQ(QueryOverHttp(client, berlin, "&epoch=s").body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","count"],)"
+            R"("values":[[1633298400,30]]}]}]})"
+            "\n");
+  EXPECT_EQ(
+      QueryOverHttp(client, "SELECT value FROM temperature WHERE sensorID = 'a' LIMIT 1 tz('America/St_Johns')").body,
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],)"
+      R"("values":[["2021-10-04T06:30:10-02:30",1]]}]}]})"
+      "\n");
 }
 
 // A lone selector picks one reading: over the whole range the row is dated by it, and sensorID beside first(),

@@ -65,6 +65,20 @@ TEST(FormatRfc3339, PrintsTheShortestExactFraction) {
   EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
 }
 
+// Under tz(), in the zone's local time with its offset, as InfluxDB writes it; UTC's offset is Z.
+TEST(FormatRfc3339, WritesLocalTimeWithAnOffset) {
+  EXPECT_EQ(FormatRfc3339(kOriginalExample, 2 * 3600), "2021-10-04T11:00:00+02:00");
+  EXPECT_EQ(FormatRfc3339(kOriginalExample + 250'000'000, 19800), "2021-10-04T14:30:00.25+05:30");
+  EXPECT_EQ(FormatRfc3339(kOriginalExample, -9000), "2021-10-04T06:30:00-02:30");
+  EXPECT_EQ(FormatRfc3339(kOriginalExample, 0), "2021-10-04T09:00:00Z");
+  EXPECT_EQ(FormatRfc3339(0, -3600), "1969-12-31T23:00:00-01:00");
+  // Past the representable range once shifted: in UTC.
+  EXPECT_EQ(FormatRfc3339(kMaxTime, 3600), FormatRfc3339(kMaxTime));
+  EXPECT_EQ(FormatRfc3339(kMinTime, -3600), FormatRfc3339(kMinTime));
+  // Parsed back, the same instant.
+  EXPECT_EQ(Parsed(FormatRfc3339(kOriginalExample + 123, -9000)), kOriginalExample + 123);
+}
+
 TEST(FormatRfc3339, RoundTripsThroughParseTime) {
   for (TimeNs time : {TimeNs{0}, kOriginalExample + 123, TimeNs{-86'400'000'000'001}, kMaxTime, kMinTime}) {
     EXPECT_EQ(Parsed(FormatRfc3339(time)), time) << FormatRfc3339(time);
