@@ -30,9 +30,9 @@ struct Problems {
                           std::to_string(points) + " point(s); everything else is stored:";
     constexpr std::size_t kShown = 10;
     for (std::size_t i = 0; i < by_line.size() && i < kShown; ++i) {
-      message += " line " + std::to_string(by_line[i].first) + ": " + by_line[i].second + ";";
+      message += (i == 0 ? " line " : "; line ") + std::to_string(by_line[i].first) + ": " + by_line[i].second;
     }
-    if (by_line.size() > kShown) message += " and " + std::to_string(by_line.size() - kShown) + " more";
+    if (by_line.size() > kShown) message += "; and " + std::to_string(by_line.size() - kShown) + " more";
     return message;
   }
 };

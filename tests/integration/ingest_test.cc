@@ -208,6 +208,7 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
     EXPECT_NE(error.find(expected), std::string::npos) << expected << " in " << error;
   }
   EXPECT_EQ(error.find("line 10"), std::string::npos) << error;
+  EXPECT_EQ(error.find(";\"}"), std::string::npos) << "the list of problems ends with a problem: " << error;
   EXPECT_EQ(Stats(client), R"({"count":4,"sum":34,"mean":8.5,"min":1,"max":12})");
 
   HttpResponse last_instant =
