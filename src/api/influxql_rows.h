@@ -24,7 +24,7 @@ using Cell = std::variant<std::monostate, std::int64_t, double>;
 struct Row {
   TimeNs time = 0;
   std::vector<Cell> cells;  // one per column; a sensorID column's is written from `sensor`, or when none from its cell
-  std::string sensor;       // raw readings: the reading's sensor
+  std::string sensor;       // the reading's sensor: a raw reading's, a lone selector's pick (empty: none)
 };
 
 // A reading's value and time, as a bucket keeps them for median, percentile and stddev.
