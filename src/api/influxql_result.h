@@ -16,8 +16,8 @@ namespace telemetry::api {
 // The most series, and the most rows in all, one statement answers; past either its result is an error that says so.
 inline constexpr std::size_t kMaxQuerySeries = 10'000;
 inline constexpr std::size_t kMaxQueryRows = 500'000;
-// The most readings a statement reads for first, last, median, percentile, stddev, top and bottom, unless configured
-// otherwise (--max-query-readings).
+// The most readings a statement reads for first, last, median, percentile, stddev, top, bottom and integral, unless
+// configured otherwise (--max-query-readings).
 inline constexpr std::size_t kDefaultMaxReadingsFolded = 5'000'000;
 
 // OFFSET and LIMIT (or SOFFSET and SLIMIT) on rows or series: the first `offset` dropped, then at most `limit` kept

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <optional>
 
 #include "api/influxql_result.h"
@@ -75,6 +76,11 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
     case Function::kTop:
     case Function::kBottom:
       break;  // rows of their own (RankedRows), never a bucket's cell
+    case Function::kIntegral:
+      for (const auto& [unit, area] : bucket.integrals) {
+        if (unit == call.unit) return area;
+      }
+      break;
   }
   return std::monostate{};
 }
@@ -257,19 +263,97 @@ std::vector<Reading> RankedReadings::InTimeOrder() const {
   return readings;
 }
 
+namespace {
+
+// Calls `visit` with every function call of the statement's aggregate columns, inside arithmetic too.
+void ForEachCall(const Select& select, const std::function<void(const Call&)>& visit) {
+  for (const Column& column : select.columns) {
+    if (column.kind != Column::Kind::kAggregate) continue;
+    if (!column.arithmetic) {
+      visit(column.call);
+      continue;
+    }
+    column.arithmetic->Evaluate([&visit](const Call& call) -> std::optional<double> {
+      visit(call);
+      return 0.0;
+    });
+  }
+}
+
+// Whether integral() is the statement's only function: InfluxDB then answers no row for a bucket without readings,
+// whatever the fill, and dates the whole range's row by the epoch.
+bool OnlyIntegrals(const Select& select) {
+  bool only = true, any = false;
+  ForEachCall(select, [&](const Call& call) {
+    any = true;
+    only &= call.function == Function::kIntegral;
+  });
+  return any && only;
+}
+
+}  // namespace
+
+void Integrate(const Select& select, const std::vector<TimeNs>& starts, std::vector<Bucket>& buckets) {
+  std::vector<TimeNs> units;
+  ForEachCall(select, [&units](const Call& call) {
+    if (call.function == Function::kIntegral && std::find(units.begin(), units.end(), call.unit) == units.end()) {
+      units.push_back(call.unit);
+    }
+  });
+  for (Bucket& bucket : buckets) {
+    std::sort(bucket.points.begin(), bucket.points.end(), [](const TimedValue& a, const TimedValue& b) {
+      return a.time != b.time ? a.time < b.time : a.rank < b.rank;
+    });
+  }
+  for (TimeNs unit : units) {
+    std::optional<TimedValue> previous;  // the last reading, or the point on its bucket's end the area goes on from
+    std::size_t previous_bucket = 0;
+    std::vector<double> areas(buckets.size(), 0);
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+      for (const TimedValue& point : buckets[b].points) {
+        if (previous && previous->time == point.time) {
+          previous = point;  // one instant: no area; the last reading of it goes on
+          continue;
+        }
+        if (previous && b != previous_bucket) {
+          // The earlier bucket's area ends at its end, on the line to this reading.
+          TimeNs end = previous_bucket + 1 < starts.size() ? starts[previous_bucket + 1] : point.time;
+          if (previous->time != end) {
+            double slope = (point.value - previous->value) / static_cast<double>(point.time - previous->time);
+            double at_end = slope * static_cast<double>(end - previous->time) + previous->value;
+            areas[previous_bucket] += 0.5 * (at_end + previous->value) *
+                                      (static_cast<double>(end - previous->time) / static_cast<double>(unit));
+            previous = TimedValue{end, at_end, 0};
+          }
+        }
+        if (previous) {
+          areas[b] += 0.5 * (point.value + previous->value) *
+                      (static_cast<double>(point.time - previous->time) / static_cast<double>(unit));
+        }
+        previous = point;
+        previous_bucket = b;
+      }
+    }
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+      if (!buckets[b].points.empty()) buckets[b].integrals.emplace_back(unit, areas[b]);
+    }
+  }
+}
+
 std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& starts,
                                const std::vector<Bucket>& buckets) {
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
   if (select.ranked) return RankedRows(select, buckets);
+  bool only_integrals = OnlyIntegrals(select);
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
   std::string previous_sensor;  // fill(previous) carries the picked reading's sensor along with its value
   for (std::size_t b = 0; b < buckets.size(); ++b) {
     const Bucket& bucket = buckets[b];
     const Aggregate& aggregate = bucket.aggregate;
-    if (aggregate.count == 0 && select.fill == Fill::kNone) continue;
+    if (aggregate.count == 0 && (select.fill == Fill::kNone || only_integrals)) continue;
     Row row;
-    row.time = select.interval ? starts[b] : (select.from == kMinTime ? 0 : select.from);
+    row.time = select.interval ? starts[b] : (select.from == kMinTime || only_integrals ? 0 : select.from);
     if (select.lone_selector && aggregate.count > 0) {
       if (const Reading* picked = PickedReading(*select.lone_selector, bucket)) {
         if (!select.interval) row.time = picked->time;

@@ -34,6 +34,15 @@ struct ValueAt {
   auto operator<=>(const ValueAt&) const = default;
 };
 
+// A reading as integral() keeps it: its time, its value and its order among readings of the same instant (its
+// sensor's rank), since at one instant the readings of several sensors count in sensor order, as InfluxDB merges
+// its series.
+struct TimedValue {
+  TimeNs time = 0;
+  double value = 0;
+  std::uint64_t rank = 0;
+};
+
 // The order of readings of several sensors in an answer: by time, then by sensor id. top(), bottom(), max() and
 // min() break ties by it, and raw rows come in it.
 bool EarlierReading(const Reading& a, const Reading& b);
@@ -71,7 +80,16 @@ struct Bucket {
   RankedReadings ranked;        // when it ranks them (influxql::Select::ranked)
   // A lone min() or max() (influxql::Select::lone_selector): the earliest reading holding it, then the first sensor.
   std::optional<Reading> extreme;
+  std::vector<TimedValue> points;  // when the statement integrates (influxql::Select::integrates)
+  // integral()'s value per unit of time asked for, from Integrate(), when the bucket holds a reading.
+  std::vector<std::pair<TimeNs, double>> integrals;
 };
+
+// integral() of every bucket of a series, for each unit its columns ask for (Bucket::integrals), as InfluxDB
+// computes it: trapezoids between consecutive readings in time order (of readings at one instant, the first counts
+// for the area before it, the last for the area after); with GROUP BY time(), a bucket's area ends at its end, on the
+// line to the next reading, from where the next bucket holding a reading goes on. `starts`: the buckets' starts.
+void Integrate(const influxql::Select& select, const std::vector<TimeNs>& starts, std::vector<Bucket>& buckets);
 
 // Buckets from aggregates the store summed.
 std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates);

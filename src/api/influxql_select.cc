@@ -498,8 +498,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   Status TooManyReadings() const {
     return Status(StatusCode::kResourceExhausted,
                   "the query reads more than " + std::to_string(MaxReadingsRead()) + " readings; " +
-                      (select_.aggregate ? "first(), last(), median(), percentile() and stddev() read every reading "
-                                           "in the range: narrow the time range or the sensors"
+                      (select_.aggregate ? "first(), last(), median(), percentile(), stddev(), top(), bottom() "
+                                           "and integral() read every reading in the range: narrow the time range or "
+                                           "the sensors"
                                          : "narrow the time range or add LIMIT"));
   }
 
@@ -516,8 +517,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     }
   }
 
-  // Adds a reading to its bucket in `series`: the aggregate, the earliest and the latest reading (by time, then
-  // sensor: the readings of several sensors come sensor by sensor), and its value when the statement keeps them.
+  // Adds a reading to its bucket in `series`: the aggregate, the first and the last reading (FirstPicks, LastPicks),
+  // the min or max reading when the answer shows it, and its value or point when the statement keeps them.
   void Fold(std::size_t series, const Reading& reading) {
     std::vector<Bucket>& buckets = folding_[series];
     if (buckets.empty()) buckets.resize(BucketCount());
@@ -534,12 +535,24 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     }
     bucket.aggregate.Add(reading.value);
     if (select_.keeps_values) bucket.values.push_back(ValueAt{reading.value, reading.time});
+    if (select_.integrates) bucket.points.push_back(TimedValue{reading.time, reading.value, RankOf(reading)});
     if (select_.ranked && bucket.ranked.Offer(*select_.ranked, reading)) ++readings_ranked_;
   }
 
-  // A series' folded buckets as rows: each bucket's values in order first, for median and percentile.
+  // A reading's order among those of its instant, for integral(): its sensor's place in the sensor list; reading
+  // every sensor at once, the order it came in, which is sensor by sensor (Fold() is then called under a lock, or from
+  // one chain of pages).
+  std::uint64_t RankOf(const Reading& reading) {
+    if (all_sensors_) return arrivals_++;
+    return static_cast<std::uint64_t>(std::lower_bound(sensors_.begin(), sensors_.end(), reading.sensor_id) -
+                                      sensors_.begin());
+  }
+
+  // A series' folded buckets as rows: each bucket's values in order first, for median and percentile, and its
+  // integral() from its readings and the next bucket's.
   std::vector<Row> RowsOfFolded(std::vector<Bucket>& buckets) const {
     for (Bucket& bucket : buckets) std::sort(bucket.values.begin(), bucket.values.end());
+    if (select_.integrates) Integrate(select_, plan_->starts, buckets);
     return AggregateRows(select_, plan_->starts, buckets);
   }
 
@@ -697,6 +710,7 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   std::vector<std::vector<Reading>> readings_;  // raw readings per target, each written by its own reads only
   std::vector<std::vector<Bucket>> folding_;    // per series, the buckets readings are folded into
   std::optional<SeriesInOrder> in_order_;       // aggregates under SLIMIT or SOFFSET
+  std::uint64_t arrivals_ = 0;                  // readings folded so far, reading every sensor at once (RankOf)
   std::atomic<std::size_t> rows_read_ = 0;
   std::atomic<std::size_t> readings_kept_ = 0;    // raw readings, which become rows
   std::atomic<std::size_t> readings_ranked_ = 0;  // readings top() or bottom() holds, which become rows

@@ -81,7 +81,8 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option(
          "--max-query-readings", options.max_query_readings,
-         "Most readings one InfluxQL statement reads for first, last, median, percentile, stddev, top and bottom")
+         "Most readings one InfluxQL statement reads for first, last, median, percentile, stddev, top, bottom and "
+         "integral")
       ->envname("TELEMETRY_MAX_QUERY_READINGS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
       ->capture_default_str();

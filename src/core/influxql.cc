@@ -285,6 +285,7 @@ class Parser {
     bool any_aggregate = false, any_value = false, any_tag = false;
     reads_readings_ = false;
     keeps_values_ = false;
+    integrates_ = false;
     ranked_calls_ = 0;
     do {
       Column column;
@@ -334,6 +335,7 @@ class Parser {
     select.aggregate = any_aggregate;
     select.reads_readings = reads_readings_;
     select.keeps_values = keeps_values_;
+    select.integrates = integrates_;
     // Aggregates unnamed by an alias take the function's name, repeated ones with _1, _2, ... (as InfluxDB does).
     std::map<std::string, int> seen;
     for (Column& column : select.columns) {
@@ -559,14 +561,14 @@ class Parser {
         {"first", Function::kFirst},   {"last", Function::kLast},
         {"median", Function::kMedian}, {"percentile", Function::kPercentile},
         {"stddev", Function::kStddev}, {"top", Function::kTop},
-        {"bottom", Function::kBottom},
+        {"bottom", Function::kBottom}, {"integral", Function::kIntegral},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
     if (known == std::end(kFunctions)) {
       return FailAt(position, "function " + name.substr(0, 32) +
                                   "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
-                                  "last, median, percentile, stddev, top and bottom");
+                                  "last, median, percentile, stddev, top, bottom and integral");
     }
     column.kind = Column::Kind::kAggregate;
     column.call.function = known->second;
@@ -574,6 +576,7 @@ class Parser {
     reads_readings_ |= ReadsReadings(column.call.function);
     keeps_values_ |= column.call.function == Function::kMedian || column.call.function == Function::kPercentile ||
                      column.call.function == Function::kStddev;
+    integrates_ |= column.call.function == Function::kIntegral;
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
     } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
@@ -607,8 +610,14 @@ class Parser {
         return Unexpected("a number of readings from 1 to " + std::to_string(kMaxRanked));
       }
       column.call.count = static_cast<std::size_t>(Take().integer);
+    } else if (column.call.function == Function::kIntegral && Accept(TokenType::kComma)) {
+      if (Peek().type != TokenType::kDuration || Peek().duration <= 0) return Unexpected("a unit of time such as 1h");
+      column.call.unit = Take().duration;
     }
     if (Peek().type == TokenType::kComma) {
+      if (column.call.function == Function::kIntegral) {
+        return FailAt(Peek().position, name + "() takes the field and a unit of time");
+      }
       return FailAt(Peek().position, column.call.function == Function::kPercentile || ranks
                                          ? name + "() takes two arguments: the field and N"
                                          : name + "() takes one argument");
@@ -1215,6 +1224,7 @@ class Parser {
   int factors_ = 0;            // of column arithmetic, whose trees are evaluated by recursion
   bool reads_readings_ = false;  // a function of the readings (ReadsReadings) anywhere in the statement's columns
   bool keeps_values_ = false;    // median, percentile or stddev anywhere in them
+  bool integrates_ = false;      // integral anywhere in them
   std::size_t ranked_calls_ = 0;  // top() and bottom() anywhere in them
   std::string_view ranked_name_;  // the last of them
   std::optional<Status> error_;
@@ -1245,7 +1255,7 @@ bool ValueCondition::Accepts(double value) const {
 bool ReadsReadings(Function function) {
   return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||
          function == Function::kPercentile || function == Function::kStddev || function == Function::kTop ||
-         function == Function::kBottom;
+         function == Function::kBottom || function == Function::kIntegral;
 }
 
 std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const {

@@ -9,12 +9,12 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups; first, last, median, percentile, stddev, top and bottom, from the readings (top
-// and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time compared with
-// absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such as
-// 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= > >=),
-// joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~ in
-// any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name
+// spread, each exact from the rollups; first, last, median, percentile, stddev, top, bottom and integral, from the
+// readings (top and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time
+// compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
+// as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
+// >=), joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~
+// in any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name
 // placeholders are bound from the request's params. Anything else InfluxQL has (other functions, subqueries, INTO,
 // writes and administration) is refused with a message saying what is supported, never ignored.
 //
@@ -89,7 +89,8 @@ struct ValueCondition {
 // Aggregates from the rollups (count to spread) and functions of the readings themselves: the selectors first,
 // last (the earliest and latest reading) and percentile, the aggregates median and stddev (sample standard
 // deviation, as InfluxDB's), and top and bottom, the N greatest or smallest readings (of equal values the earliest),
-// each a row of its own dated by its reading.
+// each a row of its own dated by its reading; and integral, the area under the readings' line (trapezoids between
+// consecutive readings, per unit of time).
 enum class Function {
   kCount,
   kSum,
@@ -103,7 +104,8 @@ enum class Function {
   kPercentile,
   kStddev,
   kTop,
-  kBottom
+  kBottom,
+  kIntegral
 };
 
 // Whether a function needs the readings in its range, not only their rollups.
@@ -114,6 +116,7 @@ struct Call {
   Function function = Function::kMean;
   double percentile = 0;  // kPercentile's N, from 0 to 100
   std::size_t count = 0;  // kTop's and kBottom's N, from 1 to kMaxRanked
+  TimeNs unit = kNanosPerSecond;  // kIntegral's unit of time: integral(value, 1h) in value-hours
 };
 
 // The most readings top() and bottom() may pick per bucket.
@@ -173,6 +176,7 @@ struct Select {
   bool aggregate = false;              // every column is an aggregate or selector (mixing with raw is refused)
   bool reads_readings = false;         // a column's function needs the readings in the range (ReadsReadings)
   bool keeps_values = false;           // median, percentile or stddev: each bucket's values are kept
+  bool integrates = false;             // integral: each bucket's readings are kept, in time order
   // top() or bottom(), the statement's only function: each bucket's N readings are its rows, with the sensorID
   // columns (the only others allowed) naming each one's sensor.
   std::optional<Call> ranked;

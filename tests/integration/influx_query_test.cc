@@ -235,6 +235,53 @@ TEST_P(InfluxQueryTest, ASelectorPicksOneReadingAndNamesItsSensor) {
             R"(gives each sensor's"})");
 }
 
+// integral(): the area under the readings' line per unit of time (degree-hours for integral(value, 1h)). Every answer
+// below is InfluxDB 1.6's to the same readings: trapezoids between consecutive readings; in buckets, a bucket's area
+// ends at its end on the line to the next reading, and a bucket without readings has no row when integral() is the
+// only function, whatever the fill; across sensors, readings of one instant count once.
+TEST_P(InfluxQueryTest, IntegralIsTheAreaUnderTheReadingsAsInfluxDbComputesIt) {
+  ServerProcess server(backend_.Args());
+  HttpClient client(server.port());
+  WriteSmallFleet(client);
+  auto values = [&](std::string_view q) {
+    std::string body = QueryOverHttp(client, q).body;
+    std::size_t start = body.find("\"columns\":");
+    return start == std::string::npos ? body : body.substr(start);
+  };
+  EXPECT_EQ(values("SELECT integral(value) FROM temperature WHERE sensorID = 'a'"),
+            R"("columns":["time","integral"],"values":[["1970-01-01T00:00:00Z",451875]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT integral(value) FROM temperature WHERE time >= '2021-10-04T09:00:00Z' AND "
+                   "time < '2021-10-04T09:02:00Z'"),
+            R"("columns":["time","integral"],"values":[["1970-01-01T00:00:00Z",270]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT integral(value, 1m) FROM temperature WHERE sensorID = 'a' AND "
+                   "time >= '2021-10-04T09:00:00Z' AND time < '2021-10-04T09:04:00Z' GROUP BY time(1m)"),
+            R"("columns":["time","integral"],"values":[["2021-10-04T09:00:00Z",2.3611111111111107],)"
+            R"(["2021-10-04T09:01:00Z",3.583333333333333],["2021-10-04T09:02:00Z",4.583333333333333],)"
+            R"(["2021-10-04T09:03:00Z",3.4722222222222223]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT integral(value, 1m) FROM temperature WHERE sensorID = 'b' AND "
+                   "time >= '2021-10-04T09:00:00Z' AND time < '2021-10-04T09:05:00Z' GROUP BY time(90s)"),
+            R"("columns":["time","integral"],"values":[["2021-10-04T09:00:00Z",3.75],)"
+            R"(["2021-10-04T09:01:30Z",6.777777777777778],["2021-10-04T09:03:00Z",3.4722222222222223]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT integral(value, 1h) FROM temperature WHERE sensorID = 'a' AND "
+                   "time >= '2021-10-04T09:00:00Z' AND time < '2021-10-04T12:00:00Z' GROUP BY time(1h) fill(0)"),
+            R"("columns":["time","integral"],"values":[["2021-10-04T09:00:00Z",32.683428707677635],)"
+            R"(["2021-10-04T11:00:00Z",92.8374046256557]]}]}]})"
+            "\n");
+  EXPECT_EQ(values("SELECT integral(value, 1h) AS degree_hours, count(value) FROM temperature WHERE sensorID = 'a' "
+                   "AND time >= '2021-10-04T09:00:00Z' AND time < '2021-10-04T12:00:00Z' GROUP BY time(1h)"),
+            R"("columns":["time","degree_hours","count"],"values":[["2021-10-04T09:00:00Z",32.683428707677635,8],)"
+            R"(["2021-10-04T10:00:00Z",null,0],["2021-10-04T11:00:00Z",92.8374046256557,2]]}]}]})"
+            "\n");
+  HttpResponse refused = QueryOverHttp(client, "SELECT integral(value, 5) FROM temperature");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.body,
+            R"({"error":"error parsing query: found 5, expected a unit of time such as 1h at line 1, char 24"})");
+}
+
 TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
@@ -260,7 +307,8 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body,
             R"({"error":"error parsing query: function mode() is not supported; telemetryd answers count, sum, )"
-            R"(mean, min, max, spread, first, last, median, percentile, stddev, top and bottom at line 1, char 8"})");
+            R"(mean, min, max, spread, first, last, median, percentile, stddev, top, bottom and integral at line 1, )"
+            R"(char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(
@@ -379,7 +427,8 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                 std::to_string(values[449]) + "," + std::to_string(values[809]) + "," + std::to_string(1497 % 7) +
                 R"(]]}]},)"
                 R"({"statement_id":1,"error":"the query reads more than 1000 readings; first(), last(), median(), )"
-                R"(percentile() and stddev() read every reading in the range: narrow the time range or the sensors"},)"
+                R"(percentile(), stddev(), top(), bottom() and integral() read every reading in the range: narrow )"
+                R"(the time range or the sensors"},)"
                 R"({"statement_id":2,"series":[{"name":"temperature","columns":["time","count","max"],)"
                 R"("values":[[0,1500,6]]}]},)"
                 R"({"statement_id":3,"series":[)"

@@ -22,6 +22,48 @@ std::vector<std::string> Picked(const RankedReadings& ranked) {
   return picked;
 }
 
+// integral() in buckets of 100 ns, per ns: trapezoids; a bucket's area ends at its end on the line to the next
+// reading (over an empty bucket), from where the next goes on; at one instant the first reading by sensor rank ends
+// the area before it and the last starts the area after; no value for a bucket without readings.
+TEST(Integrate, TrapezoidsEndingEachBucketOnTheLineToTheNextReading) {
+  influxql::Select select;
+  Column column;
+  column.kind = Column::Kind::kAggregate;
+  column.call.function = Function::kIntegral;
+  column.call.unit = 1;
+  select.columns.push_back(column);
+  select.interval = 100;
+  select.integrates = true;
+  std::vector<Bucket> buckets(4);
+  buckets[0].points = {{10, 1, 0}, {50, 3, 0}};
+  buckets[2].points = {{250, 9, 1}, {250, 5, 0}};  // two sensors at one instant, not in rank order
+  buckets[3].points = {{320, 1, 0}};
+  Integrate(select, {0, 100, 200, 300}, buckets);
+  ASSERT_EQ(buckets[0].integrals.size(), 1u);
+  EXPECT_EQ(buckets[0].integrals[0].first, 1);
+  // 0.5 * (1 + 3) * 40, then to 100 on the line to (250, 5): 3.5 there.
+  EXPECT_DOUBLE_EQ(buckets[0].integrals[0].second, 80 + 0.5 * (3 + 3.5) * 50);
+  EXPECT_TRUE(buckets[1].integrals.empty());
+  // From (100, 3.5) to the first reading at 250 (5), then from the last (9) to 300 on the line to (320, 1).
+  double at_300 = 9 - 8.0 * 50 / 70;
+  EXPECT_DOUBLE_EQ(buckets[2].integrals[0].second, 0.5 * (3.5 + 5) * 150 + 0.5 * (9 + at_300) * 50);
+  EXPECT_DOUBLE_EQ(buckets[3].integrals[0].second, 0.5 * (at_300 + 1) * 20);
+
+  // Without buckets: one reading alone has no area; the unit divides each trapezoid.
+  influxql::Select whole;
+  whole.columns.push_back(column);
+  whole.columns[0].call.unit = 10;
+  whole.integrates = true;
+  std::vector<Bucket> one(1);
+  one[0].points = {{5, 7, 0}};
+  Integrate(whole, {0}, one);
+  EXPECT_EQ(one[0].integrals, (std::vector<std::pair<TimeNs, double>>{{10, 0.0}}));
+  one[0].integrals.clear();
+  one[0].points.push_back({25, 9, 0});
+  Integrate(whole, {0}, one);
+  EXPECT_EQ(one[0].integrals, (std::vector<std::pair<TimeNs, double>>{{10, 16.0}}));
+}
+
 // As InfluxDB picks them: the earliest and latest reading; at one instant the greater value, then the first sensor.
 TEST(FirstAndLast, PickByTimeThenTheGreaterValueThenTheFirstSensor) {
   Reading early{"z", 10, 1}, late{"a", 20, 1}, late_greater{"c", 20, 5}, late_greater_b{"b", 20, 5};

@@ -280,6 +280,23 @@ TEST(InfluxQl, TopAndBottomPickReadingsAloneOrWithTheirSensor) {
             "bottom() takes no arithmetic or transformation");
 }
 
+TEST(InfluxQl, IntegralTakesAUnitOfTime) {
+  Select select = ParseSelect("SELECT integral(value), integral(temperature, 1h) / 24 AS days FROM temperature");
+  EXPECT_EQ(select.columns[0].call.function, Function::kIntegral);
+  EXPECT_EQ(select.columns[0].call.unit, kNanosPerSecond);  // per second unless told, as InfluxDB's
+  EXPECT_EQ(select.columns[0].name, "integral");
+  EXPECT_EQ(select.columns[1].call.unit, kNanosPerHour);
+  EXPECT_TRUE(select.integrates);
+  EXPECT_TRUE(select.reads_readings);
+  EXPECT_FALSE(select.keeps_values);
+  EXPECT_FALSE(select.lone_selector);
+  EXPECT_FALSE(ParseSelect("SELECT mean(value) FROM temperature").integrates);
+  EXPECT_EQ(ParseError("SELECT integral(value, 0s) FROM temperature"),
+            "found 0s, expected a unit of time such as 1h at line 1, char 24");
+  EXPECT_EQ(ParseError("SELECT integral(value, 1h, 2) FROM temperature"),
+            "integral() takes the field and a unit of time at line 1, char 26");
+}
+
 TEST(InfluxQl, ALoneSelectorIsDatedByItsReadingAndNamesItsSensor) {
   Select max = ParseSelect("SELECT max(value), sensorID FROM temperature WHERE time > now() - 1h");
   ASSERT_TRUE(max.lone_selector);
@@ -479,7 +496,7 @@ TEST(InfluxQl, ShowStatements) {
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT mode(value) FROM temperature"),
             "function mode() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, last, "
-            "median, percentile, stddev, top and bottom at line 1, char 8");
+            "median, percentile, stddev, top, bottom and integral at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
