@@ -179,8 +179,9 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
 // A lone selector picks one reading: over the whole range the row is dated by it, and sensorID beside first(),
 // last(), min() or max() names its sensor, in buckets too (null in an empty one, carried by fill(previous), the
 // number under fill(N), as InfluxDB fills it). Of readings at one instant, first() and last() pick the greater value
-// and then the first sensor; max() and min() the earliest reading, then the first sensor. Checked against InfluxDB
-// 1.6's answers to the same readings.
+// and then the first sensor; max() and min() the earliest reading, then the first sensor. Every answer is InfluxDB
+// 1.6's to the same readings but one: between equal values at one instant, last() there names the sensor its storage
+// happens to give last ("c" for the first statement; the first sensor in other runs), here always the first.
 TEST_P(InfluxQueryTest, ASelectorPicksOneReadingAndNamesItsSensor) {
   ServerProcess server(backend_.Args());
   HttpClient client(server.port());
