@@ -10,8 +10,6 @@
 namespace telemetry::api {
 namespace {
 
-double ExtremeOf(const Aggregate& aggregate, bool greatest) { return greatest ? aggregate.max : aggregate.min; }
-
 class ExtremeSearch : public std::enable_shared_from_this<ExtremeSearch> {
  public:
   ExtremeSearch(Store& store, ExtremeQuery query, ExtremeCallback done)

@@ -39,6 +39,9 @@ using ExtremeCallback = std::function<void(StatusOr<std::optional<Reading>>)>;
 
 void FindExtremeReading(Store& store, ExtremeQuery query, ExtremeCallback done);
 
+// An aggregate's max (greatest) or min.
+inline double ExtremeOf(const Aggregate& aggregate, bool greatest) { return greatest ? aggregate.max : aggregate.min; }
+
 // The boundaries [from, ..., to) the search cuts a span into: at most kSearchSpans + 1 spans, each inner boundary
 // a whole multiple (since the epoch) of a step that is itself a whole number of days, hours, minutes, seconds,
 // milliseconds, microseconds or nanoseconds. REQUIRES: from < to.

@@ -339,10 +339,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // series' min or max, and the earliest of them (then the first sensor) dates the row.
   void FindMergedExtreme() {
     auto candidates = std::make_shared<std::vector<std::size_t>>();
-    double value = Greatest() ? merged_[0].max : merged_[0].min;
+    double value = ExtremeOf(merged_[0], Greatest());
     for (std::size_t t = 0; t < target_totals_.size(); ++t) {
       const Aggregate& total = target_totals_[t];
-      if (total.count > 0 && (Greatest() ? total.max : total.min) == value) candidates->push_back(t);
+      if (total.count > 0 && ExtremeOf(total, Greatest()) == value) candidates->push_back(t);
     }
     auto self = shared_from_this();
     RunConcurrently(
