@@ -14,10 +14,11 @@ scripts/setup.sh influxdb-client python3-influxdb prometheus curl openssl clang 
 scripts/fetch_dynamodb_local.sh >/dev/null
 (cd tests/openapi && npm ci --silent)  # the pinned OpenAPI linter and validator (tests/openapi/package.json)
 (cd tests/deploy && npm ci --silent)   # the pinned HCL parser and Dockerfile linter (tests/deploy/package.json)
+echo "== build and tests [at ${SECONDS} s]"
 TELEMETRY_CMAKE_ARGS="-DBUILD_TESTING=ON -DTELEMETRY_WERROR=ON" scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 600)
 
-echo "== fuzzing: the network-facing parsers under libFuzzer, AddressSanitizer and UBSan (tests/fuzz)"
+echo "== fuzzing: the network-facing parsers under libFuzzer, AddressSanitizer and UBSan (tests/fuzz) [at ${SECONDS} s]"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DTELEMETRY_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j "$(nproc)" >build-fuzz/build.log 2>&1 || { tail -50 build-fuzz/build.log; exit 1; }
@@ -25,7 +26,7 @@ cmake --build build-fuzz -j "$(nproc)" >build-fuzz/build.log 2>&1 || { tail -50 
 
 for sanitizers in ${TELEMETRY_SANITIZERS-address,undefined thread}; do
   dir="build-${sanitizers//,/-}"
-  echo "== tests under -fsanitize=$sanitizers"
+  echo "== tests under -fsanitize=$sanitizers [at ${SECONDS} s]"
   # Warnings stay warnings here: instrumented code makes g++ report false maybe-uninitialized in Boost's headers.
   # -O1 -g1 (line tables only): reports keep their file:line, and the build is far cheaper than with full -g.
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
@@ -33,3 +34,4 @@ for sanitizers in ${TELEMETRY_SANITIZERS-address,undefined thread}; do
   cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1 || { tail -50 "$dir/build.log"; exit 1; }
   (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout 600)
 done
+echo "== all passed in ${SECONDS} s"
