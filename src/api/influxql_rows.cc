@@ -97,6 +97,17 @@ Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket
   return *result;
 }
 
+// A column's arithmetic over an empty bucket: count() is 0 there, as InfluxDB counts it (count(value) * 2 is 0),
+// every other function null.
+Cell EmptyBucketArithmeticCell(const influxql::Arithmetic& arithmetic) {
+  std::optional<double> result = arithmetic.Evaluate([](const Call& call) -> std::optional<double> {
+    if (call.function == Function::kCount) return 0.0;
+    return std::nullopt;
+  });
+  if (!result) return std::monostate{};
+  return *result;
+}
+
 // fill(linear), column by column: each empty cell between two filled ones on the straight line between them, by
 // time; cells before the first filled one or after the last stay empty, as InfluxDB leaves them. count() is 0 in an
 // empty bucket, not a line: no reading is there.
@@ -269,14 +280,11 @@ namespace {
 void ForEachCall(const Select& select, const std::function<void(const Call&)>& visit) {
   for (const Column& column : select.columns) {
     if (column.kind != Column::Kind::kAggregate) continue;
-    if (!column.arithmetic) {
+    if (column.arithmetic) {
+      column.arithmetic->ForEachCall(visit);
+    } else {
       visit(column.call);
-      continue;
     }
-    column.arithmetic->Evaluate([&visit](const Call& call) -> std::optional<double> {
-      visit(call);
-      return 0.0;
-    });
   }
 }
 
@@ -377,7 +385,9 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
         cell = select.fill_value;
       } else if (select.fill == Fill::kPrevious) {
         cell = previous[c];
-      } else if (column.call.function == Function::kCount && !column.arithmetic) {
+      } else if (column.arithmetic) {
+        cell = EmptyBucketArithmeticCell(*column.arithmetic);
+      } else if (column.call.function == Function::kCount) {
         cell = std::int64_t{0};
       }
       previous[c] = cell;

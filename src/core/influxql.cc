@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "core/ascii.h"
 #include "core/influxql_lexer.h"
@@ -345,13 +346,19 @@ class Parser {
     return true;
   }
 
-  // The statement's function column, when it is the only column but sensorID ones and bare (no arithmetic or
-  // transformation), and a selector: first(), last(), min(), max() or percentile().
+  // The statement's function column, when it is the only column but sensorID ones, holds one function (bare or in
+  // arithmetic, as in max(value) * 2 or sqrt(max(value)); no transformation), and that is a selector: first(),
+  // last(), min(), max() or percentile().
   static const Column* SelectorColumn(const Select& select) {
     const Column* selector = nullptr;
     for (const Column& column : select.columns) {
       if (column.kind == Column::Kind::kSensorTag) continue;
-      if (selector || column.kind != Column::Kind::kAggregate || column.arithmetic || column.transform) return nullptr;
+      if (selector || column.kind != Column::Kind::kAggregate || column.transform) return nullptr;
+      if (column.arithmetic) {
+        std::size_t calls = 0;
+        column.arithmetic->ForEachCall([&calls](const Call&) { ++calls; });
+        if (calls != 1) return nullptr;
+      }
       selector = &column;
     }
     if (!selector) return nullptr;
@@ -473,6 +480,7 @@ class Parser {
         FailAt(position, std::string(transform->first) + "() takes no arithmetic");
         return nullptr;
       }
+      if (const auto* math = MathNamed(Peek().text)) return ParseMath(*math, parts);
       std::string name = Take().text;
       Take();
       Column call;
@@ -502,6 +510,56 @@ class Parser {
     return nullptr;
   }
 
+  static constexpr std::pair<std::string_view, MathFunction> kMathFunctions[] = {
+      {"abs", MathFunction::kAbs},     {"acos", MathFunction::kAcos},   {"asin", MathFunction::kAsin},
+      {"atan", MathFunction::kAtan},   {"atan2", MathFunction::kAtan2}, {"ceil", MathFunction::kCeil},
+      {"cos", MathFunction::kCos},     {"exp", MathFunction::kExp},     {"floor", MathFunction::kFloor},
+      {"ln", MathFunction::kLn},       {"log", MathFunction::kLog},     {"log2", MathFunction::kLog2},
+      {"log10", MathFunction::kLog10}, {"pow", MathFunction::kPow},     {"round", MathFunction::kRound},
+      {"sin", MathFunction::kSin},     {"sqrt", MathFunction::kSqrt},   {"tan", MathFunction::kTan},
+  };
+
+  static const std::pair<std::string_view, MathFunction>* MathNamed(std::string_view name) {
+    const auto* found = std::find_if(std::begin(kMathFunctions), std::end(kMathFunctions),
+                                     [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
+    return found == std::end(kMathFunctions) ? nullptr : found;
+  }
+
+  // math(arithmetic[, arithmetic]): round(mean(value)), pow(value, 2), abs(*). The column takes the math function's
+  // name, not those of the functions within it (abs_value for abs(*)), as InfluxDB names it.
+  std::shared_ptr<Arithmetic> ParseMath(const std::pair<std::string_view, MathFunction>& named, ColumnParts& parts) {
+    Take();  // the name
+    Take();  // (
+    auto math = std::make_shared<Arithmetic>();
+    math->kind = Arithmetic::Kind::kMath;
+    math->math = named.second;
+    bool two = named.second == MathFunction::kAtan2 || named.second == MathFunction::kLog ||
+               named.second == MathFunction::kPow;
+    std::string outer = std::exchange(parts.name, {});
+    std::string name(named.first);
+    if (!two && Peek().type == TokenType::kOp && Peek().text == "*" && Peek(1).type == TokenType::kRightParen) {
+      Take();  // of every field: the value
+      math->left = std::make_shared<Arithmetic>();
+      parts.raw = true;
+      name += "_" + std::string(kValueField);
+    } else {
+      math->left = ParseArithmetic(parts);
+      if (!math->left) return nullptr;
+    }
+    if (two) {
+      if (!Expect(TokenType::kComma, ",")) return nullptr;
+      math->right = ParseArithmetic(parts);
+      if (!math->right) return nullptr;
+    } else if (Peek().type == TokenType::kComma) {
+      FailAt(Peek().position, std::string(named.first) + "() takes one argument");
+      return nullptr;
+    }
+    if (!Expect(TokenType::kRightParen, ")")) return nullptr;
+    parts.name = std::move(outer);
+    parts.AddName(name);
+    return math;
+  }
+
   static constexpr std::pair<std::string_view, Transform::Kind> kTransforms[] = {
       {"derivative", Transform::Kind::kDerivative},
       {"non_negative_derivative", Transform::Kind::kNonNegativeDerivative},
@@ -527,6 +585,10 @@ class Parser {
     if (Peek().type != TokenType::kIdent || Peek(1).type != TokenType::kLeftParen) {
       return FailAt(Peek().position,
                     std::string(named->first) + "() takes an aggregate such as mean(value), with GROUP BY time()");
+    }
+    if (MathNamed(Peek().text)) {
+      return FailAt(Peek().position,
+                    std::string(named->first) + "() takes an aggregate such as mean(value), not " + Peek().text + "()");
     }
     std::string inner = Take().text;
     Take();  // (
@@ -568,7 +630,8 @@ class Parser {
     if (known == std::end(kFunctions)) {
       return FailAt(position, "function " + name.substr(0, 32) +
                                   "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
-                                  "last, median, percentile, stddev, top, bottom and integral");
+                                  "last, median, percentile, stddev, top, bottom and integral, and the math "
+                                  "functions such as round() and abs() on them");
     }
     column.kind = Column::Kind::kAggregate;
     column.call.function = known->second;
@@ -1258,17 +1321,71 @@ bool ReadsReadings(Function function) {
          function == Function::kBottom || function == Function::kIntegral;
 }
 
+namespace {
+
+double ApplyMath(MathFunction function, double x, double y) {
+  switch (function) {
+    case MathFunction::kAbs:
+      return std::fabs(x);
+    case MathFunction::kAcos:
+      return std::acos(x);
+    case MathFunction::kAsin:
+      return std::asin(x);
+    case MathFunction::kAtan:
+      return std::atan(x);
+    case MathFunction::kAtan2:
+      return std::atan2(x, y);
+    case MathFunction::kCeil:
+      return std::ceil(x);
+    case MathFunction::kCos:
+      return std::cos(x);
+    case MathFunction::kExp:
+      return std::exp(x);
+    case MathFunction::kFloor:
+      return std::floor(x);
+    case MathFunction::kLn:
+      return std::log(x);
+    case MathFunction::kLog:
+      return std::log(x) / std::log(y);
+    case MathFunction::kLog2:
+      return std::log2(x);
+    case MathFunction::kLog10:
+      return std::log10(x);
+    case MathFunction::kPow:
+      return std::pow(x, y);
+    case MathFunction::kRound:
+      return std::round(x);
+    case MathFunction::kSin:
+      return std::sin(x);
+    case MathFunction::kSqrt:
+      return std::sqrt(x);
+    case MathFunction::kTan:
+      return std::tan(x);
+  }
+  return std::nan("");
+}
+
+}  // namespace
+
 std::optional<double> Arithmetic::Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const {
   if (kind == Kind::kNumber) return number;
   if (kind == Kind::kLeaf) return leaf(call);
-  std::optional<double> a = left->Evaluate(leaf), b = right->Evaluate(leaf);
+  std::optional<double> a = left->Evaluate(leaf);
+  std::optional<double> b = right ? right->Evaluate(leaf) : std::optional<double>(0);
   if (!a || !b) return std::nullopt;
   double result = kind == Kind::kAdd        ? *a + *b
                   : kind == Kind::kSubtract ? *a - *b
                   : kind == Kind::kMultiply ? *a * *b
-                                            : *a / *b;
+                  : kind == Kind::kDivide   ? *a / *b
+                                            : ApplyMath(math, *a, *b);
   if (!std::isfinite(result)) return std::nullopt;
   return result;
+}
+
+void Arithmetic::ForEachCall(const std::function<void(const Call&)>& visit) const {
+  if (kind == Kind::kLeaf) visit(call);
+  if (left) left->ForEachCall(visit);
+  if (right) right->ForEachCall(visit);
 }
 
 bool NameMatcher::Accepts(std::string_view name) const {

@@ -14,7 +14,8 @@
 // compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
 // as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
 // >=), joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~
-// in any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) on aggregates or the value. $name
+// in any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) and InfluxQL's math functions
+// (round, abs, sqrt, pow, ...) on aggregates or the value. $name
 // placeholders are bound from the request's params. Anything else InfluxQL has (other functions, subqueries, INTO,
 // writes and administration) is refused with a message saying what is supported, never ignored.
 //
@@ -122,18 +123,43 @@ struct Call {
 // The most readings top() and bottom() may pick per bucket.
 inline constexpr std::size_t kMaxRanked = 10'000;
 
-// Arithmetic in a column: mean(value) * 1.8 + 32, max(value) - min(value), value / 10. Its leaves are the column's
-// aggregates (or, in a raw SELECT, the reading's value) and numbers.
+// InfluxQL's math functions: of one argument, and atan2(y, x), log(x, base) and pow(x, y) of two.
+enum class MathFunction {
+  kAbs,
+  kAcos,
+  kAsin,
+  kAtan,
+  kAtan2,
+  kCeil,
+  kCos,
+  kExp,
+  kFloor,
+  kLn,
+  kLog,
+  kLog2,
+  kLog10,
+  kPow,
+  kRound,  // half away from zero, as InfluxDB rounds
+  kSin,
+  kSqrt,
+  kTan
+};
+
+// Arithmetic in a column: mean(value) * 1.8 + 32, max(value) - min(value), value / 10, round(mean(value)). Its
+// leaves are the column's aggregates (or, in a raw SELECT, the reading's value) and numbers.
 struct Arithmetic {
-  enum class Kind { kNumber, kLeaf, kAdd, kSubtract, kMultiply, kDivide };
+  enum class Kind { kNumber, kLeaf, kAdd, kSubtract, kMultiply, kDivide, kMath };
   Kind kind = Kind::kLeaf;
-  double number = 0;  // kNumber
-  Call call;          // kLeaf of an aggregate column
+  double number = 0;                       // kNumber
+  Call call;                               // kLeaf of an aggregate column
+  MathFunction math = MathFunction::kAbs;  // kMath: of left, and right for a function of two arguments
   std::shared_ptr<const Arithmetic> left, right;
 
   // The result, given each leaf's value: nullopt when a leaf is (an empty bucket) or the result is not a finite
-  // number (a division by zero).
+  // number (a division by zero, the square root of a negative number).
   std::optional<double> Evaluate(const std::function<std::optional<double>(const Call&)>& leaf) const;
+  // Each aggregate leaf's call, left to right.
+  void ForEachCall(const std::function<void(const Call&)>& visit) const;
 };
 
 // A transformation of an aggregate's buckets, in time order: derivative(mean(value), 1m) — the change from the last

@@ -141,7 +141,7 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       R"("values":[["2021-10-04T09:01:00Z",2,5,6],["2021-10-04T09:02:00Z",3,6,6],["2021-10-04T09:03:00Z",4,7,6]]}]}]})"
       "\n");
 
-  // Arithmetic on aggregates (an empty bucket's null, count's too) and on raw values.
+  // Arithmetic on aggregates (an empty bucket's null, but count's 0, as InfluxDB counts it) and on raw values.
   EXPECT_EQ(
       QueryOverHttp(client,
                     "SELECT sum(value) * 2 AS twice, (max(value) - min(value)) / 2, count(value) * 10 FROM "
@@ -149,12 +149,31 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
                     "time < '2021-10-04T09:06:00Z' GROUP BY time(2m)")
           .body,
       R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","twice","max_min","count"],)"
-      R"("values":[["2021-10-04T09:02:00Z",40,2,40],["2021-10-04T09:04:00Z",null,null,null]]}]}]})"
+      R"("values":[["2021-10-04T09:02:00Z",40,2,40],["2021-10-04T09:04:00Z",null,null,0]]}]}]})"
       "\n");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value * 2 - 1 FROM temperature WHERE sensorID = 'a' LIMIT 2").body,
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],)"
             R"("values":[["2021-10-04T09:00:10Z",1],["2021-10-04T09:00:40Z",7]]}]}]})"
             "\n");
+  // Math functions, each column named by its own (each answer is InfluxDB 1.6's to the same query), on aggregates
+  // and on raw values; one selector in arithmetic still dates its row by its reading.
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT round(mean(value) / 10), abs(min(value) - 100), sqrt(max(value)) FROM temperature "
+                          "WHERE sensorID = 'a'")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","round","abs","sqrt"],)"
+            R"("values":[["1970-01-01T00:00:00Z",3,99,11.135528725660043]]}]}]})"
+            "\n");
+  EXPECT_EQ(QueryOverHttp(client, "SELECT max(value) * 2 FROM temperature WHERE sensorID = 'a'").body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","max"],)"
+            R"("values":[["2021-10-04T11:00:40Z",248]]}]}]})"
+            "\n");
+  EXPECT_EQ(
+      QueryOverHttp(client, "SELECT floor(value / 3), pow(value, 2) FROM temperature WHERE sensorID = 'a' LIMIT 2")
+          .body,
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","floor","pow"],)"
+      R"("values":[["2021-10-04T09:00:10Z",0,1],["2021-10-04T09:00:40Z",1,16]]}]}]})"
+      "\n");
 
   // Day buckets at Berlin's midnight (22:00 UTC in October), their times written in Berlin's offset, as InfluxDB
   // writes them under tz() (and in epoch= units as ever).
@@ -308,8 +327,8 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body,
             R"({"error":"error parsing query: function mode() is not supported; telemetryd answers count, sum, )"
-            R"(mean, min, max, spread, first, last, median, percentile, stddev, top, bottom and integral at line 1, )"
-            R"(char 8"})");
+            R"(mean, min, max, spread, first, last, median, percentile, stddev, top, bottom and integral, and the )"
+            R"(math functions such as round() and abs() on them at line 1, char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(

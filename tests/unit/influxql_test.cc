@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace telemetry::influxql {
 namespace {
 
@@ -310,9 +312,11 @@ TEST(InfluxQl, ALoneSelectorIsDatedByItsReadingAndNamesItsSensor) {
             Function::kLast);
   EXPECT_EQ(ParseSelect("SELECT percentile(value, 90) FROM temperature").lone_selector->function,
             Function::kPercentile);
-  // Not one reading: several functions, arithmetic, an aggregate.
-  for (const char* many : {"SELECT max(value), min(value) FROM temperature", "SELECT max(value) * 2 FROM temperature",
-                           "SELECT mean(value) FROM temperature"}) {
+  // One selector in arithmetic still picks one reading, as InfluxDB dates max(value) * 2 by it.
+  EXPECT_EQ(ParseSelect("SELECT max(value) * 2, sensorID FROM temperature").lone_selector->function, Function::kMax);
+  // Not one reading: several functions, an aggregate.
+  for (const char* many : {"SELECT max(value), min(value) FROM temperature",
+                           "SELECT max(value) - min(value) FROM temperature", "SELECT mean(value) FROM temperature"}) {
     EXPECT_FALSE(ParseSelect(many).lone_selector) << many;
   }
   // In buckets, a lone max() comes from the rollups, unless sensorID beside it asks whose it is: then each bucket's
@@ -329,7 +333,7 @@ TEST(InfluxQl, ALoneSelectorIsDatedByItsReadingAndNamesItsSensor) {
   // The sensorID tag stays refused beside anything that picks no one reading.
   for (const char* mixed :
        {"SELECT mean(value), sensorID FROM temperature", "SELECT max(value), min(value), sensorID FROM temperature",
-        "SELECT max(value) - 1, sensorID FROM temperature"}) {
+        "SELECT max(value) - min(value), sensorID FROM temperature"}) {
     EXPECT_EQ(ParseError(mixed), "mixing aggregate and non-aggregate queries is not supported") << mixed;
   }
 }
@@ -369,6 +373,62 @@ TEST(InfluxQl, ArithmeticInColumns) {
   ASSERT_TRUE(two.ok());
   EXPECT_TRUE(std::get<Select>(two->at(0)).reads_readings);
   EXPECT_FALSE(std::get<Select>(two->at(1)).reads_readings);  // each statement's own
+}
+
+TEST(InfluxQl, MathFunctions) {
+  Select select = ParseSelect(
+      "SELECT round(mean(value)), ABS(min(value) - 100) AS distance, pow(max(value), 2) - min(value), "
+      "atan2(max(value), min(value)), log(max(value), 2) FROM temperature");
+  ASSERT_EQ(select.columns.size(), 5u);
+  EXPECT_EQ(select.columns[0].name, "round");  // the math function names the column, not the functions within it
+  EXPECT_EQ(select.columns[1].name, "distance");
+  EXPECT_EQ(select.columns[2].name, "pow_min");
+  EXPECT_EQ(select.columns[3].name, "atan2");
+  EXPECT_FALSE(select.reads_readings);  // of the rollups' aggregates
+  std::map<Function, double> values{{Function::kMean, -2.5}, {Function::kMax, 8}, {Function::kMin, -1}};
+  auto leaf = [&](const Call& call) -> std::optional<double> { return values.at(call.function); };
+  EXPECT_EQ(select.columns[0].arithmetic->Evaluate(leaf), -3.0);  // half away from zero, as InfluxDB rounds
+  EXPECT_EQ(select.columns[1].arithmetic->Evaluate(leaf), 101.0);
+  EXPECT_EQ(select.columns[2].arithmetic->Evaluate(leaf), 65.0);
+  EXPECT_DOUBLE_EQ(*select.columns[3].arithmetic->Evaluate(leaf), std::atan2(8.0, -1.0));
+  EXPECT_EQ(select.columns[4].arithmetic->Evaluate(leaf), 3.0);
+
+  // On raw values: every function, and abs(*) of the value; outside a function's domain, null.
+  Select raw = ParseSelect(
+      "SELECT abs(*), sqrt(value), ln(value), floor(value), ceil(value), exp(value), log2(value), log10(value), "
+      "sin(value), cos(value), tan(value), asin(value), acos(value), atan(value) FROM temperature");
+  EXPECT_FALSE(raw.aggregate);
+  EXPECT_EQ(raw.columns[0].name, "abs_value");
+  std::vector<std::optional<double>> at_minus_half, at_four;
+  for (const Column& column : raw.columns) {
+    at_minus_half.push_back(column.arithmetic->Evaluate([](const Call&) { return std::optional<double>(-0.5); }));
+    at_four.push_back(column.arithmetic->Evaluate([](const Call&) { return std::optional<double>(4); }));
+  }
+  EXPECT_EQ(at_minus_half[0], 0.5);
+  EXPECT_EQ(at_minus_half[1], std::nullopt);  // sqrt(-0.5)
+  EXPECT_EQ(at_minus_half[2], std::nullopt);  // ln(-0.5)
+  EXPECT_EQ(at_minus_half[3], -1.0);
+  EXPECT_EQ(at_minus_half[4], 0.0);
+  EXPECT_EQ(at_four[1], 2.0);
+  EXPECT_EQ(at_four[6], 2.0);
+  EXPECT_EQ(at_four[11], std::nullopt);  // asin(4)
+  EXPECT_EQ(at_four[12], std::nullopt);  // acos(4)
+  EXPECT_DOUBLE_EQ(*at_four[13], std::atan(4.0));
+
+  // One selector, in arithmetic or not, is still a lone selector (its reading dates the row); two are not.
+  EXPECT_TRUE(ParseSelect("SELECT sqrt(max(value)) * 2 FROM temperature").lone_selector);
+  EXPECT_FALSE(ParseSelect("SELECT atan2(max(value), min(value)) FROM temperature").lone_selector);
+  EXPECT_FALSE(ParseSelect("SELECT round(mean(value)) FROM temperature").lone_selector);
+
+  EXPECT_EQ(ParseError("SELECT round(mean(value), 2) FROM temperature"),
+            "round() takes one argument at line 1, char 25");
+  EXPECT_EQ(ParseError("SELECT pow(value) FROM temperature"), "found ), expected , at line 1, char 17");
+  EXPECT_EQ(ParseError("SELECT round(2.5) FROM temperature"),
+            "a column needs a function such as mean(value), or value");
+  EXPECT_EQ(ParseError("SELECT derivative(round(mean(value)), 1m) FROM temperature"),
+            "derivative() takes an aggregate such as mean(value), not round() at line 1, char 19");
+  EXPECT_EQ(ParseError("SELECT round(mean(value)) + value FROM temperature"),
+            "mixing aggregate and non-aggregate queries is not supported");
 }
 
 TEST(InfluxQl, TagConditions) {
@@ -496,7 +556,8 @@ TEST(InfluxQl, ShowStatements) {
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
   EXPECT_EQ(ParseError("SELECT mode(value) FROM temperature"),
             "function mode() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, last, "
-            "median, percentile, stddev, top, bottom and integral at line 1, char 8");
+            "median, percentile, stddev, top, bottom and integral, and the math functions such as round() and abs() "
+            "on them at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
