@@ -149,15 +149,19 @@ void TransformColumn(const influxql::Transform& transform, std::vector<Row>& row
     switch (transform.kind) {
       case Kind::kDerivative:
       case Kind::kNonNegativeDerivative:
-        if (previous) {
-          result = (*value - previous->second) /
-                   (static_cast<double>(row.time - previous->first) / static_cast<double>(transform.unit));
-        }
-        break;
       case Kind::kDifference:
       case Kind::kNonNegativeDifference:
+        if (previous && row.time == previous->first) continue;  // another reading of the instant: passed over
         if (previous) result = *value - previous->second;
+        if (result && (transform.kind == Kind::kDerivative || transform.kind == Kind::kNonNegativeDerivative)) {
+          // Per the time between them, whichever way it runs (rows newest first under ORDER BY time DESC).
+          *result /= static_cast<double>(std::abs(row.time - previous->first)) / static_cast<double>(transform.unit);
+        }
         break;
+      case Kind::kElapsed:
+        if (previous) cell = (row.time - previous->first) / transform.unit;  // whole units, as InfluxDB counts them
+        previous = {row.time, *value};
+        continue;
       case Kind::kMovingAverage:
         window.push_back(*value);
         if (window.size() > transform.window) window.pop_front();
@@ -180,9 +184,17 @@ void TransformColumn(const influxql::Transform& transform, std::vector<Row>& row
   }
 }
 
-// The statement's transformations, column by column; when every column is one, the rows left without any value (the
-// first, and empty buckets) are dropped, as InfluxDB answers them.
+bool Transforms(const Select& select) {
+  return std::any_of(select.columns.begin(), select.columns.end(),
+                     [](const influxql::Column& column) { return column.transform.has_value(); });
+}
+
+// The statement's transformations, column by column, over the rows in their answer's order (newest first under
+// ORDER BY time DESC, as InfluxDB transforms them; OrderAndLimit then leaves them so); when every column is one, the
+// rows left without any value (the first, and empty buckets) are dropped, as InfluxDB answers them.
 void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
+  if (!Transforms(select)) return;
+  if (select.descending) std::reverse(rows.begin(), rows.end());
   bool all = true;
   for (std::size_t c = 0; c < select.columns.size(); ++c) {
     if (select.columns[c].transform) {
@@ -397,6 +409,9 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
   }
   if (select.fill == Fill::kLinear) FillLinear(rows);
   ApplyTransforms(select, rows);
+  if (select.lead_bucket && starts.size() > 1) {
+    std::erase_if(rows, [answered = starts[1]](const Row& row) { return row.time < answered; });
+  }
   return rows;
 }
 
@@ -423,11 +438,23 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
     }
     rows.push_back(std::move(row));
   }
+  if (select.transforms_readings) {
+    // Under ORDER BY time DESC, InfluxDB transforms the readings newest first, but an instant's sensor by sensor:
+    // each instant's rows reversed here are put back in sensor order by ApplyTransforms' reversal of them all.
+    if (select.descending) {
+      for (auto instant = rows.begin(); instant != rows.end();) {
+        auto next = std::find_if(instant, rows.end(), [&](const Row& row) { return row.time != instant->time; });
+        std::reverse(instant, next);
+        instant = next;
+      }
+    }
+    ApplyTransforms(select, rows);
+  }
   return rows;
 }
 
 void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
-  if (select.descending) std::reverse(rows.begin(), rows.end());
+  if (select.descending && !Transforms(select)) std::reverse(rows.begin(), rows.end());
   Page(rows, select.offset, select.limit);
 }
 

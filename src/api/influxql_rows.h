@@ -104,10 +104,11 @@ std::vector<Bucket> BucketsOf(const std::vector<Aggregate>& aggregates);
 std::vector<Row> AggregateRows(const influxql::Select& select, const std::vector<TimeNs>& starts,
                                const std::vector<Bucket>& buckets);
 
-// Raw readings as rows of the statement's columns.
+// Raw readings (in time order, by sensor within an instant) as rows of the statement's columns, transformed when
+// the statement transforms them (then under ORDER BY time DESC newest first already).
 std::vector<Row> ReadingRows(const influxql::Select& select, const std::vector<Reading>& readings);
 
-// ORDER BY, OFFSET and LIMIT applied to the rows of one series.
+// ORDER BY, OFFSET and LIMIT applied to the rows of one series (transformed readings are in order already).
 void OrderAndLimit(const influxql::Select& select, std::vector<Row>& rows);
 
 }  // namespace telemetry::api

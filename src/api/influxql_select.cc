@@ -391,7 +391,10 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   // The readings per series that can make the answer: with LIMIT, a series' first offset + limit in the order asked
   // for (raw readings are read newest first under ORDER BY time DESC); otherwise every one (within the caps).
   std::size_t EnoughPerSeries() const {
-    if (select_.aggregate || select_.limit == 0) return std::numeric_limits<std::size_t>::max();
+    // A transformation of the readings needs all of them before it: how many make N rows is known only after.
+    if (select_.aggregate || select_.transforms_readings || select_.limit == 0) {
+      return std::numeric_limits<std::size_t>::max();
+    }
     return select_.offset + select_.limit;
   }
 

@@ -283,7 +283,7 @@ class Parser {
   }
 
   bool ParseColumns(Select& select) {
-    bool any_aggregate = false, any_value = false, any_tag = false;
+    bool any_aggregate = false, any_value = false, any_tag = false, transforms_of_readings = false;
     reads_readings_ = false;
     keeps_values_ = false;
     integrates_ = false;
@@ -305,7 +305,7 @@ class Parser {
       } else if (Peek().type == TokenType::kIdent && Peek(1).type == TokenType::kLeftParen &&
                  TransformNamed(Peek().text)) {
         if (!ParseTransform(column)) return false;
-        any_aggregate = true;
+        (column.kind == Column::Kind::kValue ? transforms_of_readings : any_aggregate) = true;
       } else {
         ColumnParts parts;
         std::shared_ptr<Arithmetic> arithmetic = ParseArithmetic(parts);
@@ -330,10 +330,12 @@ class Parser {
         any_tag && selector && selector->call.function == Function::kPercentile) {
       return Fail("percentile() beside sensorID is not supported: GROUP BY sensorID gives each sensor's");
     }
-    if (any_aggregate && (any_value || (any_tag && !select.ranked && !PicksOneReading(select)))) {
+    if ((any_aggregate && (any_value || (any_tag && !select.ranked && !PicksOneReading(select)))) ||
+        (transforms_of_readings && (any_aggregate || any_value || any_tag))) {
       return Fail("mixing aggregate and non-aggregate queries is not supported");
     }
     select.aggregate = any_aggregate;
+    select.transforms_readings = transforms_of_readings;
     select.reads_readings = reads_readings_;
     select.keeps_values = keeps_values_;
     select.integrates = integrates_;
@@ -567,6 +569,7 @@ class Parser {
       {"non_negative_difference", Transform::Kind::kNonNegativeDifference},
       {"moving_average", Transform::Kind::kMovingAverage},
       {"cumulative_sum", Transform::Kind::kCumulativeSum},
+      {"elapsed", Transform::Kind::kElapsed},
   };
 
   static const std::pair<std::string_view, Transform::Kind>* TransformNamed(std::string_view name) {
@@ -575,33 +578,50 @@ class Parser {
     return found == std::end(kTransforms) ? nullptr : found;
   }
 
-  // transform(aggregate(value)[, unit or N]), a column of its own: derivative(mean(value), 1m).
+  // transform(aggregate(value)[, unit or N]) or transform(value[, unit or N]), a column of its own:
+  // derivative(mean(value), 1m), moving_average(value, 5).
   bool ParseTransform(Column& column) {
     std::size_t position = Peek().position;
     const auto* named = TransformNamed(Take().text);
     Take();  // (
     Transform transform;
     transform.kind = named->second;
-    if (Peek().type != TokenType::kIdent || Peek(1).type != TokenType::kLeftParen) {
-      return FailAt(Peek().position,
-                    std::string(named->first) + "() takes an aggregate such as mean(value), with GROUP BY time()");
-    }
-    if (MathNamed(Peek().text)) {
+    bool of_field = (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) &&
+                    Peek(1).type != TokenType::kLeftParen;
+    if (of_field) {
+      std::string field = TakeName();
+      if (!IsValueField(field)) {
+        return FailAt(position, std::string(named->first) + "(" + field.substr(0, 64) +
+                                    "): the field is value (or temperature); it is the only one stored");
+      }
+      column.kind = Column::Kind::kValue;
+    } else if (Peek().type != TokenType::kIdent || Peek(1).type != TokenType::kLeftParen) {
+      return FailAt(Peek().position, std::string(named->first) +
+                                         "() takes the field, value, or an aggregate such as mean(value) with "
+                                         "GROUP BY time()");
+    } else if (MathNamed(Peek().text)) {
       return FailAt(Peek().position,
                     std::string(named->first) + "() takes an aggregate such as mean(value), not " + Peek().text + "()");
+    } else {
+      std::string inner = Take().text;
+      Take();  // (
+      if (!ParseFunction(inner, position, column)) return false;
     }
-    std::string inner = Take().text;
-    Take();  // (
-    if (!ParseFunction(inner, position, column)) return false;
-    bool derivative =
-        transform.kind == Transform::Kind::kDerivative || transform.kind == Transform::Kind::kNonNegativeDerivative;
+    bool unit = transform.kind == Transform::Kind::kDerivative ||
+                transform.kind == Transform::Kind::kNonNegativeDerivative ||
+                transform.kind == Transform::Kind::kElapsed;
+    if (transform.kind == Transform::Kind::kElapsed) {
+      transform.unit = 1;  // nanoseconds, unless given
+    } else if (unit && of_field) {
+      transform.unit = kNanosPerSecond;  // a rate per second, unless given (of buckets: per interval, CheckSelect)
+    }
     if (transform.kind == Transform::Kind::kMovingAverage) {
       if (!Expect(TokenType::kComma, ",")) return false;
       if (Peek().type != TokenType::kInteger || Peek().integer < 1 || Peek().integer > 10'000) {
-        return Unexpected("a number of buckets from 1 to 10000");
+        return Unexpected(of_field ? "a number of readings from 1 to 10000" : "a number of buckets from 1 to 10000");
       }
       transform.window = static_cast<std::size_t>(Take().integer);
-    } else if (derivative && Accept(TokenType::kComma)) {
+    } else if (unit && Accept(TokenType::kComma)) {
       if (Peek().type != TokenType::kDuration || Peek().duration <= 0) return Unexpected("a unit of time such as 1m");
       transform.unit = Take().duration;
     }
@@ -776,6 +796,10 @@ class Parser {
   bool CheckSelect(Select& select) {
     for (Column& column : select.columns) {
       if (!column.transform) continue;
+      if (column.kind == Column::Kind::kValue) {
+        if (select.interval) return Fail("aggregate function required inside the call to " + column.name);
+        continue;
+      }
       if (!select.interval) return Fail(column.name + "() of an aggregate needs GROUP BY time()");
       if (column.transform->unit == 0) column.transform->unit = *select.interval;  // as InfluxDB's default
     }
@@ -800,7 +824,11 @@ class Parser {
     TimeNs interval = *select.interval;
     select.interval_offset %= interval;  // time(1h, 90m) is time(1h, 30m)
     TimeNs shifted = 0, first = 0;
-    if (__builtin_sub_overflow(select.from, select.interval_offset, &shifted) ||
+    select.lead_bucket = std::all_of(select.columns.begin(), select.columns.end(), [](const Column& column) {
+      return column.transform && column.transform->kind != Transform::Kind::kCumulativeSum;
+    });
+    if ((select.lead_bucket && __builtin_sub_overflow(select.from, interval, &select.from)) ||
+        __builtin_sub_overflow(select.from, select.interval_offset, &shifted) ||
         __builtin_add_overflow(FloorTo(shifted, interval), select.interval_offset, &first)) {
       return Fail("the time range is too close to the limits of time for GROUP BY time()");
     }

@@ -162,10 +162,13 @@ struct Arithmetic {
   void ForEachCall(const std::function<void(const Call&)>& visit) const;
 };
 
-// A transformation of an aggregate's buckets, in time order: derivative(mean(value), 1m) — the change from the last
-// bucket with a value, per unit of time (by default the GROUP BY time() interval); difference; their non_negative_
-// forms, which leave out decreases; moving_average(mean(value), 3), of the last N buckets with a value; and
-// cumulative_sum, the running total. Buckets without a value (empty, under fill(null) or fill(none)) are passed over.
+// A transformation of an aggregate's buckets, or of the readings themselves, in time order: derivative(mean(value),
+// 1m) — the change from the last bucket with a value, per unit of time (by default the GROUP BY time() interval, for
+// readings 1s); difference; their non_negative_ forms, which leave out decreases; moving_average(mean(value), 3), of
+// the last N buckets with a value; cumulative_sum, the running total; and elapsed, the time since the last one, in
+// whole units (by default nanoseconds). Buckets without a value (empty, under fill(null) or fill(none)) are passed
+// over. Of readings at one instant (several sensors' in one series), as InfluxDB takes them: sensor by sensor, and a
+// derivative or difference only from the first, the others passed over.
 struct Transform {
   enum class Kind {
     kDerivative,
@@ -173,15 +176,17 @@ struct Transform {
     kDifference,
     kNonNegativeDifference,
     kMovingAverage,
-    kCumulativeSum
+    kCumulativeSum,
+    kElapsed
   };
   Kind kind = Kind::kDerivative;
-  TimeNs unit = 0;         // derivatives: the rate's unit of time; 0 until CheckSelect sets the interval
+  TimeNs unit = 0;         // derivatives and elapsed: the unit of time; 0 until CheckSelect sets the interval
   std::size_t window = 0;  // kMovingAverage: N
 };
 
 // One output column of a SELECT: an aggregate of the value, the raw value, or the sensorID tag; either of the first
-// two with arithmetic; an aggregate also with a transformation (and then no arithmetic).
+// two with arithmetic or a transformation (derivative(value): a column of transformations of the readings, with
+// nothing else beside it).
 struct Column {
   enum class Kind { kAggregate, kValue, kSensorTag };
   Kind kind = Kind::kValue;
@@ -200,6 +205,7 @@ enum class Fill { kNull, kNone, kNumber, kPrevious, kLinear };
 struct Select {
   std::vector<Column> columns;
   bool aggregate = false;              // every column is an aggregate or selector (mixing with raw is refused)
+  bool transforms_readings = false;    // every column is a transformation of the readings: difference(value)
   bool reads_readings = false;         // a column's function needs the readings in the range (ReadsReadings)
   bool keeps_values = false;           // median, percentile or stddev: each bucket's values are kept
   bool integrates = false;             // integral: each bucket's readings are kept, in time order
@@ -218,6 +224,10 @@ struct Select {
   std::vector<ValueCondition> value_conditions;  // each must hold; any: reads_readings, as no rollup can filter
   std::optional<TimeNs> interval;                // GROUP BY time(interval[, offset])
   TimeNs interval_offset = 0;
+  // Whether `from` was moved back by one interval for transformations, as InfluxDB moves it, so that the first
+  // bucket's derivative() is from the bucket before it: that bucket is read but not answered. Only when every column
+  // is a transformation (other columns' first bucket would then hold readings from before the range).
+  bool lead_bucket = false;
   bool group_by_sensor = false;         // GROUP BY "sensorID" or *
   std::vector<std::string> empty_tags;  // GROUP BY tags that are not stored: each series carries them as ""
   Fill fill = Fill::kNull;

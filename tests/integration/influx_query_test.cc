@@ -155,6 +155,26 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","value"],)"
             R"("values":[["2021-10-04T09:00:10Z",1],["2021-10-04T09:00:40Z",7]]}]}]})"
             "\n");
+  // Transformations of the readings themselves, and of buckets from the one before the range (InfluxDB 1.6's
+  // answers): across sensors at one instant, a derivative from its first reading only.
+  EXPECT_EQ(QueryOverHttp(client, "SELECT difference(value) FROM temperature WHERE sensorID = 'a' LIMIT 3").body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","difference"],)"
+            R"("values":[["2021-10-04T09:00:40Z",3],["2021-10-04T09:01:10Z",-2],["2021-10-04T09:01:40Z",3]]}]}]})"
+            "\n");
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT derivative(value, 1m) FROM temperature WHERE time >= '2021-10-04T09:03:00Z' AND "
+                          "time < '2021-10-04T09:04:00Z'")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","derivative"],)"
+            R"("values":[["2021-10-04T09:03:40Z",6]]}]}]})"
+            "\n");
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT difference(max(value)) FROM temperature WHERE sensorID = 'a' AND "
+                          "time >= '2021-10-04T09:01:30Z' AND time < '2021-10-04T09:04:00Z' GROUP BY time(1m)")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","difference"],)"
+            R"("values":[["2021-10-04T09:01:00Z",1],["2021-10-04T09:02:00Z",1],["2021-10-04T09:03:00Z",1]]}]}]})"
+            "\n");
   // Math functions, each column named by its own (each answer is InfluxDB 1.6's to the same query), on aggregates
   // and on raw values; one selector in arithmetic still dates its row by its reading.
   EXPECT_EQ(QueryOverHttp(client,

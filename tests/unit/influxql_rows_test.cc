@@ -65,6 +65,48 @@ TEST(Integrate, TrapezoidsEndingEachBucketOnTheLineToTheNextReading) {
 }
 
 // As InfluxDB picks them: the earliest and latest reading; at one instant the greater value, then the first sensor.
+// Transformations of the readings, as InfluxDB 1.6 computes them (each expectation is its answer to the same
+// readings): of readings at one instant, sensor by sensor; a derivative or difference only from the instant's first,
+// the others passed over; elapsed in whole units; under ORDER BY time DESC over the readings newest first, an
+// instant's still sensor by sensor, the rate per the time between them whichever way it runs.
+TEST(ReadingRows, TransformationsOfTheReadings) {
+  using Kind = influxql::Transform::Kind;
+  std::vector<Reading> readings = {{"a", 100, 1},  {"b", 100, 5}, {"a", 200, 2},
+                                   {"c", 200, 10}, {"b", 300, 3}, {"a", 400, 4}};
+  auto rows_of = [&](Kind kind, TimeNs unit, std::size_t window, bool descending) {
+    influxql::Select select;
+    Column column;
+    column.kind = Column::Kind::kValue;
+    column.transform = influxql::Transform{kind, unit, window};
+    select.columns.push_back(column);
+    select.transforms_readings = true;
+    select.descending = descending;
+    std::vector<Row> rows = ReadingRows(select, readings);
+    OrderAndLimit(select, rows);
+    std::vector<std::string> shown;
+    for (const Row& row : rows) {
+      const Cell& cell = row.cells[0];
+      std::string value = std::holds_alternative<std::int64_t>(cell) ? std::to_string(std::get<std::int64_t>(cell))
+                                                                     : std::to_string(std::get<double>(cell));
+      shown.push_back(std::to_string(row.time) + ":" + value);
+    }
+    return shown;
+  };
+  using Shown = std::vector<std::string>;
+  EXPECT_EQ(rows_of(Kind::kDifference, 0, 0, false), (Shown{"200:1.000000", "300:1.000000", "400:1.000000"}));
+  EXPECT_EQ(rows_of(Kind::kDerivative, 100, 0, false), (Shown{"200:1.000000", "300:1.000000", "400:1.000000"}));
+  EXPECT_EQ(rows_of(Kind::kElapsed, 10, 0, false), (Shown{"100:0", "200:10", "200:0", "300:10", "400:10"}));
+  EXPECT_EQ(rows_of(Kind::kMovingAverage, 0, 2, false),
+            (Shown{"100:3.000000", "200:3.500000", "200:6.000000", "300:6.500000", "400:3.500000"}));
+  EXPECT_EQ(rows_of(Kind::kCumulativeSum, 0, 0, false),
+            (Shown{"100:1.000000", "100:6.000000", "200:8.000000", "200:18.000000", "300:21.000000", "400:25.000000"}));
+  EXPECT_EQ(rows_of(Kind::kDifference, 0, 0, true), (Shown{"300:-1.000000", "200:-1.000000", "100:-1.000000"}));
+  EXPECT_EQ(rows_of(Kind::kDerivative, 100, 0, true), (Shown{"300:-1.000000", "200:-1.000000", "100:-1.000000"}));
+  EXPECT_EQ(rows_of(Kind::kNonNegativeDerivative, 100, 0, true), Shown{});
+  EXPECT_EQ(rows_of(Kind::kCumulativeSum, 0, 0, true),
+            (Shown{"400:4.000000", "300:7.000000", "200:9.000000", "200:19.000000", "100:20.000000", "100:25.000000"}));
+}
+
 TEST(FirstAndLast, PickByTimeThenTheGreaterValueThenTheFirstSensor) {
   Reading early{"z", 10, 1}, late{"a", 20, 1}, late_greater{"c", 20, 5}, late_greater_b{"b", 20, 5};
   EXPECT_TRUE(FirstPicks(early, late));

@@ -182,8 +182,19 @@ TEST(InfluxQl, TransformationsOfAggregates) {
   EXPECT_TRUE(select.reads_readings);  // median()
   EXPECT_FALSE(ParseSelect("SELECT mean(value) FROM temperature").columns[0].transform);
 
-  EXPECT_EQ(ParseError("SELECT derivative(value) FROM temperature"),
-            "derivative() takes an aggregate such as mean(value), with GROUP BY time() at line 1, char 19");
+  EXPECT_FALSE(select.lead_bucket);  // cumulative_sum() is read from the range's first bucket on
+  // Transformations alone read one bucket more, before the range (moved back by one interval), as InfluxDB does:
+  // the first bucket's derivative is then from the one before it.
+  Select led = ParseSelect(
+      "SELECT derivative(mean(value)), moving_average(max(value), 3) FROM temperature WHERE time >= 90m AND "
+      "time < 5h GROUP BY time(1h)");
+  EXPECT_TRUE(led.lead_bucket);
+  EXPECT_EQ(led.from, 30 * kNanosPerMinute);
+  EXPECT_EQ(BucketStarts(led).front(), 0);
+
+  EXPECT_EQ(ParseError("SELECT derivative(1) FROM temperature"),
+            "derivative() takes the field, value, or an aggregate such as mean(value) with GROUP BY time() at line "
+            "1, char 19");
   EXPECT_EQ(ParseError("SELECT derivative(mean(value)) FROM temperature"),
             "derivative() of an aggregate needs GROUP BY time()");
   EXPECT_EQ(ParseError("SELECT derivative(mean(value)) * 2 FROM temperature"),
@@ -198,6 +209,34 @@ TEST(InfluxQl, TransformationsOfAggregates) {
             "found 0s, expected a unit of time such as 1m at line 1, char 32");
   EXPECT_EQ(ParseError("SELECT cumulative_sum(mean(value), 1m) FROM temperature"),
             "found ,, expected ) at line 1, char 34");
+}
+
+TEST(InfluxQl, TransformationsOfTheReadings) {
+  Select select = ParseSelect(
+      "SELECT derivative(value), non_negative_derivative(temperature, 1m), difference(value), elapsed(value), "
+      "elapsed(value, 1s), moving_average(value, 5), cumulative_sum(value) FROM temperature WHERE sensorID = 'a'");
+  ASSERT_EQ(select.columns.size(), 7u);
+  EXPECT_FALSE(select.aggregate);
+  EXPECT_TRUE(select.transforms_readings);
+  EXPECT_EQ(select.columns[0].kind, Column::Kind::kValue);
+  EXPECT_EQ(select.columns[0].name, "derivative");
+  EXPECT_EQ(select.columns[0].transform->unit, kNanosPerSecond);  // of readings, per second unless told
+  EXPECT_EQ(select.columns[1].transform->unit, kNanosPerMinute);
+  EXPECT_EQ(select.columns[3].transform->kind, Transform::Kind::kElapsed);
+  EXPECT_EQ(select.columns[3].transform->unit, 1);  // nanoseconds unless told
+  EXPECT_EQ(select.columns[4].transform->unit, kNanosPerSecond);
+  EXPECT_EQ(select.columns[5].transform->window, 5u);
+
+  for (const char* mixed :
+       {"SELECT difference(value), value FROM temperature", "SELECT difference(value), sensorID FROM temperature",
+        "SELECT difference(value), mean(value) FROM temperature"}) {
+    EXPECT_EQ(ParseError(mixed), "mixing aggregate and non-aggregate queries is not supported") << mixed;
+  }
+  EXPECT_EQ(ParseError("SELECT difference(value) FROM temperature WHERE time > now() - 1h GROUP BY time(1m)"),
+            "aggregate function required inside the call to difference");
+  EXPECT_EQ(ParseError("SELECT moving_average(value) FROM temperature"), "found ), expected , at line 1, char 28");
+  EXPECT_EQ(ParseError("SELECT difference(humidity) FROM temperature"),
+            "difference(humidity): the field is value (or temperature); it is the only one stored at line 1, char 8");
 }
 
 TEST(InfluxQl, FunctionsOfTheReadings) {
