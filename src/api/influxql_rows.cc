@@ -46,6 +46,36 @@ std::optional<double> StddevOf(const Bucket& bucket) {
   return stddev;
 }
 
+// The most frequent of a bucket's values (sorted by value, then time), as InfluxDB 1.6 picks it: walking the runs
+// of equal values in order, the first run counts from its first reading, every other from its second; a run
+// reaching the chosen one's count replaces it unless the run began later than the chosen run's last reading so far.
+// So of values read once each, the smallest; of equally frequent ones, mostly the later in value order.
+double ModeOf(const std::vector<ValueAt>& values) {
+  std::size_t most = 0, run = 0;
+  double mode = values.front().value, current = values.front().value;
+  TimeNs mode_time = values.front().time, run_start = values.front().time;
+  for (const ValueAt& v : values) {
+    if (v.value != current) {
+      current = v.value;
+      run_start = v.time;
+      run = 1;
+      continue;
+    }
+    ++run;
+    if (most > run || (most == run && run_start > mode_time)) continue;
+    most = run;
+    mode = v.value;
+    mode_time = v.time;
+  }
+  return mode;
+}
+
+std::int64_t DistinctCountOf(const std::vector<ValueAt>& values) {
+  std::int64_t distinct = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) distinct += i == 0 || values[i].value != values[i - 1].value;
+  return distinct;
+}
+
 Cell BucketCell(const Call& call, const Bucket& bucket) {
   const Aggregate& aggregate = bucket.aggregate;
   switch (call.function) {
@@ -73,6 +103,10 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
     case Function::kStddev:
       if (std::optional<double> stddev = StddevOf(bucket)) return *stddev;
       return std::monostate{};
+    case Function::kMode:
+      return ModeOf(bucket.values);
+    case Function::kCountDistinct:
+      return DistinctCountOf(bucket.values);
     case Function::kTop:
     case Function::kBottom:
       break;  // rows of their own (RankedRows), never a bucket's cell
@@ -97,11 +131,11 @@ Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket
   return *result;
 }
 
-// A column's arithmetic over an empty bucket: count() is 0 there, as InfluxDB counts it (count(value) * 2 is 0),
-// every other function null.
+// A column's arithmetic over an empty bucket: count() (and count(distinct())) is 0 there, as InfluxDB counts it
+// (count(value) * 2 is 0), every other function null.
 Cell EmptyBucketArithmeticCell(const influxql::Arithmetic& arithmetic) {
   std::optional<double> result = arithmetic.Evaluate([](const Call& call) -> std::optional<double> {
-    if (call.function == Function::kCount) return 0.0;
+    if (call.function == Function::kCount || call.function == Function::kCountDistinct) return 0.0;
     return std::nullopt;
   });
   if (!result) return std::monostate{};
@@ -399,7 +433,7 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
         cell = previous[c];
       } else if (column.arithmetic) {
         cell = EmptyBucketArithmeticCell(*column.arithmetic);
-      } else if (column.call.function == Function::kCount) {
+      } else if (column.call.function == Function::kCount || column.call.function == Function::kCountDistinct) {
         cell = std::int64_t{0};
       }
       previous[c] = cell;

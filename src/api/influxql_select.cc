@@ -501,9 +501,9 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
   Status TooManyReadings() const {
     return Status(StatusCode::kResourceExhausted,
                   "the query reads more than " + std::to_string(MaxReadingsRead()) + " readings; " +
-                      (select_.aggregate ? "first(), last(), median(), percentile(), stddev(), top(), bottom() "
-                                           "and integral() read every reading in the range: narrow the time range or "
-                                           "the sensors"
+                      (select_.aggregate ? "first(), last(), median(), percentile(), stddev(), mode(), top(), "
+                                           "bottom(), integral() and count(distinct()) read every reading in the "
+                                           "range: narrow the time range or the sensors"
                                          : "narrow the time range or add LIMIT"));
   }
 

@@ -644,22 +644,33 @@ class Parser {
         {"median", Function::kMedian}, {"percentile", Function::kPercentile},
         {"stddev", Function::kStddev}, {"top", Function::kTop},
         {"bottom", Function::kBottom}, {"integral", Function::kIntegral},
+        {"mode", Function::kMode},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
     if (known == std::end(kFunctions)) {
       return FailAt(position, "function " + name.substr(0, 32) +
                                   "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
-                                  "last, median, percentile, stddev, top, bottom and integral, and the math "
-                                  "functions such as round() and abs() on them");
+                                  "last, median, percentile, stddev, mode, top, bottom, integral and "
+                                  "count(distinct()), and the math functions such as round() and abs() on them");
     }
     column.kind = Column::Kind::kAggregate;
     column.call.function = known->second;
     column.name = std::string(known->first);
-    reads_readings_ |= ReadsReadings(column.call.function);
-    keeps_values_ |= column.call.function == Function::kMedian || column.call.function == Function::kPercentile ||
-                     column.call.function == Function::kStddev;
-    integrates_ |= column.call.function == Function::kIntegral;
+    // count(distinct(value)): how many different values (distinct() alone, a row per value, is not answered).
+    bool distinct = column.call.function == Function::kCount && Peek().type == TokenType::kIdent &&
+                    EqualsIgnoringAsciiCase(Peek().text, "distinct") && Peek(1).type == TokenType::kLeftParen;
+    if (distinct) {
+      Take();
+      Take();
+      column.call.function = Function::kCountDistinct;
+    }
+    Function function = column.call.function;
+    reads_readings_ |= ReadsReadings(function);
+    keeps_values_ |= function == Function::kMedian || function == Function::kPercentile ||
+                     function == Function::kStddev || function == Function::kMode ||
+                     function == Function::kCountDistinct;
+    integrates_ |= function == Function::kIntegral;
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
     } else if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
@@ -705,6 +716,7 @@ class Parser {
                                          ? name + "() takes two arguments: the field and N"
                                          : name + "() takes one argument");
     }
+    if (distinct && !Expect(TokenType::kRightParen, ")")) return false;
     return Expect(TokenType::kRightParen, ")");
   }
 
@@ -1346,7 +1358,8 @@ bool ValueCondition::Accepts(double value) const {
 bool ReadsReadings(Function function) {
   return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||
          function == Function::kPercentile || function == Function::kStddev || function == Function::kTop ||
-         function == Function::kBottom || function == Function::kIntegral;
+         function == Function::kBottom || function == Function::kIntegral || function == Function::kMode ||
+         function == Function::kCountDistinct;
 }
 
 namespace {

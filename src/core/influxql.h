@@ -9,10 +9,11 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups; first, last, median, percentile, stddev, top, bottom and integral, from the
-// readings (top and bottom alone, beside the sensorID tag at most: each picked reading is a row). Conditions: time
-// compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds, duration literals such
-// as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with numbers (= != < <= >
+// spread, each exact from the rollups; first, last, median, percentile, stddev, mode, count(distinct()), top, bottom
+// and integral, from the readings (top and bottom alone, beside the sensorID tag at most: each picked reading is a
+// row). Conditions: time compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds,
+// duration literals such as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with
+// numbers (= != < <= >
 // >=), joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~
 // in any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) and InfluxQL's math functions
 // (round, abs, sqrt, pow, ...) on aggregates or the value. $name
@@ -90,8 +91,9 @@ struct ValueCondition {
 // Aggregates from the rollups (count to spread) and functions of the readings themselves: the selectors first,
 // last (the earliest and latest reading) and percentile, the aggregates median and stddev (sample standard
 // deviation, as InfluxDB's), and top and bottom, the N greatest or smallest readings (of equal values the earliest),
-// each a row of its own dated by its reading; and integral, the area under the readings' line (trapezoids between
-// consecutive readings, per unit of time).
+// each a row of its own dated by its reading; integral, the area under the readings' line (trapezoids between
+// consecutive readings, per unit of time); mode, the most frequent value (of equally frequent ones, the one read
+// first); and count(distinct(value)), how many different values.
 enum class Function {
   kCount,
   kSum,
@@ -106,7 +108,9 @@ enum class Function {
   kStddev,
   kTop,
   kBottom,
-  kIntegral
+  kIntegral,
+  kMode,
+  kCountDistinct
 };
 
 // Whether a function needs the readings in its range, not only their rollups.

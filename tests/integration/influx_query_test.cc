@@ -175,6 +175,19 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
             R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","difference"],)"
             R"("values":[["2021-10-04T09:01:00Z",1],["2021-10-04T09:02:00Z",1],["2021-10-04T09:03:00Z",1]]}]}]})"
             "\n");
+  // mode() and count(distinct()) from the readings: of values read once each the smallest, as InfluxDB picks it.
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT mode(value), count(distinct(value)) FROM temperature WHERE sensorID = 'a' AND "
+                          "time >= '2021-10-04T09:00:00Z' AND time < '2021-10-04T09:03:00Z' GROUP BY time(1m)")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","mode","count"],)"
+            R"("values":[["2021-10-04T09:00:00Z",1,2],["2021-10-04T09:01:00Z",2,2],["2021-10-04T09:02:00Z",3,2]]}]}]})"
+            "\n");
+  EXPECT_EQ(
+      QueryOverHttp(client, "SELECT mode(value), count(distinct(value)) FROM temperature WHERE sensorID = 'a'").body,
+      R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","mode","count"],)"
+      R"("values":[["1970-01-01T00:00:00Z",4,9]]}]}]})"
+      "\n");
   // Math functions, each column named by its own (each answer is InfluxDB 1.6's to the same query), on aggregates
   // and on raw values; one selector in arithmetic still dates its row by its reading.
   EXPECT_EQ(QueryOverHttp(client,
@@ -343,12 +356,12 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   HttpResponse missing = client.Get("/query?db=telemetry");
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body, R"({"error":"missing required parameter \"q\""})");
-  HttpResponse unsupported = QueryOverHttp(client, "SELECT mode(value) FROM temperature");
+  HttpResponse unsupported = QueryOverHttp(client, "SELECT sample(value, 3) FROM temperature");
   EXPECT_EQ(unsupported.status, 400);
   EXPECT_EQ(unsupported.body,
-            R"({"error":"error parsing query: function mode() is not supported; telemetryd answers count, sum, )"
-            R"(mean, min, max, spread, first, last, median, percentile, stddev, top, bottom and integral, and the )"
-            R"(math functions such as round() and abs() on them at line 1, char 8"})");
+            R"({"error":"error parsing query: function sample() is not supported; telemetryd answers count, sum, )"
+            R"(mean, min, max, spread, first, last, median, percentile, stddev, mode, top, bottom, integral and )"
+            R"(count(distinct()), and the math functions such as round() and abs() on them at line 1, char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(
@@ -467,8 +480,8 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                 std::to_string(values[449]) + "," + std::to_string(values[809]) + "," + std::to_string(1497 % 7) +
                 R"(]]}]},)"
                 R"({"statement_id":1,"error":"the query reads more than 1000 readings; first(), last(), median(), )"
-                R"(percentile(), stddev(), top(), bottom() and integral() read every reading in the range: narrow )"
-                R"(the time range or the sensors"},)"
+                R"(percentile(), stddev(), mode(), top(), bottom(), integral() and count(distinct()) read every )"
+                R"(reading in the range: narrow the time range or the sensors"},)"
                 R"({"statement_id":2,"series":[{"name":"temperature","columns":["time","count","max"],)"
                 R"("values":[[0,1500,6]]}]},)"
                 R"({"statement_id":3,"series":[)"
@@ -884,10 +897,10 @@ assert client.get_list_measurements() == [{'name': 'temperature'}]
 assert [row['value'] for row in client.query('SHOW TAG VALUES WITH KEY = "sensorID"').get_points()] == sensors
 assert {'name': 'telemetry'} in client.get_list_database()
 try:
-    client.query('SELECT mode(value) FROM temperature')
-    raise SystemExit('mode() was not refused')
+    client.query('SELECT sample(value, 3) FROM temperature')
+    raise SystemExit('sample() was not refused')
 except InfluxDBClientError as error:
-    assert 'mode() is not supported' in str(error), error
+    assert 'sample() is not supported' in str(error), error
 print('ok', checked)
 )PY";
   std::string output;
@@ -917,8 +930,8 @@ TEST_P(InfluxQueryTest, TheInfluxCliQueries) {
   EXPECT_EQ(testing::RunCommand(influx + "-format csv -execute 'SHOW FIELD KEYS'", &output), 0) << output;
   EXPECT_EQ(output, "name,fieldKey,fieldType\ntemperature,value,float\n");
   output.clear();
-  EXPECT_NE(testing::RunCommand(influx + "-execute 'SELECT mode(value) FROM temperature'", &output), 0);
-  EXPECT_NE(output.find("mode() is not supported"), std::string::npos) << output;
+  EXPECT_NE(testing::RunCommand(influx + "-execute 'SELECT sample(value, 3) FROM temperature'", &output), 0);
+  EXPECT_NE(output.find("sample() is not supported"), std::string::npos) << output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, InfluxQueryTest, ::testing::ValuesIn(testing::kBackends));

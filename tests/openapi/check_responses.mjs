@@ -118,7 +118,7 @@ await check("GET", influxql("SELECT mean(value), count(value) FROM temperature W
                             "time < '2021-10-05' GROUP BY time(1h), sensorID fill(null)") + "&epoch=ms", { expect: 200 });
 await check("GET", influxql("SELECT * FROM temperature LIMIT 2; SHOW TAG VALUES WITH KEY = sensorID; SHOW RETENTION POLICIES"), { expect: 200 });
 await check("GET", influxql("SELECT value FROM humidity"), { expect: 200 });
-await check("GET", influxql("SELECT mode(value) FROM temperature"), { expect: 400 });
+await check("GET", influxql("SELECT sample(value, 3) FROM temperature"), { expect: 400 });
 await check("GET", influxql("SELECT last(value) FROM temperature WHERE sensorID = '107'"), { expect: 200 });
 await check("GET", "/query?db=x", { expect: 400 });
 await check("GET", influxql("SHOW MEASUREMENTS"), { expect: 401, anonymous: true });

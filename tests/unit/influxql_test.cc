@@ -211,6 +211,20 @@ TEST(InfluxQl, TransformationsOfAggregates) {
             "found ,, expected ) at line 1, char 34");
 }
 
+TEST(InfluxQl, ModeAndDistinctCountFromTheReadings) {
+  Select select = ParseSelect("SELECT MODE(value), count(DISTINCT(temperature)), count(value) FROM temperature");
+  ASSERT_EQ(select.columns.size(), 3u);
+  EXPECT_EQ(select.columns[0].call.function, Function::kMode);
+  EXPECT_EQ(select.columns[0].name, "mode");
+  EXPECT_EQ(select.columns[1].call.function, Function::kCountDistinct);
+  EXPECT_EQ(select.columns[1].name, "count");  // as InfluxDB names it
+  EXPECT_EQ(select.columns[2].name, "count_1");
+  EXPECT_TRUE(select.reads_readings);
+  EXPECT_TRUE(select.keeps_values);
+  EXPECT_EQ(ParseError("SELECT count(distinct(value) FROM temperature"), "found FROM, expected ) at line 1, char 30");
+  EXPECT_EQ(ParseError("SELECT mode(value, 2) FROM temperature"), "mode() takes one argument at line 1, char 18");
+}
+
 TEST(InfluxQl, TransformationsOfTheReadings) {
   Select select = ParseSelect(
       "SELECT derivative(value), non_negative_derivative(temperature, 1m), difference(value), elapsed(value), "
@@ -593,10 +607,10 @@ TEST(InfluxQl, ShowStatements) {
 }
 
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
-  EXPECT_EQ(ParseError("SELECT mode(value) FROM temperature"),
-            "function mode() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, last, "
-            "median, percentile, stddev, top, bottom and integral, and the math functions such as round() and abs() "
-            "on them at line 1, char 8");
+  EXPECT_EQ(ParseError("SELECT distinct(value) FROM temperature"),
+            "function distinct() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
+            "last, median, percentile, stddev, mode, top, bottom, integral and count(distinct()), and the math "
+            "functions such as round() and abs() on them at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
