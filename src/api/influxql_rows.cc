@@ -109,7 +109,8 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
       return DistinctCountOf(bucket.values);
     case Function::kTop:
     case Function::kBottom:
-      break;  // rows of their own (RankedRows), never a bucket's cell
+    case Function::kDistinct:
+      break;  // rows of their own (RankedRows, DistinctRows), never a bucket's cell
     case Function::kIntegral:
       for (const auto& [unit, area] : bucket.integrals) {
         if (unit == call.unit) return area;
@@ -276,6 +277,35 @@ std::vector<Row> RankedRows(const Select& select, const std::vector<Bucket>& buc
   return rows;
 }
 
+// distinct(): each bucket's different values a row each, dated by the bucket, in the order they were first read (of
+// values first read at one instant, the smaller first); empty buckets have none, whatever the fill.
+std::vector<Row> DistinctRows(const Select& select, const std::vector<TimeNs>& starts,
+                              const std::vector<Bucket>& buckets) {
+  std::vector<Row> rows;
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const std::vector<ValueAt>& values = buckets[b].values;  // sorted by value, then time
+    std::vector<ValueAt> firsts;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i == 0 || values[i].value != values[i - 1].value) firsts.push_back(values[i]);
+    }
+    std::sort(firsts.begin(), firsts.end(), [](const ValueAt& x, const ValueAt& y) {
+      return x.time != y.time ? x.time < y.time : x.value < y.value;
+    });
+    TimeNs time = select.interval ? starts[b] : (select.from == kMinTime ? 0 : select.from);
+    for (const ValueAt& first : firsts) rows.push_back(Row{time, {Cell(first.value)}, {}});
+  }
+  return rows;
+}
+
+// Reverses each run of rows at one instant in place.
+void ReverseEachInstant(std::vector<Row>& rows) {
+  for (auto instant = rows.begin(); instant != rows.end();) {
+    auto next = std::find_if(instant, rows.end(), [&](const Row& row) { return row.time != instant->time; });
+    std::reverse(instant, next);
+    instant = next;
+  }
+}
+
 }  // namespace
 
 bool EarlierReading(const Reading& a, const Reading& b) {
@@ -398,6 +428,7 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
                                const std::vector<Bucket>& buckets) {
   if (std::all_of(buckets.begin(), buckets.end(), [](const Bucket& b) { return b.aggregate.count == 0; })) return {};
   if (select.ranked) return RankedRows(select, buckets);
+  if (select.distinct) return DistinctRows(select, starts, buckets);
   bool only_integrals = OnlyIntegrals(select);
   std::vector<Row> rows;
   std::vector<Cell> previous(select.columns.size());
@@ -475,20 +506,17 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
   if (select.transforms_readings) {
     // Under ORDER BY time DESC, InfluxDB transforms the readings newest first, but an instant's sensor by sensor:
     // each instant's rows reversed here are put back in sensor order by ApplyTransforms' reversal of them all.
-    if (select.descending) {
-      for (auto instant = rows.begin(); instant != rows.end();) {
-        auto next = std::find_if(instant, rows.end(), [&](const Row& row) { return row.time != instant->time; });
-        std::reverse(instant, next);
-        instant = next;
-      }
-    }
+    if (select.descending) ReverseEachInstant(rows);
     ApplyTransforms(select, rows);
   }
   return rows;
 }
 
 void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
-  if (select.descending && !Transforms(select)) std::reverse(rows.begin(), rows.end());
+  if (select.descending && !Transforms(select)) {
+    std::reverse(rows.begin(), rows.end());
+    if (select.distinct) ReverseEachInstant(rows);  // buckets newest first, each one's values in the order read
+  }
   Page(rows, select.offset, select.limit);
 }
 

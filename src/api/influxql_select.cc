@@ -502,8 +502,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     return Status(StatusCode::kResourceExhausted,
                   "the query reads more than " + std::to_string(MaxReadingsRead()) + " readings; " +
                       (select_.aggregate ? "first(), last(), median(), percentile(), stddev(), mode(), top(), "
-                                           "bottom(), integral() and count(distinct()) read every reading in the "
-                                           "range: narrow the time range or the sensors"
+                                           "bottom(), integral() and distinct() read every reading in the range: "
+                                           "narrow the time range or the sensors"
                                          : "narrow the time range or add LIMIT"));
   }
 

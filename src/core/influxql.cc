@@ -288,6 +288,7 @@ class Parser {
     keeps_values_ = false;
     integrates_ = false;
     ranked_calls_ = 0;
+    distinct_calls_ = 0;
     do {
       Column column;
       if (AcceptOp("*")) {
@@ -326,6 +327,13 @@ class Parser {
       select.columns.push_back(std::move(column));
     } while (Accept(TokenType::kComma));
     if (ranked_calls_ > 0 && !CheckRanked(select, any_value)) return false;
+    if (distinct_calls_ > 0) {
+      const Column& only = select.columns.front();
+      if (distinct_calls_ > 1 || select.columns.size() > 1 || only.arithmetic || only.transform) {
+        return Fail("aggregate function distinct() cannot be combined with other functions or fields");
+      }
+      select.distinct = true;
+    }
     if (const Column* selector = SelectorColumn(select);
         any_tag && selector && selector->call.function == Function::kPercentile) {
       return Fail("percentile() beside sensorID is not supported: GROUP BY sensorID gives each sensor's");
@@ -644,7 +652,7 @@ class Parser {
         {"median", Function::kMedian}, {"percentile", Function::kPercentile},
         {"stddev", Function::kStddev}, {"top", Function::kTop},
         {"bottom", Function::kBottom}, {"integral", Function::kIntegral},
-        {"mode", Function::kMode},
+        {"mode", Function::kMode},     {"distinct", Function::kDistinct},
     };
     const auto* known = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                      [&](const auto& f) { return EqualsIgnoringAsciiCase(f.first, name); });
@@ -652,12 +660,12 @@ class Parser {
       return FailAt(position, "function " + name.substr(0, 32) +
                                   "() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
                                   "last, median, percentile, stddev, mode, top, bottom, integral and "
-                                  "count(distinct()), and the math functions such as round() and abs() on them");
+                                  "distinct, and the math functions such as round() and abs() on them");
     }
     column.kind = Column::Kind::kAggregate;
     column.call.function = known->second;
     column.name = std::string(known->first);
-    // count(distinct(value)): how many different values (distinct() alone, a row per value, is not answered).
+    // count(distinct(value)): how many different values (distinct(value) alone is a row per value).
     bool distinct = column.call.function == Function::kCount && Peek().type == TokenType::kIdent &&
                     EqualsIgnoringAsciiCase(Peek().text, "distinct") && Peek(1).type == TokenType::kLeftParen;
     if (distinct) {
@@ -669,7 +677,8 @@ class Parser {
     reads_readings_ |= ReadsReadings(function);
     keeps_values_ |= function == Function::kMedian || function == Function::kPercentile ||
                      function == Function::kStddev || function == Function::kMode ||
-                     function == Function::kCountDistinct;
+                     function == Function::kCountDistinct || function == Function::kDistinct;
+    distinct_calls_ += function == Function::kDistinct;
     integrates_ |= function == Function::kIntegral;
     if (AcceptOp("*")) {
       column.name += "_" + std::string(kValueField);  // mean(*): InfluxDB names the column mean_<field>
@@ -1329,6 +1338,7 @@ class Parser {
   bool keeps_values_ = false;    // median, percentile or stddev anywhere in them
   bool integrates_ = false;      // integral anywhere in them
   std::size_t ranked_calls_ = 0;  // top() and bottom() anywhere in them
+  std::size_t distinct_calls_ = 0;
   std::string_view ranked_name_;  // the last of them
   std::optional<Status> error_;
 };
@@ -1359,7 +1369,7 @@ bool ReadsReadings(Function function) {
   return function == Function::kFirst || function == Function::kLast || function == Function::kMedian ||
          function == Function::kPercentile || function == Function::kStddev || function == Function::kTop ||
          function == Function::kBottom || function == Function::kIntegral || function == Function::kMode ||
-         function == Function::kCountDistinct;
+         function == Function::kCountDistinct || function == Function::kDistinct;
 }
 
 namespace {

@@ -9,11 +9,11 @@
 //
 // The data model as InfluxQL sees it: one measurement (the one line protocol writes to), one tag, sensorID (also
 // spelled sensor), one float field, value (also spelled temperature). Aggregates: count, sum, mean, min, max,
-// spread, each exact from the rollups; first, last, median, percentile, stddev, mode, count(distinct()), top, bottom
-// and integral, from the readings (top and bottom alone, beside the sensorID tag at most: each picked reading is a
-// row). Conditions: time compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer nanoseconds,
-// duration literals such as 1633338000000ms) or now() plus or minus durations, joined by AND; the value compared with
-// numbers (= != < <= >
+// spread, each exact from the rollups; first, last, median, percentile, stddev, mode, count(distinct()), distinct,
+// top, bottom and integral, from the readings (top and bottom alone, beside the sensorID tag at most: each picked
+// reading is a row). Conditions: time compared with absolute times (RFC 3339 or "YYYY-MM-DD HH:MM:SS" strings, integer
+// nanoseconds, duration literals such as 1633338000000ms) or now() plus or minus durations, joined by AND; the value
+// compared with numbers (= != < <= >
 // >=), joined by AND, or among themselves by OR (the statement then reads the readings); tags compared with = != =~ !~
 // in any AND/OR combination. Columns may do arithmetic (+ - * / and parentheses) and InfluxQL's math functions
 // (round, abs, sqrt, pow, ...) on aggregates or the value. $name
@@ -93,7 +93,8 @@ struct ValueCondition {
 // deviation, as InfluxDB's), and top and bottom, the N greatest or smallest readings (of equal values the earliest),
 // each a row of its own dated by its reading; integral, the area under the readings' line (trapezoids between
 // consecutive readings, per unit of time); mode, the most frequent value (of equally frequent ones, the one read
-// first); and count(distinct(value)), how many different values.
+// first); count(distinct(value)), how many different values; and distinct(value), alone, a row per different value
+// in the order they were first read.
 enum class Function {
   kCount,
   kSum,
@@ -110,7 +111,8 @@ enum class Function {
   kBottom,
   kIntegral,
   kMode,
-  kCountDistinct
+  kCountDistinct,
+  kDistinct
 };
 
 // Whether a function needs the readings in its range, not only their rollups.
@@ -216,6 +218,8 @@ struct Select {
   // top() or bottom(), the statement's only function: each bucket's N readings are its rows, with the sensorID
   // columns (the only others allowed) naming each one's sensor.
   std::optional<Call> ranked;
+  // distinct(), the statement's only column: each bucket's different values are its rows, dated by the bucket.
+  bool distinct = false;
   // first(), last(), min(), max() or percentile(), bare, the only column but sensorID ones: a selector that picks
   // one reading per bucket, which dates its row when there is no GROUP BY time(), and whose sensor the sensorID
   // columns (allowed beside all but percentile()) name, as InfluxDB answers a lone selector.

@@ -188,6 +188,15 @@ TEST_P(InfluxQueryTest, AnswersAreShapedAsInfluxDbShapesThem) {
       R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","mode","count"],)"
       R"("values":[["1970-01-01T00:00:00Z",4,9]]}]}]})"
       "\n");
+  // distinct(): a row per value, in the order first read, each dated by its bucket.
+  EXPECT_EQ(QueryOverHttp(client,
+                          "SELECT distinct(value) FROM temperature WHERE time >= '2021-10-04T09:00:00Z' AND "
+                          "time < '2021-10-04T09:02:00Z' GROUP BY time(1m)")
+                .body,
+            R"({"results":[{"statement_id":0,"series":[{"name":"temperature","columns":["time","distinct"],)"
+            R"("values":[["2021-10-04T09:00:00Z",1],["2021-10-04T09:00:00Z",4],["2021-10-04T09:01:00Z",2],)"
+            R"(["2021-10-04T09:01:00Z",5]]}]}]})"
+            "\n");
   // Math functions, each column named by its own (each answer is InfluxDB 1.6's to the same query), on aggregates
   // and on raw values; one selector in arithmetic still dates its row by its reading.
   EXPECT_EQ(QueryOverHttp(client,
@@ -361,7 +370,7 @@ TEST_P(InfluxQueryTest, ParametersComeFromTheUrlOrAFormAndBadOnesAreRefused) {
   EXPECT_EQ(unsupported.body,
             R"({"error":"error parsing query: function sample() is not supported; telemetryd answers count, sum, )"
             R"(mean, min, max, spread, first, last, median, percentile, stddev, mode, top, bottom, integral and )"
-            R"(count(distinct()), and the math functions such as round() and abs() on them at line 1, char 8"})");
+            R"(distinct, and the math functions such as round() and abs() on them at line 1, char 8"})");
   EXPECT_EQ(QueryOverHttp(client, "SELECT value FROM temperature", "&epoch=fortnight").body,
             R"({"error":"invalid epoch; use ns, u, ms, s, m or h"})");
   EXPECT_EQ(
@@ -480,8 +489,8 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                 std::to_string(values[449]) + "," + std::to_string(values[809]) + "," + std::to_string(1497 % 7) +
                 R"(]]}]},)"
                 R"({"statement_id":1,"error":"the query reads more than 1000 readings; first(), last(), median(), )"
-                R"(percentile(), stddev(), mode(), top(), bottom(), integral() and count(distinct()) read every )"
-                R"(reading in the range: narrow the time range or the sensors"},)"
+                R"(percentile(), stddev(), mode(), top(), bottom(), integral() and distinct() read every reading )"
+                R"(in the range: narrow the time range or the sensors"},)"
                 R"({"statement_id":2,"series":[{"name":"temperature","columns":["time","count","max"],)"
                 R"("values":[[0,1500,6]]}]},)"
                 R"({"statement_id":3,"series":[)"

@@ -221,6 +221,18 @@ TEST(InfluxQl, ModeAndDistinctCountFromTheReadings) {
   EXPECT_EQ(select.columns[2].name, "count_1");
   EXPECT_TRUE(select.reads_readings);
   EXPECT_TRUE(select.keeps_values);
+  // distinct() alone: each bucket's different values its rows.
+  Select distinct = ParseSelect("SELECT distinct(value) FROM temperature WHERE time > now() - 1h GROUP BY time(1m)");
+  EXPECT_TRUE(distinct.distinct);
+  EXPECT_EQ(distinct.columns[0].call.function, Function::kDistinct);
+  EXPECT_EQ(distinct.columns[0].name, "distinct");
+  EXPECT_TRUE(distinct.keeps_values);
+  for (const char* mixed :
+       {"SELECT distinct(value), sensorID FROM temperature", "SELECT distinct(value), max(value) FROM temperature",
+        "SELECT distinct(value) * 2 FROM temperature"}) {
+    EXPECT_EQ(ParseError(mixed), "aggregate function distinct() cannot be combined with other functions or fields")
+        << mixed;
+  }
   EXPECT_EQ(ParseError("SELECT count(distinct(value) FROM temperature"), "found FROM, expected ) at line 1, char 30");
   EXPECT_EQ(ParseError("SELECT mode(value, 2) FROM temperature"), "mode() takes one argument at line 1, char 18");
 }
@@ -607,10 +619,10 @@ TEST(InfluxQl, ShowStatements) {
 }
 
 TEST(InfluxQl, WhatIsNotSupportedIsRefusedSayingSo) {
-  EXPECT_EQ(ParseError("SELECT distinct(value) FROM temperature"),
-            "function distinct() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
-            "last, median, percentile, stddev, mode, top, bottom, integral and count(distinct()), and the math "
-            "functions such as round() and abs() on them at line 1, char 8");
+  EXPECT_EQ(ParseError("SELECT sample(value, 3) FROM temperature"),
+            "function sample() is not supported; telemetryd answers count, sum, mean, min, max, spread, first, "
+            "last, median, percentile, stddev, mode, top, bottom, integral and distinct, and the math functions "
+            "such as round() and abs() on them at line 1, char 8");
   EXPECT_EQ(ParseError("SELECT mean(value) * sensorID FROM temperature"),
             "the tag sensorID takes no arithmetic at line 1, char 22");
   EXPECT_EQ(ParseError("SELECT 1 + 2 FROM temperature"), "a column needs a function such as mean(value), or value");
