@@ -70,10 +70,13 @@ double ModeOf(const std::vector<ValueAt>& values) {
   return mode;
 }
 
-std::int64_t DistinctCountOf(const std::vector<ValueAt>& values) {
-  std::int64_t distinct = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) distinct += i == 0 || values[i].value != values[i - 1].value;
-  return distinct;
+// The first reading of each different value, of values sorted by value, then time.
+std::vector<ValueAt> FirstOfEachValue(const std::vector<ValueAt>& values) {
+  std::vector<ValueAt> firsts;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i == 0 || values[i].value != values[i - 1].value) firsts.push_back(values[i]);
+  }
+  return firsts;
 }
 
 Cell BucketCell(const Call& call, const Bucket& bucket) {
@@ -106,7 +109,7 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
     case Function::kMode:
       return ModeOf(bucket.values);
     case Function::kCountDistinct:
-      return DistinctCountOf(bucket.values);
+      return static_cast<std::int64_t>(FirstOfEachValue(bucket.values).size());
     case Function::kTop:
     case Function::kBottom:
     case Function::kDistinct:
@@ -120,27 +123,25 @@ Cell BucketCell(const Call& call, const Bucket& bucket) {
   return std::monostate{};
 }
 
-// A column's arithmetic over a bucket: each leaf its function's value there (an integer count as a float).
-Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const Bucket& bucket) {
-  std::optional<double> result = arithmetic.Evaluate([&bucket](const Call& call) -> std::optional<double> {
-    Cell cell = BucketCell(call, bucket);
-    if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
-    if (const auto* number = std::get_if<double>(&cell)) return *number;
-    return std::nullopt;  // stddev of one value, a percentile of too few
-  });
-  if (!result) return std::monostate{};
-  return *result;
+// A cell's number (an integer count as a float); none when the cell is null.
+std::optional<double> NumberIn(const Cell& cell) {
+  if (const auto* count = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*count);
+  if (const auto* number = std::get_if<double>(&cell)) return *number;
+  return std::nullopt;
 }
 
-// A column's arithmetic over an empty bucket: count() (and count(distinct())) is 0 there, as InfluxDB counts it
-// (count(value) * 2 is 0), every other function null.
-Cell EmptyBucketArithmeticCell(const influxql::Arithmetic& arithmetic) {
-  std::optional<double> result = arithmetic.Evaluate([](const Call& call) -> std::optional<double> {
-    if (call.function == Function::kCount || call.function == Function::kCountDistinct) return 0.0;
-    return std::nullopt;
-  });
-  if (!result) return std::monostate{};
-  return *result;
+Cell CellOf(std::optional<double> number) { return number ? Cell(*number) : Cell(); }
+
+// A function's cell in an empty bucket: count() (and count(distinct())) is 0 there, as InfluxDB counts it, in
+// arithmetic too (count(value) * 2 is 0); every other function null.
+Cell EmptyBucketCell(const Call& call) {
+  if (call.function == Function::kCount || call.function == Function::kCountDistinct) return std::int64_t{0};
+  return std::monostate{};
+}
+
+// A column's arithmetic, each leaf its function's cell as `cell_of` gives it.
+Cell ArithmeticCell(const influxql::Arithmetic& arithmetic, const std::function<Cell(const Call&)>& cell_of) {
+  return CellOf(arithmetic.Evaluate([&cell_of](const Call& call) { return NumberIn(cell_of(call)); }));
 }
 
 // fill(linear), column by column: each empty cell between two filled ones on the straight line between them, by
@@ -175,9 +176,7 @@ void TransformColumn(const influxql::Transform& transform, std::vector<Row>& row
   double sum = 0, sum_error = 0;
   for (Row& row : rows) {
     Cell& cell = row.cells[c];
-    std::optional<double> value;
-    if (const auto* integer = std::get_if<std::int64_t>(&cell)) value = static_cast<double>(*integer);
-    if (const auto* number = std::get_if<double>(&cell)) value = *number;
+    std::optional<double> value = NumberIn(cell);
     cell = std::monostate{};
     if (!value) continue;
     std::optional<double> result;
@@ -228,8 +227,6 @@ bool Transforms(const Select& select) {
 // ORDER BY time DESC, as InfluxDB transforms them; OrderAndLimit then leaves them so); when every column is one, the
 // rows left without any value (the first, and empty buckets) are dropped, as InfluxDB answers them.
 void ApplyTransforms(const Select& select, std::vector<Row>& rows) {
-  if (!Transforms(select)) return;
-  if (select.descending) std::reverse(rows.begin(), rows.end());
   bool all = true;
   for (std::size_t c = 0; c < select.columns.size(); ++c) {
     if (select.columns[c].transform) {
@@ -283,11 +280,7 @@ std::vector<Row> DistinctRows(const Select& select, const std::vector<TimeNs>& s
                               const std::vector<Bucket>& buckets) {
   std::vector<Row> rows;
   for (std::size_t b = 0; b < buckets.size(); ++b) {
-    const std::vector<ValueAt>& values = buckets[b].values;  // sorted by value, then time
-    std::vector<ValueAt> firsts;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i == 0 || values[i].value != values[i - 1].value) firsts.push_back(values[i]);
-    }
+    std::vector<ValueAt> firsts = FirstOfEachValue(buckets[b].values);
     std::sort(firsts.begin(), firsts.end(), [](const ValueAt& x, const ValueAt& y) {
       return x.time != y.time ? x.time < y.time : x.value < y.value;
     });
@@ -297,8 +290,9 @@ std::vector<Row> DistinctRows(const Select& select, const std::vector<TimeNs>& s
   return rows;
 }
 
-// Reverses each run of rows at one instant in place.
-void ReverseEachInstant(std::vector<Row>& rows) {
+// Rows in time order put newest first, the rows of one instant kept in their order.
+void NewestFirstKeepingInstants(std::vector<Row>& rows) {
+  std::reverse(rows.begin(), rows.end());
   for (auto instant = rows.begin(); instant != rows.end();) {
     auto next = std::find_if(instant, rows.end(), [&](const Row& row) { return row.time != instant->time; });
     std::reverse(instant, next);
@@ -457,15 +451,14 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
         // Written from row.sensor; an empty bucket's is null, or fill(N)'s number, as InfluxDB fills it.
         if (aggregate.count == 0 && select.fill == Fill::kNumber) cell = select.fill_value;
       } else if (aggregate.count > 0) {
-        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, bucket) : BucketCell(column.call, bucket);
+        auto of_bucket = [&bucket](const Call& call) { return BucketCell(call, bucket); };
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, of_bucket) : of_bucket(column.call);
       } else if (select.fill == Fill::kNumber) {
         cell = select.fill_value;
       } else if (select.fill == Fill::kPrevious) {
         cell = previous[c];
-      } else if (column.arithmetic) {
-        cell = EmptyBucketArithmeticCell(*column.arithmetic);
-      } else if (column.call.function == Function::kCount || column.call.function == Function::kCountDistinct) {
-        cell = std::int64_t{0};
+      } else {
+        cell = column.arithmetic ? ArithmeticCell(*column.arithmetic, EmptyBucketCell) : EmptyBucketCell(column.call);
       }
       previous[c] = cell;
       row.cells.push_back(cell);
@@ -473,7 +466,10 @@ std::vector<Row> AggregateRows(const Select& select, const std::vector<TimeNs>& 
     rows.push_back(std::move(row));
   }
   if (select.fill == Fill::kLinear) FillLinear(rows);
-  ApplyTransforms(select, rows);
+  if (Transforms(select)) {
+    if (select.descending) std::reverse(rows.begin(), rows.end());
+    ApplyTransforms(select, rows);
+  }
   if (select.lead_bucket && starts.size() > 1) {
     std::erase_if(rows, [answered = starts[1]](const Row& row) { return row.time < answered; });
   }
@@ -493,8 +489,7 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
     Row row{reading.time, {}, reading.sensor_id};
     for (const Column& column : select.columns) {
       if (column.kind == Column::Kind::kValue && column.arithmetic) {
-        std::optional<double> result = column.arithmetic->Evaluate([&](const Call&) { return reading.value; });
-        row.cells.push_back(result ? Cell(*result) : Cell());
+        row.cells.push_back(CellOf(column.arithmetic->Evaluate([&](const Call&) { return reading.value; })));
       } else if (column.kind == Column::Kind::kValue) {
         row.cells.emplace_back(reading.value);
       } else {
@@ -504,18 +499,18 @@ std::vector<Row> ReadingRows(const Select& select, const std::vector<Reading>& r
     rows.push_back(std::move(row));
   }
   if (select.transforms_readings) {
-    // Under ORDER BY time DESC, InfluxDB transforms the readings newest first, but an instant's sensor by sensor:
-    // each instant's rows reversed here are put back in sensor order by ApplyTransforms' reversal of them all.
-    if (select.descending) ReverseEachInstant(rows);
+    // Under ORDER BY time DESC, InfluxDB transforms the readings newest first, but an instant's sensor by sensor.
+    if (select.descending) NewestFirstKeepingInstants(rows);
     ApplyTransforms(select, rows);
   }
   return rows;
 }
 
 void OrderAndLimit(const Select& select, std::vector<Row>& rows) {
-  if (select.descending && !Transforms(select)) {
+  if (select.descending && select.distinct) {
+    NewestFirstKeepingInstants(rows);  // buckets newest first, each one's values in the order read
+  } else if (select.descending && !Transforms(select)) {
     std::reverse(rows.begin(), rows.end());
-    if (select.distinct) ReverseEachInstant(rows);  // buckets newest first, each one's values in the order read
   }
   Page(rows, select.offset, select.limit);
 }

@@ -494,7 +494,8 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
     }
     if ((rows_read_ += read) > MaxReadingsRead()) return TooManyReadings();
     if (readings_ranked_ > kMaxQueryRows) return TooManyRows();
-    if ((readings_kept_ += kept) > kMaxQueryRows) return TooManyRows();
+    if ((readings_kept_ += kept) > kMaxQueryRows)
+      return select_.transforms_readings ? TooManyTransformed() : TooManyRows();
     return Status::Ok();
   }
 
@@ -504,7 +505,18 @@ class SelectRun : public std::enable_shared_from_this<SelectRun> {
                       (select_.aggregate ? "first(), last(), median(), percentile(), stddev(), mode(), top(), "
                                            "bottom(), integral() and distinct() read every reading in the range: "
                                            "narrow the time range or the sensors"
-                                         : "narrow the time range or add LIMIT"));
+                       : select_.transforms_readings ? TransformsReadEvery()
+                                                     : "narrow the time range or add LIMIT"));
+  }
+
+  // A transformation of the readings reads and keeps every reading of its range, whatever LIMIT says.
+  static std::string TransformsReadEvery() {
+    return "transformations of the readings read every reading in the range: narrow the time range or the sensors";
+  }
+
+  static Status TooManyTransformed() {
+    return Status(StatusCode::kResourceExhausted,
+                  "the query keeps more than " + std::to_string(kMaxQueryRows) + " readings; " + TransformsReadEvery());
   }
 
   // A target (a sensor, or every sensor) has given its last reading: as raw readings it is one more series found;

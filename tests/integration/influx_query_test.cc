@@ -499,6 +499,11 @@ TEST_P(InfluxQueryTest, FunctionsOfTheReadingsReadUpToTheConfiguredCap) {
                 R"({"name":"temperature","tags":{"sensorID":"b"},"columns":["time","last","count","max"],)"
                 R"("values":[[0,1,600,6]]}]}]})"
                 "\n");
+  // A transformation of the readings reads every one of its range, whatever LIMIT says: the message says so.
+  EXPECT_EQ(QueryOverHttp(client, "SELECT difference(value) FROM temperature WHERE value >= 0 LIMIT 1").body,
+            R"({"results":[{"statement_id":0,"error":"the query reads more than 1000 readings; transformations of )"
+            R"(the readings read every reading in the range: narrow the time range or the sensors"}]})"
+            "\n");
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
