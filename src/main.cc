@@ -163,10 +163,14 @@ int ImportDone(const std::string& source, const telemetry::StatusOr<telemetry::m
   for (const std::string& line : imported->described) std::printf("%s\n", line.c_str());
   std::printf(
       "imported %s: %lld items, %lld readings stored, %lld already there, %lld conflicting (kept as they "
-      "were), %lld refused\n",
+      "were), %lld refused",
       source.c_str(), static_cast<long long>(imported->items), static_cast<long long>(imported->stored),
       static_cast<long long>(imported->duplicates), static_cast<long long>(imported->conflicts),
       static_cast<long long>(imported->refused));
+  if (imported->expired > 0) {
+    std::printf(", %lld older than the retention (not stored)", static_cast<long long>(imported->expired));
+  }
+  std::printf("\n");
   return 0;
 }
 
@@ -279,7 +283,8 @@ int main(int argc, char** argv) {
   api::AddOpenApi(router);
   api::AddBatchApi(router, store, SystemNow, options.ingest);
   api::AddInfluxApi(router, store, SystemNow, options.ingest);
-  api::AddInfluxQueryApi(router, store, SystemNow, options.ingest.influx_measurement, options.max_query_readings);
+  api::AddInfluxQueryApi(router, store, SystemNow,
+                         {options.ingest.influx_measurement, options.max_query_readings, options.sqlite.retention});
   api::AddHealthApi(router, ready);
 
   std::unique_ptr<auth::Authenticator> authenticator;

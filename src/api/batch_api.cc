@@ -6,6 +6,7 @@
 #include "api/access_guard.h"
 #include "api/error_response.h"
 #include "api/reading_json.h"
+#include "api/write_problem.h"
 #include "core/ascii.h"
 #include "core/json_writer.h"
 #include "http/content_encoding.h"
@@ -47,30 +48,30 @@ void PostReadings(Store& store, const Clock& clock, const IngestOptions& options
   store.Write(std::move(readings), [batch, respond = std::move(respond)](Status status,
                                                                           std::vector<WriteOutcome> outcomes) {
     if (!status.ok()) return respond(StatusResponse(status));
+    struct Rejected {
+      std::size_t index;
+      std::string code, message;
+    };
+    std::vector<Rejected> rejected;
+    for (const auto& [index, why] : batch->rejected) rejected.push_back({index, "invalid_argument", why.message()});
     std::size_t stored = 0, duplicates = 0;
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       if (outcomes[i] == WriteOutcome::kStored) ++stored;
       if (outcomes[i] == WriteOutcome::kDuplicate) ++duplicates;
-      if (outcomes[i] == WriteOutcome::kConflict) {
-        const Reading& reading = batch->readings[i];
-        batch->rejected.emplace_back(batch->indexes[i],
-                                     Status(StatusCode::kAlreadyExists,
-                                            "sensor \"" + reading.sensor_id + "\" already has another temperature at " +
-                                                FormatRfc3339(reading.time) + "; the first value is kept"));
+      if (std::optional<WriteProblem> problem = ProblemOf(batch->readings[i], outcomes[i])) {
+        rejected.push_back({batch->indexes[i], std::move(problem->code), std::move(problem->message)});
       }
     }
-    std::sort(batch->rejected.begin(), batch->rejected.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(rejected.begin(), rejected.end(), [](const Rejected& a, const Rejected& b) { return a.index < b.index; });
     JsonWriter json;
     json.BeginObject().Key("stored").Int(static_cast<std::int64_t>(stored));
     json.Key("duplicates").Int(static_cast<std::int64_t>(duplicates)).Key("rejected").BeginArray();
-    for (const auto& [index, why] : batch->rejected) {
-      json.BeginObject().Key("index").Int(static_cast<std::int64_t>(index));
-      json.Key("code").String(why.code() == StatusCode::kAlreadyExists ? "conflict" : "invalid_argument");
-      json.Key("message").String(why.message()).EndObject();
+    for (const Rejected& entry : rejected) {
+      json.BeginObject().Key("index").Int(static_cast<std::int64_t>(entry.index));
+      json.Key("code").String(entry.code).Key("message").String(entry.message).EndObject();
     }
     json.EndArray().EndObject();
-    respond(http::JsonResponse(json.Take(), batch->rejected.empty() ? 200 : 400));
+    respond(http::JsonResponse(json.Take(), rejected.empty() ? 200 : 400));
   });
 }
 

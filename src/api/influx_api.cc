@@ -5,6 +5,7 @@
 
 #include "api/access_guard.h"
 #include "api/error_response.h"
+#include "api/write_problem.h"
 #include "core/json_writer.h"
 #include "core/line_protocol.h"
 #include "http/content_encoding.h"
@@ -143,17 +144,16 @@ void Write(Store& store, const Clock& clock, const IngestOptions& options, Diale
     if (problems->by_line.empty()) return respond(NoContent());  // an empty body, or comments only
     return respond(InfluxError(dialect, 400, problems->Message(points)));
   }
-  auto conflicts = std::make_shared<std::vector<Reading>>(readings);
+  auto written = std::make_shared<std::vector<Reading>>(readings);
   store.Write(std::move(readings), [=, respond = std::move(respond)](Status status,
                                                                      std::vector<WriteOutcome> outcomes) {
     if (!status.ok()) {
       return respond(InfluxError(dialect, HttpStatus(status), status.message()));
     }
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
-      if (outcomes[i] != WriteOutcome::kConflict) continue;
-      const Reading& reading = (*conflicts)[i];
-      problems->Add((*lines)[i], "sensor \"" + reading.sensor_id + "\" already has another value at " +
-                                     FormatRfc3339(reading.time) + "; the first is kept");
+      if (std::optional<WriteProblem> problem = ProblemOf((*written)[i], outcomes[i])) {
+        problems->Add((*lines)[i], std::move(problem->message));
+      }
     }
     if (problems->by_line.empty()) return respond(NoContent());
     std::sort(problems->by_line.begin(), problems->by_line.end(),

@@ -119,8 +119,8 @@ http::Response QueryError(int status, std::string_view message) {
   return InfluxError(InfluxDialect::kV1, status, message);
 }
 
-void Query(Store& store, const Clock& clock, const std::string& measurement, std::size_t max_readings_folded,
-           http::Request&& request, http::Responder respond) {
+void Query(Store& store, const Clock& clock, const QueryApiOptions& options, http::Request&& request,
+           http::Responder respond) {
   QueryParams params(request);
   std::optional<std::string> text = params.Get("q");
   if (!text || text->empty()) return respond(QueryError(400, "missing required parameter \"q\""));
@@ -131,7 +131,7 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, std
   }
   StatusOr<influxql::BoundParams> bound = ParseBoundParams(params.Get("params"));
   if (!bound.ok()) return respond(QueryError(400, "error parsing query parameters: " + bound.status().message()));
-  StatusOr<std::vector<influxql::Statement>> statements = influxql::Parse(*text, measurement, *bound, clock());
+  StatusOr<std::vector<influxql::Statement>> statements = influxql::Parse(*text, options.measurement, *bound, clock());
   if (!statements.ok()) return respond(QueryError(400, "error parsing query: " + statements.status().message()));
 
   // Each statement, ready to run; the plans of SELECTs checked before any runs.
@@ -144,9 +144,9 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, std
       auto plan = std::make_shared<SelectPlan>();
       plan->select = std::move(*select);
       plan->statement_id = id;
-      plan->measurement = measurement;
+      plan->measurement = options.measurement;
       plan->format = format;
-      plan->max_readings_folded = max_readings_folded;
+      plan->max_readings_folded = options.max_readings_folded;
       if (Status planned = PlanBuckets(*plan); !planned.ok()) {
         return respond(QueryError(400, "error parsing query: " + planned.message()));
       }
@@ -157,8 +157,9 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, std
       runs.push_back([id](std::function<void(Producer)> done) { done(WholeResult(StatementResult(id, nullptr))); });
     } else {
       auto show = std::make_shared<const Show>(std::move(std::get<Show>(statement)));
-      runs.push_back([&store, show, id, measurement, database](std::function<void(Producer)> done) {
-        RunShow(store, show, id, measurement, database, std::move(done));
+      runs.push_back([&store, show, id, measurement = options.measurement, database,
+                      retention = options.retention](std::function<void(Producer)> done) {
+        RunShow(store, show, id, measurement, database, retention, std::move(done));
       });
     }
   }
@@ -169,13 +170,11 @@ void Query(Store& store, const Clock& clock, const std::string& measurement, std
 
 }  // namespace
 
-void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement,
-                       std::size_t max_readings_folded) {
+void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, QueryApiOptions options) {
   for (const char* method : {"GET", "POST"}) {
-    router.Add(method, "/query",
-               [&store, clock, measurement, max_readings_folded](http::Request&& request, http::Responder respond) {
-                 Query(store, clock, measurement, max_readings_folded, std::move(request), std::move(respond));
-               });
+    router.Add(method, "/query", [&store, clock, options](http::Request&& request, http::Responder respond) {
+      Query(store, clock, options, std::move(request), std::move(respond));
+    });
   }
 }
 

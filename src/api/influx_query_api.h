@@ -19,13 +19,18 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/retention.h"
 #include "http/router.h"
 #include "storage/store.h"
 
 namespace telemetry::api {
 
-// `measurement`: the one line protocol writes to (IngestOptions::influx_measurement).
-void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, std::string measurement,
-                       std::size_t max_readings_folded);
+struct QueryApiOptions {
+  std::string measurement = "temperature";  // the one line protocol writes to (IngestOptions::influx_measurement)
+  std::size_t max_readings_folded = 0;      // readings a statement may fold, at most
+  Retention retention;                      // the store's: SHOW RETENTION POLICIES shows it
+};
+
+void AddInfluxQueryApi(http::Router& router, Store& store, Clock clock, QueryApiOptions options);
 
 }  // namespace telemetry::api

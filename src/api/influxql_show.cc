@@ -47,7 +47,7 @@ std::string SeriesKey(std::string_view measurement, std::string_view sensor_id) 
 // SHOW answers from what is stored: a measurement, tag key and field key exist once a reading does (the sensors
 // that WHERE accepts, if it is given); tag values and series are the sensors.
 void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, const std::string& measurement,
-             const std::string& database, std::function<void(Producer)> done) {
+             const std::string& database, Retention retention, std::function<void(Producer)> done) {
   using What = Show::What;
   auto answer = [statement_id, done](std::optional<std::string_view> name, std::vector<std::string_view> columns,
                                      std::vector<std::vector<std::string>> rows) {
@@ -65,12 +65,15 @@ void RunShow(Store& store, std::shared_ptr<const Show> show, int statement_id, c
     return answer("databases", {"name"}, std::move(rows));
   }
   if (show->what == What::kRetentionPolicies) {
-    // One policy, kept forever: telemetryd has no retention of its own.
-    return done(WholeResult(StatementResult(statement_id, [](JsonWriter& json) {
+    // One policy: the store's retention, in Go's duration format as InfluxDB shows it ("0s": forever). Readings go
+    // a whole day at a time, as InfluxDB drops whole shard groups: a day is the shard group duration.
+    std::string duration = retention.keeps_forever() ? "0s" : std::to_string(retention.days * 24) + "h0m0s";
+    std::string shard_group = retention.keeps_forever() ? "168h0m0s" : "24h0m0s";
+    return done(WholeResult(StatementResult(statement_id, [duration, shard_group](JsonWriter& json) {
       json.BeginObject().Key("columns").BeginArray();
       for (const char* column : {"name", "duration", "shardGroupDuration", "replicaN", "default"}) json.String(column);
       json.EndArray().Key("values").BeginArray().BeginArray();
-      json.String("autogen").String("0s").String("168h0m0s").Int(1).Bool(true);
+      json.String("autogen").String(duration).String(shard_group).Int(1).Bool(true);
       json.EndArray().EndArray().EndObject();
     })));
   }

@@ -31,8 +31,8 @@ ServiceMetrics::ServiceMetrics()
                                                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})),
       readings_(registry_.AddCounter("telemetry_readings_total",
                                      "Readings written, by outcome: stored, duplicate (an identical retry), "
-                                     "conflict (another value at the same sensor and time), failed (the store "
-                                     "failed).",
+                                     "conflict (another value at the same sensor and time), expired (older "
+                                     "than --retention-days keeps), failed (the store failed).",
                                      {"outcome"})),
       rejected_(registry_.AddCounter("telemetry_readings_rejected_total", "Readings refused as invalid (never stored).")
                     .With({})),
@@ -69,7 +69,7 @@ CommitObserver ServiceMetrics::OnCommit() {
 
 WriteCounters ServiceMetrics::Writes() {
   return WriteCounters{readings_.With({"stored"}), readings_.With({"duplicate"}), readings_.With({"conflict"}),
-                       readings_.With({"failed"})};
+                       readings_.With({"expired"}), readings_.With({"failed"})};
 }
 
 std::function<void(std::size_t)> ServiceMetrics::OnRejected() {

@@ -3,6 +3,7 @@
 #include "api/access_guard.h"
 #include "api/error_response.h"
 #include "api/reading_json.h"
+#include "api/write_problem.h"
 #include "core/json_writer.h"
 
 namespace telemetry::api {
@@ -60,10 +61,9 @@ void GetStats(Store& store, http::Responder respond) {
 }  // namespace
 
 http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome) {
-  if (outcome != WriteOutcome::kConflict) return FlaskText("Ok");
-  return http::ErrorResponse(409, "conflict",
-                             "sensor \"" + reading.sensor_id + "\" already has another temperature at " +
-                                 FormatRfc3339(reading.time) + "; the first value is kept");
+  std::optional<WriteProblem> problem = ProblemOf(reading, outcome);
+  if (!problem) return FlaskText("Ok");
+  return http::ErrorResponse(problem->http_status, problem->code, problem->message);
 }
 
 void AddSeedApi(http::Router& router, Store& store, Clock clock, std::function<void(std::size_t)> on_rejected) {

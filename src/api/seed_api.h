@@ -19,7 +19,8 @@ namespace telemetry::api {
 // `on_rejected` is told of every reading refused as invalid (for metrics); optional.
 void AddSeedApi(http::Router& router, Store& store, Clock clock, std::function<void(std::size_t)> on_rejected = {});
 
-// The body of a reading write's answer for one outcome: 200 "Ok" for stored or duplicate, 409 for a conflict.
+// The body of a reading write's answer for one outcome: 200 "Ok" for stored or duplicate, otherwise its
+// WriteProblem (409 for a conflict, 400 for a reading older than the retention).
 http::Response WriteOutcomeResponse(const Reading& reading, WriteOutcome outcome);
 
 }  // namespace telemetry::api

@@ -150,6 +150,12 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
       ->envname("TELEMETRY_SENSOR_IDLE_SECONDS")
       ->check(CLI::Range(0.001, 1e7))
       ->capture_default_str();
+  app.add_option("--retention-days", options.sqlite.retention.days,
+                 "Whole UTC days of readings the embedded store keeps: older ones are deleted at midnight UTC (and at "
+                 "start) and refused when written; 0: forever")
+      ->envname("TELEMETRY_RETENTION_DAYS")
+      ->check(CLI::Range(std::int64_t{0}, kMostRetentionDays))
+      ->capture_default_str();
   std::uint64_t checkpoint_wal_mb = options.sqlite.checkpoint_wal_bytes >> 20;
   app.add_option("--checkpoint-wal-mb", checkpoint_wal_mb,
                  "MiB SQLite's write-ahead log may reach before it is checkpointed into the database")
@@ -357,6 +363,11 @@ std::variant<Options, ExitNow> ParseOptions(int argc, const char* const* argv) {
     }
     if (region.empty() && endpoint.empty()) {
       return ExitNow{2, "telemetryd: --storage dynamodb needs a region: set AWS_REGION or --region"};
+    }
+    if (!options.sqlite.retention.keeps_forever()) {
+      return ExitNow{2,
+                     "telemetryd: --retention-days is kept by the embedded store only; with --storage dynamodb "
+                     "the table keeps every reading"};
     }
   }
   options.dynamodb.region = region.empty() ? "us-east-1" : region;

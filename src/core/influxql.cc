@@ -221,8 +221,8 @@ class Parser {
       CreateDatabase create{Take().text};
       if (IsKeyword(Peek(), "with")) {
         FailAt(Peek().position,
-               "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd keeps "
-               "every reading");
+               "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd's one store "
+               "keeps readings as its --retention-days says");
         return std::nullopt;
       }
       return Statement(std::move(create));

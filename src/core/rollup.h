@@ -25,6 +25,8 @@ inline constexpr int kRollupLevels = static_cast<int>(kRollupWidths.size());
 // every sensor's readings of up to a minute, while a second of them costs one bucket write per second of writes.
 inline constexpr int kFinestSensorLevel = 1;
 inline constexpr int kFinestAllSensorsLevel = 0;
+// The coarsest level, UTC days: every series has a row for each day that holds a reading.
+inline constexpr int kDayLevel = kRollupLevels - 1;
 // The level whose single bucket (start 0) holds the series' all-time total.
 inline constexpr int kTotalLevel = kRollupLevels;
 

@@ -27,6 +27,7 @@ Status BatchedImport::Flush() {
   if (!written.ok()) return written.status();
   report_.stored += written->stored;
   report_.duplicates += written->duplicates;
+  report_.expired += written->expired;
   for (std::size_t i : written->conflicts) {
     ++report_.conflicts;
     report_.Describe("conflict: sensor \"" + batch_[i].sensor_id + "\" at " + FormatRfc3339(batch_[i].time) +

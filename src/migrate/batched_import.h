@@ -20,6 +20,7 @@ struct ImportReport {
   std::int64_t duplicates = 0;         // already there, the same value
   std::int64_t conflicts = 0;          // already there with another value: the one there kept
   std::int64_t refused = 0;            // not readings by a PUT's rules
+  std::int64_t expired = 0;            // older than the target's --retention-days keeps: not stored
   std::vector<std::string> described;  // the first refused items and conflicts, one line each
 
   void Describe(std::string line);

@@ -17,6 +17,7 @@ StatusOr<WrittenBatch> StoreTarget::Write(const std::vector<Reading>& readings) 
     if (outcomes[i] == WriteOutcome::kStored) ++batch.stored;
     if (outcomes[i] == WriteOutcome::kDuplicate) ++batch.duplicates;
     if (outcomes[i] == WriteOutcome::kConflict) batch.conflicts.push_back(i);
+    if (outcomes[i] == WriteOutcome::kExpired) ++batch.expired;
   }
   return batch;
 }

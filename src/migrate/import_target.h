@@ -18,6 +18,7 @@ struct WrittenBatch {
   std::int64_t stored = 0;             // new
   std::int64_t duplicates = 0;         // already there, the same value
   std::vector<std::size_t> conflicts;  // positions in the batch of readings whose key holds another value, kept
+  std::int64_t expired = 0;            // older than the target's --retention-days keeps: not stored
 };
 
 class ImportTarget {

@@ -84,8 +84,8 @@ Status ServerTarget::Post(std::span<const Reading> readings, std::size_t first, 
       return InvalidArgument(url_ + " refused the import (" + std::to_string(result.status) +
                              "): " + ErrorMessage(result.body) + "; pass a token that may write: --token");
     }
-    // 200, or 400 naming the readings it did not store: here only conflicts, since every reading passed a PUT's
-    // rules before it was sent.
+    // 200, or 400 naming the readings it did not store: here only conflicts and readings older than its retention,
+    // since every reading passed a PUT's rules before it was sent.
     simdjson::dom::parser parser;
     simdjson::dom::element answer;
     std::int64_t stored = 0, duplicates = 0;
@@ -105,6 +105,10 @@ Status ServerTarget::Post(std::span<const Reading> readings, std::size_t first, 
           refusal["message"].get_string().get(message) || index < 0 ||
           static_cast<std::size_t>(index) >= readings.size()) {
         return Status(StatusCode::kInternal, url_ + " answered a batch with a refusal it does not describe");
+      }
+      if (code == "expired") {
+        ++written.expired;
+        continue;
       }
       if (code != "conflict") {
         return Status(StatusCode::kInternal, url_ + " refused a reading of sensor \"" +

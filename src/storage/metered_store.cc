@@ -15,7 +15,8 @@ class MeteredStore final : public Store {
       for (WriteOutcome outcome : outcomes) {
         (outcome == WriteOutcome::kStored      ? counters_.stored
          : outcome == WriteOutcome::kDuplicate ? counters_.duplicates
-                                               : counters_.conflicts)
+         : outcome == WriteOutcome::kConflict  ? counters_.conflicts
+                                               : counters_.expired)
             .Inc();
       }
       done(std::move(status), std::move(outcomes));

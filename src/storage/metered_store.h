@@ -13,6 +13,7 @@ struct WriteCounters {
   metrics::Counter& stored;
   metrics::Counter& duplicates;
   metrics::Counter& conflicts;
+  metrics::Counter& expired;  // older than the store's retention: refused
   metrics::Counter& failed;  // readings in writes the store failed (kUnavailable, kInternal)
 };
 

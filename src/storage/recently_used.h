@@ -61,6 +61,14 @@ class RecentlyUsed {
     return forgotten;
   }
 
+  // Lets go of the value of `key`, if held.
+  void Forget(std::int64_t key) {
+    auto found = index_.find(key);
+    if (found == index_.end()) return;
+    order_.erase(found->second);
+    index_.erase(found);
+  }
+
   // When the least recently used value was last used; empty when none is held.
   std::optional<Clock::time_point> OldestUse() const {
     if (order_.empty()) return std::nullopt;

@@ -106,6 +106,13 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
       "WHERE series = ?1 AND level = ?2 AND bucket = ?3");
   upsert_rollups_ = PrepareMultiRow(db_, RollupUpsertSql);
   save_position_ = db_.Prepare("INSERT OR REPLACE INTO log_position(id, segment, offset) VALUES(0, ?1, ?2)");
+  delete_readings_ = db_.Prepare("DELETE FROM readings WHERE sensor_id = ?1 AND time_ns < ?2");
+  delete_buckets_ = db_.Prepare("DELETE FROM rollups WHERE series = ?1 AND level = ?2 AND bucket < ?3");
+  day_rows_ = db_.Prepare("SELECT count, sum, sum_error, min, max FROM rollups WHERE series = ?1 AND level = " +
+                          std::to_string(kDayLevel));
+  delete_total_ = db_.Prepare("DELETE FROM rollups WHERE series = ?1 AND level = " + std::to_string(kTotalLevel) +
+                              " AND bucket = 0");
+  delete_sensor_ = db_.Prepare("DELETE FROM sensors WHERE id = ?1");
   if (version < kSqliteSchemaVersion) MigrateSchema(version);
   SqliteStatement page_size = db_.Prepare("PRAGMA page_size");
   wal_frame_bytes_ = static_cast<std::uint64_t>(page_size.Step() ? page_size.ColumnInt(0) : 0) + kWalFrameHeaderBytes;
@@ -264,6 +271,58 @@ void SqliteApplier::Recount(const std::vector<RollupKey>& recounts,
 void SqliteApplier::SavePosition(LogPosition end) {
   save_position_.Bind(1, static_cast<std::int64_t>(end.segment)).Bind(2, static_cast<std::int64_t>(end.offset));
   save_position_.Run();
+}
+
+std::optional<TimeNs> SqliteApplier::OldestDay() {
+  // Every reading is in its day's bucket of the all-sensors series, which always has its rows.
+  SqliteStatement oldest = db_.Prepare("SELECT bucket FROM rollups WHERE series = " + std::to_string(kAllSensors) +
+                                       " AND level = " + std::to_string(kDayLevel) + " ORDER BY bucket LIMIT 1");
+  if (!oldest.Step()) return std::nullopt;
+  return oldest.ColumnInt(0);
+}
+
+std::vector<std::int64_t> SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
+  std::vector<std::int64_t> series;
+  SqliteStatement sensors = db_.Prepare("SELECT id FROM sensors");
+  while (sensors.Step()) series.push_back(sensors.ColumnInt(0));
+  sensors.Reset();
+  series.push_back(kAllSensors);
+  std::vector<std::int64_t> emptied;
+  for (std::int64_t id : series) {
+    if (id != kAllSensors) {
+      delete_readings_.Bind(1, id).Bind(2, cutoff).Run();
+      if (db_.Changes() == 0) continue;  // its buckets before the cutoff held readings of it: it has none
+    }
+    for (int level = kInstantLevel; level < kRollupLevels; ++level) {
+      delete_buckets_.Bind(1, id).Bind(2, std::int64_t{level}).Bind(3, cutoff).Run();
+    }
+    // The total from the days left, which always have their rows: sum, count and the extremes afresh, where
+    // subtracting would lose the extremes that went.
+    Aggregate total;
+    day_rows_.Bind(1, id);
+    while (day_rows_.Step()) {
+      total.Merge(Aggregate{day_rows_.ColumnInt(0), day_rows_.ColumnDouble(1), day_rows_.ColumnDouble(2),
+                            day_rows_.ColumnDouble(3), day_rows_.ColumnDouble(4)});
+    }
+    day_rows_.Reset();
+    if (total.count > 0) {
+      replace_rollup_.Bind(1, id)
+          .Bind(2, std::int64_t{kTotalLevel})
+          .Bind(3, std::int64_t{0})
+          .Bind(4, total.count)
+          .Bind(5, total.sum)
+          .Bind(6, total.sum_error)
+          .Bind(7, total.min)
+          .Bind(8, total.max)
+          .Run();
+      continue;
+    }
+    delete_total_.Bind(1, id).Run();
+    if (id == kAllSensors) continue;
+    delete_sensor_.Bind(1, id).Run();
+    emptied.push_back(id);
+  }
+  return emptied;
 }
 
 std::uint64_t SqliteApplier::WalBytes() const {

@@ -8,6 +8,8 @@
 //   applier.MergeDeltas(deltas);
 //   applier.SavePosition(log_end);
 //   applier.Commit();
+//
+// Retention (core/retention.h) deletes whole days: applier.DeleteReadingsBefore(cutoff) inside a transaction.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +73,13 @@ class SqliteApplier {
   // Records that the log is applied up to `end`.
   void SavePosition(LogPosition end);
 
+  // The start of the oldest UTC day that holds a reading; empty when none does.
+  std::optional<TimeNs> OldestDay();
+  // Deletes every reading before `cutoff` and the rollup buckets that held them, adjusts the totals, and deletes the
+  // sensors left without a reading, whose ids it returns: a sensor that reports again is a new one. REQUIRES: a
+  // transaction is open; `cutoff` is a UTC day's start, so every bucket of every level lies wholly on one side.
+  std::vector<std::int64_t> DeleteReadingsBefore(TimeNs cutoff);
+
   // Copies the WAL into the database and restarts it: true when complete (no reader kept it from finishing). The
   // next commit then writes the WAL from its start again, over the same blocks of the file, which is cut back to
   // the size KeepWalFileBytes() set. REQUIRES: no transaction is open.
@@ -92,6 +101,7 @@ class SqliteApplier {
   std::uint64_t wal_frame_bytes_ = 0;  // a page and its frame header
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
+  SqliteStatement delete_readings_, delete_buckets_, day_rows_, delete_total_, delete_sensor_;
   // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).
   std::vector<SqliteStatement> insert_readings_, upsert_rollups_;
 };

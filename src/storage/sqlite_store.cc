@@ -18,6 +18,7 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/rollup.h"
@@ -212,6 +213,11 @@ class SqliteStore final : public Store {
   // Begins a new log segment and checkpoints, deleting the segments before the new one. REQUIRES: the applier thread
   // does not run, everything logged is committed.
   void CheckpointAndRotateLog();
+  // Writer: once the retention's cutoff has moved, refuses readings before it from now on, commits everything
+  // written so far and deletes the readings before it from SQLite, a day at a time, while writes wait.
+  void ExpireIfDue();
+  // When the retention's cutoff moves next; empty when it never does.
+  std::optional<std::chrono::steady_clock::time_point> NextExpiryTime() const;
 
   const SqliteStoreOptions options_;
   DirectoryLock lock_;  // before anything opens the directory's files
@@ -241,6 +247,7 @@ class SqliteStore final : public Store {
   std::vector<RollupKey> recounts_;  // of sparse buckets, since the last commit asked for
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
   std::uint64_t commit_requested_rounds_ = 0;  // applied rounds covered by the commits asked for
+  TimeNs expire_before_ = kMinTime;            // readings before it are refused: the retention's cutoff
   bool applier_running_ = false;               // false: jobs run at once, on the writer (start-up, recovery)
 
   std::mutex apply_mu_;
@@ -311,6 +318,7 @@ void SqliteStore::Start() {
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
+  ExpireIfDue();
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
@@ -531,6 +539,9 @@ void SqliteStore::WriterLoop() {
         std::chrono::steady_clock::time_point commit = last_commit_ + options_.commit_interval;
         wake = wake ? std::min(*wake, commit) : commit;
       }
+      if (std::optional<std::chrono::steady_clock::time_point> expiry = NextExpiryTime()) {
+        wake = wake ? std::min(*wake, *expiry) : *expiry;
+      }
       if (wake) {
         queue_cv_.wait_until(lock, *wake, ready);
       } else {
@@ -546,6 +557,12 @@ void SqliteStore::WriterLoop() {
       }
       reads.swap(awaiting_commit_);
       closing = closing_ && queue_.empty();
+    }
+    try {
+      ExpireIfDue();  // before the round: none of its readings is taken for kept and deleted afterwards
+    } catch (const std::exception& error) {
+      log::Error("fatal: cannot delete readings past the retention", {{"error", error.what()}});
+      std::abort();
     }
     if (!writes.empty()) ProcessWrites(writes);
     writes.clear();
@@ -673,6 +690,7 @@ void SqliteStore::ProcessWrites(std::vector<WriteJob>& jobs) {
 }
 
 WriteOutcome SqliteStore::Decide(const Reading& reading) {
+  if (reading.time < expire_before_) return WriteOutcome::kExpired;
   std::int64_t sensor = SensorId(reading.sensor_id);
   SensorTimes& times = TimesOf(sensor);
   if (times.cover.MayHold(reading.time)) {
@@ -908,6 +926,60 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
   sensor_times_.Use(id, round_time_);  // new: nothing to load
   sensor_ids_.emplace(name, id);
   return id;
+}
+
+void SqliteStore::ExpireIfDue() {
+  if (options_.retention.keeps_forever()) return;
+  TimeNs cutoff = options_.retention.Cutoff(options_.clock());
+  if (cutoff <= expire_before_) return;
+  expire_before_ = cutoff;
+  // Committed and applied, everything written so far is SQLite's: the deletes see every reading, and the writer may
+  // use the database itself (as at start and on closing).
+  if (HasUncommitted()) RequestCommit({});
+  WaitForApplier();
+  ForgetCommitted();
+  auto started = std::chrono::steady_clock::now();
+  std::int64_t days = 0;
+  std::vector<std::int64_t> emptied;
+  // A day at a time, the oldest first, each in a transaction of its own: a commit's WAL holds a day's deletes, not
+  // a year's when a retention is first set on an old store. Days without readings are skipped.
+  for (std::optional<TimeNs> oldest = database_.OldestDay(); oldest && *oldest < cutoff;
+       oldest = database_.OldestDay()) {
+    database_.Begin();
+    std::vector<std::int64_t> gone = database_.DeleteReadingsBefore(*oldest + kNanosPerDay);
+    database_.Commit();
+    emptied.insert(emptied.end(), gone.begin(), gone.end());
+    ++days;
+    if (database_.WalBytes() >= options_.checkpoint_wal_bytes) {
+      quick_readers_->WithoutSnapshots([&] { database_.Checkpoint(); });
+    }
+  }
+  if (days == 0) return;
+  // A sensor left without readings is forgotten whole: it is new if it reports again.
+  std::unordered_set<std::int64_t> forgotten(emptied.begin(), emptied.end());
+  for (std::int64_t sensor : emptied) sensor_times_.Forget(sensor);
+  std::erase_if(sensor_ids_, [&](const auto& entry) { return forgotten.contains(entry.second); });
+  {
+    Aggregate total = database_.Rollup({kAllSensors, kTotalLevel, 0}).value_or(Aggregate{});
+    std::lock_guard lock(total_mu_);
+    total_ = total;
+  }
+  // Counted as a committed round, so that the quick readers renew the snapshots they hold from before the deletes.
+  commit_requested_rounds_ = applied_rounds_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  committed_rounds_.store(commit_requested_rounds_, std::memory_order_release);
+  log::Info("deleted the readings past the retention",
+            {{"before", FormatRfc3339(cutoff)},
+             {"days", days},
+             {"sensors_emptied", static_cast<std::int64_t>(emptied.size())},
+             {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count())}});
+}
+
+std::optional<std::chrono::steady_clock::time_point> SqliteStore::NextExpiryTime() const {
+  if (options_.retention.keeps_forever()) return std::nullopt;
+  TimeNs now = options_.clock();
+  return std::chrono::steady_clock::now() + std::chrono::nanoseconds(options_.retention.NextCutoffChange(now) - now);
 }
 
 bool SqliteStore::CheckpointAndDeleteSegmentsBefore(std::uint64_t first_needed) {

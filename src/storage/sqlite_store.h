@@ -21,6 +21,10 @@
 // snapshot's commit, which the writer hands to them before acknowledging (storage/uncommitted_readings.h): every
 // read sees every write acknowledged before it was asked, without waiting for a commit; sensor lists likewise.
 // Exports, which read the readings themselves, wait for a commit instead.
+//
+// With a retention, the writer deletes the readings it no longer keeps when its cutoff moves (a UTC midnight, and at
+// start): everything written so far is committed first, then SQLite deletes them a day at a time while writes wait,
+// and nothing older is accepted from then on.
 #pragma once
 
 #include <chrono>
@@ -30,6 +34,8 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
+#include "core/retention.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -66,6 +72,11 @@ struct SqliteStoreOptions {
   // without a lookup) after the sensor's last reading. Let go of, it is loaded again with one lookup at the next
   // reading: memory grows with the sensors reporting now, not with every sensor written since the start.
   std::chrono::milliseconds sensor_idle = std::chrono::hours(1);
+  // How long readings are kept: those older are deleted at each UTC midnight (and at start) and refused when written
+  // (WriteOutcome::kExpired). Forever by default.
+  Retention retention;
+  // The wall clock the retention's cutoff follows; tests set it.
+  Clock clock = SystemNow;
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
   CommitObserver on_commit;
   // Told how many sensors the writer holds the times of, whenever that changed in a round. Optional; on the writer.

@@ -29,6 +29,7 @@ enum class WriteOutcome {
   kStored,     // new reading, now durable and counted in every statistic
   kDuplicate,  // the identical reading was already stored: nothing changed (a client's retry)
   kConflict,   // another value is stored under the same (sensor_id, time): nothing changed, the first value kept
+  kExpired,    // older than the store's retention keeps (core/retention.h): not stored
 };
 
 // On OK, one outcome per reading, in the order given; every kStored reading is durable (on disk, surviving a

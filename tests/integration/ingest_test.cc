@@ -200,7 +200,7 @@ TEST_P(IngestTest, WhatIsNotStoredIsReportedAndTheRestIsStored) {
   const std::string& error = response.body;  // {"error":"..."}; the message holds commas, so not JsonField
   for (const char* expected :
        {"line 2: measurement \\\"cpu\\\" is not stored", "line 3: field \\\"humidity\\\"", "line 4: no sensorID tag",
-        "line 5: field \\\"value\\\" must be a number", "line 6: sensor \\\"1\\\" already has another value",
+        "line 5: field \\\"value\\\" must be a number", "line 6: sensor \\\"1\\\" already has another temperature",
         "line 7: unable to parse",
         "line 8: the sensorID (or sensor) tag is given more than once, with different values",
         "line 9: the value (or temperature) field is given more than once, with different values",

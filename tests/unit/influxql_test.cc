@@ -610,7 +610,8 @@ TEST(InfluxQl, ShowStatements) {
   ASSERT_TRUE(created.ok()) << created.status().message();
   EXPECT_EQ(std::get<CreateDatabase>(created->front()).name, "telegraf");
   EXPECT_EQ(ParseError("CREATE DATABASE x WITH DURATION 30d"),
-            "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd keeps every reading at line 1, "
+            "CREATE DATABASE ... WITH: retention policies are not supported; telemetryd's one store keeps readings as "
+            "its --retention-days says at line 1, "
             "char 19");
 
   StatusOr<std::vector<Statement>> several = ParseQuery("SHOW DATABASES; SELECT count(value) FROM temperature;");

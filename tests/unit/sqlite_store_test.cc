@@ -21,6 +21,7 @@
 #include "storage/sqlite_db.h"
 #include "storage/sqlite_schema.h"
 #include "storage/sqlite_stats_reader.h"
+#include "storage/sqlite_verify.h"
 #include "storage/uncommitted_readings.h"
 #include "store_calls.h"
 #include "temp_dir.h"
@@ -793,6 +794,107 @@ TEST(SqliteStore, FinishedLogSegmentsAreDeletedOnceCheckpointed) {
   // The previous round's segment and this one's, and a third if a round began two.
   EXPECT_LE(seen.most_segments, 3u);
   EXPECT_GT(seen.last_first_segment, seen.first_segment);
+}
+
+// The aggregate of the `readings` in [from, to), of one sensor or (empty) all.
+Aggregate AggregateOf(const std::vector<Reading>& readings, TimeNs from, TimeNs to = kMaxTime,
+                      const std::string& sensor = "") {
+  Aggregate aggregate;
+  for (const Reading& reading : readings) {
+    if (reading.time >= from && reading.time < to && (sensor.empty() || reading.sensor_id == sensor)) {
+      aggregate.Add(reading.value);
+    }
+  }
+  return aggregate;
+}
+
+void ExpectSameAggregate(const Aggregate& got, const Aggregate& want, const std::string& what) {
+  EXPECT_EQ(got.count, want.count) << what;
+  if (got.count == 0 || want.count == 0) return;
+  EXPECT_DOUBLE_EQ(got.Sum(), want.Sum()) << what;
+  EXPECT_EQ(got.min, want.min) << what;
+  EXPECT_EQ(got.max, want.max) << what;
+}
+
+TEST(SqliteStore, RetentionDeletesWholeDaysAtStartAndAtMidnightAndRefusesOlderReadings) {
+  testing::TempDir dir;
+  const TimeNs day0 = 1'633'305'600 * kNanosPerSecond;  // 2021-10-04T00:00:00Z
+  auto at = [&](int day, int minute, int second = 0) {
+    return day0 + day * kNanosPerDay + minute * kNanosPerMinute + second * kNanosPerSecond;
+  };
+  // "gone" reports on days 0-2 only; "kept" on days 0-10, with its extremes on the days that go; "late" on days
+  // 8-10. Several readings share minutes and hours, so that every rollup level has rows.
+  std::vector<Reading> written;
+  for (int day = 0; day <= 10; ++day) {
+    for (int i = 0; i < 6; ++i) {
+      int minute = 60 * (i % 3) + i;  // minutes 0, 61, 122, 3, 64, 125: hours 0-2, two readings each
+      double extreme = day == 1 && i == 0 ? -40 : day == 2 && i == 5 ? 90 : 0;
+      written.push_back({"kept", at(day, minute, i), 10 + day + i * 0.25 + extreme});
+      if (day <= 2) written.push_back({"gone", at(day, minute), 100.0 + day * 10 + i});
+      if (day >= 8) written.push_back({"late", at(day, minute), -1.0 * day - i});
+    }
+  }
+  {
+    auto store = Open(dir.path());  // kept forever
+    WriteAll(*store, written);
+  }
+
+  std::atomic<TimeNs> now{at(10, 5 * 60)};  // day 10, 05:00: three days kept, the cutoff at day 7's start
+  SqliteStoreOptions options;
+  options.data_dir = dir.path();
+  options.retention.days = 3;
+  options.clock = [&] { return now.load(); };
+  {
+    auto opened = OpenSqliteStore(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    Store& store = **opened;
+    // Deleted at start: every statistic is that of the readings from day 7 on.
+    ExpectSameAggregate(StatsOf(store), AggregateOf(written, at(7, 0)), "all sensors");
+    ExpectSameAggregate(StatsOf(store, {"kept"}), AggregateOf(written, at(7, 0), kMaxTime, "kept"), "kept");
+    EXPECT_EQ(StatsOf(store, {"kept"}).min, 17) << "the extremes of the deleted days went with them";
+    EXPECT_EQ(StatsOf(store, {"gone"}).count, 0);
+    ExpectSameAggregate(StatsOf(store, {std::nullopt, kMinTime, at(9, 0)}), AggregateOf(written, at(7, 0), at(9, 0)),
+                        "a range open at its start");
+    std::vector<SensorSummary> sensors = SensorsOf(store, {});
+    ASSERT_EQ(sensors.size(), 2u);
+    EXPECT_EQ(sensors[0].sensor_id, "kept");
+    EXPECT_EQ(sensors[0].first, at(7, 0));
+    EXPECT_EQ(sensors[1].sensor_id, "late");
+
+    // Older than the cutoff: refused, whoever the sensor; from it on: stored.
+    EXPECT_EQ(WriteAll(store, {{"kept", at(6, 1439, 59), 1}, {"kept", at(7, 0, 30), 2}, {"new", at(5, 0), 3}}),
+              (std::vector<WriteOutcome>{WriteOutcome::kExpired, WriteOutcome::kStored, WriteOutcome::kExpired}));
+    written.push_back({"kept", at(7, 0, 30), 2});
+    // A sensor whose readings all went is new when it reports again, and listed before any commit.
+    EXPECT_EQ(WriteAll(store, {{"gone", at(9, 30), 55}}), (std::vector<WriteOutcome>{WriteOutcome::kStored}));
+    written.push_back({"gone", at(9, 30), 55});
+    sensors = SensorsOf(store, {});
+    ASSERT_EQ(sensors.size(), 3u);
+    EXPECT_EQ(sensors[0].sensor_id, "gone");
+    EXPECT_EQ(sensors[0].count, 1);
+    EXPECT_EQ(sensors[0].first, at(9, 30));
+
+    // Midnight passes: the next round deletes day 7 before it is decided.
+    now = at(11, 0, 1);
+    EXPECT_EQ(WriteAll(store, {{"late", at(11, 0), 7}, {"kept", at(7, 600), 7}}),
+              (std::vector<WriteOutcome>{WriteOutcome::kStored, WriteOutcome::kExpired}));
+    written.push_back({"late", at(11, 0), 7});
+    ExpectSameAggregate(StatsOf(store), AggregateOf(written, at(8, 0)), "all sensors after midnight");
+    for (const std::string sensor : {"kept", "late", "gone"}) {
+      ExpectSameAggregate(StatsOf(store, {sensor}), AggregateOf(written, at(8, 0), kMaxTime, sensor), sensor);
+      ExpectSameAggregate(StatsOf(store, {sensor, at(8, 0) + 1, at(10, 62)}),
+                          AggregateOf(written, at(8, 0) + 1, at(10, 62), sensor), sensor + " with raw edges");
+    }
+  }
+  StatusOr<StoreVerification> verified = VerifySqliteStore(dir.path());
+  ASSERT_TRUE(verified.ok()) << verified.status().message();
+  EXPECT_EQ(verified->problems, 0) << (verified->described.empty() ? "" : verified->described.front());
+  EXPECT_EQ(verified->readings, AggregateOf(written, at(8, 0)).count);
+  EXPECT_EQ(verified->sensors, 3);
+
+  // Reopened without a retention, nothing comes back.
+  auto store = Open(dir.path());
+  ExpectSameAggregate(StatsOf(*store), AggregateOf(written, at(8, 0)), "after a reopen");
 }
 
 TEST(SqliteStore, UpgradesAStoreWrittenBeforeTheInstantLevel) {

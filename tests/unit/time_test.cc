@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/retention.h"
+
 namespace telemetry {
 namespace {
 
@@ -102,6 +104,26 @@ TEST(FloorAndCeil, RoundTowardsBucketEdgesOnBothSidesOfTheEpoch) {
   EXPECT_LT(first_edge, kMinTime + minute);
   EXPECT_EQ(FloorTo(kMaxTime, minute) % minute, 0);
   EXPECT_GT(FloorTo(kMaxTime, minute), kMaxTime - minute);
+}
+
+}  // namespace
+}  // namespace telemetry
+
+namespace telemetry {
+namespace {
+
+TEST(Retention, KeepsWholeUtcDaysAndMovesAtMidnight) {
+  const TimeNs day = 1'633'305'600 * kNanosPerSecond;  // 2021-10-04T00:00:00Z
+  EXPECT_TRUE(Retention{}.keeps_forever());
+  EXPECT_EQ(Retention{}.Cutoff(day), kMinTime);
+  EXPECT_EQ(Retention{}.NextCutoffChange(day), kMaxTime);
+  Retention thirty{30};
+  EXPECT_EQ(thirty.Cutoff(day), day - 30 * kNanosPerDay);
+  EXPECT_EQ(thirty.Cutoff(day + kNanosPerDay - 1), day - 30 * kNanosPerDay) << "at least 30 days, under 31";
+  EXPECT_EQ(thirty.Cutoff(day + kNanosPerDay), day - 29 * kNanosPerDay);
+  EXPECT_EQ(thirty.NextCutoffChange(day), day + kNanosPerDay);
+  EXPECT_EQ(thirty.NextCutoffChange(day - 1), day);
+  EXPECT_EQ(Retention{kMostRetentionDays}.Cutoff(day), day - kMostRetentionDays * kNanosPerDay);
 }
 
 }  // namespace
