@@ -216,7 +216,8 @@ class SqliteStore final : public Store {
   // Writer: once the retention's cutoff has moved, refuses readings before it from now on, commits everything
   // written so far and deletes the readings before it from SQLite, a day at a time, while writes wait.
   void ExpireIfDue();
-  // When the retention's cutoff moves next; empty when it never does.
+  // When the writer should next look at the retention's cutoff: now when it has moved (as at start, which leaves the
+  // deleting to the writer so that the server listens meanwhile), else when it moves next; empty when it never does.
   std::optional<std::chrono::steady_clock::time_point> NextExpiryTime() const;
 
   const SqliteStoreOptions options_;
@@ -318,7 +319,6 @@ void SqliteStore::Start() {
   if (!log.ok()) throw std::runtime_error(log.status().message());
   log_ = std::move(log).value();
   CatchUpWithLog();
-  ExpireIfDue();
   // Open every reader before starting any thread, so that a failure leaves no thread behind.
   std::vector<std::shared_ptr<SqliteStatsReader>> readers;
   for (unsigned i = 0; i < std::max(1u, options_.stats_readers); ++i) {
@@ -979,6 +979,7 @@ void SqliteStore::ExpireIfDue() {
 std::optional<std::chrono::steady_clock::time_point> SqliteStore::NextExpiryTime() const {
   if (options_.retention.keeps_forever()) return std::nullopt;
   TimeNs now = options_.clock();
+  if (options_.retention.Cutoff(now) > expire_before_) return std::chrono::steady_clock::now();
   return std::chrono::steady_clock::now() + std::chrono::nanoseconds(options_.retention.NextCutoffChange(now) - now);
 }
 

@@ -62,7 +62,15 @@ TEST(Retention, OlderReadingsAreDeletedAtStartAndRefusedByEveryWriteEndpoint) {
 
   ServerProcess server({"--data-dir", dir.path(), "--retention-days", "2"});
   HttpClient client(server.port());
-  // Deleted at start: "both" lost its oldest reading and its minimum with it, "old" is gone whole.
+  // The server deletes at start while it listens, before the first write is decided: an older reading is refused
+  // once that is done.
+  const long long expired = today - 3 * kDay;
+  testing::HttpResponse put = client.Put("/api/temperature", Reading("old", 7, expired));
+  EXPECT_EQ(put.status, 400);
+  EXPECT_NE(put.body.find(R"("code":"expired")"), std::string::npos) << put.body;
+  EXPECT_NE(put.body.find("is older than the store keeps readings (--retention-days); not stored"), std::string::npos)
+      << put.body;
+  // "both" lost its oldest reading and its minimum with it, "old" is gone whole.
   EXPECT_EQ(client.Get("/api/stats").body, R"({"Average":25,"Maximum":30,"Minimum":20})");
   EXPECT_EQ(client.Get("/api/v1/stats?sensorID=both").body, R"({"count":1,"sum":20,"mean":20,"min":20,"max":20})");
   EXPECT_EQ(client.Get("/api/v1/stats?sensorID=old").body, R"({"count":0,"sum":0,"mean":null,"min":null,"max":null})");
@@ -70,13 +78,7 @@ TEST(Retention, OlderReadingsAreDeletedAtStartAndRefusedByEveryWriteEndpoint) {
   EXPECT_NE(sensors.find(R"("both")"), std::string::npos) << sensors;
   EXPECT_EQ(sensors.find(R"("old")"), std::string::npos) << sensors;
 
-  // Refused alike by the original's PUT, batches and line protocol.
-  const long long expired = today - 3 * kDay;
-  testing::HttpResponse put = client.Put("/api/temperature", Reading("old", 7, expired));
-  EXPECT_EQ(put.status, 400);
-  EXPECT_NE(put.body.find(R"("code":"expired")"), std::string::npos) << put.body;
-  EXPECT_NE(put.body.find("is older than the store keeps readings (--retention-days); not stored"), std::string::npos)
-      << put.body;
+  // Refused alike by batches and line protocol.
   testing::HttpResponse batch = client.Request(
       "POST", "/api/v1/readings", "[" + Reading("b1", 1, expired) + "," + Reading("b1", 2, now - 10) + "]");
   EXPECT_EQ(batch.status, 400);

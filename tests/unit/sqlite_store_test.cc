@@ -848,7 +848,12 @@ TEST(SqliteStore, RetentionDeletesWholeDaysAtStartAndAtMidnightAndRefusesOlderRe
     auto opened = OpenSqliteStore(options);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     Store& store = **opened;
-    // Deleted at start: every statistic is that of the readings from day 7 on.
+    // The writer deletes at start once the store is open, before the first round: older readings are refused,
+    // whoever the sensor; from the cutoff on they are stored.
+    EXPECT_EQ(WriteAll(store, {{"kept", at(6, 1439, 59), 1}, {"kept", at(7, 0, 30), 25}, {"new", at(5, 0), 3}}),
+              (std::vector<WriteOutcome>{WriteOutcome::kExpired, WriteOutcome::kStored, WriteOutcome::kExpired}));
+    written.push_back({"kept", at(7, 0, 30), 25});
+    // Every statistic is that of the readings from day 7 on.
     ExpectSameAggregate(StatsOf(store), AggregateOf(written, at(7, 0)), "all sensors");
     ExpectSameAggregate(StatsOf(store, {"kept"}), AggregateOf(written, at(7, 0), kMaxTime, "kept"), "kept");
     EXPECT_EQ(StatsOf(store, {"kept"}).min, 17) << "the extremes of the deleted days went with them";
@@ -861,10 +866,6 @@ TEST(SqliteStore, RetentionDeletesWholeDaysAtStartAndAtMidnightAndRefusesOlderRe
     EXPECT_EQ(sensors[0].first, at(7, 0));
     EXPECT_EQ(sensors[1].sensor_id, "late");
 
-    // Older than the cutoff: refused, whoever the sensor; from it on: stored.
-    EXPECT_EQ(WriteAll(store, {{"kept", at(6, 1439, 59), 1}, {"kept", at(7, 0, 30), 2}, {"new", at(5, 0), 3}}),
-              (std::vector<WriteOutcome>{WriteOutcome::kExpired, WriteOutcome::kStored, WriteOutcome::kExpired}));
-    written.push_back({"kept", at(7, 0, 30), 2});
     // A sensor whose readings all went is new when it reports again, and listed before any commit.
     EXPECT_EQ(WriteAll(store, {{"gone", at(9, 30), 55}}), (std::vector<WriteOutcome>{WriteOutcome::kStored}));
     written.push_back({"gone", at(9, 30), 55});
