@@ -256,16 +256,20 @@ void SqliteApplier::Recount(const std::vector<RollupKey>& recounts,
     bucket_values_.Bind(1, key.series).Bind(2, key.bucket).Bind(3, last);
     while (bucket_values_.Step()) whole.Add(bucket_values_.ColumnDouble(0));
     bucket_values_.Reset();
-    replace_rollup_.Bind(1, key.series)
-        .Bind(2, std::int64_t{key.level})
-        .Bind(3, key.bucket)
-        .Bind(4, whole.count)
-        .Bind(5, whole.sum)
-        .Bind(6, whole.sum_error)
-        .Bind(7, whole.min)
-        .Bind(8, whole.max)
-        .Run();
+    ReplaceRollup(key, whole);
   }
+}
+
+void SqliteApplier::ReplaceRollup(const RollupKey& key, const Aggregate& row) {
+  replace_rollup_.Bind(1, key.series)
+      .Bind(2, std::int64_t{key.level})
+      .Bind(3, key.bucket)
+      .Bind(4, row.count)
+      .Bind(5, row.sum)
+      .Bind(6, row.sum_error)
+      .Bind(7, row.min)
+      .Bind(8, row.max)
+      .Run();
 }
 
 void SqliteApplier::SavePosition(LogPosition end) {
@@ -306,15 +310,7 @@ std::vector<std::int64_t> SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
     }
     day_rows_.Reset();
     if (total.count > 0) {
-      replace_rollup_.Bind(1, id)
-          .Bind(2, std::int64_t{kTotalLevel})
-          .Bind(3, std::int64_t{0})
-          .Bind(4, total.count)
-          .Bind(5, total.sum)
-          .Bind(6, total.sum_error)
-          .Bind(7, total.min)
-          .Bind(8, total.max)
-          .Run();
+      ReplaceRollup({id, kTotalLevel, 0}, total);
       continue;
     }
     delete_total_.Bind(1, id).Run();

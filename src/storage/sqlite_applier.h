@@ -92,6 +92,8 @@ class SqliteApplier {
  private:
   // Brings a store of schema `version` (older than kSqliteSchemaVersion, 0 when new) up to it, in one transaction.
   void MigrateSchema(std::int64_t version);
+  // Sets the row under `key`, which exists, to `row`.
+  void ReplaceRollup(const RollupKey& key, const Aggregate& row);
   // Asks the kernel to start writing the WAL's new pages to disk, without waiting for them.
   void StartWalWriteback();
 
