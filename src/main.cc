@@ -250,6 +250,9 @@ int main(int argc, char** argv) {
   options.sqlite.on_commit = options.dynamodb_store.on_commit = service_metrics.OnCommit();
   options.ingest.on_rejected = service_metrics.OnRejected();
   if (options.storage == "sqlite") options.sqlite.on_sensors_held = service_metrics.OnSensorsHeld();
+  if (options.storage == "sqlite" && !options.sqlite.retention.keeps_forever()) {
+    options.sqlite.on_expired = service_metrics.OnExpired();
+  }
 
   auto opened = OpenStore(options, /*readings=*/true);
   if (auto* exit_now = std::get_if<ExitNow>(&opened)) return Exit(*exit_now);

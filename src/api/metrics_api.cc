@@ -85,6 +85,23 @@ std::function<void(std::size_t)> ServiceMetrics::OnSensorsHeld() {
   return [&held](std::size_t sensors) { held.Set(static_cast<std::int64_t>(sensors)); };
 }
 
+std::function<void(TimeNs, std::int64_t)> ServiceMetrics::OnExpired() {
+  metrics::Counter& deleted =
+      registry_
+          .AddCounter("telemetry_store_readings_deleted_total",
+                      "Readings the embedded store deleted past --retention-days (whole UTC days, at midnight).")
+          .With({});
+  metrics::Gauge& cutoff = registry_
+                               .AddGauge("telemetry_store_retention_cutoff_seconds",
+                                         "Unix time before which the embedded store keeps no reading "
+                                         "(--retention-days); moves at each UTC midnight.")
+                               .With({});
+  return [&deleted, &cutoff](TimeNs before, std::int64_t readings) {
+    deleted.Inc(static_cast<std::uint64_t>(readings));
+    cutoff.Set(before / kNanosPerSecond);
+  };
+}
+
 void ServiceMetrics::Watch(const http::Server& server) {
   registry_.AddCallback("telemetry_http_open_connections", "HTTP connections open now.", false,
                         [&server] { return static_cast<double>(server.open_connections()); });

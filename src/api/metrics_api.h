@@ -30,6 +30,8 @@ class ServiceMetrics {
   std::function<void(std::size_t)> OnRejected();
   // The embedded store's writer: how many sensors' times it holds in memory. Registers the gauge.
   std::function<void(std::size_t)> OnSensorsHeld();
+  // For SqliteStoreOptions::on_expired: readings deleted past --retention-days, and the cutoff.
+  std::function<void(TimeNs cutoff, std::int64_t readings)> OnExpired();
 
   // Gauges and counters read from their owners at each scrape. REQUIRES: the owner outlives the scrapes; call
   // before serving.

@@ -285,17 +285,18 @@ std::optional<TimeNs> SqliteApplier::OldestDay() {
   return oldest.ColumnInt(0);
 }
 
-std::vector<std::int64_t> SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
+DeletedReadings SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
   std::vector<std::int64_t> series;
   SqliteStatement sensors = db_.Prepare("SELECT id FROM sensors");
   while (sensors.Step()) series.push_back(sensors.ColumnInt(0));
   sensors.Reset();
   series.push_back(kAllSensors);
-  std::vector<std::int64_t> emptied;
+  DeletedReadings deleted;
   for (std::int64_t id : series) {
     if (id != kAllSensors) {
       delete_readings_.Bind(1, id).Bind(2, cutoff).Run();
       if (db_.Changes() == 0) continue;  // its buckets before the cutoff held readings of it: it has none
+      deleted.readings += db_.Changes();
     }
     for (int level = kInstantLevel; level < kRollupLevels; ++level) {
       delete_buckets_.Bind(1, id).Bind(2, std::int64_t{level}).Bind(3, cutoff).Run();
@@ -316,9 +317,9 @@ std::vector<std::int64_t> SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
     delete_total_.Bind(1, id).Run();
     if (id == kAllSensors) continue;
     delete_sensor_.Bind(1, id).Run();
-    emptied.push_back(id);
+    deleted.emptied_sensors.push_back(id);
   }
-  return emptied;
+  return deleted;
 }
 
 std::uint64_t SqliteApplier::WalBytes() const {

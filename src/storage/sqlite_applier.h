@@ -35,6 +35,12 @@ struct ReadingRow {
   double value;
 };
 
+// What SqliteApplier::DeleteReadingsBefore() deleted.
+struct DeletedReadings {
+  std::int64_t readings = 0;
+  std::vector<std::int64_t> emptied_sensors;  // left without a reading, and deleted
+};
+
 class SqliteApplier {
  public:
   // Opens (or creates) the database at `path` and brings its schema to kSqliteSchemaVersion.
@@ -76,9 +82,9 @@ class SqliteApplier {
   // The start of the oldest UTC day that holds a reading; empty when none does.
   std::optional<TimeNs> OldestDay();
   // Deletes every reading before `cutoff` and the rollup buckets that held them, adjusts the totals, and deletes the
-  // sensors left without a reading, whose ids it returns: a sensor that reports again is a new one. REQUIRES: a
-  // transaction is open; `cutoff` is a UTC day's start, so every bucket of every level lies wholly on one side.
-  std::vector<std::int64_t> DeleteReadingsBefore(TimeNs cutoff);
+  // sensors left without a reading: a sensor that reports again is a new one. REQUIRES: a transaction is open;
+  // `cutoff` is a UTC day's start, so every bucket of every level lies wholly on one side.
+  DeletedReadings DeleteReadingsBefore(TimeNs cutoff);
 
   // Copies the WAL into the database and restarts it: true when complete (no reader kept it from finishing). The
   // next commit then writes the WAL from its start again, over the same blocks of the file, which is cut back to

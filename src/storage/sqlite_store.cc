@@ -939,21 +939,23 @@ void SqliteStore::ExpireIfDue() {
   WaitForApplier();
   ForgetCommitted();
   auto started = std::chrono::steady_clock::now();
-  std::int64_t days = 0;
+  std::int64_t days = 0, readings = 0;
   std::vector<std::int64_t> emptied;
   // A day at a time, the oldest first, each in a transaction of its own: a commit's WAL holds a day's deletes, not
   // a year's when a retention is first set on an old store. Days without readings are skipped.
   for (std::optional<TimeNs> oldest = database_.OldestDay(); oldest && *oldest < cutoff;
        oldest = database_.OldestDay()) {
     database_.Begin();
-    std::vector<std::int64_t> gone = database_.DeleteReadingsBefore(*oldest + kNanosPerDay);
+    DeletedReadings deleted = database_.DeleteReadingsBefore(*oldest + kNanosPerDay);
     database_.Commit();
-    emptied.insert(emptied.end(), gone.begin(), gone.end());
+    readings += deleted.readings;
+    emptied.insert(emptied.end(), deleted.emptied_sensors.begin(), deleted.emptied_sensors.end());
     ++days;
     if (database_.WalBytes() >= options_.checkpoint_wal_bytes) {
       quick_readers_->WithoutSnapshots([&] { database_.Checkpoint(); });
     }
   }
+  if (options_.on_expired) options_.on_expired(cutoff, readings);
   if (days == 0) return;
   // A sensor left without readings is forgotten whole: it is new if it reports again.
   std::unordered_set<std::int64_t> forgotten(emptied.begin(), emptied.end());
@@ -970,6 +972,7 @@ void SqliteStore::ExpireIfDue() {
   log::Info("deleted the readings past the retention",
             {{"before", FormatRfc3339(cutoff)},
              {"days", days},
+             {"readings", readings},
              {"sensors_emptied", static_cast<std::int64_t>(emptied.size())},
              {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                   std::chrono::steady_clock::now() - started)

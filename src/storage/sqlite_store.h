@@ -79,6 +79,9 @@ struct SqliteStoreOptions {
   Clock clock = SystemNow;
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.
   CommitObserver on_commit;
+  // Told, on the writer, each time the retention's cutoff moved and the readings before it were deleted: the cutoff
+  // and how many readings went (0 when none was older). Optional.
+  std::function<void(TimeNs cutoff, std::int64_t readings)> on_expired;
   // Told how many sensors the writer holds the times of, whenever that changed in a round. Optional; on the writer.
   std::function<void(std::size_t sensors)> on_sensors_held;
 

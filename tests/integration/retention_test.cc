@@ -98,6 +98,9 @@ TEST(Retention, OlderReadingsAreDeletedAtStartAndRefusedByEveryWriteEndpoint) {
   EXPECT_EQ(client.Get("/api/v1/stats").body, R"({"count":4,"sum":54,"mean":13.5,"min":2,"max":30})");
   std::string metrics = client.Get("/metrics").body;
   EXPECT_NE(metrics.find(R"(telemetry_readings_total{outcome="expired"} 3)"), std::string::npos);
+  EXPECT_NE(metrics.find("\ntelemetry_store_readings_deleted_total 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\ntelemetry_store_retention_cutoff_seconds " + std::to_string(today - 2 * kDay) + "\n"),
+            std::string::npos);
 
   // InfluxDB's clients see the retention as the one policy's duration.
   std::string policies = client.Get("/query?q=SHOW%20RETENTION%20POLICIES").body;
