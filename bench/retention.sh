@@ -3,8 +3,8 @@
 # days (default 7 + 1, ending at today's midnight) of SENSORS sensors (default 1,000) reporting every minute through
 # telemetry_load (the reference: the store alone ingesting them), then starts telemetryd on a copy of it ROUNDS
 # times (default 3) with --retention-days DAYS: once it listens it deletes the oldest day, which is what it does at
-# every midnight while writes wait, and logs how long that took. Prints each round, the median, and its ratio to the
-# time writing one day took.
+# every midnight, in slices between rounds of writes, and logs how long that took and the longest slice (what a
+# write waited at most). Prints each round, the median, and its ratio to the time writing one day took.
 #   bench/retention.sh  DAYS=7 SENSORS=1000 ROUNDS=3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,9 +42,11 @@ for round in $(seq "$rounds"); do
     sleep 0.1
   done
   [ -n "$ms" ] || { echo "bench: telemetryd deleted nothing" >&2; exit 1; }
+  waited=$(grep -o '"longest_write_wait_ms":[0-9]*' "$work/telemetryd.log" | grep -o '[0-9]*$')
   kill "$TELEMETRYD_PID" && wait "$TELEMETRYD_PID" 2>/dev/null || true
   TELEMETRYD_PID=
-  printf 'round %d: deleted a day of %d readings in %d ms\n' "$round" "$per_day" "$ms"
+  printf 'round %d: deleted a day of %d readings in %d ms, writes waiting at most %d ms at a time\n' "$round" \
+    "$per_day" "$ms" "$waited"
   results+=("$ms")
 done
 median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((rounds + 1) / 2))p")

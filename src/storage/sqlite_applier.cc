@@ -112,6 +112,7 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
                           std::to_string(kDayLevel));
   delete_total_ = db_.Prepare("DELETE FROM rollups WHERE series = ?1 AND level = " + std::to_string(kTotalLevel) +
                               " AND bucket = 0");
+  sensor_name_ = db_.Prepare("SELECT name FROM sensors WHERE id = ?1");
   delete_sensor_ = db_.Prepare("DELETE FROM sensors WHERE id = ?1");
   if (version < kSqliteSchemaVersion) MigrateSchema(version);
   SqliteStatement page_size = db_.Prepare("PRAGMA page_size");
@@ -285,41 +286,40 @@ std::optional<TimeNs> SqliteApplier::OldestDay() {
   return oldest.ColumnInt(0);
 }
 
-DeletedReadings SqliteApplier::DeleteReadingsBefore(TimeNs cutoff) {
-  std::vector<std::int64_t> series;
-  SqliteStatement sensors = db_.Prepare("SELECT id FROM sensors");
-  while (sensors.Step()) series.push_back(sensors.ColumnInt(0));
-  sensors.Reset();
-  series.push_back(kAllSensors);
+DeletedReadings SqliteApplier::DeleteSensorReadingsBefore(std::int64_t sensor, TimeNs cutoff) {
   DeletedReadings deleted;
-  for (std::int64_t id : series) {
-    if (id != kAllSensors) {
-      delete_readings_.Bind(1, id).Bind(2, cutoff).Run();
-      if (db_.Changes() == 0) continue;  // its buckets before the cutoff held readings of it: it has none
-      deleted.readings += db_.Changes();
-    }
-    for (int level = kInstantLevel; level < kRollupLevels; ++level) {
-      delete_buckets_.Bind(1, id).Bind(2, std::int64_t{level}).Bind(3, cutoff).Run();
-    }
-    // The total from the days left, which always have their rows: sum, count and the extremes afresh, where
-    // subtracting would lose the extremes that went.
-    Aggregate total;
-    day_rows_.Bind(1, id);
-    while (day_rows_.Step()) {
-      total.Merge(Aggregate{day_rows_.ColumnInt(0), day_rows_.ColumnDouble(1), day_rows_.ColumnDouble(2),
-                            day_rows_.ColumnDouble(3), day_rows_.ColumnDouble(4)});
-    }
-    day_rows_.Reset();
-    if (total.count > 0) {
-      ReplaceRollup({id, kTotalLevel, 0}, total);
-      continue;
-    }
-    delete_total_.Bind(1, id).Run();
-    if (id == kAllSensors) continue;
-    delete_sensor_.Bind(1, id).Run();
-    deleted.emptied_sensors.push_back(id);
-  }
+  delete_readings_.Bind(1, sensor).Bind(2, cutoff).Run();
+  deleted.readings = db_.Changes();
+  if (deleted.readings == 0) return deleted;  // its buckets before the cutoff held readings of it: it has none
+  if (DeleteBucketsBefore(sensor, cutoff)) return deleted;
+  sensor_name_.Bind(1, sensor);
+  if (sensor_name_.Step()) deleted.emptied = std::string(sensor_name_.ColumnText(0));
+  sensor_name_.Reset();
+  delete_sensor_.Bind(1, sensor).Run();
   return deleted;
+}
+
+void SqliteApplier::DeleteAllSensorsBucketsBefore(TimeNs cutoff) { DeleteBucketsBefore(kAllSensors, cutoff); }
+
+bool SqliteApplier::DeleteBucketsBefore(std::int64_t series, TimeNs cutoff) {
+  for (int level = series == kAllSensors ? kInstantLevel : kFinestSensorLevel; level < kRollupLevels; ++level) {
+    delete_buckets_.Bind(1, series).Bind(2, std::int64_t{level}).Bind(3, cutoff).Run();
+  }
+  // The total from the days left, which always have their rows: count, sum and the extremes afresh, where
+  // subtracting would lose the extremes that went.
+  Aggregate total;
+  day_rows_.Bind(1, series);
+  while (day_rows_.Step()) {
+    total.Merge(Aggregate{day_rows_.ColumnInt(0), day_rows_.ColumnDouble(1), day_rows_.ColumnDouble(2),
+                          day_rows_.ColumnDouble(3), day_rows_.ColumnDouble(4)});
+  }
+  day_rows_.Reset();
+  if (total.count > 0) {
+    ReplaceRollup({series, kTotalLevel, 0}, total);
+    return true;
+  }
+  delete_total_.Bind(1, series).Run();
+  return false;
 }
 
 std::uint64_t SqliteApplier::WalBytes() const {

@@ -9,7 +9,8 @@
 //   applier.SavePosition(log_end);
 //   applier.Commit();
 //
-// Retention (core/retention.h) deletes whole days: applier.DeleteReadingsBefore(cutoff) inside a transaction.
+// Retention (core/retention.h) deletes whole days: DeleteSensorReadingsBefore(sensor, cutoff) for each sensor, then
+// DeleteAllSensorsBucketsBefore(cutoff), in transactions of any size.
 #pragma once
 
 #include <cstdint>
@@ -35,10 +36,10 @@ struct ReadingRow {
   double value;
 };
 
-// What SqliteApplier::DeleteReadingsBefore() deleted.
+// What SqliteApplier::DeleteSensorReadingsBefore() deleted.
 struct DeletedReadings {
   std::int64_t readings = 0;
-  std::vector<std::int64_t> emptied_sensors;  // left without a reading, and deleted
+  std::optional<std::string> emptied;  // the sensor's name, when it was left without a reading and deleted too
 };
 
 class SqliteApplier {
@@ -79,12 +80,15 @@ class SqliteApplier {
   // Records that the log is applied up to `end`.
   void SavePosition(LogPosition end);
 
-  // The start of the oldest UTC day that holds a reading; empty when none does.
+  // The start of the oldest UTC day of the all-sensors series' rollups; empty when it has none.
   std::optional<TimeNs> OldestDay();
-  // Deletes every reading before `cutoff` and the rollup buckets that held them, adjusts the totals, and deletes the
-  // sensors left without a reading: a sensor that reports again is a new one. REQUIRES: a transaction is open;
-  // `cutoff` is a UTC day's start, so every bucket of every level lies wholly on one side.
-  DeletedReadings DeleteReadingsBefore(TimeNs cutoff);
+  // Deletes the readings of `sensor` before `cutoff` and its rollup buckets that held them, and rebuilds its total;
+  // deletes the sensor itself when it is left without a reading (a sensor that reports again is then a new one).
+  // REQUIRES: a transaction is open; `cutoff` is a UTC day's start, so every bucket of every level lies wholly on
+  // one side of it.
+  DeletedReadings DeleteSensorReadingsBefore(std::int64_t sensor, TimeNs cutoff);
+  // The same for the all-sensors series' buckets (instants, seconds, minutes, hours, days) and total.
+  void DeleteAllSensorsBucketsBefore(TimeNs cutoff);
 
   // Copies the WAL into the database and restarts it: true when complete (no reader kept it from finishing). The
   // next commit then writes the WAL from its start again, over the same blocks of the file, which is cut back to
@@ -100,6 +104,9 @@ class SqliteApplier {
   void MigrateSchema(std::int64_t version);
   // Sets the row under `key`, which exists, to `row`.
   void ReplaceRollup(const RollupKey& key, const Aggregate& row);
+  // Deletes the buckets of `series` before `cutoff` on every level and rebuilds its total from the days left, or
+  // deletes it when none is left; false then.
+  bool DeleteBucketsBefore(std::int64_t series, TimeNs cutoff);
   // Asks the kernel to start writing the WAL's new pages to disk, without waiting for them.
   void StartWalWriteback();
 
@@ -109,7 +116,7 @@ class SqliteApplier {
   std::uint64_t wal_frame_bytes_ = 0;  // a page and its frame header
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
-  SqliteStatement delete_readings_, delete_buckets_, day_rows_, delete_total_, delete_sensor_;
+  SqliteStatement delete_readings_, delete_buckets_, day_rows_, delete_total_, sensor_name_, delete_sensor_;
   // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).
   std::vector<SqliteStatement> insert_readings_, upsert_rollups_;
 };

@@ -18,7 +18,6 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/rollup.h"
@@ -213,8 +212,10 @@ class SqliteStore final : public Store {
   // Begins a new log segment and checkpoints, deleting the segments before the new one. REQUIRES: the applier thread
   // does not run, everything logged is committed.
   void CheckpointAndRotateLog();
-  // Writer: once the retention's cutoff has moved, refuses readings before it from now on, commits everything
-  // written so far and deletes the readings before it from SQLite, a day at a time, while writes wait.
+  // Writer, before each round: once the retention's cutoff has moved, refuses readings before it from then on, and
+  // deletes the readings before it from SQLite a slice at a time, one slice before each round until done: in each,
+  // everything written so far is committed first, then sensors' readings and rollups (then the all-sensors
+  // series', a day at a time) are deleted for up to options_.retention_slice, in one transaction, while writes wait.
   void ExpireIfDue();
   // When the writer should next look at the retention's cutoff: now when it has moved (as at start, which leaves the
   // deleting to the writer so that the server listens meanwhile), else when it moves next; empty when it never does.
@@ -249,6 +250,17 @@ class SqliteStore final : public Store {
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
   std::uint64_t commit_requested_rounds_ = 0;  // applied rounds covered by the commits asked for
   TimeNs expire_before_ = kMinTime;            // readings before it are refused: the retention's cutoff
+  // A deletion past the retention under way (ExpireIfDue).
+  struct Expiry {
+    TimeNs cutoff = 0;
+    std::int64_t next_sensor = 1;  // sensors numbered from it to last_sensor are still to do, then all sensors'
+    std::int64_t last_sensor = 0;  // the largest id when it began: sensors numbered since hold no older reading
+    std::int64_t readings = 0;     // deleted so far
+    std::int64_t sensors_emptied = 0;
+    std::chrono::steady_clock::time_point began;
+    std::chrono::steady_clock::duration longest_slice{};  // what writes waited for at most
+  };
+  std::optional<Expiry> expiry_;
   bool applier_running_ = false;               // false: jobs run at once, on the writer (start-up, recovery)
 
   std::mutex apply_mu_;
@@ -930,59 +942,80 @@ std::int64_t SqliteStore::SensorId(const std::string& name) {
 
 void SqliteStore::ExpireIfDue() {
   if (options_.retention.keeps_forever()) return;
-  TimeNs cutoff = options_.retention.Cutoff(options_.clock());
-  if (cutoff <= expire_before_) return;
-  expire_before_ = cutoff;
-  // Committed and applied, everything written so far is SQLite's: the deletes see every reading, and the writer may
-  // use the database itself (as at start and on closing).
+  if (!expiry_) {
+    TimeNs cutoff = options_.retention.Cutoff(options_.clock());
+    if (cutoff <= expire_before_) return;
+    expire_before_ = cutoff;  // refused from the next reading decided on
+    expiry_ = Expiry{cutoff, 1, next_sensor_id_ - 1, 0, 0, std::chrono::steady_clock::now(), {}};
+  }
+  // Committed and applied, everything written so far is SQLite's: the deletes see every reading, each total is
+  // rebuilt from every day row left, and the writer may use the database itself (as at start and on closing).
+  auto slice_began = std::chrono::steady_clock::now();
   if (HasUncommitted()) RequestCommit({});
   WaitForApplier();
   ForgetCommitted();
-  auto started = std::chrono::steady_clock::now();
-  std::int64_t days = 0, readings = 0;
-  std::vector<std::int64_t> emptied;
-  // A day at a time, the oldest first, each in a transaction of its own: a commit's WAL holds a day's deletes, not
-  // a year's when a retention is first set on an old store. Days without readings are skipped.
-  for (std::optional<TimeNs> oldest = database_.OldestDay(); oldest && *oldest < cutoff;
-       oldest = database_.OldestDay()) {
-    database_.Begin();
-    DeletedReadings deleted = database_.DeleteReadingsBefore(*oldest + kNanosPerDay);
-    database_.Commit();
-    readings += deleted.readings;
-    emptied.insert(emptied.end(), deleted.emptied_sensors.begin(), deleted.emptied_sensors.end());
-    ++days;
-    if (database_.WalBytes() >= options_.checkpoint_wal_bytes) {
-      quick_readers_->WithoutSnapshots([&] { database_.Checkpoint(); });
+  auto deadline = std::chrono::steady_clock::now() + options_.retention_slice;
+  Expiry& expiry = *expiry_;
+  bool done = false, all_sensors_deleted = false;
+  database_.Begin();
+  // At least one sensor, or one day of the all-sensors series, per slice.
+  bool first = true;
+  while (expiry.next_sensor <= expiry.last_sensor && (first || std::chrono::steady_clock::now() < deadline)) {
+    first = false;
+    DeletedReadings deleted = database_.DeleteSensorReadingsBefore(expiry.next_sensor++, expiry.cutoff);
+    expiry.readings += deleted.readings;
+    if (deleted.emptied) {
+      // Forgotten whole: it is new if it reports again.
+      ++expiry.sensors_emptied;
+      sensor_times_.Forget(expiry.next_sensor - 1);
+      sensor_ids_.erase(*deleted.emptied);
     }
   }
-  if (options_.on_expired) options_.on_expired(cutoff, readings);
-  if (days == 0) return;
-  // A sensor left without readings is forgotten whole: it is new if it reports again.
-  std::unordered_set<std::int64_t> forgotten(emptied.begin(), emptied.end());
-  for (std::int64_t sensor : emptied) sensor_times_.Forget(sensor);
-  std::erase_if(sensor_ids_, [&](const auto& entry) { return forgotten.contains(entry.second); });
-  {
+  if (expiry.next_sensor > expiry.last_sensor) {
+    // Then the all-sensors series, a day at a time (its seconds and instants are most of its rows).
+    do {
+      std::optional<TimeNs> oldest = database_.OldestDay();
+      if (!oldest || *oldest >= expiry.cutoff) {
+        done = true;
+        break;
+      }
+      database_.DeleteAllSensorsBucketsBefore(std::min(*oldest + kNanosPerDay, expiry.cutoff));
+      all_sensors_deleted = true;
+    } while (std::chrono::steady_clock::now() < deadline);
+  }
+  database_.Commit();
+  if (database_.WalBytes() >= options_.checkpoint_wal_bytes) {
+    quick_readers_->WithoutSnapshots([&] { database_.Checkpoint(); });
+  }
+  if (all_sensors_deleted) {
+    // Nothing is uncommitted: the grand total is the committed one.
     Aggregate total = database_.Rollup({kAllSensors, kTotalLevel, 0}).value_or(Aggregate{});
     std::lock_guard lock(total_mu_);
     total_ = total;
   }
-  // Counted as a committed round, so that the quick readers renew the snapshots they hold from before the deletes.
+  // Counted as a committed round, so that the quick readers renew the snapshots they hold from before the slice.
   commit_requested_rounds_ = applied_rounds_.fetch_add(1, std::memory_order_acq_rel) + 1;
   committed_rounds_.store(commit_requested_rounds_, std::memory_order_release);
-  log::Info("deleted the readings past the retention",
-            {{"before", FormatRfc3339(cutoff)},
-             {"days", days},
-             {"readings", readings},
-             {"sensors_emptied", static_cast<std::int64_t>(emptied.size())},
-             {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::steady_clock::now() - started)
-                                                  .count())}});
+  expiry.longest_slice = std::max(expiry.longest_slice, std::chrono::steady_clock::now() - slice_began);
+  if (!done) return;
+  if (options_.on_expired) options_.on_expired(expiry.cutoff, expiry.readings);
+  if (expiry.readings > 0) {
+    auto ms = [](std::chrono::steady_clock::duration took) {
+      return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+    };
+    log::Info("deleted the readings past the retention", {{"before", FormatRfc3339(expiry.cutoff)},
+                                                          {"readings", expiry.readings},
+                                                          {"sensors_emptied", expiry.sensors_emptied},
+                                                          {"ms", ms(std::chrono::steady_clock::now() - expiry.began)},
+                                                          {"longest_write_wait_ms", ms(expiry.longest_slice)}});
+  }
+  expiry_.reset();
 }
 
 std::optional<std::chrono::steady_clock::time_point> SqliteStore::NextExpiryTime() const {
   if (options_.retention.keeps_forever()) return std::nullopt;
   TimeNs now = options_.clock();
-  if (options_.retention.Cutoff(now) > expire_before_) return std::chrono::steady_clock::now();
+  if (expiry_ || options_.retention.Cutoff(now) > expire_before_) return std::chrono::steady_clock::now();
   return std::chrono::steady_clock::now() + std::chrono::nanoseconds(options_.retention.NextCutoffChange(now) - now);
 }
 

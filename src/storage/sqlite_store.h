@@ -23,8 +23,8 @@
 // Exports, which read the readings themselves, wait for a commit instead.
 //
 // With a retention, the writer deletes the readings it no longer keeps when its cutoff moves (a UTC midnight, and at
-// start): everything written so far is committed first, then SQLite deletes them a day at a time while writes wait,
-// and nothing older is accepted from then on.
+// start), in slices of ~20 ms between its rounds: each commits everything written so far, then deletes sensor after
+// sensor (then the all-sensors series, day after day) while writes wait. Nothing older is accepted from then on.
 #pragma once
 
 #include <chrono>
@@ -75,6 +75,10 @@ struct SqliteStoreOptions {
   // How long readings are kept: those older are deleted at each UTC midnight (and at start) and refused when written
   // (WriteOutcome::kExpired). Forever by default.
   Retention retention;
+  // How long the writer deletes past the retention at a time while writes wait, at most (a sensor's old readings go in
+  // one piece, however long that takes); it deletes again before each round until done. A day of 1,000 sensors
+  // reporting every minute (1.44 million readings) took ~0.6 s in one go, which every write then waited for.
+  std::chrono::milliseconds retention_slice{20};
   // The wall clock the retention's cutoff follows; tests set it.
   Clock clock = SystemNow;
   // Told of every fsync of the log: the readings it made durable and how long it took. Optional.

@@ -844,15 +844,34 @@ TEST(SqliteStore, RetentionDeletesWholeDaysAtStartAndAtMidnightAndRefusesOlderRe
   options.data_dir = dir.path();
   options.retention.days = 3;
   options.clock = [&] { return now.load(); };
+  options.retention_slice = std::chrono::milliseconds(0);  // one sensor, or one day of all sensors, per slice
+  // The writer deletes a slice at a time between rounds and says when it is done.
+  std::mutex expired_mu;
+  std::condition_variable expired_cv;
+  TimeNs expired_before = kMinTime;
+  std::int64_t deleted = 0;
+  options.on_expired = [&](TimeNs cutoff, std::int64_t readings) {
+    std::lock_guard lock(expired_mu);
+    expired_before = cutoff;
+    deleted += readings;
+    expired_cv.notify_all();
+  };
+  auto deleted_before = [&](TimeNs cutoff) {
+    std::unique_lock lock(expired_mu);
+    EXPECT_TRUE(expired_cv.wait_for(lock, std::chrono::seconds(30), [&] { return expired_before == cutoff; }))
+        << "the deletion did not end";
+    return deleted;
+  };
   {
     auto opened = OpenSqliteStore(options);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     Store& store = **opened;
-    // The writer deletes at start once the store is open, before the first round: older readings are refused,
+    // The writer deletes at start once the store is open; older readings are refused from its first round on,
     // whoever the sensor; from the cutoff on they are stored.
     EXPECT_EQ(WriteAll(store, {{"kept", at(6, 1439, 59), 1}, {"kept", at(7, 0, 30), 25}, {"new", at(5, 0), 3}}),
               (std::vector<WriteOutcome>{WriteOutcome::kExpired, WriteOutcome::kStored, WriteOutcome::kExpired}));
     written.push_back({"kept", at(7, 0, 30), 25});
+    EXPECT_EQ(deleted_before(at(7, 0)), 7 * 6 + 3 * 6) << "days 0-6 of \"kept\", days 0-2 of \"gone\"";
     // Every statistic is that of the readings from day 7 on.
     ExpectSameAggregate(StatsOf(store), AggregateOf(written, at(7, 0)), "all sensors");
     ExpectSameAggregate(StatsOf(store, {"kept"}), AggregateOf(written, at(7, 0), kMaxTime, "kept"), "kept");
@@ -875,11 +894,12 @@ TEST(SqliteStore, RetentionDeletesWholeDaysAtStartAndAtMidnightAndRefusesOlderRe
     EXPECT_EQ(sensors[0].count, 1);
     EXPECT_EQ(sensors[0].first, at(9, 30));
 
-    // Midnight passes: the next round deletes day 7 before it is decided.
+    // Midnight passes: the next round begins deleting day 7 and is decided by the new cutoff.
     now = at(11, 0, 1);
     EXPECT_EQ(WriteAll(store, {{"late", at(11, 0), 7}, {"kept", at(7, 600), 7}}),
               (std::vector<WriteOutcome>{WriteOutcome::kStored, WriteOutcome::kExpired}));
     written.push_back({"late", at(11, 0), 7});
+    EXPECT_EQ(deleted_before(at(8, 0)), 60 + 7) << "day 7 of \"kept\", with the reading written at its start";
     ExpectSameAggregate(StatsOf(store), AggregateOf(written, at(8, 0)), "all sensors after midnight");
     for (const std::string sensor : {"kept", "late", "gone"}) {
       ExpectSameAggregate(StatsOf(store, {sensor}), AggregateOf(written, at(8, 0), kMaxTime, sensor), sensor);
