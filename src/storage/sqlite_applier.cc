@@ -113,6 +113,9 @@ SqliteApplier::SqliteApplier(const std::string& path) : db_(path), wal_path_(pat
   delete_total_ = db_.Prepare("DELETE FROM rollups WHERE series = ?1 AND level = " + std::to_string(kTotalLevel) +
                               " AND bucket = 0");
   sensor_name_ = db_.Prepare("SELECT name FROM sensors WHERE id = ?1");
+  // Every reading is in its day's bucket of the all-sensors series, which always has its rows.
+  oldest_day_ = db_.Prepare("SELECT bucket FROM rollups WHERE series = " + std::to_string(kAllSensors) +
+                            " AND level = " + std::to_string(kDayLevel) + " ORDER BY bucket LIMIT 1");
   delete_sensor_ = db_.Prepare("DELETE FROM sensors WHERE id = ?1");
   if (version < kSqliteSchemaVersion) MigrateSchema(version);
   SqliteStatement page_size = db_.Prepare("PRAGMA page_size");
@@ -279,11 +282,10 @@ void SqliteApplier::SavePosition(LogPosition end) {
 }
 
 std::optional<TimeNs> SqliteApplier::OldestDay() {
-  // Every reading is in its day's bucket of the all-sensors series, which always has its rows.
-  SqliteStatement oldest = db_.Prepare("SELECT bucket FROM rollups WHERE series = " + std::to_string(kAllSensors) +
-                                       " AND level = " + std::to_string(kDayLevel) + " ORDER BY bucket LIMIT 1");
-  if (!oldest.Step()) return std::nullopt;
-  return oldest.ColumnInt(0);
+  std::optional<TimeNs> oldest;
+  if (oldest_day_.Step()) oldest = oldest_day_.ColumnInt(0);
+  oldest_day_.Reset();
+  return oldest;
 }
 
 DeletedReadings SqliteApplier::DeleteSensorReadingsBefore(std::int64_t sensor, TimeNs cutoff) {

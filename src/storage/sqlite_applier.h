@@ -116,7 +116,8 @@ class SqliteApplier {
   std::uint64_t wal_frame_bytes_ = 0;  // a page and its frame header
   bool in_transaction_ = false;
   SqliteStatement insert_sensor_, select_rollup_, save_position_, bucket_values_, replace_rollup_;
-  SqliteStatement delete_readings_, delete_buckets_, day_rows_, delete_total_, sensor_name_, delete_sensor_;
+  SqliteStatement delete_readings_, delete_buckets_, day_rows_, delete_total_, sensor_name_, delete_sensor_,
+      oldest_day_;
   // One statement for each of the row counts a multi-row statement comes in (kRowsPerStatement, in the .cc).
   std::vector<SqliteStatement> insert_readings_, upsert_rollups_;
 };

@@ -946,7 +946,7 @@ void SqliteStore::ExpireIfDue() {
     TimeNs cutoff = options_.retention.Cutoff(options_.clock());
     if (cutoff <= expire_before_) return;
     expire_before_ = cutoff;  // refused from the next reading decided on
-    expiry_ = Expiry{cutoff, 1, next_sensor_id_ - 1, 0, 0, std::chrono::steady_clock::now(), {}};
+    expiry_ = Expiry{.cutoff = cutoff, .last_sensor = next_sensor_id_ - 1, .began = std::chrono::steady_clock::now()};
   }
   // Committed and applied, everything written so far is SQLite's: the deletes see every reading, each total is
   // rebuilt from every day row left, and the writer may use the database itself (as at start and on closing).
